@@ -1,0 +1,84 @@
+import type { Adapter, DatabaseSession, DatabaseUser } from "lucia";
+import type { Kysely } from "kysely";
+import type { Database, Role } from "../../db/schema";
+
+/**
+ * lucia v3 has no Kysely adapter; this one keeps sessions in our `sessions` table, on either
+ * dialect. User attributes carry the roles too, so one request reads them once.
+ */
+export class KyselyAdapter implements Adapter {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
+    const row = await this.db
+      .selectFrom("sessions as s")
+      .innerJoin("users as u", "u.id", "s.user_id")
+      .select([
+        "s.id as session_id",
+        "s.expires_at",
+        "u.id",
+        "u.email",
+        "u.email_verified_at",
+        "u.commune_code",
+        "u.display_name",
+      ])
+      .where("s.id", "=", sessionId)
+      .executeTakeFirst();
+    if (!row) return [null, null];
+    const roles = await this.db
+      .selectFrom("user_roles")
+      .select(["role", "scope"])
+      .where("user_id", "=", row.id)
+      .execute();
+    return [
+      { id: row.session_id, userId: row.id, expiresAt: new Date(row.expires_at), attributes: {} },
+      {
+        id: row.id,
+        attributes: {
+          email: row.email,
+          email_verified_at: row.email_verified_at,
+          commune_code: row.commune_code,
+          display_name: row.display_name,
+          roles: roles.map((r) => ({ role: r.role as Role, scope: r.scope })),
+        },
+      },
+    ];
+  }
+
+  async getUserSessions(userId: string): Promise<DatabaseSession[]> {
+    const rows = await this.db.selectFrom("sessions").selectAll().where("user_id", "=", userId).execute();
+    return rows.map((r) => ({ id: r.id, userId: r.user_id, expiresAt: new Date(r.expires_at), attributes: {} }));
+  }
+
+  async setSession(session: DatabaseSession): Promise<void> {
+    await this.db
+      .insertInto("sessions")
+      .values({
+        id: session.id,
+        user_id: session.userId,
+        expires_at: session.expiresAt.toISOString(),
+        created_at: new Date().toISOString(),
+      })
+      .execute();
+  }
+
+  async updateSessionExpiration(sessionId: string, expiresAt: Date): Promise<void> {
+    await this.db
+      .updateTable("sessions")
+      .set({ expires_at: expiresAt.toISOString() })
+      .where("id", "=", sessionId)
+      .execute();
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    await this.db.deleteFrom("sessions").where("id", "=", sessionId).execute();
+  }
+
+  async deleteUserSessions(userId: string): Promise<void> {
+    await this.db.deleteFrom("sessions").where("user_id", "=", userId).execute();
+  }
+
+  async deleteExpiredSessions(): Promise<void> {
+    await this.db.deleteFrom("sessions").where("expires_at", "<=", new Date().toISOString()).execute();
+  }
+}

@@ -1,0 +1,43 @@
+import { Lucia, TimeSpan } from "lucia";
+import type { Kysely } from "kysely";
+import type { Database, Role } from "../../db/schema";
+import { KyselyAdapter } from "./kysely-adapter.server";
+
+export interface AuthOptions {
+  secureCookie: boolean;
+  idleDays: number;
+}
+
+export function createLucia(db: Kysely<Database>, options: AuthOptions) {
+  return new Lucia(new KyselyAdapter(db), {
+    // Sliding expiry: lucia extends a session used in its second half.
+    sessionExpiresIn: new TimeSpan(options.idleDays, "d"),
+    sessionCookie: {
+      // The __Host- prefix binds the cookie to this host and requires Secure and Path=/.
+      name: options.secureCookie ? "__Host-ps_session" : "ps_session",
+      attributes: { secure: options.secureCookie, sameSite: "lax" },
+    },
+    getUserAttributes: (a) => ({
+      email: a.email,
+      emailVerified: a.email_verified_at !== null,
+      communeCode: a.commune_code,
+      displayName: a.display_name,
+      roles: a.roles,
+    }),
+  });
+}
+
+export type AppLucia = ReturnType<typeof createLucia>;
+
+declare module "lucia" {
+  interface Register {
+    Lucia: AppLucia;
+    DatabaseUserAttributes: {
+      email: string;
+      email_verified_at: string | null;
+      commune_code: string;
+      display_name: string | null;
+      roles: { role: Role; scope: string }[];
+    };
+  }
+}

@@ -1,0 +1,104 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
+import { loginSchema, safeRedirect } from "~/auth/forms";
+import { verifyAgainstDummy, verifyPassword } from "~/auth/password.server";
+import { startSession } from "~/auth/session.server";
+import { findUserByEmail } from "~/auth/users.server";
+import { db } from "~/server/db.server";
+import { clearLoginFailures, loginRetryAfter, recordLoginFailure } from "~/server/rate-limit.server";
+import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { InputField, Notice } from "~/ui/fields";
+
+export const meta: MetaFunction = () => [{ title: "Se connecter — Priorités Santé" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (context.auth.user) {
+    throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo"), "/mon-compte"));
+  }
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: loginSchema });
+  if (submission.status !== "success") {
+    return data({ result: submission.reply({ hideFields: ["password"] }), retryAfter: 0 }, { status: 400 });
+  }
+  const { email, password, redirectTo } = submission.value;
+  const retryAfter = await loginRetryAfter(email);
+  if (retryAfter > 0) {
+    return data(
+      {
+        result: submission.reply({
+          formErrors: [`Trop de tentatives de connexion pour cette adresse. Réessayez dans ${retryAfter} secondes.`],
+          hideFields: ["password"],
+        }),
+        retryAfter,
+      },
+      { status: 429, headers: { "Retry-After": String(retryAfter) } },
+    );
+  }
+  const user = await findUserByEmail(db(), email);
+  const valid = user ? await verifyPassword(user.password_hash, password) : await verifyAgainstDummy(password);
+  if (!user || !valid) {
+    await recordLoginFailure(email);
+    return data(
+      {
+        result: submission.reply({
+          formErrors: ["Adresse électronique ou mot de passe incorrect."],
+          hideFields: ["password"],
+        }),
+        retryAfter: 0,
+      },
+      { status: 400 },
+    );
+  }
+  await clearLoginFailures(email);
+  const cookie = await startSession(user.id);
+  return redirect(safeRedirect(redirectTo, "/mon-compte"), { headers: { "Set-Cookie": cookie } });
+}
+
+export default function Login() {
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const [form, fields] = useForm({
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(loginSchema),
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: loginSchema }),
+  });
+  return (
+    <div className="fr-grid-row fr-grid-row--center">
+      <div className="fr-col-12 fr-col-md-8 fr-col-lg-6">
+        <h1>Se connecter</h1>
+        {form.errors?.length ? (
+          <Notice kind="error" title={actionData?.retryAfter ? "Connexion temporairement bloquée" : "Connexion impossible"}>
+            {form.errors.join(" ")}
+          </Notice>
+        ) : null}
+        <Form method="post" {...getFormProps(form)}>
+          <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+          <InputField meta={fields.email} label="Adresse électronique" type="email" autoComplete="email" />
+          <InputField meta={fields.password} label="Mot de passe" type="password" autoComplete="current-password" />
+          <p>
+            <Link to="/mot-de-passe-oublie">Mot de passe oublié ?</Link>
+          </p>
+          <button className="fr-btn" type="submit">
+            Se connecter
+          </button>
+        </Form>
+        <hr className="fr-mt-4w" />
+        <p>
+          Pas encore de compte ? <Link to="/inscription">Créer un compte</Link>
+        </p>
+      </div>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,41 @@
+import type { MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { db } from "~/server/db.server";
+import { listOutbox } from "~/server/email.server";
+import { env } from "~/server/env.server";
+import { GeneralErrorBoundary } from "~/ui/error-boundary";
+
+export const meta: MetaFunction = () => [{ title: "Boîte d’envoi (développement) — Priorités Santé" }];
+
+export async function loader() {
+  // Only where no e-mail leaves the machine (no SMTP_URL) or DEV_OUTBOX is set: these are live links.
+  if (!env().DEV_OUTBOX) throw new Response("Page introuvable.", { status: 404 });
+  return { emails: await listOutbox(db()) };
+}
+
+export default function Outbox() {
+  const { emails } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>Boîte d’envoi</h1>
+      <p>
+        Aucun serveur d’envoi n’est configuré (variable <code>SMTP_URL</code>) : les e-mails sont gardés ici, les plus
+        récents d’abord.
+      </p>
+      {emails.length === 0 ? <p>Aucun e-mail pour l’instant.</p> : null}
+      {emails.map((e) => (
+        <article key={e.id} className="fr-card fr-mb-3w fr-p-3w" data-testid="outbox-email">
+          <h2 className="fr-h5">{e.subject}</h2>
+          <p className="fr-text--sm">
+            À : <span data-testid="outbox-to">{e.to_address}</span> — {new Date(e.created_at).toLocaleString("fr-FR", { timeZone: "Europe/Paris" })}
+          </p>
+          <pre style={{ whiteSpace: "pre-wrap" }}>{e.body_text}</pre>
+        </article>
+      ))}
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,146 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { sendVerificationEmail } from "~/auth/account-emails.server";
+import { changeCommuneSchema } from "~/auth/forms";
+import { requireUser } from "~/auth/session.server";
+import { setCommune } from "~/auth/users.server";
+import { db } from "~/server/db.server";
+import { CommunePicker, CommuneSearchForm } from "~/territories/commune-picker";
+import { locateCommune, searchCommunes } from "~/territories/territories.server";
+import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { Notice } from "~/ui/fields";
+
+export const meta: MetaFunction = () => [{ title: "Mon compte — Priorités Santé" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = requireUser(context, request);
+  const url = new URL(request.url);
+  const query = (url.searchParams.get("q") ?? "").slice(0, 100);
+  const [place, results] = await Promise.all([
+    locateCommune(db(), user.communeCode),
+    query ? searchCommunes(db(), query) : Promise.resolve([]),
+  ]);
+  return { email: user.email, emailVerified: user.emailVerified, place, query, results };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = requireUser(context, request);
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  if (intent === "resend") {
+    if (user.emailVerified) return { result: undefined, message: "Votre adresse est déjà confirmée." };
+    await sendVerificationEmail(db(), { id: user.id, email: user.email });
+    return { result: undefined, message: "Un nouveau lien de confirmation vient de vous être envoyé." };
+  }
+  if (intent !== "commune") {
+    throw new Response("Action inconnue.", { status: 400 });
+  }
+  const submission = parseWithZod(formData, { schema: changeCommuneSchema });
+  if (submission.status !== "success") return data({ result: submission.reply(), message: null }, { status: 400 });
+  const place = await locateCommune(db(), submission.value.commune);
+  if (!place) {
+    return data(
+      { result: submission.reply({ fieldErrors: { commune: ["Commune inconnue : choisissez-la dans la liste."] } }), message: null },
+      { status: 400 },
+    );
+  }
+  await setCommune(db(), user.id, place.commune.code);
+  return {
+    result: submission.reply({ resetForm: true }),
+    message: `Votre commune est désormais ${place.commune.name} (arrondissement de ${place.arrondissement.name}). Vos votes déjà exprimés restent comptés dans leur territoire d’origine.`,
+  };
+}
+
+export default function Account() {
+  const { email, emailVerified, place, query, results } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const [form, fields] = useForm({
+    id: "commune-form",
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(changeCommuneSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: changeCommuneSchema }),
+  });
+  return (
+    <>
+      <h1>Mon compte</h1>
+      {searchParams.get("bienvenue") ? (
+        <Notice kind="success" title="Compte créé">
+          Un e-mail de confirmation a été envoyé à {email}. Ouvrez le lien qu’il contient pour pouvoir voter.
+        </Notice>
+      ) : null}
+      {actionData?.message ? <Notice kind="info">{actionData.message}</Notice> : null}
+      <section className="fr-mb-6w">
+        <h2>Mon adresse électronique</h2>
+        <p>
+          {email} —{" "}
+          {emailVerified ? (
+            <span className="fr-badge fr-badge--success">Confirmée</span>
+          ) : (
+            <span className="fr-badge fr-badge--warning">À confirmer</span>
+          )}
+        </p>
+        {!emailVerified ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="resend" />
+            <p>Vous devez confirmer votre adresse avant de voter.</p>
+            <button className="fr-btn fr-btn--secondary" type="submit">
+              Renvoyer le lien de confirmation
+            </button>
+          </Form>
+        ) : null}
+      </section>
+      <section className="fr-mb-6w">
+        <h2>Mon territoire</h2>
+        {place ? (
+          <dl data-testid="my-place">
+            <dt className="fr-text--bold">Commune</dt>
+            <dd>
+              {place.commune.name} ({place.commune.code})
+            </dd>
+            <dt className="fr-text--bold">Arrondissement</dt>
+            <dd>
+              {place.arrondissement.name} ({place.arrondissement.code})
+            </dd>
+            <dt className="fr-text--bold">Département</dt>
+            <dd>
+              {place.departement.name} ({place.departement.code})
+            </dd>
+            <dt className="fr-text--bold">Région</dt>
+            <dd>{place.region.name}</dd>
+            <dt className="fr-text--bold">Conseil territorial de santé</dt>
+            <dd>{place.cts ? `CTS ${place.cts.name}` : "Non renseigné"}</dd>
+          </dl>
+        ) : (
+          <p>Commune introuvable : choisissez-la ci-dessous.</p>
+        )}
+      </section>
+      <section>
+        <h2>Changer de commune</h2>
+        <p>Si vous déménagez : vos prochains votes compteront dans votre nouveau territoire ; ceux déjà exprimés ne changent pas.</p>
+        <CommuneSearchForm />
+        <Form method="post" {...getFormProps(form)}>
+          <input type="hidden" name="intent" value="commune" />
+          <CommunePicker
+            name={fields.commune.name}
+            query={query}
+            results={results}
+            selected={null}
+            errorId={fields.commune.errorId}
+            errors={fields.commune.errors}
+          />
+          <button className="fr-btn fr-mt-2w" type="submit">
+            Enregistrer ma nouvelle commune
+          </button>
+        </Form>
+      </section>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,105 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { checkEmailToken, consumeEmailToken } from "~/auth/email-tokens.server";
+import { PASSWORD_MIN, resetPasswordSchema } from "~/auth/forms";
+import { isCommonPassword } from "~/auth/password.server";
+import { endAllSessions } from "~/auth/session.server";
+import { markEmailVerified, setPassword } from "~/auth/users.server";
+import { db } from "~/server/db.server";
+import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { InputField, Notice } from "~/ui/fields";
+
+export const meta: MetaFunction = () => [{ title: "Nouveau mot de passe — Priorités Santé" }];
+
+const PROBLEMS = {
+  unknown: "Ce lien n’est pas valide. Vérifiez qu’il a été copié en entier.",
+  expired: "Ce lien a expiré (il est valable 1 heure). Demandez-en un nouveau.",
+  used: "Ce lien a déjà servi. Demandez-en un nouveau si besoin.",
+} as const;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const token = new URL(request.url).searchParams.get("token") ?? "";
+  const status = token && token.length <= 200 ? await checkEmailToken(db(), token, "reset_password") : "unknown";
+  return data({ token, problem: status === "valid" ? null : PROBLEMS[status] }, { status: status === "valid" ? 200 : 400 });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const submission = parseWithZod(await request.formData(), { schema: resetPasswordSchema });
+  const hide = { hideFields: ["password", "confirm"] };
+  if (submission.status !== "success") return data({ result: submission.reply(hide), problem: null, done: false }, { status: 400 });
+  const { token, password } = submission.value;
+  if (isCommonPassword(password)) {
+    return data(
+      {
+        result: submission.reply({ ...hide, fieldErrors: { password: ["Ce mot de passe fait partie des plus utilisés : choisissez-en un autre."] } }),
+        problem: null,
+        done: false,
+      },
+      { status: 400 },
+    );
+  }
+  const consumed = await consumeEmailToken(db(), token, "reset_password");
+  if (!consumed.ok) return data({ result: submission.reply(hide), problem: PROBLEMS[consumed.reason], done: false }, { status: 400 });
+  await setPassword(db(), consumed.userId, password);
+  // The link reached the mailbox, which proves the address as well as a verification link would.
+  await markEmailVerified(db(), consumed.userId);
+  // Whoever knew the old password is signed out everywhere.
+  await endAllSessions(consumed.userId);
+  return { result: submission.reply({ resetForm: true }), problem: null, done: true };
+}
+
+export default function ResetPassword() {
+  const { token, problem: loaderProblem } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(resetPasswordSchema),
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: resetPasswordSchema }),
+  });
+  if (actionData?.done) {
+    return (
+      <>
+        <h1>Mot de passe modifié</h1>
+        <Notice kind="success">Votre nouveau mot de passe est enregistré. Vos autres sessions ont été fermées.</Notice>
+        <Link className="fr-btn" to="/connexion">
+          Se connecter
+        </Link>
+      </>
+    );
+  }
+  const problem = actionData?.problem ?? loaderProblem;
+  if (problem) {
+    return (
+      <>
+        <h1>Lien inutilisable</h1>
+        <Notice kind="error">{problem}</Notice>
+        <Link className="fr-btn" to="/mot-de-passe-oublie">
+          Demander un nouveau lien
+        </Link>
+      </>
+    );
+  }
+  return (
+    <div className="fr-grid-row fr-grid-row--center">
+      <div className="fr-col-12 fr-col-md-8 fr-col-lg-6">
+        <h1>Choisir un nouveau mot de passe</h1>
+        <Form method="post" {...getFormProps(form)}>
+          <input type="hidden" name="token" value={token} />
+          <InputField meta={fields.password} label="Nouveau mot de passe" hint={`Au moins ${PASSWORD_MIN} caractères.`} type="password" autoComplete="new-password" />
+          <InputField meta={fields.confirm} label="Confirmez le mot de passe" type="password" autoComplete="new-password" />
+          <button className="fr-btn" type="submit">
+            Enregistrer
+          </button>
+        </Form>
+      </div>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,47 @@
+import { connect, type DatabaseHandle } from "../../db/connect";
+import { migrateToLatest } from "../../db/migrate";
+import { loadTerritories } from "../../db/territories/load";
+import { env } from "./env.server";
+
+let handle: DatabaseHandle | undefined;
+
+/** The process's database, opened, migrated and loaded by `openDatabase` at start. */
+export function database(): DatabaseHandle {
+  if (!handle) throw new Error("database() called before openDatabase()");
+  return handle;
+}
+
+export function db() {
+  return database().db;
+}
+
+/** Opens the configured database, runs migrations and loads the territories on first start. */
+export async function openDatabase(log: (line: string) => void = console.log): Promise<DatabaseHandle> {
+  const e = env();
+  handle = await connect({
+    databaseUrl: e.DATABASE_URL,
+    sqliteFile: e.SQLITE_FILE,
+    busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS,
+  });
+  log(`Base de données : ${handle.dialect} (${handle.location})`);
+  const migrations = await migrateToLatest(handle.db);
+  for (const m of migrations.results ?? []) log(`Migration appliquée : ${m.migrationName}`);
+  if (!e.SKIP_TERRITORY_LOAD) {
+    const started = Date.now();
+    const result = await loadTerritories(handle.db, (line) => log(`  territoires — ${line}`));
+    if (result.loaded) {
+      const c = result.counts;
+      log(
+        `Territoires chargés (${result.version}) en ${((Date.now() - started) / 1000).toFixed(1)} s : ` +
+          `${c.regions} régions, ${c.departements} départements, ${c.arrondissements} arrondissements, ` +
+          `${c.communes} communes, ${c.arrondissementsMunicipaux} arrondissements municipaux, ${c.ctsTerritories} territoires de CTS`,
+      );
+    }
+  }
+  return handle;
+}
+
+export async function closeDatabase(): Promise<void> {
+  await handle?.close();
+  handle = undefined;
+}

@@ -1,0 +1,151 @@
+import type { Kysely } from "kysely";
+import { searchKey } from "../../db/search-key";
+import type { Database, CtsRuleLevel } from "../../db/schema";
+
+export interface Place {
+  commune: { code: string; name: string; kind: "commune" | "arrondissement_municipal"; postalCodes: string[] };
+  /** The commune that counts for territories: the commune itself, or a municipal arrondissement's commune. */
+  territorialCommune: { code: string; name: string };
+  arrondissement: { code: string; name: string; population: number };
+  departement: { code: string; name: string };
+  region: { code: string; name: string };
+  cts: { code: string; name: string } | null;
+}
+
+/**
+ * Everything a commune code leads to, or null for an unknown code.
+ *
+ *   (await locateCommune(db, "14366"))?.cts?.name === "Calvados"
+ */
+export async function locateCommune(db: Kysely<Database>, code: string): Promise<Place | null> {
+  const row = await db
+    .selectFrom("communes as c")
+    .innerJoin("arrondissements as a", "a.code", "c.arrondissement_code")
+    .innerJoin("departements as d", "d.code", "c.departement_code")
+    .innerJoin("regions as r", "r.code", "c.region_code")
+    .leftJoin("communes as p", "p.code", "c.parent_code")
+    .select([
+      "c.code",
+      "c.name",
+      "c.kind",
+      "c.postal_codes",
+      "c.parent_code",
+      "p.name as parent_name",
+      "a.code as arrondissement_code",
+      "a.name as arrondissement_name",
+      "a.population as arrondissement_population",
+      "d.code as departement_code",
+      "d.name as departement_name",
+      "r.code as region_code",
+      "r.name as region_name",
+    ])
+    .where("c.code", "=", code)
+    .executeTakeFirst();
+  if (!row) return null;
+  const territorialCode = row.parent_code ?? row.code;
+  const cts = await resolveCts(db, {
+    communeCodes: row.parent_code ? [row.code, row.parent_code] : [row.code],
+    arrondissement: row.arrondissement_code,
+    departement: row.departement_code,
+  });
+  return {
+    commune: {
+      code: row.code,
+      name: row.name,
+      kind: row.kind,
+      postalCodes: row.postal_codes ? row.postal_codes.split(" ") : [],
+    },
+    territorialCommune: { code: territorialCode, name: row.parent_name ?? row.name },
+    arrondissement: {
+      code: row.arrondissement_code,
+      name: row.arrondissement_name,
+      population: Number(row.arrondissement_population),
+    },
+    departement: { code: row.departement_code, name: row.departement_name },
+    region: { code: row.region_code, name: row.region_name },
+    cts,
+  };
+}
+
+const PRECEDENCE: Record<CtsRuleLevel, number> = { commune: 0, arrondissement: 1, departement: 2 };
+
+/** The CTS territory of a place: the most specific rule wins (commune, then arrondissement, then département). */
+export async function resolveCts(
+  db: Kysely<Database>,
+  place: { communeCodes: string[]; arrondissement: string; departement: string },
+): Promise<{ code: string; name: string } | null> {
+  const rules = await db
+    .selectFrom("cts_rules as r")
+    .innerJoin("cts_territories as t", "t.code", "r.cts_code")
+    .select(["r.level", "r.code as rule_code", "t.code", "t.name"])
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("r.level", "=", "commune"), eb("r.code", "in", place.communeCodes)]),
+        eb.and([eb("r.level", "=", "arrondissement"), eb("r.code", "=", place.arrondissement)]),
+        eb.and([eb("r.level", "=", "departement"), eb("r.code", "=", place.departement)]),
+      ]),
+    )
+    .execute();
+  // Among commune rules, the municipal arrondissement's own (listed first) beats its commune's.
+  const rank = (r: (typeof rules)[number]) =>
+    PRECEDENCE[r.level] * 10 + (r.level === "commune" ? place.communeCodes.indexOf(r.rule_code) : 0);
+  const best = rules.sort((a, b) => rank(a) - rank(b))[0];
+  return best ? { code: best.code, name: best.name } : null;
+}
+
+export interface CommuneMatch {
+  code: string;
+  name: string;
+  kind: "commune" | "arrondissement_municipal";
+  postalCodes: string[];
+  departementCode: string;
+  departementName: string;
+}
+
+export const COMMUNE_SEARCH_LIMIT = 20;
+
+/**
+ * Communes by name (accent- and case-insensitive, any word's start) or by postal code (a prefix of
+ * 2–5 digits), largest first. Paris, Lyon and Marseille's municipal arrondissements are included.
+ */
+export async function searchCommunes(
+  db: Kysely<Database>,
+  query: string,
+  limit = COMMUNE_SEARCH_LIMIT,
+): Promise<CommuneMatch[]> {
+  const trimmed = query.trim().slice(0, 100);
+  const postal = trimmed.replace(/\s+/g, "");
+  let q = db
+    .selectFrom("communes as c")
+    .innerJoin("departements as d", "d.code", "c.departement_code")
+    .select(["c.code", "c.name", "c.kind", "c.postal_codes", "d.code as departement_code", "d.name as departement_name"]);
+  if (/^\d{2,5}$/.test(postal)) {
+    q = q.where((eb) =>
+      eb.or([eb("c.postal_codes", "like", `${postal}%`), eb("c.postal_codes", "like", `% ${postal}%`)]),
+    );
+  } else {
+    // searchKey leaves only [a-z0-9 ], so no LIKE wildcard can come from the user.
+    const key = searchKey(trimmed);
+    if (key.length < 2) return [];
+    q = q.where((eb) => eb.or([eb("c.search_name", "like", `${key}%`), eb("c.search_name", "like", `% ${key}%`)]));
+  }
+  const rows = await q
+    .orderBy((eb) => eb.case().when("c.search_name", "=", searchKey(trimmed)).then(0).else(1).end())
+    .orderBy("c.population", "desc")
+    .orderBy("c.code")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    code: r.code,
+    name: r.name,
+    kind: r.kind,
+    postalCodes: r.postal_codes ? r.postal_codes.split(" ") : [],
+    departementCode: r.departement_code,
+    departementName: r.departement_name,
+  }));
+}
+
+export async function communeExists(db: Kysely<Database>, code: string): Promise<boolean> {
+  const row = await db.selectFrom("communes").select("code").where("code", "=", code).executeTakeFirst();
+  return row !== undefined;
+}

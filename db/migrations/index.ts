@@ -1,0 +1,10 @@
+import type { Migration } from "kysely";
+import * as foundations from "./2026_11_23_0900_foundations";
+
+/**
+ * Every migration, by its sortable name. Listed statically (not read from the folder at run time)
+ * so the same set runs from the bundled server and from the CLI.
+ */
+export const migrations: Record<string, Migration> = {
+  "2026_11_23_0900_foundations": foundations,
+};

@@ -1,0 +1,137 @@
+import type { Insertable, Selectable } from "kysely";
+
+/**
+ * The one hand-written schema type, shared by SQLite and PostgreSQL. Conventions that keep both
+ * dialects identical: text ids made in the app, timestamps as ISO-8601 UTC text, booleans as 0/1
+ * integers, enums as text with CHECK constraints, no bigint.
+ */
+export interface Database {
+  regions: RegionTable;
+  departements: DepartementTable;
+  arrondissements: ArrondissementTable;
+  communes: CommuneTable;
+  cts_territories: CtsTerritoryTable;
+  cts_rules: CtsRuleTable;
+  users: UserTable;
+  user_roles: UserRoleTable;
+  sessions: SessionTable;
+  email_tokens: EmailTokenTable;
+  outbox: OutboxTable;
+  app_state: AppStateTable;
+}
+
+export interface RegionTable {
+  code: string;
+  name: string;
+}
+
+export interface DepartementTable {
+  code: string;
+  name: string;
+  region_code: string;
+}
+
+export interface ArrondissementTable {
+  /** "142", "2A1", "9711"; Mayotte, which has none, is the pseudo-arrondissement "976". */
+  code: string;
+  name: string;
+  departement_code: string;
+  region_code: string;
+  /** Sum of its communes' municipal populations (commune-actuelle rows only). */
+  population: number;
+}
+
+export type CommuneKind = "commune" | "arrondissement_municipal";
+
+export interface CommuneTable {
+  code: string;
+  name: string;
+  kind: CommuneKind;
+  /** For a municipal arrondissement of Paris, Lyon or Marseille: its commune's code. */
+  parent_code: string | null;
+  arrondissement_code: string;
+  departement_code: string;
+  region_code: string;
+  population: number;
+  /** Space-separated postal codes. */
+  postal_codes: string;
+  /** Lower-case name without accents or punctuation, for search. */
+  search_name: string;
+}
+
+export interface CtsTerritoryTable {
+  code: string;
+  name: string;
+  region_code: string;
+}
+
+export type CtsRuleLevel = "departement" | "arrondissement" | "commune";
+export type CtsRuleSource = "default" | "import" | "admin";
+
+/** commune → CTS territory, as data: the most specific rule (commune, arrondissement, département) wins. */
+export interface CtsRuleTable {
+  level: CtsRuleLevel;
+  code: string;
+  cts_code: string;
+  source: CtsRuleSource;
+  updated_at: string;
+}
+
+export interface UserTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  email_verified_at: string | null;
+  commune_code: string;
+  display_name: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export const ROLES = ["resident", "association", "cts_member", "moderator", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface UserRoleTable {
+  user_id: string;
+  role: Role;
+  /** The CTS code for cts_member, the region code for moderator; "" when the role has no scope. */
+  scope: string;
+  created_at: string;
+}
+
+export interface SessionTable {
+  id: string;
+  user_id: string;
+  expires_at: string;
+  created_at: string;
+}
+
+export type EmailTokenKind = "verify_email" | "reset_password";
+
+export interface EmailTokenTable {
+  id: string;
+  user_id: string;
+  kind: EmailTokenKind;
+  /** SHA-256 of the token, hex: the token itself is only in the e-mail. */
+  token_hash: string;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface OutboxTable {
+  id: string;
+  to_address: string;
+  subject: string;
+  body_text: string;
+  created_at: string;
+}
+
+export interface AppStateTable {
+  key: string;
+  value: string;
+}
+
+export type User = Selectable<UserTable>;
+export type NewUser = Insertable<UserTable>;
+export type Commune = Selectable<CommuneTable>;
