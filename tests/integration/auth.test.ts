@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "../../db/connect";
+import { KyselyAdapter } from "../../app/auth/kysely-adapter.server";
+import { consumeEmailToken, createEmailToken, checkEmailToken } from "../../app/auth/email-tokens.server";
+import { createLucia } from "../../app/auth/lucia.server";
+import { createResident, grantRole, markEmailVerified, setCommune } from "../../app/auth/users.server";
+import { verifyPassword } from "../../app/auth/password.server";
+import { testDatabases } from "../support/databases";
+
+async function seedTerritory(h: DatabaseHandle) {
+  // A minimal slice of the territories: Lisieux and Caen, in Calvados.
+  await h.db.insertInto("regions").values({ code: "28", name: "Normandie" }).execute();
+  await h.db.insertInto("departements").values({ code: "14", name: "Calvados", region_code: "28" }).execute();
+  await h.db
+    .insertInto("arrondissements")
+    .values([
+      { code: "142", name: "Caen", departement_code: "14", region_code: "28", population: 1 },
+      { code: "143", name: "Lisieux", departement_code: "14", region_code: "28", population: 1 },
+    ])
+    .execute();
+  const commune = (code: string, name: string, arr: string) => ({
+    code,
+    name,
+    kind: "commune" as const,
+    parent_code: null,
+    arrondissement_code: arr,
+    departement_code: "14",
+    region_code: "28",
+    population: 1,
+    postal_codes: "",
+    search_name: name.toLowerCase(),
+  });
+  await h.db.insertInto("communes").values([commune("14366", "Lisieux", "143"), commune("14118", "Caen", "142")]).execute();
+}
+
+describe.each(testDatabases)("accounts and sessions on $name", ({ open }) => {
+  let h: DatabaseHandle;
+  beforeAll(async () => {
+    h = await open();
+    await seedTerritory(h);
+  });
+  afterAll(async () => h?.close());
+
+  it("creates a resident with an argon2id hash and the resident role; a second sign-up with the email is refused", async () => {
+    const created = await createResident(h.db, { email: "a@example.fr", password: "une phrase de passe", communeCode: "14366" });
+    expect(created.ok).toBe(true);
+    const user = await h.db.selectFrom("users").selectAll().where("email", "=", "a@example.fr").executeTakeFirstOrThrow();
+    expect(user.password_hash).toMatch(/^\$argon2id\$/);
+    expect(await verifyPassword(user.password_hash, "une phrase de passe")).toBe(true);
+    expect(await verifyPassword(user.password_hash, "autre chose")).toBe(false);
+    expect(user.email_verified_at).toBeNull();
+    const roles = await h.db.selectFrom("user_roles").select(["role", "scope"]).where("user_id", "=", user.id).execute();
+    expect(roles).toEqual([{ role: "resident", scope: "" }]);
+    expect(await createResident(h.db, { email: "a@example.fr", password: "x".repeat(12), communeCode: "14118" })).toEqual({
+      ok: false,
+      reason: "email_taken",
+    });
+  });
+
+  it("lets only one of two simultaneous sign-ups with one email through", async () => {
+    const attempts = await Promise.all(
+      [1, 2, 3].map(() => createResident(h.db, { email: "race@example.fr", password: "une phrase de passe", communeCode: "14366" })),
+    );
+    expect(attempts.filter((a) => a.ok)).toHaveLength(1);
+    const rows = await h.db.selectFrom("users").select("id").where("email", "=", "race@example.fr").execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it("stores sessions through the Kysely adapter (all 7 methods)", async () => {
+    const created = await createResident(h.db, { email: "s@example.fr", password: "une phrase de passe", communeCode: "14366" });
+    if (!created.ok) throw new Error("setup");
+    await grantRole(h.db, created.userId, "cts_member", "14");
+    const adapter = new KyselyAdapter(h.db);
+    const expiresAt = new Date(Date.now() + 3600_000);
+    await adapter.setSession({ id: "s1", userId: created.userId, expiresAt, attributes: {} });
+    await adapter.setSession({ id: "s2", userId: created.userId, expiresAt: new Date(Date.now() - 1000), attributes: {} });
+
+    const [session, user] = await adapter.getSessionAndUser("s1");
+    expect(session?.expiresAt.toISOString()).toBe(expiresAt.toISOString());
+    expect(user?.attributes.email).toBe("s@example.fr");
+    expect(user?.attributes.roles).toEqual(
+      expect.arrayContaining([
+        { role: "resident", scope: "" },
+        { role: "cts_member", scope: "14" },
+      ]),
+    );
+    expect(await adapter.getSessionAndUser("nope")).toEqual([null, null]);
+    expect((await adapter.getUserSessions(created.userId)).map((s) => s.id).sort()).toEqual(["s1", "s2"]);
+
+    const later = new Date(Date.now() + 7200_000);
+    await adapter.updateSessionExpiration("s1", later);
+    expect((await adapter.getSessionAndUser("s1"))[0]?.expiresAt.toISOString()).toBe(later.toISOString());
+
+    await adapter.deleteExpiredSessions();
+    expect((await adapter.getUserSessions(created.userId)).map((s) => s.id)).toEqual(["s1"]);
+    await adapter.deleteSession("s1");
+    expect(await adapter.getUserSessions(created.userId)).toEqual([]);
+
+    await adapter.setSession({ id: "s3", userId: created.userId, expiresAt, attributes: {} });
+    await adapter.setSession({ id: "s4", userId: created.userId, expiresAt, attributes: {} });
+    await adapter.deleteUserSessions(created.userId);
+    expect(await adapter.getUserSessions(created.userId)).toEqual([]);
+  });
+
+  it("validates lucia sessions end to end: new id per login, invalidation", async () => {
+    const created = await createResident(h.db, { email: "l@example.fr", password: "une phrase de passe", communeCode: "14366" });
+    if (!created.ok) throw new Error("setup");
+    const lucia = createLucia(h.db, { secureCookie: true, idleDays: 30 });
+    const a = await lucia.createSession(created.userId, {});
+    const b = await lucia.createSession(created.userId, {});
+    expect(a.id).not.toBe(b.id);
+    const { user } = await lucia.validateSession(a.id);
+    expect(user).toMatchObject({ email: "l@example.fr", emailVerified: false, communeCode: "14366" });
+    const cookie = lucia.createSessionCookie(a.id).serialize();
+    expect(cookie).toMatch(/^__Host-ps_session=/);
+    for (const attribute of ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"]) expect(cookie).toContain(attribute);
+    await lucia.invalidateSession(a.id);
+    expect((await lucia.validateSession(a.id)).session).toBeNull();
+    expect((await lucia.validateSession(b.id)).session).not.toBeNull();
+
+    await markEmailVerified(h.db, created.userId);
+    await setCommune(h.db, created.userId, "14118");
+    expect((await lucia.validateSession(b.id)).user).toMatchObject({ emailVerified: true, communeCode: "14118" });
+  });
+
+  it("e-mail tokens: stored hashed, single use, expire after 24 h", async () => {
+    const created = await createResident(h.db, { email: "t@example.fr", password: "une phrase de passe", communeCode: "14366" });
+    if (!created.ok) throw new Error("setup");
+    const token = await createEmailToken(h.db, created.userId, "verify_email");
+    expect(Buffer.from(token, "base64url").length).toBeGreaterThanOrEqual(32);
+    const stored = await h.db.selectFrom("email_tokens").select("token_hash").where("user_id", "=", created.userId).execute();
+    expect(stored.map((s) => s.token_hash)).not.toContain(token);
+
+    expect(await consumeEmailToken(h.db, token, "reset_password")).toEqual({ ok: false, reason: "unknown" });
+    const twice = await Promise.all([consumeEmailToken(h.db, token, "verify_email"), consumeEmailToken(h.db, token, "verify_email")]);
+    expect(twice.filter((r) => r.ok)).toEqual([{ ok: true, userId: created.userId }]);
+    expect(await consumeEmailToken(h.db, token, "verify_email")).toEqual({ ok: false, reason: "used" });
+
+    const old = await createEmailToken(h.db, created.userId, "verify_email", new Date(Date.now() - 25 * 3600_000));
+    expect(await checkEmailToken(h.db, old, "verify_email")).toBe("expired");
+    expect(await consumeEmailToken(h.db, old, "verify_email")).toEqual({ ok: false, reason: "expired" });
+    expect(await consumeEmailToken(h.db, "pas-un-jeton", "verify_email")).toEqual({ ok: false, reason: "unknown" });
+  });
+});

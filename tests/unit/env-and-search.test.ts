@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { searchKey } from "../../db/search-key";
+import { parseEnv, EnvError } from "../../app/server/env.server";
+import { requestOrigin } from "../../app/server/origin.server";
+
+describe("environment", () => {
+  it("defaults to SQLite on 127.0.0.1:3000 with the outbox and plain-http cookies", () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({
+      HOST: "127.0.0.1",
+      PORT: 3000,
+      PUBLIC_URL: "http://localhost:3000",
+      DEV_OUTBOX: true,
+      SESSION_COOKIE_SECURE: false,
+    });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it("uses secure cookies behind https and no outbox once SMTP is configured", () => {
+    const env = parseEnv({ PUBLIC_URL: "https://priorites.example.fr/", SMTP_URL: "smtp://mail:25" });
+    expect(env).toMatchObject({ PUBLIC_URL: "https://priorites.example.fr", SESSION_COOKIE_SECURE: true, DEV_OUTBOX: false });
+  });
+
+  it("names the bad variable", () => {
+    expect(() => parseEnv({ PORT: "abc" })).toThrow(EnvError);
+    expect(() => parseEnv({ PORT: "abc" })).toThrow(/PORT/);
+    expect(() => parseEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
+  });
+});
+
+describe("searchKey", () => {
+  it("folds accents, case, punctuation and Saint/Sainte abbreviations", () => {
+    expect(searchKey("Saint-Lô")).toBe("saint lo");
+    expect(searchKey("ST LO")).toBe("saint lo");
+    expect(searchKey("Sainte-Mère-Église")).toBe("sainte mere eglise");
+    expect(searchKey("L'Haÿ-les-Roses")).toBe("l hay les roses");
+    expect(searchKey("Œuilly")).toBe("oeuilly");
+    expect(searchKey("100% _x_")).toBe("100 x");
+  });
+});
+
+describe("requestOrigin", () => {
+  it("prefers Origin, falls back to Referer, else null", () => {
+    expect(requestOrigin({ origin: "http://a.fr", referer: "http://b.fr/x" })).toBe("http://a.fr");
+    expect(requestOrigin({ referer: "http://b.fr/x?y" })).toBe("http://b.fr");
+    expect(requestOrigin({ referer: "pas une url" })).toBeNull();
+    expect(requestOrigin({})).toBeNull();
+  });
+});
