@@ -24,7 +24,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { query, results };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
+  if (context.auth.user) throw redirect("/mon-compte");
   const formData = await request.formData();
   const submission = parseWithZod(formData, { schema: signupSchema });
   const selected = await selectedCommune(formData.get("commune"));

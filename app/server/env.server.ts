@@ -42,7 +42,7 @@ const envSchema = z
 export type Env = z.infer<typeof envSchema>;
 
 /** Parses the environment once; a bad value stops the server with a message naming the variable. */
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const result = envSchema.safeParse(source);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  - ${i.path.join(".")} : ${i.message}`);

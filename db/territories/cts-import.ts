@@ -30,6 +30,12 @@ const rowSchema = z.object({
   nom_cts: z.string().trim().max(120, "nom de CTS trop long").optional().default(""),
 });
 
+const UNKNOWN: Record<CtsRuleLevel, string> = {
+  departement: "département inconnu",
+  arrondissement: "arrondissement inconnu",
+  commune: "commune inconnue",
+};
+
 export async function importCtsRules(db: Kysely<Database>, csv: string): Promise<ImportResult> {
   let records: Record<string, string>[];
   try {
@@ -70,7 +76,7 @@ export async function importCtsRules(db: Kysely<Database>, csv: string): Promise
     const row = parsed.data;
     const region = regionOf[row.niveau].get(row.code);
     if (!region) {
-      errors.push({ line, message: `${row.niveau} inconnu : ${row.code}` });
+      errors.push({ line, message: `${UNKNOWN[row.niveau]} : ${row.code}` });
       return;
     }
     const key = `${row.niveau}:${row.code}`;
