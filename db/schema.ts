@@ -18,6 +18,12 @@ export interface Database {
   email_tokens: EmailTokenTable;
   outbox: OutboxTable;
   app_state: AppStateTable;
+  consultations: ConsultationTable;
+  proposals: ProposalTable;
+  proposal_sources: ProposalSourceTable;
+  proposal_departement_counts: ProposalDepartementCountTable;
+  proposal_verbatims: ProposalVerbatimTable;
+  workshops: WorkshopTable;
 }
 
 export interface RegionTable {
@@ -135,3 +141,87 @@ export interface AppStateTable {
 export type User = Selectable<UserTable>;
 export type NewUser = Insertable<UserTable>;
 export type Commune = Selectable<CommuneTable>;
+
+export type BallotMethod = "approval" | "majority_judgment" | "ranked";
+export type ConsultationStatus = "brouillon" | "ouverte" | "close" | "resultats_publies";
+export type Theme = "acces" | "continuite" | "attractivite" | "prevention" | "environnement";
+export type ProposalLevel = "impulsion_locale" | "travaux_nationaux";
+export type ProposalKind = "proposition" | "engagement" | "idee_cle";
+
+export interface ConsultationTable {
+  id: string;
+  slug: string;
+  region_code: string;
+  /** Set when the consultation covers one CTS territory only. */
+  cts_code: string | null;
+  title: string;
+  description: string;
+  source_file: string;
+  method: BallotMethod;
+  /** JSON: the method's parameters (k, quorum…). */
+  method_params: string;
+  status: ConsultationStatus;
+  opens_at: string | null;
+  closes_at: string | null;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProposalTable {
+  id: string;
+  consultation_id: string;
+  slug: string;
+  title: string;
+  summary: string | null;
+  text: string;
+  theme: Theme;
+  level: ProposalLevel | null;
+  kind: ProposalKind;
+  group_slug: string | null;
+  /** Order in the source. */
+  position: number;
+  /** Mentions printed in the source at its heading (regional level), when it prints one. */
+  mentions: number | null;
+  /** searchKey of title, summary, text and glossary expansions: what search matches. */
+  search_text: string;
+  updated_at: string;
+}
+
+export interface ProposalSourceTable {
+  proposal_id: string;
+  position: number;
+  file: string;
+  section: string;
+  mentions: number | null;
+  departement_code: string | null;
+  /** Space-separated workshop slugs. */
+  workshops: string;
+}
+
+export interface ProposalDepartementCountTable {
+  proposal_id: string;
+  departement_code: string;
+  mentions: number;
+  section: string;
+}
+
+export interface ProposalVerbatimTable {
+  proposal_id: string;
+  position: number;
+  text: string;
+}
+
+export interface WorkshopTable {
+  id: string;
+  consultation_id: string;
+  slug: string;
+  place: string;
+  arrondissement_code: string | null;
+  departement_code: string | null;
+  date: string | null;
+  participants: number | null;
+  /** JSON object: category → count, as printed in the source. */
+  participants_by_category: string | null;
+  position: number;
+}

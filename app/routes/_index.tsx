@@ -1,5 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { listConsultations } from "~/catalogue/catalogue.server";
+import { db } from "~/server/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
 
@@ -13,11 +15,11 @@ export const meta: MetaFunction = () => [
 ];
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  return { signedIn: context.auth.user !== null };
+  return { signedIn: context.auth.user !== null, consultations: await listConsultations(db()) };
 }
 
 export default function Home() {
-  const { signedIn } = useLoaderData<typeof loader>();
+  const { signedIn, consultations } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   return (
     <>
@@ -32,6 +34,21 @@ export default function Home() {
         Priorités Santé vous les présente et vous demande lesquelles comptent le plus pour vous. Vos priorités, comptées
         par arrondissement, sont transmises au conseil territorial de santé (CTS) de votre territoire.
       </p>
+      {consultations.length ? (
+        <section className="fr-my-4w">
+          <h2>Les propositions par région</h2>
+          <ul>
+            {consultations.map((c) => (
+              <li key={c.slug}>
+                <Link to={`/consultations/${c.slug}`}>{c.title}</Link> — {c.proposal_count} propositions
+              </li>
+            ))}
+          </ul>
+          <p>
+            <Link to="/contexte">D’où viennent ces propositions ?</Link> · <Link to="/glossaire">Que veulent dire les sigles ?</Link>
+          </p>
+        </section>
+      ) : null}
       {signedIn ? (
         <Link className="fr-btn" to="/mon-compte">
           Voir mon compte

@@ -1,6 +1,7 @@
 import { connect, type DatabaseHandle } from "../../db/connect";
 import { migrateToLatest } from "../../db/migrate";
 import { loadTerritories } from "../../db/territories/load";
+import { loadCatalogue } from "../catalogue/catalogue-load.server";
 import { env } from "./env.server";
 
 let handle: DatabaseHandle | undefined;
@@ -36,6 +37,13 @@ export async function openDatabase(log: (line: string) => void = console.log): P
           `${c.regions} régions, ${c.departements} départements, ${c.arrondissements} arrondissements, ` +
           `${c.communes} communes, ${c.arrondissementsMunicipaux} arrondissements municipaux, ${c.ctsTerritories} territoires de CTS`,
       );
+    }
+  }
+  if (!e.SKIP_CATALOGUE_LOAD) {
+    const result = await loadCatalogue(handle.db, undefined, (line) => log(`  catalogue — ${line}`));
+    const changed = result.consultations.filter((c) => c.changed);
+    if (changed.length) {
+      log(`Catalogue chargé : ${changed.map((c) => `${c.slug} (${c.proposals} propositions)`).join(", ")}`);
     }
   }
   return handle;

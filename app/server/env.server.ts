@@ -27,6 +27,8 @@ const envSchema = z
     SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(90).default(30),
     /** Skip loading the real territories on start (for tests that load a small fixture). */
     SKIP_TERRITORY_LOAD: booleanFlag.default(false),
+    /** Skip loading the proposal catalogue on start (it is loaded by npm run catalogue:load too). */
+    SKIP_CATALOGUE_LOAD: booleanFlag.default(false),
   })
   .transform((env) => {
     const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;

@@ -1,5 +1,6 @@
 import type { Migration } from "kysely";
 import * as foundations from "./2026_11_23_0900_foundations";
+import * as catalogue from "./2026_11_23_1000_catalogue";
 
 /**
  * Every migration, by its sortable name. Listed statically (not read from the folder at run time)
@@ -7,4 +8,5 @@ import * as foundations from "./2026_11_23_0900_foundations";
  */
 export const migrations: Record<string, Migration> = {
   "2026_11_23_0900_foundations": foundations,
+  "2026_11_23_1000_catalogue": catalogue,
 };

@@ -1,0 +1,271 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { getConsultation, listProposals } from "~/catalogue/catalogue.server";
+import { PAGE_SIZE, parseProposalFilters } from "~/catalogue/filters";
+import { KIND_LABELS, LEVEL_LABELS, METHOD_LABELS, STATUS_LABELS, THEME_LABELS, THEME_SHORT } from "~/catalogue/themes";
+import type { ProposalKind, ProposalLevel, Theme } from "../../db/schema";
+import { db } from "~/server/db.server";
+import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { Notice } from "~/ui/fields";
+import { formatDate } from "~/ui/format";
+import { Pagination } from "~/ui/pagination";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.consultation.title} — Priorités Santé` : "Consultation — Priorités Santé" },
+];
+
+export async function loader({ params, request }: LoaderFunctionArgs) {
+  const found = await getConsultation(db(), params.slug ?? "");
+  if (!found) throw new Response("Cette consultation n’existe pas ou n’est pas publiée.", { status: 404 });
+  const parsed = parseProposalFilters(new URL(request.url).searchParams);
+  if (!parsed.ok) throw data(parsed.message, { status: 400 });
+  const { filters, truncated } = parsed;
+  const list = await listProposals(db(), found.consultation.id, { ...filters, pageSize: PAGE_SIZE });
+  const levels = await availableValues(found.consultation.id);
+  return {
+    consultation: found.consultation,
+    themeCounts: found.themeCounts,
+    workshops: found.workshops,
+    filters,
+    truncated,
+    list,
+    ...levels,
+  };
+}
+
+async function availableValues(consultationId: string) {
+  const rows = await db().selectFrom("proposals").select(["level", "kind"]).distinct().where("consultation_id", "=", consultationId).execute();
+  return {
+    levels: [...new Set(rows.map((r) => r.level).filter((l): l is ProposalLevel => l !== null))],
+    kinds: [...new Set(rows.map((r) => r.kind))] as ProposalKind[],
+  };
+}
+
+export default function ConsultationPage() {
+  const { consultation, themeCounts, workshops, filters, truncated, list, levels, kinds } = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const themes = Object.keys(themeCounts) as Theme[];
+  const filtered = !!(filters.theme || filters.level || filters.kind || filters.q);
+  return (
+    <>
+      <nav role="navigation" className="fr-breadcrumb" aria-label="vous êtes ici :">
+        <ol className="fr-breadcrumb__list">
+          <li>
+            <Link className="fr-breadcrumb__link" to="/">
+              Accueil
+            </Link>
+          </li>
+          <li>
+            <Link className="fr-breadcrumb__link" to="/consultations">
+              Consultations
+            </Link>
+          </li>
+          <li>
+            <a className="fr-breadcrumb__link" aria-current="page">
+              {consultation.title}
+            </a>
+          </li>
+        </ol>
+      </nav>
+      <h1>{consultation.title}</h1>
+      <ul className="fr-badges-group fr-mb-2w">
+        <li>
+          <p className="fr-badge fr-badge--info fr-badge--no-icon">{consultation.cts_name ? `CTS ${consultation.cts_name}` : consultation.region_name}</p>
+        </li>
+        <li>
+          <p className="fr-badge fr-badge--no-icon">{STATUS_LABELS[consultation.status]}</p>
+        </li>
+      </ul>
+      <p className="fr-text--lead ps-text">{consultation.description}</p>
+      <ul>
+        <li>Région : {consultation.region_name}</li>
+        <li>{METHOD_LABELS[consultation.method]}.</li>
+        <li>{Object.values(themeCounts).reduce((a, b) => a + (b ?? 0), 0)} propositions.</li>
+        {consultation.opens_at || consultation.closes_at ? (
+          <li>
+            Dates :{" "}
+            {consultation.opens_at ? `du ${formatDate(consultation.opens_at)} ` : ""}
+            {consultation.closes_at ? `au ${formatDate(consultation.closes_at)}` : ""}
+          </li>
+        ) : null}
+      </ul>
+      {workshops.length ? (
+        <details className="fr-mb-4w">
+          <summary className="fr-text--bold">Les {workshops.length} ateliers à l’origine de ces propositions</summary>
+          <ul className="fr-mt-2w">
+            {workshops.map((w) => (
+              <li key={w.slug}>
+                <span className="fr-text--bold">{w.place}</span>
+                {w.arrondissement_name ? ` — arrondissement de ${w.arrondissement_name}` : w.departement_name ? ` — ${w.departement_name}` : ""}
+                {w.date ? `, ${formatDate(w.date)}` : ""}
+                {w.participants ? `, ${w.participants} participants` : ""}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+
+      <h2 id="propositions">Les propositions</h2>
+      <nav aria-label="Propositions par thème" className="fr-mb-3w">
+        <ul className="fr-tags-group">
+          {themes.map((t) => (
+            <li key={t}>
+              <Link className="fr-tag" to={`?theme=${t}#propositions`} aria-current={filters.theme === t ? "page" : undefined}>
+                {THEME_SHORT[t]} ({themeCounts[t]})
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <Form method="get" className="fr-mb-4w" aria-labelledby="propositions" preventScrollReset>
+        <div className="fr-grid-row fr-grid-row--gutters">
+          <div className="fr-col-12 fr-col-md-6">
+            <div className="fr-input-group">
+              <label className="fr-label" htmlFor="q">
+                Rechercher
+                <span className="fr-hint-text">Mots ou sigles, sans se soucier des accents (ex. : médecin, IPA)</span>
+              </label>
+              <input className="fr-input" type="search" id="q" name="q" defaultValue={filters.q ?? ""} maxLength={200} />
+            </div>
+          </div>
+          <div className="fr-col-12 fr-col-md-6">
+            <div className="fr-select-group">
+              <label className="fr-label" htmlFor="theme">
+                Thème
+              </label>
+              <select className="fr-select" id="theme" name="theme" defaultValue={filters.theme ?? ""}>
+                <option value="">Tous les thèmes</option>
+                {themes.map((t) => (
+                  <option key={t} value={t}>
+                    {THEME_LABELS[t]}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          {levels.length > 0 ? (
+            <div className="fr-col-12 fr-col-md-4">
+              <div className="fr-select-group">
+                <label className="fr-label" htmlFor="level">
+                  Niveau
+                </label>
+                <select className="fr-select" id="level" name="level" defaultValue={filters.level ?? ""}>
+                  <option value="">Tous les niveaux</option>
+                  {levels.map((l) => (
+                    <option key={l} value={l}>
+                      {LEVEL_LABELS[l]}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
+          ) : null}
+          {kinds.length > 1 ? (
+            <div className="fr-col-12 fr-col-md-4">
+              <div className="fr-select-group">
+                <label className="fr-label" htmlFor="kind">
+                  Type
+                </label>
+                <select className="fr-select" id="kind" name="kind" defaultValue={filters.kind ?? ""}>
+                  <option value="">Tous les types</option>
+                  {kinds.map((k) => (
+                    <option key={k} value={k}>
+                      {KIND_LABELS[k]}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
+          ) : null}
+          <div className="fr-col-12 fr-col-md-4">
+            <div className="fr-select-group">
+              <label className="fr-label" htmlFor="sort">
+                Trier par
+              </label>
+              <select className="fr-select" id="sort" name="sort" defaultValue={filters.sort}>
+                <option value="source">Ordre du rapport</option>
+                <option value="mentions">Les plus citées dans les ateliers</option>
+                <option value="alpha">Ordre alphabétique</option>
+              </select>
+            </div>
+          </div>
+        </div>
+        <ul className="fr-btns-group fr-btns-group--inline-md fr-mt-2w">
+          <li>
+            <button className="fr-btn" type="submit">
+              Afficher les propositions
+            </button>
+          </li>
+          {filtered ? (
+            <li>
+              <Link className="fr-btn fr-btn--secondary" to="?" preventScrollReset>
+                Effacer les filtres
+              </Link>
+            </li>
+          ) : null}
+        </ul>
+      </Form>
+
+      {truncated ? <Notice kind="warning">Votre recherche était trop longue : seuls ses 200 premiers caractères ont été utilisés.</Notice> : null}
+      {list.requestedPage !== list.page ? (
+        <Notice kind="info">
+          La page {list.requestedPage} n’existe pas : voici la page {list.page} sur {list.pageCount}.
+        </Notice>
+      ) : null}
+      <p role="status" aria-live="polite" className="fr-text--bold" data-testid="result-count">
+        {list.total === 0
+          ? "Aucune proposition ne correspond à ces critères."
+          : `${list.total} proposition${list.total > 1 ? "s" : ""}${filtered ? " correspondent à ces critères" : ""}${list.pageCount > 1 ? ` — page ${list.page} sur ${list.pageCount}` : ""}`}
+      </p>
+      {list.total === 0 && filtered ? (
+        <p>
+          Essayez un autre mot, ou <Link to="?">affichez toutes les propositions</Link>.
+        </p>
+      ) : null}
+      <ol className="ps-plain-list" start={(list.page - 1) * PAGE_SIZE + 1}>
+        {list.items.map((p) => (
+          <li key={p.slug} className="fr-mb-3w">
+            <div className="fr-card fr-enlarge-link fr-card--horizontal">
+              <div className="fr-card__body">
+                <div className="fr-card__content">
+                  <h3 className="fr-card__title">
+                    <Link to={`/consultations/${consultation.slug}/propositions/${p.slug}`}>{p.title}</Link>
+                  </h3>
+                  {p.summary ? <p className="fr-card__desc ps-text">{p.summary}</p> : null}
+                  <div className="fr-card__start">
+                    <ul className="fr-badges-group">
+                      <li>
+                        <p className="fr-badge fr-badge--sm fr-badge--blue-ecume">{THEME_SHORT[p.theme]}</p>
+                      </li>
+                      {p.level ? (
+                        <li>
+                          <p className="fr-badge fr-badge--sm">{LEVEL_LABELS[p.level]}</p>
+                        </li>
+                      ) : null}
+                      {p.kind !== "proposition" ? (
+                        <li>
+                          <p className="fr-badge fr-badge--sm fr-badge--purple-glycine">{KIND_LABELS[p.kind]}</p>
+                        </li>
+                      ) : null}
+                    </ul>
+                  </div>
+                  {p.mentions !== null ? (
+                    <div className="fr-card__end">
+                      <p className="fr-card__detail">Citée {p.mentions} fois dans les ateliers</p>
+                    </div>
+                  ) : null}
+                </div>
+              </div>
+            </div>
+          </li>
+        ))}
+      </ol>
+      <Pagination page={list.page} pageCount={list.pageCount} params={searchParams} />
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

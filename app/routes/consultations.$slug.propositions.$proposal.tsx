@@ -1,0 +1,171 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { AnnotatedText, firstUses } from "~/catalogue/annotated-text";
+import { getConsultation, getProposal } from "~/catalogue/catalogue.server";
+import { GLOSSARY } from "~/catalogue/glossary";
+import { KIND_LABELS, LEVEL_LABELS, THEME_LABELS } from "~/catalogue/themes";
+import { db } from "~/server/db.server";
+import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { formatDate } from "~/ui/format";
+import { DataTable } from "~/ui/table";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.proposal.title} — Priorités Santé` : "Proposition — Priorités Santé" },
+  ...(data?.proposal.summary ? [{ name: "description", content: data.proposal.summary }] : []),
+];
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const found = await getConsultation(db(), params.slug ?? "");
+  if (!found) throw new Response("Cette consultation n’existe pas ou n’est pas publiée.", { status: 404 });
+  const detail = await getProposal(db(), found.consultation.id, params.proposal ?? "");
+  if (!detail) throw new Response("Cette proposition n’existe pas dans cette consultation.", { status: 404 });
+  return {
+    consultation: { slug: found.consultation.slug, title: found.consultation.title },
+    ...detail,
+  };
+}
+
+export default function ProposalPage() {
+  const { consultation, proposal, sources, departementCounts, verbatims, related, workshops } = useLoaderData<typeof loader>();
+  const usedTerms = firstUses(proposal.text, GLOSSARY).map((m) => m.entry);
+  return (
+    <>
+      <nav role="navigation" className="fr-breadcrumb" aria-label="vous êtes ici :">
+        <ol className="fr-breadcrumb__list">
+          <li>
+            <Link className="fr-breadcrumb__link" to="/consultations">
+              Consultations
+            </Link>
+          </li>
+          <li>
+            <Link className="fr-breadcrumb__link" to={`/consultations/${consultation.slug}`}>
+              {consultation.title}
+            </Link>
+          </li>
+          <li>
+            <a className="fr-breadcrumb__link" aria-current="page">
+              {proposal.title}
+            </a>
+          </li>
+        </ol>
+      </nav>
+      <article className="ps-text">
+        <h1>{proposal.title}</h1>
+        <ul className="fr-badges-group fr-mb-3w">
+          <li>
+            <p className="fr-badge fr-badge--blue-ecume">{THEME_LABELS[proposal.theme]}</p>
+          </li>
+          {proposal.level ? (
+            <li>
+              <p className="fr-badge">{LEVEL_LABELS[proposal.level]}</p>
+            </li>
+          ) : null}
+          {proposal.kind !== "proposition" ? (
+            <li>
+              <p className="fr-badge fr-badge--purple-glycine">{KIND_LABELS[proposal.kind]}</p>
+            </li>
+          ) : null}
+        </ul>
+        {proposal.summary ? (
+          <div className="fr-callout fr-mb-4w">
+            <h2 className="fr-callout__title fr-h6">En bref</h2>
+            <p className="fr-callout__text">{proposal.summary}</p>
+          </div>
+        ) : null}
+        <h2 className="fr-h4">La proposition</h2>
+        <AnnotatedText text={proposal.text} glossary={GLOSSARY} />
+        {usedTerms.length ? (
+          <p className="fr-text--sm">
+            Sigles :{" "}
+            {usedTerms.map((t, i) => (
+              <span key={t.abbr}>
+                {i ? " ; " : ""}
+                <Link to={`/glossaire#${t.abbr.toLowerCase()}`}>{t.abbr}</Link> : {t.expansion}
+              </span>
+            ))}
+            .
+          </p>
+        ) : null}
+
+        {verbatims.length ? (
+          <>
+            <h2 className="fr-h4">Ce qu’en ont dit des participants</h2>
+            {verbatims.map((v, i) => (
+              <figure key={i} className="fr-quote fr-mb-2w">
+                <blockquote>
+                  <p>« {v} »</p>
+                </blockquote>
+              </figure>
+            ))}
+          </>
+        ) : null}
+
+        <h2 className="fr-h4" id="sources">
+          D’où vient cette proposition
+        </h2>
+        <ul>
+          {sources.map((s, i) => (
+            <li key={i} data-testid="source">
+              Rapport <code>{s.file}</code>, rubrique « {s.section} »
+              {s.mentions !== null ? (
+                <>
+                  {" "}
+                  — <strong data-testid="source-mentions">citée {s.mentions} fois</strong> (nombre de contributions relevées dans le rapport)
+                </>
+              ) : null}
+              {s.mentions === null ? " — le rapport ne donne pas de nombre de citations pour cette proposition" : ""}
+              {s.departement_name ? ` — ${s.departement_name} (${s.departement_code})` : ""}
+            </li>
+          ))}
+        </ul>
+        {workshops.length ? (
+          <p>
+            Ateliers : {workshops.map((w) => `${w.place}${w.date ? ` (${formatDate(w.date)})` : ""}`).join(", ")}.
+          </p>
+        ) : null}
+        {departementCounts.length ? (
+          <DataTable id="citations-par-departement" caption="Nombre de fois où la proposition a été citée, par département">
+            <thead>
+              <tr>
+                <th scope="col">Département</th>
+                <th scope="col">Citations</th>
+              </tr>
+            </thead>
+            <tbody>
+              {departementCounts.map((d) => (
+                <tr key={d.departement_code}>
+                  <td>
+                    {d.departement_name ?? d.departement_code} ({d.departement_code})
+                  </td>
+                  <td>{d.mentions}</td>
+                </tr>
+              ))}
+            </tbody>
+          </DataTable>
+        ) : null}
+
+        {related.length ? (
+          <>
+            <h2 className="fr-h4">Propositions voisines</h2>
+            <ul>
+              {related.map((r) => (
+                <li key={r.slug}>
+                  <Link to={`/consultations/${consultation.slug}/propositions/${r.slug}`}>{r.title}</Link>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </article>
+      <p className="fr-mt-4w">
+        <Link className="fr-link fr-icon-arrow-left-line fr-link--icon-left" to={`/consultations/${consultation.slug}`}>
+          Toutes les propositions de la consultation
+        </Link>
+      </p>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
