@@ -1,4 +1,5 @@
 import type { MetaFunction } from "@remix-run/node";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Données personnelles — Priorités Santé" }];
 
@@ -12,35 +13,32 @@ export default function Privacy() {
         du RGPD). Le responsable de traitement est l’agence régionale de santé qui organise la consultation.
       </p>
       <h2>Ce que nous gardons, et pourquoi</h2>
-      <div className="fr-table">
-        <table>
-          <caption>Données conservées</caption>
-          <thead>
-            <tr>
-              <th scope="col">Donnée</th>
-              <th scope="col">Pourquoi</th>
-              <th scope="col">Combien de temps</th>
-            </tr>
-          </thead>
-          <tbody>
-            <tr>
-              <td>Adresse électronique et mot de passe (chiffré, jamais lisible)</td>
-              <td>Vous connecter, vous envoyer les liens de confirmation</td>
-              <td>Jusqu’à la suppression de votre compte</td>
-            </tr>
-            <tr>
-              <td>Commune</td>
-              <td>Savoir dans quel arrondissement et quel conseil territorial de santé comptent vos votes</td>
-              <td>Jusqu’à la suppression de votre compte</td>
-            </tr>
-            <tr>
-              <td>Sessions de connexion</td>
-              <td>Vous garder connecté</td>
-              <td>30 jours sans activité au plus</td>
-            </tr>
-          </tbody>
-        </table>
-      </div>
+      <DataTable id="donnees-conservees" caption="Données conservées">
+        <thead>
+          <tr>
+            <th scope="col">Donnée</th>
+            <th scope="col">Pourquoi</th>
+            <th scope="col">Combien de temps</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <td>Adresse électronique et mot de passe (chiffré, jamais lisible)</td>
+            <td>Vous connecter, vous envoyer les liens de confirmation</td>
+            <td>Jusqu’à la suppression de votre compte</td>
+          </tr>
+          <tr>
+            <td>Commune</td>
+            <td>Savoir dans quel arrondissement et quel conseil territorial de santé comptent vos votes</td>
+            <td>Jusqu’à la suppression de votre compte</td>
+          </tr>
+          <tr>
+            <td>Sessions de connexion</td>
+            <td>Vous garder connecté</td>
+            <td>30 jours sans activité au plus</td>
+          </tr>
+        </tbody>
+      </DataTable>
       <h2>Qui voit quoi</h2>
       <p>
         Personne ne voit pour quoi vous avez voté, pas même les administrateurs : les résultats ne sont publiés que

@@ -9,6 +9,9 @@ export interface HeaderUser {
 
 const NAV = [
   { to: "/", label: "Accueil", end: true },
+  { to: "/consultations", label: "Consultations", end: false },
+  { to: "/contexte", label: "Le CNR Santé", end: false },
+  { to: "/glossaire", label: "Glossaire", end: false },
   { to: "/mon-compte", label: "Mon compte", end: false },
 ];
 
@@ -84,7 +87,11 @@ export function Layout({ user, children }: { user: HeaderUser | null; children: 
             <button className="fr-btn--close fr-btn" aria-controls="modal-menu" title="Fermer" type="button">
               Fermer
             </button>
-            <div className="fr-header__menu-links" />
+            {/* Below 992 px the DSFR hides the tools and shows this copy in the menu; in React mode it
+                leaves the copying to us (otherwise phones could not log in or out). */}
+            <div className="fr-header__menu-links">
+              <HeaderTools user={user} />
+            </div>
             <nav className="fr-nav" id="navigation" aria-label="Menu principal">
               <ul className="fr-nav__list">
                 {NAV.map((item) => (

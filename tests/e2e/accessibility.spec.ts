@@ -1,0 +1,149 @@
+import os from "node:os";
+import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { expect, headerPlace, signUp, test, uniqueEmail, waitForHydration } from "./helpers";
+
+// Every page built so far, checked by axe-core against WCAG 2.1 A and AA, and at 320 px wide
+// (WCAG 1.4.10, reflow): no horizontal scrolling, and the skip link is there.
+
+const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const NARROW = { width: 320, height: 800 };
+
+/** axe's findings as "rule: selector" lines, so a failure names what to fix and where. */
+async function axeViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  return violations.flatMap((v) =>
+    v.nodes.map((node) => `${v.id} (${v.impact ?? "?"}, ${v.help}): ${node.target.join(" ")}`),
+  );
+}
+
+/** Width of the page beyond the viewport, and the elements that stick out, for the message. */
+async function overflow(page: Page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll<HTMLElement>("body *")]
+      .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${[...el.classList].join(".")}`);
+    return { scrollWidth: document.documentElement.scrollWidth, wide };
+  });
+}
+
+/** The checks every page gets, at the desktop width then at 320 px. */
+async function checkPage(page: Page) {
+  await waitForHydration(page);
+  expect(await axeViolations(page), `axe violations on ${page.url()}`).toEqual([]);
+  await expect(page.getByRole("link", { name: "Contenu", exact: true })).toHaveAttribute("href", "#contenu");
+  await expect(page.locator("main#contenu")).toHaveCount(1);
+
+  await page.setViewportSize(NARROW);
+  const { scrollWidth, wide } = await overflow(page);
+  expect(scrollWidth, `horizontal scroll at 320 px on ${page.url()}; too wide: ${wide.join(", ")}`).toBeLessThanOrEqual(
+    NARROW.width,
+  );
+  expect(await axeViolations(page), `axe violations at 320 px on ${page.url()}`).toEqual([]);
+  await expect(page.getByRole("link", { name: "Contenu", exact: true })).toBeAttached();
+}
+
+/** At 320 px the header's tools and navigation live in the menu dialog: checked open too. */
+async function checkOpenMenu(page: Page) {
+  await page.getByRole("banner").getByRole("button", { name: "Menu" }).click();
+  const menu = page.getByRole("dialog", { name: "Menu" });
+  await expect(menu).toBeVisible();
+  await expect(menu.getByRole("navigation", { name: "Menu principal" })).toBeVisible();
+  expect(await axeViolations(page), `axe violations with the menu open on ${page.url()}`).toEqual([]);
+  const { scrollWidth } = await overflow(page);
+  expect(scrollWidth, "horizontal scroll with the menu open").toBeLessThanOrEqual(NARROW.width);
+  await menu.getByRole("button", { name: "Fermer" }).click();
+  await expect(menu).toBeHidden();
+}
+
+const PUBLIC_PAGES: {
+  path: string;
+  status?: number;
+  heading: string | RegExp;
+  /** Puts the site in the state worth checking, before the page is opened. */
+  before?: (page: Page) => Promise<void>;
+  /** What must be on the page for the check to mean something. */
+  shows?: (page: Page) => Promise<void>;
+  /** Also check the menu dialog open at 320 px. */
+  menu?: boolean;
+}[] = [
+  { path: "/", heading: "Vos priorités pour la santé dans votre territoire", menu: true },
+  { path: "/inscription", heading: "Créer un compte" },
+  { path: "/inscription?q=lisieux", heading: "Créer un compte" },
+  { path: "/connexion", heading: "Se connecter" },
+  { path: "/mot-de-passe-oublie", heading: "Mot de passe oublié" },
+  { path: "/reinitialisation?token=bad", status: 400, heading: "Lien inutilisable" },
+  { path: "/verification?token=bad", status: 400, heading: "Confirmation impossible" },
+  { path: "/accessibilite", heading: "Déclaration d’accessibilité" },
+  { path: "/mentions-legales", heading: "Mentions légales" },
+  { path: "/donnees-personnelles", heading: "Données personnelles" },
+  {
+    path: "/dev/outbox",
+    heading: "Boîte d’envoi",
+    // With an e-mail in it (its long link included), not only the empty state.
+    before: async (page) => {
+      await signUp(page, { email: uniqueEmail("boite") });
+      await page.context().clearCookies();
+    },
+    shows: (page) => expect(page.getByTestId("outbox-email").first()).toBeVisible(),
+  },
+  { path: "/cette-page-n-existe-pas", status: 404, heading: "Page non trouvée" },
+  { path: "/consultations", heading: "Consultations" },
+  { path: "/consultations/normandie-cnr-sante-2022", heading: /Normandie/ },
+  { path: "/consultations/nouvelle-aquitaine-cnr-sante-2022?theme=prevention&sort=mentions&page=2", heading: /Nouvelle-Aquitaine/ },
+  { path: "/consultations/normandie-cnr-sante-2022?q=zzzzzz", heading: /Normandie/ },
+  { path: "/consultations/normandie-cnr-sante-2022?theme=inconnu", status: 400, heading: "Demande incorrecte" },
+  { path: "/consultations/inconnue", status: 404, heading: "Page non trouvée" },
+  { path: "/consultations/nouvelle-aquitaine-cnr-sante-2022/propositions/inconnue", status: 404, heading: "Page non trouvée" },
+  {
+    path: "/consultations/nouvelle-aquitaine-cnr-sante-2022/propositions/plus-d-infirmiers-en-pratique-avancee-et-d-infirmiers-asalee-mieux-remuneres",
+    heading: /infirmiers en pratique avancée/,
+  },
+  { path: "/consultations/normandie-cnr-sante-2022/propositions/developper-les-dispositifs-d-aller-vers-en-prevention", heading: /aller-vers/ },
+  { path: "/consultations/yvelines-cts78-cnr-sante-2022/propositions/mieux-articuler-les-contrats-locaux-de-sante-cls-et-les-cpts", heading: /CPTS/ },
+  { path: "/glossaire", heading: /Glossaire/ },
+  { path: "/contexte", heading: /CNR Santé/ },
+];
+
+for (const { path: pagePath, status = 200, heading, before, shows, menu } of PUBLIC_PAGES) {
+  test(`${pagePath} : WCAG 2.1 AA, lisible à 320 px`, async ({ page }) => {
+    await before?.(page);
+    const response = await page.goto(pagePath);
+    expect(response?.status()).toBe(status);
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    // Even an error page keeps the site's header and footer.
+    await expect(page.getByRole("banner")).toContainText("Priorités Santé");
+    await expect(page.getByRole("contentinfo")).toBeVisible();
+    await shows?.(page);
+    await checkPage(page);
+    if (menu) await checkOpenMenu(page);
+  });
+}
+
+test.describe("connecté", () => {
+  // One account for these tests, made through the sign-up form; each test reuses its cookie.
+  const storageState = path.join(os.tmpdir(), `ps-e2e-a11y-${process.pid}.json`);
+  test.use({ storageState });
+
+  test.beforeAll(async ({ browser }) => {
+    const context = await browser.newContext({ storageState: undefined });
+    const page = await context.newPage();
+    await signUp(page, { email: uniqueEmail("a11y") });
+    await context.storageState({ path: storageState });
+    await context.close();
+  });
+
+  for (const pagePath of ["/mon-compte", "/mon-compte?bienvenue=1", "/mon-compte?q=lisieux"]) {
+    test(`${pagePath} : WCAG 2.1 AA, lisible à 320 px`, async ({ page }) => {
+      const response = await page.goto(pagePath);
+      expect(response?.status()).toBe(200);
+      await expect(page.getByRole("heading", { level: 1, name: "Mon compte" })).toBeVisible();
+      await expect(headerPlace(page)).toHaveText("Lisieux · arrondissement de Lisieux");
+      await checkPage(page);
+      if (pagePath === "/mon-compte") await checkOpenMenu(page);
+    });
+  }
+});

@@ -1,0 +1,185 @@
+import {
+  chooseCommune,
+  expect,
+  headerPlace,
+  logIn,
+  logOut,
+  PASSPHRASE,
+  readLinkFromOutbox,
+  signUp,
+  test,
+  uniqueEmail,
+  waitForHydration,
+} from "./helpers";
+
+// The resident's account, end to end, through the production build: sign-up with the commune
+// picker, e-mail confirmation, log out and in, password reset, and the refusals on the way.
+
+test.describe("avec JavaScript", () => {
+  test("inscription, confirmation de l’adresse, déconnexion puis connexion", async ({ page }) => {
+    const email = uniqueEmail("parcours");
+
+    await signUp(page, { email });
+    await expect(page.getByRole("heading", { level: 1, name: "Mon compte" })).toBeVisible();
+    const welcome = page.getByRole("status").filter({ hasText: "Compte créé" });
+    await expect(welcome).toContainText(`Un e-mail de confirmation a été envoyé à ${email}`);
+    await expect(page.getByText("À confirmer", { exact: true })).toBeVisible();
+
+    const link = await readLinkFromOutbox(page, email, "/verification");
+    await page.goto(link);
+    await page.getByRole("button", { name: "Confirmer mon adresse" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Adresse confirmée" })).toBeVisible();
+
+    await logOut(page);
+    await expect(page.getByRole("banner").getByRole("link", { name: "Se connecter" }).filter({ visible: true })).toBeVisible();
+    // Signed out for real: the account page now asks to log in.
+    await page.goto("/mon-compte");
+    await expect(page).toHaveURL(/\/connexion\?redirectTo=%2Fmon-compte$/);
+
+    await logIn(page, { email });
+    await expect(headerPlace(page)).toHaveText("Lisieux · arrondissement de Lisieux");
+    const place = page.getByTestId("my-place");
+    await expect(place).toContainText("Lisieux (14366)");
+    await expect(place).toContainText("Lisieux (143)");
+    await expect(place).toContainText("Calvados (14)");
+    await expect(place).toContainText("CTS Calvados");
+    await expect(page.getByText("Confirmée", { exact: true })).toBeVisible();
+
+    await logOut(page);
+    await expect(page.getByTestId("header-place")).toHaveCount(0);
+  });
+
+  test("sur un écran de 320 px, le menu donne la commune et la déconnexion", async ({ page }) => {
+    await page.setViewportSize({ width: 320, height: 800 });
+    const email = uniqueEmail("mobile");
+    await signUp(page, { email });
+
+    const banner = page.getByRole("banner");
+    // The wide-screen tools are hidden at this width; the menu carries them.
+    await expect(banner.getByRole("button", { name: "Se déconnecter" }).filter({ visible: true })).toHaveCount(0);
+    await banner.getByRole("button", { name: "Menu" }).click();
+    const menu = page.locator("#modal-menu");
+    await expect(menu.getByRole("link", { name: "Lisieux · arrondissement de Lisieux" })).toBeVisible();
+    await menu.getByRole("button", { name: "Se déconnecter" }).click();
+    await expect(page).toHaveURL(/\/\?deconnecte=1$/);
+
+    await banner.getByRole("button", { name: "Menu" }).click();
+    await expect(menu.getByRole("link", { name: "Se connecter" })).toBeVisible();
+    await menu.getByRole("link", { name: "Créer un compte" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Créer un compte" })).toBeVisible();
+  });
+
+  test("les résultats de la recherche de commune suivent la frappe", async ({ page }) => {
+    await page.goto("/inscription");
+    await waitForHydration(page);
+    const searchBox = page.getByRole("searchbox", { name: "Nom de la commune ou code postal" });
+    await searchBox.fill("14100");
+    await expect(page.getByRole("radio", { name: /^Lisieux 14100/ })).toBeVisible();
+    // No page load: the address is unchanged and the count is announced.
+    await expect(page).toHaveURL(/\/inscription$/);
+    await expect(page.getByRole("status").filter({ hasText: /communes? trouvées?/ })).not.toBeEmpty();
+    await searchBox.fill("zzzqqq");
+    await expect(page.getByText("Aucune commune ne correspond à « zzzqqq »")).toBeVisible();
+  });
+
+  test("une adresse déjà inscrite n’ouvre pas un second compte", async ({ page, otherPage: second }) => {
+    const email = uniqueEmail("doublon");
+    await signUp(page, { email });
+
+    await second.goto("/inscription");
+    await waitForHydration(second);
+    await second.getByRole("searchbox", { name: "Nom de la commune ou code postal" }).fill("Lisieux");
+    await chooseCommune(second, /^Lisieux 14100/);
+    await second.getByLabel("Adresse électronique").fill(email.toUpperCase());
+    await second.getByLabel("Mot de passe").fill("une autre phrase de passe");
+    await second.getByRole("button", { name: "Créer mon compte" }).click();
+    const refusal = second.getByRole("alert");
+    await expect(refusal).toContainText("Inscription impossible avec cette adresse");
+    await expect(refusal).toContainText("Un compte existe peut-être déjà");
+    await expect(second).toHaveURL(/\/inscription$/);
+    // The commune just chosen is still chosen, so a corrected form can be sent again.
+    await expect(second.getByRole("radio", { name: /^Lisieux 14100/ })).toBeChecked();
+  });
+
+  test("un lien de confirmation ne sert qu’une fois", async ({ page }) => {
+    const email = uniqueEmail("lien-reutilise");
+    await signUp(page, { email });
+    const link = await readLinkFromOutbox(page, email, "/verification");
+
+    await page.goto(link);
+    await page.getByRole("button", { name: "Confirmer mon adresse" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Adresse confirmée" })).toBeVisible();
+
+    const again = await page.goto(link);
+    expect(again?.status()).toBe(400);
+    await expect(page.getByRole("heading", { level: 1, name: "Confirmation impossible" })).toBeVisible();
+    await expect(page.getByRole("alert")).toContainText("Ce lien de confirmation a déjà servi.");
+    await expect(page.getByRole("button", { name: "Confirmer mon adresse" })).toHaveCount(0);
+  });
+
+  test("mot de passe oublié : nouveau mot de passe, anciennes sessions fermées", async ({ page, otherPage: second }) => {
+    const email = uniqueEmail("oubli");
+    const newPassword = "cerf-volant prairie horizon 42";
+    await signUp(page, { email });
+
+    // Another browser, where the resident has forgotten the password.
+    await second.goto("/connexion");
+    await second.getByRole("link", { name: "Mot de passe oublié ?" }).click();
+    await expect(second).toHaveURL(/\/mot-de-passe-oublie$/);
+    await second.getByLabel("Adresse électronique de votre compte").fill(email);
+    await second.getByRole("button", { name: "Recevoir un lien" }).click();
+    await expect(second.getByRole("status").filter({ hasText: "Demande enregistrée" })).toBeVisible();
+
+    const link = await readLinkFromOutbox(second, email, "/reinitialisation");
+    await second.goto(link);
+    await expect(second.getByRole("heading", { level: 1, name: "Choisir un nouveau mot de passe" })).toBeVisible();
+    await second.getByLabel("Nouveau mot de passe").fill(newPassword);
+    await second.getByLabel("Confirmez le mot de passe").fill(newPassword);
+    await second.getByRole("button", { name: "Enregistrer" }).click();
+    await expect(second.getByRole("heading", { level: 1, name: "Mot de passe modifié" })).toBeVisible();
+
+    // The session opened at sign-up, in the first browser, is over.
+    await page.goto("/mon-compte");
+    await expect(page).toHaveURL(/\/connexion\?redirectTo=%2Fmon-compte$/);
+
+    // The old password no longer works; the new one does.
+    await second.goto("/connexion");
+    await second.getByLabel("Adresse électronique").fill(email);
+    await second.getByLabel("Mot de passe").fill(PASSPHRASE);
+    await second.getByRole("button", { name: "Se connecter" }).click();
+    await expect(second.getByRole("alert")).toContainText("Adresse électronique ou mot de passe incorrect.");
+    await logIn(second, { email, password: newPassword });
+    // Reaching the mailbox proved the address too.
+    await expect(second.getByText("Confirmée", { exact: true })).toBeVisible();
+
+    // The reset link is spent.
+    await second.goto(link);
+    await expect(second.getByRole("alert")).toContainText("Ce lien a déjà servi.");
+  });
+});
+
+test.describe("sans JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("la recherche de commune recharge la page et l’inscription aboutit", async ({ page }) => {
+    const email = uniqueEmail("sans-js");
+    await page.goto("/inscription");
+    await page.getByRole("searchbox", { name: "Nom de la commune ou code postal" }).fill("Lisieux");
+    await page.getByRole("button", { name: "Rechercher" }).click();
+    await expect(page).toHaveURL(/\/inscription\?q=Lisieux$/);
+    await expect(page.getByRole("searchbox", { name: "Nom de la commune ou code postal" })).toHaveValue("Lisieux");
+    await expect(page.getByRole("radiogroup", { name: "Communes trouvées" })).toBeVisible();
+
+    await chooseCommune(page, /^Lisieux 14100/);
+    await page.getByLabel("Adresse électronique").fill(email);
+    await page.getByLabel("Mot de passe").fill(PASSPHRASE);
+    await page.getByRole("button", { name: "Créer mon compte" }).click();
+    await expect(page).toHaveURL(/\/mon-compte\?bienvenue=1$/);
+    await expect(page.getByRole("status").filter({ hasText: "Compte créé" })).toBeVisible();
+    await expect(headerPlace(page)).toHaveText("Lisieux · arrondissement de Lisieux");
+
+    // Logging out is a plain form POST too.
+    await logOut(page);
+  });
+});
+

@@ -1,0 +1,146 @@
+import { randomBytes } from "node:crypto";
+import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
+
+/**
+ * The e2e `test`: Playwright's, plus a watch on every page that fails the test on a browser-side
+ * error: an uncaught exception, a `console.error` (React reports hydration mismatches there), any
+ * 5xx, or a script, style, font, image or API request answering 4xx.
+ */
+export const test = base.extend<{ browserErrors: string[]; otherPage: Page }>({
+  browserErrors: [
+    async ({ context }, use) => {
+      const errors: string[] = [];
+      watchContext(context, errors);
+      await use(errors);
+      expect(errors, "errors in the browser").toEqual([]);
+    },
+    { auto: true },
+  ],
+  /** A page in a second browser (its own cookies), watched for errors like the first. */
+  otherPage: async ({ browser, browserErrors }, use) => {
+    const context = await browser.newContext();
+    watchContext(context, browserErrors);
+    await use(await context.newPage());
+    await context.close();
+  },
+});
+
+function watchContext(context: BrowserContext, errors: string[]): void {
+  const watch = (page: Page) => {
+    page.on("pageerror", (error) => errors.push(`exception: ${error.message}`));
+    page.on("console", (message) => {
+      if (message.type() !== "error") return;
+      // The browser logs every 4xx/5xx answer this way; the response watch below judges those.
+      if (message.text().startsWith("Failed to load resource")) return;
+      errors.push(`console.error: ${message.text()}`);
+    });
+    page.on("response", (response) => {
+      if (response.status() < 400) return;
+      // A page or its Remix data (`/route.data`) may answer 4xx on purpose: a refused form (400),
+      // a spent link (400), an unknown address (404). Anything else failing is a bug.
+      const request = response.request();
+      const pageOrData = request.resourceType() === "document" || new URL(response.url()).pathname.endsWith(".data");
+      if (pageOrData && response.status() < 500) return;
+      errors.push(`${response.status()} on ${request.resourceType()} ${response.url()}`);
+    });
+  };
+  context.pages().forEach(watch);
+  context.on("page", watch);
+}
+
+export { expect };
+
+/** A new address for every call, so runs and tests never collide. */
+export function uniqueEmail(label: string): string {
+  return `${label}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}@exemple.fr`;
+}
+
+/** Four common words: long enough, and not among the refused common passwords. */
+export const PASSPHRASE = "tilleul lanterne boussole marée";
+
+/**
+ * Waits until React has hydrated the page (its props are attached to the DOM nodes): typing
+ * earlier would go to inputs React does not listen to yet.
+ */
+export async function waitForHydration(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const main = document.getElementById("contenu");
+    return !!main && Object.keys(main).some((key) => key.startsWith("__reactProps$"));
+  });
+}
+
+/**
+ * Creates an account through /inscription (with JavaScript: the results follow the typing) and
+ * waits for /mon-compte, signed in.
+ */
+export async function signUp(
+  page: Page,
+  {
+    email,
+    password = PASSPHRASE,
+    search = "Lisieux",
+    commune = /^Lisieux 14100/,
+  }: { email: string; password?: string; search?: string; commune?: RegExp },
+): Promise<void> {
+  await page.goto("/inscription");
+  await waitForHydration(page);
+  await page.getByRole("searchbox", { name: "Nom de la commune ou code postal" }).fill(search);
+  await chooseCommune(page, commune);
+  await page.getByLabel("Adresse électronique").fill(email);
+  await page.getByLabel("Mot de passe").fill(password);
+  await page.getByRole("button", { name: "Créer mon compte" }).click();
+  await expect(page).toHaveURL(/\/mon-compte\?bienvenue=1$/);
+}
+
+/**
+ * Picks a commune among the search results the way a person does: the DSFR draws the radio
+ * button inside its label, so the label is what receives the click.
+ */
+export async function chooseCommune(page: Page, name: RegExp): Promise<void> {
+  const radio = page.getByRole("radio", { name });
+  const id = await radio.getAttribute("id");
+  await page.locator(`label[for="${id}"]`).click();
+  await expect(radio).toBeChecked();
+}
+
+/** Logs in through /connexion and waits for /mon-compte. */
+export async function logIn(page: Page, { email, password = PASSPHRASE }: { email: string; password?: string }) {
+  await page.goto("/connexion");
+  await page.getByLabel("Adresse électronique").fill(email);
+  await page.getByLabel("Mot de passe").fill(password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await expect(page).toHaveURL(/\/mon-compte$/);
+}
+
+/**
+ * The header's link to the resident's place. The header holds it twice (the tools, and their copy
+ * in the menu that replaces them below 992 px): the one on screen is meant.
+ */
+export function headerPlace(page: Page) {
+  return page.getByTestId("header-place").filter({ visible: true });
+}
+
+/** Logs out with the header's button (the wide-screen one) and waits for the home page's notice. */
+export async function logOut(page: Page): Promise<void> {
+  await page.getByRole("banner").getByRole("button", { name: "Se déconnecter" }).filter({ visible: true }).click();
+  await expect(page).toHaveURL(/\/\?deconnecte=1$/);
+  await expect(page.getByText("Vous êtes déconnecté.")).toBeVisible();
+}
+
+/**
+ * The newest link to `path` e-mailed to `email`, read from /dev/outbox, as a path with its query
+ * (`/verification?token=…`), ready for `page.goto`.
+ */
+export async function readLinkFromOutbox(page: Page, email: string, path: string): Promise<string> {
+  await page.goto("/dev/outbox");
+  const message = page
+    .getByTestId("outbox-email")
+    .filter({ has: page.getByTestId("outbox-to").getByText(email, { exact: true }) })
+    .filter({ hasText: `${path}?token=` })
+    .first();
+  const body = await message.locator("pre").innerText();
+  const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const match = body.match(new RegExp(`https?://[^/\\s]+(${escaped}\\?token=[A-Za-z0-9_-]+)`));
+  if (!match?.[1]) throw new Error(`No ${path} link in the e-mail to ${email}:\n${body}`);
+  return match[1];
+}
