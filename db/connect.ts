@@ -12,6 +12,8 @@ export interface DatabaseHandle {
   dialect: Dialect;
   /** Where the data lives, for messages (file path or host/database). */
   location: string;
+  /** PostgreSQL schema holding the tables ("public" unless told otherwise); undefined on SQLite. */
+  schema: string | undefined;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ function connectSqlite(file: string, busyTimeoutMs: number): DatabaseHandle {
     db,
     dialect: "sqlite",
     location,
+    schema: undefined,
     close: () => db.destroy(),
   };
 }
@@ -92,7 +95,7 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<Da
     throw new DatabaseOpenError(`Impossible de joindre PostgreSQL ${location} : ${message(error)}`);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: "postgres", location, close: () => db.destroy() };
+  return { db, dialect: "postgres", location, schema: schema ?? "public", close: () => db.destroy() };
 }
 
 function message(error: unknown): string {

@@ -1,19 +1,27 @@
 import { Migrator, type Kysely, type MigrationResultSet } from "kysely";
 import { migrations } from "./migrations/index";
 
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const result = await migrator.migrateToLatest();
+// Kysely looks for its own tables across every schema it can see: on PostgreSQL, name the one
+// that is ours, or another schema's migration table (another test run's, say) would be taken for it.
+function migrator(db: Kysely<any>, schema: string | undefined) {
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+}
+
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<MigrationResultSet> {
+  const result = await migrator(db, schema).migrateToLatest();
   if (result.error) {
-    const failed = result.results?.find((r) => r.status === "Error")?.migrationName ?? "?";
-    throw new Error(`La migration ${failed} a échoué : ${String(result.error)}`);
+    const failed = result.results?.find((r) => r.status === "Error")?.migrationName;
+    throw new Error(`${failed ? `La migration ${failed} a échoué` : "Les migrations ont échoué"} : ${String(result.error)}`);
   }
   return result;
 }
 
 /** True when every known migration has run (for readiness checks). */
-export async function migrationsAreCurrent(db: Kysely<any>): Promise<boolean> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const list = await migrator.getMigrations();
+export async function migrationsAreCurrent(db: Kysely<any>, schema?: string): Promise<boolean> {
+  const list = await migrator(db, schema).getMigrations();
   return list.every((m) => m.executedAt !== undefined);
 }

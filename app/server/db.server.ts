@@ -25,7 +25,7 @@ export async function openDatabase(log: (line: string) => void = console.log): P
     busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS,
   });
   log(`Base de données : ${handle.dialect} (${handle.location})`);
-  const migrations = await migrateToLatest(handle.db);
+  const migrations = await migrateToLatest(handle.db, handle.schema);
   for (const m of migrations.results ?? []) log(`Migration appliquée : ${m.migrationName}`);
   if (!e.SKIP_TERRITORY_LOAD) {
     const started = Date.now();

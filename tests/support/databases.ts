@@ -24,7 +24,7 @@ export const testDatabases: TestDatabase[] = [
 async function openSqlite(): Promise<DatabaseHandle> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ps-test-"));
   const handle = await connect({ sqliteFile: path.join(dir, "test.sqlite") });
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle.db, handle.schema);
   return {
     ...handle,
     close: async () => {
@@ -38,7 +38,7 @@ async function openPostgres(): Promise<DatabaseHandle> {
   const url = process.env.TEST_DATABASE_URL!;
   const schema = `t_${process.pid}_${randomBytes(4).toString("hex")}`;
   const handle = await connect({ databaseUrl: url, pgSchema: schema, pgPoolSize: 4 });
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle.db, handle.schema);
   return {
     ...handle,
     close: async () => {
