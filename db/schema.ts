@@ -24,6 +24,10 @@ export interface Database {
   proposal_departement_counts: ProposalDepartementCountTable;
   proposal_verbatims: ProposalVerbatimTable;
   workshops: WorkshopTable;
+  ballots: BallotTable;
+  ballot_counts: BallotCountTable;
+  ballot_totals: BallotTotalTable;
+  ballot_events: BallotEventTable;
 }
 
 export interface RegionTable {
@@ -224,4 +228,47 @@ export interface WorkshopTable {
   /** JSON object: category → count, as printed in the source. */
   participants_by_category: string | null;
   position: number;
+}
+
+export type BallotChannel = "online" | "paper";
+
+export interface BallotTable {
+  id: string;
+  consultation_id: string;
+  user_id: string | null;
+  /** Where the voter lived when the ballot was cast (or last changed). */
+  arrondissement_code: string;
+  cts_code: string;
+  channel: BallotChannel;
+  /** JSON, by method: {"selections": [ids]}, {"grades": {id: grade}}, {"order": [ids]}. */
+  content: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BallotCountTable {
+  consultation_id: string;
+  proposal_id: string;
+  arrondissement_code: string;
+  cts_code: string;
+  cell: number;
+  count: number;
+}
+
+export interface BallotTotalTable {
+  consultation_id: string;
+  arrondissement_code: string;
+  cts_code: string;
+  channel: BallotChannel;
+  ballots: number;
+}
+
+export interface BallotEventTable {
+  id: string;
+  consultation_id: string;
+  kind: "cast" | "changed" | "withdrawn";
+  arrondissement_code: string;
+  cts_code: string;
+  channel: BallotChannel;
+  created_at: string;
 }

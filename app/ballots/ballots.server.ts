@@ -1,0 +1,261 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import { lockRow } from "../../db/dialect";
+import type { BallotChannel, Database } from "../../db/schema";
+import { locateCommune } from "../territories/territories.server";
+import { DEFAULT_K, DEFAULT_QUORUM, type Method } from "../tally/types";
+import { BallotContentError, contentCells, isEmptyContent, validateContent, type BallotContent, type BallotRules } from "./ballot-content";
+
+/** A refusal to show the person: the HTTP status and why, in French. Nothing was written. */
+export class BallotError extends Error {
+  constructor(
+    readonly status: 400 | 403 | 404 | 409,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Voter {
+  id: string;
+  emailVerified: boolean;
+  communeCode: string;
+  roles: readonly { role: string; scope: string }[];
+}
+
+export interface ConsultationRules {
+  method: Method;
+  k: number;
+  quorum: number;
+}
+
+export function readMethodParams(method: Method, json: string): ConsultationRules {
+  let params: { k?: unknown; quorum?: unknown } = {};
+  try {
+    params = JSON.parse(json) ?? {};
+  } catch {
+    // A broken parameter string falls back to the defaults rather than blocking the vote.
+  }
+  const k = Number.isInteger(params.k) && (params.k as number) > 0 ? (params.k as number) : DEFAULT_K;
+  const quorum = Number.isInteger(params.quorum) && (params.quorum as number) >= 0 ? (params.quorum as number) : DEFAULT_QUORUM;
+  return { method, k, quorum };
+}
+
+type ConsultationRow = Pick<
+  Database["consultations"],
+  "id" | "slug" | "region_code" | "cts_code" | "method" | "method_params" | "status" | "opens_at" | "closes_at"
+>;
+
+/** Why this person cannot vote in this consultation now, or null when they can. */
+export function refusal(
+  consultation: ConsultationRow,
+  voter: Voter,
+  place: { regionCode: string; ctsCode: string | null } | null,
+  now: Date,
+): string | null {
+  const iso = now.toISOString();
+  const open =
+    consultation.status === "ouverte" &&
+    (!consultation.opens_at || consultation.opens_at <= iso) &&
+    (!consultation.closes_at || iso < consultation.closes_at);
+  if (!open) {
+    return consultation.opens_at && iso < consultation.opens_at
+      ? "Le vote n’est pas encore ouvert pour cette consultation."
+      : "Le vote est clos pour cette consultation.";
+  }
+  if (voter.roles.some((r) => r.role === "association")) {
+    return "Les comptes d’association ne votent pas : ils publient des contributions dans leur propre espace.";
+  }
+  if (voter.roles.some((r) => r.role === "cts_member")) {
+    return "Les comptes de membre de CTS servent à lire les résultats et ne votent pas.";
+  }
+  if (!voter.roles.some((r) => r.role === "resident")) return "Seuls les habitants inscrits votent.";
+  if (!voter.emailVerified) return "Confirmez d’abord votre adresse électronique (lien reçu par e-mail) pour pouvoir voter.";
+  if (!place) return "Votre commune est inconnue : choisissez-la dans « Mon compte ».";
+  if (place.regionCode !== consultation.region_code) return "Cette consultation est réservée aux habitants de sa région.";
+  if (consultation.cts_code && place.ctsCode !== consultation.cts_code) {
+    return "Cette consultation est réservée aux habitants du territoire de son conseil territorial de santé.";
+  }
+  return null;
+}
+
+export type BallotOutcome = "cast" | "changed" | "withdrawn" | "unchanged";
+
+export interface BallotChange {
+  outcome: BallotOutcome;
+  content: BallotContent | null;
+}
+
+/**
+ * Reads a resident's ballot, lets `mutate` say what it becomes (null or empty: withdrawn), checks
+ * it and writes it with the kept counts and the event log — all in one transaction, under a lock
+ * on the resident, with the consultation's phase read inside it: a vote in the closing second is
+ * fully in or fully out, and the cap K holds against parallel requests.
+ */
+export async function changeBallot(
+  db: Kysely<Database>,
+  input: { consultationSlug: string; voter: Voter; now?: Date },
+  mutate: (current: BallotContent | null, rules: ConsultationRules) => unknown,
+): Promise<BallotChange> {
+  return db.transaction().execute(async (trx) => {
+    await lockRow(trx, "users", input.voter.id);
+    const consultation = await trx
+      .selectFrom("consultations")
+      .select(["id", "slug", "region_code", "cts_code", "method", "method_params", "status", "opens_at", "closes_at"])
+      .where("slug", "=", input.consultationSlug)
+      .where("status", "!=", "brouillon")
+      .executeTakeFirst();
+    if (!consultation) throw new BallotError(404, "Cette consultation n’existe pas.");
+    const place = await locateCommune(trx, input.voter.communeCode);
+    const reason = refusal(
+      consultation,
+      input.voter,
+      place && { regionCode: place.region.code, ctsCode: place.cts?.code ?? null },
+      input.now ?? new Date(),
+    );
+    if (reason || !place) throw new BallotError(403, reason ?? "Vote impossible.");
+    const rules = readMethodParams(consultation.method, consultation.method_params);
+
+    const existing = await trx
+      .selectFrom("ballots")
+      .select(["id", "content", "arrondissement_code", "cts_code"])
+      .where("consultation_id", "=", consultation.id)
+      .where("user_id", "=", input.voter.id)
+      .executeTakeFirst();
+    const current = existing ? (JSON.parse(existing.content) as BallotContent) : null;
+    const proposals = await proposalIds(trx, consultation.id);
+    const ballotRules: BallotRules = { method: rules.method, k: rules.k, proposals };
+    let next: BallotContent | null;
+    try {
+      const wanted = mutate(current, rules);
+      next = wanted === null ? null : validateContent(ballotRules, wanted);
+    } catch (error) {
+      if (error instanceof BallotContentError) throw new BallotError(400, error.message);
+      throw error;
+    }
+    if (next && isEmptyContent(next)) next = null;
+
+    const where = { arrondissement: place.arrondissement.code, cts: place.cts?.code ?? place.departement.code };
+    const nowIso = (input.now ?? new Date()).toISOString();
+    if (!existing && !next) return { outcome: "unchanged", content: null };
+    if (existing && next && existing.content === JSON.stringify(next) && existing.arrondissement_code === where.arrondissement && existing.cts_code === where.cts) {
+      return { outcome: "unchanged", content: next };
+    }
+    if (existing) {
+      await applyCells(trx, consultation.id, { arrondissement: existing.arrondissement_code, cts: existing.cts_code }, "online", current!, -1);
+    }
+    let outcome: BallotOutcome;
+    if (next) {
+      await applyCells(trx, consultation.id, where, "online", next, +1);
+      if (existing) {
+        await trx
+          .updateTable("ballots")
+          .set({ content: JSON.stringify(next), arrondissement_code: where.arrondissement, cts_code: where.cts, updated_at: nowIso })
+          .where("id", "=", existing.id)
+          .execute();
+        outcome = "changed";
+      } else {
+        await trx
+          .insertInto("ballots")
+          .values({
+            id: randomUUID(),
+            consultation_id: consultation.id,
+            user_id: input.voter.id,
+            arrondissement_code: where.arrondissement,
+            cts_code: where.cts,
+            channel: "online",
+            content: JSON.stringify(next),
+            created_at: nowIso,
+            updated_at: nowIso,
+          })
+          .execute();
+        outcome = "cast";
+      }
+    } else {
+      await trx.deleteFrom("ballots").where("id", "=", existing!.id).execute();
+      outcome = "withdrawn";
+    }
+    const eventPlace = next ? where : { arrondissement: existing!.arrondissement_code, cts: existing!.cts_code };
+    await logEvent(trx, consultation.id, outcome, eventPlace, "online", nowIso);
+    return { outcome, content: next };
+  });
+}
+
+export async function proposalIds(db: Kysely<Database>, consultationId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom("proposals").select("id").where("consultation_id", "=", consultationId).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Adds (sign +1) or removes (sign -1) one ballot's cells and its count in the kept totals. */
+export async function applyCells(
+  db: Kysely<Database>,
+  consultationId: string,
+  where: { arrondissement: string; cts: string },
+  channel: BallotChannel,
+  content: BallotContent,
+  sign: 1 | -1,
+): Promise<void> {
+  const cells = contentCells(content);
+  if (cells.length) {
+    await db
+      .insertInto("ballot_counts")
+      .values(
+        cells.map(([proposal, cell]) => ({
+          consultation_id: consultationId,
+          proposal_id: proposal,
+          arrondissement_code: where.arrondissement,
+          cts_code: where.cts,
+          cell,
+          count: sign,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(["consultation_id", "proposal_id", "arrondissement_code", "cts_code", "cell"])
+          .doUpdateSet((eb) => ({ count: eb("ballot_counts.count", "+", eb.ref("excluded.count")) })),
+      )
+      .execute();
+  }
+  await db
+    .insertInto("ballot_totals")
+    .values({ consultation_id: consultationId, arrondissement_code: where.arrondissement, cts_code: where.cts, channel, ballots: sign })
+    .onConflict((oc) =>
+      oc
+        .columns(["consultation_id", "arrondissement_code", "cts_code", "channel"])
+        .doUpdateSet((eb) => ({ ballots: eb("ballot_totals.ballots", "+", eb.ref("excluded.ballots")) })),
+    )
+    .execute();
+}
+
+export async function logEvent(
+  db: Kysely<Database>,
+  consultationId: string,
+  outcome: Exclude<BallotOutcome, "unchanged">,
+  where: { arrondissement: string; cts: string },
+  channel: BallotChannel,
+  at: string,
+): Promise<void> {
+  await db
+    .insertInto("ballot_events")
+    .values({
+      id: randomUUID(),
+      consultation_id: consultationId,
+      kind: outcome,
+      arrondissement_code: where.arrondissement,
+      cts_code: where.cts,
+      channel,
+      created_at: at,
+    })
+    .execute();
+}
+
+/** A resident's own ballot in a consultation ("Mon vote"), or null. */
+export async function getMyBallot(db: Kysely<Database>, consultationId: string, userId: string) {
+  const row = await db
+    .selectFrom("ballots")
+    .select(["content", "arrondissement_code", "cts_code", "created_at", "updated_at"])
+    .where("consultation_id", "=", consultationId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  return row ? { ...row, content: JSON.parse(row.content) as BallotContent } : null;
+}

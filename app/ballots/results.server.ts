@@ -1,0 +1,227 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/schema";
+import {
+  aggregatesFromRows,
+  bootstrapIntervals,
+  isSmallGroup,
+  seedFromString,
+  tally,
+  type Ballot,
+  type Method,
+  type RankInterval,
+  type TallyResult,
+  type Weighting,
+} from "../tally";
+import { contentCells, type BallotContent } from "./ballot-content";
+import { readMethodParams } from "./ballots.server";
+
+export type TerritoryKind = "region" | "cts" | "arrondissement";
+export interface TerritoryRef {
+  kind: TerritoryKind;
+  code: string;
+}
+
+/** "region:28", "cts:76-rouen-elbeuf", "arrondissement:143" → a territory reference, or null. */
+export function parseTerritory(value: string | null | undefined): TerritoryRef | null {
+  const match = /^(region|cts|arrondissement):([0-9A-Za-z-]{1,40})$/.exec(value ?? "");
+  return match ? { kind: match[1] as TerritoryKind, code: match[2]! } : null;
+}
+
+/** The territory's name and region, or null when no such territory exists. */
+export async function findTerritory(db: Kysely<Database>, ref: TerritoryRef) {
+  const table = ref.kind === "region" ? "regions" : ref.kind === "cts" ? "cts_territories" : "arrondissements";
+  if (table === "regions") {
+    const row = await db.selectFrom("regions").select(["code", "name"]).where("code", "=", ref.code).executeTakeFirst();
+    return row ? { ...ref, name: row.name, regionCode: row.code } : null;
+  }
+  const row = await db.selectFrom(table).select(["code", "name", "region_code"]).where("code", "=", ref.code).executeTakeFirst();
+  return row ? { ...ref, name: row.name, regionCode: row.region_code } : null;
+}
+
+type ConsultationForResults = { id: string; method: Method; method_params: string };
+
+// The filter that selects a territory's rows in ballot_counts, ballot_totals and ballots.
+function territoryColumn(ref: TerritoryRef) {
+  return ref.kind === "cts" ? ("cts_code" as const) : ref.kind === "arrondissement" ? ("arrondissement_code" as const) : null;
+}
+
+export interface Participation {
+  arrondissement: string;
+  name: string;
+  population: number;
+  online: number;
+  paper: number;
+  ballots: number;
+}
+
+/** Ballots per arrondissement of a territory (online and paper), with populations, from the kept totals. */
+export async function territoryParticipation(db: Kysely<Database>, consultationId: string, ref: TerritoryRef): Promise<Participation[]> {
+  const column = territoryColumn(ref);
+  let query = db
+    .selectFrom("ballot_totals as t")
+    .innerJoin("arrondissements as a", "a.code", "t.arrondissement_code")
+    .select((eb) => ["t.arrondissement_code", "t.channel", "a.name", "a.population", eb.fn.sum<number>("t.ballots").as("ballots")])
+    .where("t.consultation_id", "=", consultationId)
+    .groupBy(["t.arrondissement_code", "t.channel", "a.name", "a.population"]);
+  if (column) query = query.where(`t.${column}`, "=", ref.code);
+  const rows = await query.execute();
+  const byArrondissement = new Map<string, Participation>();
+  for (const r of rows) {
+    const entry = byArrondissement.get(r.arrondissement_code) ?? {
+      arrondissement: r.arrondissement_code,
+      name: r.name,
+      population: Number(r.population),
+      online: 0,
+      paper: 0,
+      ballots: 0,
+    };
+    const n = Number(r.ballots);
+    entry[r.channel] += n;
+    entry.ballots += n;
+    byArrondissement.set(r.arrondissement_code, entry);
+  }
+  return [...byArrondissement.values()].filter((p) => p.ballots > 0).sort((a, b) => (a.arrondissement < b.arrondissement ? -1 : 1));
+}
+
+/**
+ * A territory's ranking from the kept counts: cost in proportion to proposals × arrondissements,
+ * not to ballots. The same tally engine as every other view.
+ */
+export async function territoryTally(
+  db: Kysely<Database>,
+  consultation: ConsultationForResults,
+  ref: TerritoryRef,
+  weighting: Weighting,
+): Promise<{ result: TallyResult; participation: Participation[] }> {
+  const rules = readMethodParams(consultation.method, consultation.method_params);
+  const column = territoryColumn(ref);
+  let counts = db
+    .selectFrom("ballot_counts")
+    .select((eb) => ["proposal_id", "arrondissement_code", "cell", eb.fn.sum<number>("count").as("count")])
+    .where("consultation_id", "=", consultation.id)
+    .groupBy(["proposal_id", "arrondissement_code", "cell"]);
+  if (column) counts = counts.where(column, "=", ref.code);
+  const [rows, participation, proposals] = await Promise.all([
+    counts.execute(),
+    territoryParticipation(db, consultation.id, ref),
+    db.selectFrom("proposals").select("id").where("consultation_id", "=", consultation.id).orderBy("position").execute(),
+  ]);
+  const ballots = Object.fromEntries(participation.map((p) => [p.arrondissement, p.ballots]));
+  const aggregates = aggregatesFromRows({
+    method: rules.method,
+    params: rules,
+    ballots,
+    rows: rows
+      .filter((r) => Number(r.count) !== 0)
+      .map((r) => ({ proposal: r.proposal_id, arrondissement: r.arrondissement_code, cell: r.cell, count: Number(r.count) })),
+  });
+  const populations = Object.fromEntries(participation.map((p) => [p.arrondissement, Math.max(1, p.population)]));
+  const result = tally({
+    method: rules.method,
+    proposals: proposals.map((p) => p.id),
+    params: { k: rules.k, quorum: rules.quorum },
+    weighting,
+    populations,
+    aggregates,
+  } as Parameters<typeof tally>[0]);
+  return { result, participation };
+}
+
+/** The ballots of a territory, as the tally reads them (for the bootstrap and recounts). */
+export async function territoryBallots(db: Kysely<Database>, consultationId: string, ref: TerritoryRef): Promise<Ballot[]> {
+  const column = territoryColumn(ref);
+  let query = db.selectFrom("ballots").select(["arrondissement_code", "content"]).where("consultation_id", "=", consultationId);
+  if (column) query = query.where(column, "=", ref.code);
+  const rows = await query.execute();
+  return rows.map((r) => ({ arrondissement: r.arrondissement_code, content: JSON.parse(r.content) as BallotContent }));
+}
+
+// Intervals per (consultation, territory, weighting), valid while no ballot event has happened since.
+const intervalCache = new Map<string, { version: number; intervals: Record<string, RankInterval> }>();
+
+export async function rankIntervals(
+  db: Kysely<Database>,
+  consultation: ConsultationForResults,
+  ref: TerritoryRef,
+  weighting: Weighting,
+  populations: Record<string, number>,
+  resamples = 200,
+): Promise<Record<string, RankInterval>> {
+  const { n } = await db
+    .selectFrom("ballot_events")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("consultation_id", "=", consultation.id)
+    .executeTakeFirstOrThrow();
+  const version = Number(n);
+  const key = `${consultation.id}|${ref.kind}:${ref.code}|${weighting}|${resamples}`;
+  const cached = intervalCache.get(key);
+  if (cached && cached.version === version) return cached.intervals;
+  const rules = readMethodParams(consultation.method, consultation.method_params);
+  const [ballots, proposals] = await Promise.all([
+    territoryBallots(db, consultation.id, ref),
+    db.selectFrom("proposals").select("id").where("consultation_id", "=", consultation.id).orderBy("position").execute(),
+  ]);
+  const { intervals } = bootstrapIntervals(
+    ballots,
+    { method: rules.method, proposals: proposals.map((p) => p.id), params: { k: rules.k, quorum: rules.quorum }, weighting, populations },
+    { resamples, seed: seedFromString(key) },
+  );
+  intervalCache.set(key, { version, intervals });
+  return intervals;
+}
+
+export { isSmallGroup };
+
+export interface CountDifference {
+  what: string;
+  kept: number;
+  recounted: number;
+}
+
+/**
+ * Recomputes the kept counts and totals of a consultation from its ballots and lists every
+ * difference (`npm run tally:verify`). An empty list means the counts are right.
+ */
+export async function verifyCounts(db: Kysely<Database>, consultationId: string): Promise<CountDifference[]> {
+  const expectedCells = new Map<string, number>();
+  const expectedTotals = new Map<string, number>();
+  const ballots = await db
+    .selectFrom("ballots")
+    .select(["arrondissement_code", "cts_code", "channel", "content"])
+    .where("consultation_id", "=", consultationId)
+    .execute();
+  for (const b of ballots) {
+    const place = `${b.arrondissement_code}|${b.cts_code}`;
+    const totalKey = `${place}|${b.channel}`;
+    expectedTotals.set(totalKey, (expectedTotals.get(totalKey) ?? 0) + 1);
+    for (const [proposal, cell] of contentCells(JSON.parse(b.content) as BallotContent)) {
+      const key = `${proposal}|${place}|${cell}`;
+      expectedCells.set(key, (expectedCells.get(key) ?? 0) + 1);
+    }
+  }
+  const keptCells = await db
+    .selectFrom("ballot_counts")
+    .select(["proposal_id", "arrondissement_code", "cts_code", "cell", "count"])
+    .where("consultation_id", "=", consultationId)
+    .execute();
+  const keptTotals = await db
+    .selectFrom("ballot_totals")
+    .select(["arrondissement_code", "cts_code", "channel", "ballots"])
+    .where("consultation_id", "=", consultationId)
+    .execute();
+  const differences: CountDifference[] = [];
+  const compare = (label: string, kept: Map<string, number>, expected: Map<string, number>) => {
+    for (const key of new Set([...kept.keys(), ...expected.keys()])) {
+      const a = kept.get(key) ?? 0;
+      const b = expected.get(key) ?? 0;
+      if (a !== b) differences.push({ what: `${label} ${key}`, kept: a, recounted: b });
+    }
+  };
+  compare(
+    "compte",
+    new Map(keptCells.map((r) => [`${r.proposal_id}|${r.arrondissement_code}|${r.cts_code}|${r.cell}`, Number(r.count)])),
+    expectedCells,
+  );
+  compare("bulletins", new Map(keptTotals.map((r) => [`${r.arrondissement_code}|${r.cts_code}|${r.channel}`, Number(r.ballots)])), expectedTotals);
+  return differences;
+}
