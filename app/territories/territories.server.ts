@@ -80,7 +80,8 @@ export async function resolveCts(
     .select(["r.level", "r.code as rule_code", "t.code", "t.name"])
     .where((eb) =>
       eb.or([
-        eb.and([eb("r.level", "=", "commune"), eb("r.code", "in", place.communeCodes)]),
+        // "in ()" is a syntax error on PostgreSQL: no commune, no commune rule to look for.
+        ...(place.communeCodes.length ? [eb.and([eb("r.level", "=", "commune"), eb("r.code", "in", place.communeCodes)])] : []),
         eb.and([eb("r.level", "=", "arrondissement"), eb("r.code", "=", place.arrondissement)]),
         eb.and([eb("r.level", "=", "departement"), eb("r.code", "=", place.departement)]),
       ]),

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
 import { importCtsRules } from "../../db/territories/cts-import";
 import { loadTerritories } from "../../db/territories/load";
-import { locateCommune, searchCommunes } from "../../app/territories/territories.server";
+import { locateCommune, resolveCts, searchCommunes } from "../../app/territories/territories.server";
 import { testDatabases } from "../support/databases";
 
 describe.each(testDatabases)("territories on $name", ({ open }) => {
@@ -44,6 +44,14 @@ describe.each(testDatabases)("territories on $name", ({ open }) => {
     expect((await locateCommune(h.db, "76540"))?.cts).toEqual({ code: "76-rouen-elbeuf", name: "Rouen-Elbeuf" });
     expect((await locateCommune(h.db, "76351"))?.cts?.name).toBe("Le Havre");
     expect((await locateCommune(h.db, "76217"))?.cts?.name).toBe("Dieppe");
+  });
+
+  it("resolves an arrondissement's CTS without a commune (paper ballots; 'in ()' broke PostgreSQL)", async () => {
+    expect(await resolveCts(h.db, { communeCodes: [], arrondissement: "763", departement: "76" })).toEqual({
+      code: "76-rouen-elbeuf",
+      name: "Rouen-Elbeuf",
+    });
+    expect((await resolveCts(h.db, { communeCodes: [], arrondissement: "143", departement: "14" }))?.code).toBe("14");
   });
 
   it("Mamoudzou → Mayotte, a territory of its own", async () => {

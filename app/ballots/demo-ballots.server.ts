@@ -1,0 +1,145 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/schema";
+import { resolveCts } from "../territories/territories.server";
+import { GRADES, mulberry32, type Grade } from "../tally";
+import type { BallotContent } from "./ballot-content";
+import { contentCells } from "./ballot-content";
+import { readMethodParams } from "./ballots.server";
+
+/**
+ * Generates n plausible ballots for a consultation (demos and benchmarks; never on by default):
+ * spread over the region's arrondissements in proportion to population, each proposal with a
+ * popularity of its own, varied a little per arrondissement. No user is attached to them. Written
+ * in batches, with the kept counts and totals updated once per batch.
+ */
+export async function generateDemoBallots(
+  db: Kysely<Database>,
+  input: { consultationSlug: string; count: number; seed?: number; batchSize?: number },
+  onProgress: (done: number) => void = () => {},
+): Promise<{ inserted: number; arrondissements: number }> {
+  const consultation = await db
+    .selectFrom("consultations")
+    .select(["id", "region_code", "cts_code", "method", "method_params"])
+    .where("slug", "=", input.consultationSlug)
+    .executeTakeFirst();
+  if (!consultation) throw new Error(`Consultation inconnue : ${input.consultationSlug}`);
+  const rules = readMethodParams(consultation.method, consultation.method_params);
+  const proposals = (await db.selectFrom("proposals").select("id").where("consultation_id", "=", consultation.id).orderBy("position").execute()).map((p) => p.id);
+  const places: { code: string; cts: string; population: number }[] = [];
+  for (const a of await db.selectFrom("arrondissements").select(["code", "departement_code", "population"]).where("region_code", "=", consultation.region_code).execute()) {
+    const cts = (await resolveCts(db, { communeCodes: [], arrondissement: a.code, departement: a.departement_code }))?.code ?? a.departement_code;
+    if (consultation.cts_code && cts !== consultation.cts_code) continue;
+    places.push({ code: a.code, cts, population: Number(a.population) });
+  }
+  if (!places.length || !proposals.length) throw new Error("Aucun arrondissement ou aucune proposition pour cette consultation.");
+  const random = mulberry32(input.seed ?? 20221208);
+  const totalPopulation = places.reduce((s, p) => s + p.population, 0);
+  const cumulative: number[] = [];
+  places.reduce((s, p) => (cumulative.push(s + p.population), s + p.population), 0);
+  const popularity = proposals.map(() => 0.2 + random() ** 3);
+  const local = places.map(() => proposals.map(() => 0.7 + 0.6 * random()));
+
+  const pickPlace = () => {
+    const x = random() * totalPopulation;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! > x) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  // Draws `n` distinct proposals, each with chance in proportion to its (local) popularity.
+  const drawDistinct = (placeIndex: number, n: number) => {
+    const weights = proposals.map((_, i) => popularity[i]! * local[placeIndex]![i]!);
+    const chosen: string[] = [];
+    for (let k = 0; k < n; k++) {
+      const total = weights.reduce((a, b) => a + b, 0);
+      let x = random() * total;
+      let i = 0;
+      while (i < weights.length - 1 && x >= weights[i]!) x -= weights[i++]!;
+      chosen.push(proposals[i]!);
+      weights[i] = 0;
+    }
+    return chosen;
+  };
+  const makeContent = (placeIndex: number): BallotContent => {
+    if (rules.method === "approval") return { selections: drawDistinct(placeIndex, 1 + Math.floor(random() * rules.k)).sort() };
+    if (rules.method === "ranked") return { order: drawDistinct(placeIndex, 1 + Math.floor(random() * rules.k)) };
+    const graded = drawDistinct(placeIndex, Math.min(proposals.length, 5 + Math.floor(random() * 15)));
+    const grades: Record<string, Grade> = {};
+    for (const id of graded.sort()) {
+      const lean = popularity[proposals.indexOf(id)]! * local[placeIndex]![proposals.indexOf(id)]!;
+      const g = Math.min(4, Math.max(0, Math.floor(random() * 3 + (1.2 - lean) * 2.5)));
+      grades[id] = GRADES[g]!;
+    }
+    return { grades };
+  };
+
+  const batchSize = input.batchSize ?? 5000;
+  const now = new Date().toISOString();
+  let inserted = 0;
+  while (inserted < input.count) {
+    const size = Math.min(batchSize, input.count - inserted);
+    const rows: Database["ballots"][] = [];
+    const cells = new Map<string, number>();
+    const totals = new Map<string, number>();
+    for (let i = 0; i < size; i++) {
+      const placeIndex = pickPlace();
+      const place = places[placeIndex]!;
+      const content = makeContent(placeIndex);
+      rows.push({
+        id: randomUUID(),
+        consultation_id: consultation.id,
+        user_id: null,
+        arrondissement_code: place.code,
+        cts_code: place.cts,
+        channel: "online",
+        content: JSON.stringify(content),
+        created_at: now,
+        updated_at: now,
+      });
+      totals.set(`${place.code}|${place.cts}`, (totals.get(`${place.code}|${place.cts}`) ?? 0) + 1);
+      for (const [proposal, cell] of contentCells(content)) {
+        const key = `${proposal}|${place.code}|${place.cts}|${cell}`;
+        cells.set(key, (cells.get(key) ?? 0) + 1);
+      }
+    }
+    await db.transaction().execute(async (trx) => {
+      for (let i = 0; i < rows.length; i += 500) await trx.insertInto("ballots").values(rows.slice(i, i + 500)).execute();
+      const cellRows = [...cells].map(([key, count]) => {
+        const [proposal_id, arrondissement_code, cts_code, cell] = key.split("|") as [string, string, string, string];
+        return { consultation_id: consultation.id, proposal_id, arrondissement_code, cts_code, cell: Number(cell), count };
+      });
+      for (let i = 0; i < cellRows.length; i += 500) {
+        await trx
+          .insertInto("ballot_counts")
+          .values(cellRows.slice(i, i + 500))
+          .onConflict((oc) =>
+            oc
+              .columns(["consultation_id", "proposal_id", "arrondissement_code", "cts_code", "cell"])
+              .doUpdateSet((eb) => ({ count: eb("ballot_counts.count", "+", eb.ref("excluded.count")) })),
+          )
+          .execute();
+      }
+      const totalRows = [...totals].map(([key, ballots]) => {
+        const [arrondissement_code, cts_code] = key.split("|") as [string, string];
+        return { consultation_id: consultation.id, arrondissement_code, cts_code, channel: "online" as const, ballots };
+      });
+      await trx
+        .insertInto("ballot_totals")
+        .values(totalRows)
+        .onConflict((oc) =>
+          oc
+            .columns(["consultation_id", "arrondissement_code", "cts_code", "channel"])
+            .doUpdateSet((eb) => ({ ballots: eb("ballot_totals.ballots", "+", eb.ref("excluded.ballots")) })),
+        )
+        .execute();
+    });
+    inserted += size;
+    onProgress(inserted);
+  }
+  return { inserted, arrondissements: places.length };
+}

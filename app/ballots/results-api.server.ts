@@ -1,0 +1,106 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/schema";
+import type { SessionUser } from "../auth/session.server";
+import { resolveCts } from "../territories/territories.server";
+import { GRADE_LABELS, SMALL_GROUP_THRESHOLD, smallGroupLabel, type Weighting } from "../tally";
+import { findTerritory, parseTerritory, rankIntervals, territoryTally, type TerritoryRef } from "./results.server";
+
+export class ResultsError extends Error {
+  constructor(
+    readonly status: 400 | 403 | 404,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Who may read a territory's live results: administrators, and CTS members for their own
+ * territory (their CTS, or an arrondissement that belongs to it). Once results are published,
+ * everyone.
+ */
+export async function canReadResults(
+  db: Kysely<Database>,
+  user: SessionUser | null,
+  consultation: { status: string },
+  territory: TerritoryRef & { regionCode: string },
+): Promise<boolean> {
+  if (consultation.status === "resultats_publies") return true;
+  if (!user) return false;
+  if (user.roles.some((r) => r.role === "admin")) return true;
+  const scopes = user.roles.filter((r) => r.role === "cts_member").map((r) => r.scope);
+  if (!scopes.length) return false;
+  if (territory.kind === "cts") return scopes.includes(territory.code);
+  if (territory.kind === "arrondissement") {
+    const arrondissement = await db.selectFrom("arrondissements").select("departement_code").where("code", "=", territory.code).executeTakeFirst();
+    if (!arrondissement) return false;
+    const cts = await resolveCts(db, { communeCodes: [], arrondissement: territory.code, departement: arrondissement.departement_code });
+    return !!cts && scopes.includes(cts.code);
+  }
+  return false;
+}
+
+/** GET /api/v1/consultations/:slug/results — the open-data shape, also used by exports. */
+export async function resultsDocument(
+  db: Kysely<Database>,
+  input: { slug: string; territory: string | null; weighting: string | null; user: SessionUser | null; now?: Date },
+) {
+  const consultation = await db
+    .selectFrom("consultations")
+    .select(["id", "slug", "title", "region_code", "method", "method_params", "status"])
+    .where("slug", "=", input.slug)
+    .where("status", "!=", "brouillon")
+    .executeTakeFirst();
+  if (!consultation) throw new ResultsError(404, "Consultation inconnue.");
+  const ref = parseTerritory(input.territory ?? `region:${consultation.region_code}`);
+  if (!ref) throw new ResultsError(400, "Paramètre territory invalide : region:<code>, cts:<code> ou arrondissement:<code>.");
+  const weighting = (input.weighting ?? "raw") as Weighting;
+  if (weighting !== "raw" && weighting !== "population") throw new ResultsError(400, "Paramètre weighting invalide : raw ou population.");
+  const territory = await findTerritory(db, ref);
+  if (!territory) throw new ResultsError(404, "Territoire inconnu.");
+  if (territory.regionCode !== consultation.region_code) throw new ResultsError(404, "Ce territoire n’est pas dans la région de la consultation.");
+  if (!(await canReadResults(db, input.user, consultation, territory))) {
+    throw new ResultsError(
+      403,
+      consultation.status === "resultats_publies"
+        ? "Accès refusé."
+        : "Les résultats ne sont pas encore publiés : seuls les administrateurs et les membres du CTS du territoire y ont accès.",
+    );
+  }
+  const { result, participation } = await territoryTally(db, consultation, ref, weighting);
+  const proposals = await db
+    .selectFrom("proposals")
+    .select(["id", "slug", "title"])
+    .where("consultation_id", "=", consultation.id)
+    .execute();
+  const byId = new Map(proposals.map((p) => [p.id, p]));
+  const smallGroup = result.ballots < SMALL_GROUP_THRESHOLD;
+  const populations = Object.fromEntries(participation.map((p) => [p.arrondissement, Math.max(1, p.population)]));
+  const intervals = smallGroup || result.ballots === 0 ? {} : await rankIntervals(db, consultation, ref, weighting, populations);
+  return {
+    consultation: consultation.slug,
+    title: consultation.title,
+    status: consultation.status,
+    method: consultation.method,
+    territory: { kind: territory.kind, code: territory.code, name: territory.name },
+    weighting,
+    ballots: result.ballots,
+    generatedAt: (input.now ?? new Date()).toISOString(),
+    explanation: result.explanation,
+    smallGroup: smallGroup ? smallGroupLabel(SMALL_GROUP_THRESHOLD) : null,
+    ranking: smallGroup
+      ? []
+      : result.ranking.map((row) => {
+          const { proposal, ...figures } = row;
+          const p = byId.get(proposal)!;
+          const interval = intervals[proposal];
+          return {
+            proposal: p.slug,
+            title: p.title,
+            ...figures,
+            ...("majorityGrade" in figures && figures.majorityGrade ? { majorityGradeLabel: GRADE_LABELS[figures.majorityGrade] } : {}),
+            rankInterval: interval && interval.lo !== null ? [interval.lo, interval.hi] : null,
+          };
+        }),
+  };
+}
