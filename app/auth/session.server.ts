@@ -73,6 +73,21 @@ export function requireUser(context: { auth: AuthContext }, request: Request): S
   return user;
 }
 
+const ROLE_NAMES: Record<Role, string> = {
+  resident: "aux habitants inscrits",
+  association: "aux associations",
+  cts_member: "aux membres de CTS",
+  moderator: "aux modérateurs",
+  admin: "aux administrateurs",
+};
+
+/** The signed-in user if they hold `role`; a redirect to log in, or a 403 page, otherwise. */
+export function requireRole(context: { auth: AuthContext }, request: Request, role: Role): SessionUser {
+  const user = requireUser(context, request);
+  if (!hasRole(user, role)) throw new Response(`Cette page est réservée ${ROLE_NAMES[role]}.`, { status: 403 });
+  return user;
+}
+
 export function hasRole(user: SessionUser | null, role: Role, scope?: string): boolean {
   return !!user?.roles.some((r) => r.role === role && (scope === undefined || r.scope === scope));
 }

@@ -1,0 +1,71 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireRole } from "~/auth/session.server";
+import { METHOD_LABELS, STATUS_LABELS } from "~/catalogue/themes";
+import { db } from "~/server/db.server";
+import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { DataTable } from "~/ui/table";
+
+export const meta: MetaFunction = () => [{ title: "Administration — Priorités Santé" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireRole(context, request, "admin");
+  const consultations = await db()
+    .selectFrom("consultations as c")
+    .innerJoin("regions as r", "r.code", "c.region_code")
+    .select((eb) => [
+      "c.slug",
+      "c.title",
+      "c.method",
+      "c.status",
+      "c.region_code",
+      "r.name as region_name",
+      eb.selectFrom("ballot_totals as t").whereRef("t.consultation_id", "=", "c.id").select(eb.fn.sum<number>("t.ballots").as("n")).as("ballots"),
+    ])
+    .orderBy("c.position")
+    .execute();
+  return { consultations: consultations.map((c) => ({ ...c, ballots: Number(c.ballots ?? 0) })) };
+}
+
+export default function AdminHome() {
+  const { consultations } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>Administration</h1>
+      <DataTable id="consultations-admin" caption="Consultations">
+        <thead>
+          <tr>
+            <th scope="col">Consultation</th>
+            <th scope="col">Région</th>
+            <th scope="col">Méthode</th>
+            <th scope="col">Phase</th>
+            <th scope="col">Bulletins</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {consultations.map((c) => (
+            <tr key={c.slug}>
+              <td>
+                <Link to={`/consultations/${c.slug}`}>{c.title}</Link>
+              </td>
+              <td>{c.region_name}</td>
+              <td>{METHOD_LABELS[c.method].split(" :")[0]}</td>
+              <td>{STATUS_LABELS[c.status]}</td>
+              <td>{c.ballots.toLocaleString("fr-FR")}</td>
+              <td>
+                <Link to={`/admin/consultations/${c.slug}/bulletins-papier`}>Bulletins papier</Link>
+                {" · "}
+                <a href={`/api/v1/consultations/${c.slug}/results?territory=region:${c.region_code}`}>Résultats (JSON)</a>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </DataTable>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,103 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { importPaperBallots } from "~/ballots/paper-import.server";
+import { requireRole } from "~/auth/session.server";
+import { db } from "~/server/db.server";
+import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { Notice } from "~/ui/fields";
+
+export const meta: MetaFunction = () => [{ title: "Bulletins papier — Administration — Priorités Santé" }];
+
+const MAX_BYTES = 5 * 1024 * 1024;
+const COLUMN = { approval: "selections (slug|slug|…)", majority_judgment: "grades (slug=mention;…)", ranked: "order (slug|slug|…)" } as const;
+
+const uploadSchema = z.object({
+  file: z
+    .instanceof(File, { error: "Choisissez un fichier CSV." })
+    .refine((f) => f.size > 0, "Le fichier est vide.")
+    .refine((f) => f.size <= MAX_BYTES, "Le fichier dépasse 5 Mo."),
+});
+
+async function consultationOr404(slug: string | undefined) {
+  const consultation = await db()
+    .selectFrom("consultations")
+    .select(["slug", "title", "method", "status"])
+    .where("slug", "=", slug ?? "")
+    .executeTakeFirst();
+  if (!consultation) throw new Response("Consultation inconnue.", { status: 404 });
+  return consultation;
+}
+
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  requireRole(context, request, "admin");
+  return { consultation: await consultationOr404(params.slug) };
+}
+
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  requireRole(context, request, "admin");
+  const consultation = await consultationOr404(params.slug);
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BYTES + 10_000) {
+    return data({ errors: ["Le fichier dépasse 5 Mo."], imported: 0 }, { status: 400 });
+  }
+  const parsed = uploadSchema.safeParse({ file: (await request.formData()).get("file") });
+  if (!parsed.success) return data({ errors: parsed.error.issues.map((i) => i.message), imported: 0 }, { status: 400 });
+  const result = await importPaperBallots(db(), consultation.slug, await parsed.data.file.text());
+  if (!result.ok) {
+    return data({ errors: result.errors.map((e) => (e.line ? `Ligne ${e.line} : ${e.message}` : e.message)), imported: 0 }, { status: 400 });
+  }
+  return { errors: [] as string[], imported: result.imported };
+}
+
+export default function PaperBallots() {
+  const { consultation } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  return (
+    <>
+      <h1>Bulletins papier</h1>
+      <p>
+        Consultation : <Link to={`/consultations/${consultation.slug}`}>{consultation.title}</Link>
+      </p>
+      <p>
+        Importez les bulletins recueillis sur papier ou avec l’aide d’un médiateur, sous forme de fichier CSV (séparateur
+        virgule ou point-virgule, UTF-8), une ligne par bulletin, avec les colonnes <code>arrondissement</code> (code,
+        ex. 143) et <code>{COLUMN[consultation.method]}</code>. Tout le fichier est vérifié avant l’enregistrement : s’il
+        contient une erreur, aucun bulletin n’est importé et chaque ligne fautive est indiquée.
+      </p>
+      {result?.imported ? (
+        <Notice kind="success" title="Import réussi">
+          {result.imported} bulletin{result.imported > 1 ? "s" : ""} papier importé{result.imported > 1 ? "s" : ""} : ils comptent
+          comme les votes en ligne et sont signalés comme papier dans les résultats.
+        </Notice>
+      ) : null}
+      {result?.errors.length ? (
+        <div className="fr-alert fr-alert--error fr-mb-3w" role="alert">
+          <h2 className="fr-alert__title">Aucun bulletin importé : {result.errors.length} erreur{result.errors.length > 1 ? "s" : ""}</h2>
+          <ul>
+            {result.errors.slice(0, 200).map((e, i) => (
+              <li key={i}>{e}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <Form method="post" encType="multipart/form-data">
+        <div className="fr-upload-group">
+          <label className="fr-label" htmlFor="file">
+            Fichier CSV des bulletins
+            <span className="fr-hint-text">Taille maximale : 5 Mo. Format : .csv</span>
+          </label>
+          <input className="fr-upload" type="file" id="file" name="file" accept=".csv,text/csv" required />
+        </div>
+        <button className="fr-btn fr-mt-2w" type="submit" disabled={navigation.state === "submitting"}>
+          Importer les bulletins
+        </button>
+      </Form>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
