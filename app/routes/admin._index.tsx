@@ -20,7 +20,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       "c.status",
       "c.region_code",
       "r.name as region_name",
-      eb.selectFrom("ballot_totals as t").whereRef("t.consultation_id", "=", "c.id").select(eb.fn.sum<number>("t.ballots").as("n")).as("ballots"),
+      eb
+        .selectFrom("ballot_totals as t")
+        .whereRef("t.consultation_id", "=", "c.id")
+        .select((sub) => sub.fn.sum<number>("t.ballots").as("n"))
+        .as("ballots"),
     ])
     .orderBy("c.position")
     .execute();
