@@ -29,6 +29,8 @@ const envSchema = z
     SKIP_TERRITORY_LOAD: booleanFlag.default(false),
     /** Skip loading the proposal catalogue on start (it is loaded by npm run catalogue:load too). */
     SKIP_CATALOGUE_LOAD: booleanFlag.default(false),
+    /** Serve /bench/insert, the benchmarks' minimal action (never in production). */
+    BENCH_BASELINE: booleanFlag.default(false),
   })
   .transform((env) => {
     const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;

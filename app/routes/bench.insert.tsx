@@ -1,0 +1,21 @@
+import { randomUUID } from "node:crypto";
+import { db } from "~/server/db.server";
+import { env } from "~/server/env.server";
+
+// The benchmarks' baseline (npm run bench): the cheapest Remix action that writes one row, to
+// compare the real vote path with. Exists only when the server runs with BENCH_BASELINE=true.
+
+function enabled() {
+  if (!env().BENCH_BASELINE) throw new Response("Page introuvable.", { status: 404 });
+}
+
+export async function loader() {
+  enabled();
+  return null;
+}
+
+export async function action() {
+  enabled();
+  await db().insertInto("app_state").values({ key: `bench:${randomUUID()}`, value: "1" }).execute();
+  return { ok: true };
+}

@@ -1,0 +1,50 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema";
+
+/**
+ * Verified residents spread over a region's communes, each with a live session, written straight
+ * into the database (a benchmark measures voting, not signing up). Returns their session ids.
+ */
+export async function createVoters(db: Kysely<Database>, regionCode: string, count: number): Promise<string[]> {
+  const communes = await db
+    .selectFrom("communes")
+    .select("code")
+    .where("region_code", "=", regionCode)
+    .where("kind", "=", "commune")
+    .orderBy("population", "desc")
+    .limit(200)
+    .execute();
+  const now = new Date().toISOString();
+  const expires = new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString();
+  const sessions: string[] = [];
+  for (let start = 0; start < count; start += 500) {
+    const users: Database["users"][] = [];
+    const roles: Database["user_roles"][] = [];
+    const rows: Database["sessions"][] = [];
+    for (let i = start; i < Math.min(count, start + 500); i++) {
+      const id = randomUUID();
+      users.push({
+        id,
+        email: `bench-${i}-${id.slice(0, 8)}@exemple.fr`,
+        // Never used to log in: sessions are made directly.
+        password_hash: "bench",
+        email_verified_at: now,
+        commune_code: communes[i % communes.length]!.code,
+        display_name: null,
+        created_at: now,
+        updated_at: now,
+      });
+      roles.push({ user_id: id, role: "resident", scope: "", created_at: now });
+      const session = randomBytes(20).toString("hex");
+      rows.push({ id: session, user_id: id, expires_at: expires, created_at: now });
+      sessions.push(session);
+    }
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto("users").values(users).execute();
+      await trx.insertInto("user_roles").values(roles).execute();
+      await trx.insertInto("sessions").values(rows).execute();
+    });
+  }
+  return sessions;
+}
