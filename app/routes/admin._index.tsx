@@ -51,7 +51,7 @@ export default function AdminHome() {
           {consultations.map((c) => (
             <tr key={c.slug}>
               <td>
-                <Link to={`/consultations/${c.slug}`}>{c.title}</Link>
+                <Link to={`/admin/consultations/${c.slug}`}>{c.title}</Link>
               </td>
               <td>{c.region_name}</td>
               <td>{METHOD_LABELS[c.method].split(" :")[0]}</td>

@@ -1,0 +1,102 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { advanceConsultation, LifecycleError } from "~/ballots/lifecycle.server";
+import { requireRole } from "~/auth/session.server";
+import { METHOD_LABELS, STATUS_LABELS } from "~/catalogue/themes";
+import { db } from "~/server/db.server";
+import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { Notice } from "~/ui/fields";
+import { formatDate } from "~/ui/format";
+
+export const meta: MetaFunction = () => [{ title: "Phase de la consultation — Administration — Priorités Santé" }];
+
+const STEPS = {
+  brouillon: { to: "ouverte", label: "Ouvrir le vote", warning: "Une fois ouverte, la méthode de vote et ses règles ne peuvent plus changer." },
+  ouverte: {
+    to: "close",
+    label: "Clore le vote",
+    warning: "Plus aucun vote ne sera possible. Les bulletins perdent définitivement le lien avec leur auteur et leur heure (seul le jour reste) ; les résultats ne changent pas.",
+  },
+  close: { to: "resultats_publies", label: "Publier les résultats", warning: "Les classements de tous les territoires deviendront publics, ainsi que le jeu de données." },
+} as const;
+
+const advanceSchema = z.object({ to: z.enum(["ouverte", "close", "resultats_publies"]), confirm: z.literal("oui", { error: "Cochez la case de confirmation." }) });
+
+async function consultationOr404(slug: string | undefined) {
+  const consultation = await db()
+    .selectFrom("consultations")
+    .select(["id", "slug", "title", "method", "status", "opens_at", "closes_at"])
+    .where("slug", "=", slug ?? "")
+    .executeTakeFirst();
+  if (!consultation) throw new Response("Consultation inconnue.", { status: 404 });
+  return consultation;
+}
+
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  requireRole(context, request, "admin");
+  return { consultation: await consultationOr404(params.slug) };
+}
+
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  requireRole(context, request, "admin");
+  const consultation = await consultationOr404(params.slug);
+  const parsed = advanceSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return data({ ok: false, message: parsed.error.issues[0]!.message }, { status: 400 });
+  try {
+    const result = await advanceConsultation(db(), consultation.slug, parsed.data.to);
+    return {
+      ok: true,
+      message: `La consultation est désormais « ${STATUS_LABELS[result.to]} ».${result.to === "close" ? ` ${result.anonymised} bulletin(s) rendus anonymes.` : ""}`,
+    };
+  } catch (error) {
+    if (error instanceof LifecycleError) return data({ ok: false, message: error.message }, { status: 409 });
+    throw error;
+  }
+}
+
+export default function ConsultationPhase() {
+  const { consultation } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const step = consultation.status in STEPS ? STEPS[consultation.status as keyof typeof STEPS] : null;
+  return (
+    <>
+      <p>
+        <Link to="/admin">Administration</Link>
+      </p>
+      <h1>{consultation.title}</h1>
+      {result ? <Notice kind={result.ok ? "success" : "error"}>{result.message}</Notice> : null}
+      <ul>
+        <li>Phase : {STATUS_LABELS[consultation.status]}</li>
+        <li>{METHOD_LABELS[consultation.method]}</li>
+        {consultation.opens_at ? <li>Ouverte le {formatDate(consultation.opens_at)}</li> : null}
+        {consultation.closes_at ? <li>Close le {formatDate(consultation.closes_at)}</li> : null}
+      </ul>
+      {step ? (
+        <Form method="post" className="fr-mt-4w">
+          <input type="hidden" name="to" value={step.to} />
+          <p>{step.warning}</p>
+          <div className="fr-checkbox-group fr-mb-2w">
+            <input type="checkbox" id="confirm" name="confirm" value="oui" required />
+            <label className="fr-label" htmlFor="confirm">
+              Je confirme : {step.label.toLowerCase()}
+            </label>
+          </div>
+          <button className="fr-btn" type="submit">
+            {step.label}
+          </button>
+        </Form>
+      ) : (
+        <p>Les résultats sont publiés : la consultation est terminée.</p>
+      )}
+      <p className="fr-mt-4w">
+        <Link to={`/admin/consultations/${consultation.slug}/bulletins-papier`}>Importer des bulletins papier</Link>
+      </p>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
