@@ -1,16 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { parse } from "csv-parse/sync";
 import type { Kysely } from "kysely";
+import { readCsv, type CsvLineError } from "../../db/csv";
 import type { Database } from "../../db/schema";
 import { resolveCts } from "../territories/territories.server";
 import { GRADE_LABELS, GRADES, type Grade } from "../tally/types";
 import { BallotContentError, validateContent, type BallotContent } from "./ballot-content";
 import { applyCells, logEvent, readMethodParams } from "./ballots.server";
 
-export interface ImportLineError {
-  line: number;
-  message: string;
-}
+export type ImportLineError = CsvLineError;
 
 export type PaperImportResult = { ok: true; imported: number } | { ok: false; errors: ImportLineError[] };
 
@@ -40,22 +37,9 @@ export async function importPaperBallots(db: Kysely<Database>, consultationSlug:
   const rules = readMethodParams(consultation.method, consultation.method_params);
   const column = COLUMN[consultation.method];
 
-  let records: Record<string, string>[];
-  try {
-    records = parse(csv.replace(/^\uFEFF/, ""), {
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      delimiter: [",", ";"],
-      skip_empty_lines: true,
-      trim: true,
-      relax_column_count: false,
-    });
-  } catch (error) {
-    return { ok: false, errors: [{ line: (error as { lines?: number }).lines ?? 1, message: `CSV illisible : ${(error as Error).message}` }] };
-  }
-  if (!records.length) return { ok: false, errors: [{ line: 1, message: "Le fichier ne contient aucun bulletin." }] };
-  const header = Object.keys(records[0]!);
-  const missing = ["arrondissement", column].filter((h) => !header.includes(h));
-  if (missing.length) return { ok: false, errors: [{ line: 1, message: `Colonne(s) manquante(s) : ${missing.join(", ")} (méthode ${consultation.method}).` }] };
+  const csvRead = readCsv(csv, ["arrondissement", column]);
+  if (!csvRead.ok) return { ok: false, errors: csvRead.errors };
+  const records = csvRead.records;
 
   const proposals = await db.selectFrom("proposals").select(["id", "slug"]).where("consultation_id", "=", consultation.id).execute();
   const idBySlug = new Map(proposals.map((p) => [p.slug, p.id]));

@@ -28,6 +28,17 @@ export async function listConsultations(db: Kysely<Database>) {
   return rows.map((r) => ({ ...r, proposal_count: Number(r.proposal_count) }));
 }
 
+/** Any consultation, drafts included (administration), or a 404 Response. */
+export async function requireConsultationForAdmin(db: Kysely<Database>, slug: string | undefined) {
+  const consultation = await db
+    .selectFrom("consultations")
+    .select(["id", "slug", "title", "method", "status", "opens_at", "closes_at"])
+    .where("slug", "=", slug ?? "")
+    .executeTakeFirst();
+  if (!consultation) throw new Response("Consultation inconnue.", { status: 404 });
+  return consultation;
+}
+
 export async function getConsultation(db: Kysely<Database>, slug: string) {
   const consultation = await db
     .selectFrom("consultations as c")

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { advanceConsultation, LifecycleError } from "~/ballots/lifecycle.server";
 import { requireRole } from "~/auth/session.server";
 import { METHOD_LABELS, STATUS_LABELS } from "~/catalogue/themes";
+import { requireConsultationForAdmin } from "~/catalogue/catalogue.server";
 import { db } from "~/server/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
@@ -24,24 +25,14 @@ const STEPS = {
 
 const advanceSchema = z.object({ to: z.enum(["ouverte", "close", "resultats_publies"]), confirm: z.literal("oui", { error: "Cochez la case de confirmation." }) });
 
-async function consultationOr404(slug: string | undefined) {
-  const consultation = await db()
-    .selectFrom("consultations")
-    .select(["id", "slug", "title", "method", "status", "opens_at", "closes_at"])
-    .where("slug", "=", slug ?? "")
-    .executeTakeFirst();
-  if (!consultation) throw new Response("Consultation inconnue.", { status: 404 });
-  return consultation;
-}
-
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   requireRole(context, request, "admin");
-  return { consultation: await consultationOr404(params.slug) };
+  return { consultation: await requireConsultationForAdmin(db(), params.slug) };
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   requireRole(context, request, "admin");
-  const consultation = await consultationOr404(params.slug);
+  const consultation = await requireConsultationForAdmin(db(), params.slug);
   const parsed = advanceSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return data({ ok: false, message: parsed.error.issues[0]!.message }, { status: 400 });
   try {

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { importPaperBallots } from "~/ballots/paper-import.server";
 import { requireRole } from "~/auth/session.server";
+import { requireConsultationForAdmin } from "~/catalogue/catalogue.server";
 import { db } from "~/server/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
@@ -20,24 +21,14 @@ const uploadSchema = z.object({
     .refine((f) => f.size <= MAX_BYTES, "Le fichier dépasse 5 Mo."),
 });
 
-async function consultationOr404(slug: string | undefined) {
-  const consultation = await db()
-    .selectFrom("consultations")
-    .select(["slug", "title", "method", "status"])
-    .where("slug", "=", slug ?? "")
-    .executeTakeFirst();
-  if (!consultation) throw new Response("Consultation inconnue.", { status: 404 });
-  return consultation;
-}
-
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   requireRole(context, request, "admin");
-  return { consultation: await consultationOr404(params.slug) };
+  return { consultation: await requireConsultationForAdmin(db(), params.slug) };
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   requireRole(context, request, "admin");
-  const consultation = await consultationOr404(params.slug);
+  const consultation = await requireConsultationForAdmin(db(), params.slug);
   if (Number(request.headers.get("content-length") ?? 0) > MAX_BYTES + 10_000) {
     return data({ errors: ["Le fichier dépasse 5 Mo."], imported: 0 }, { status: 400 });
   }

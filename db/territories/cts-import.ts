@@ -1,6 +1,6 @@
-import { parse } from "csv-parse/sync";
 import type { Kysely } from "kysely";
 import { z } from "zod";
+import { readCsv, type CsvLineError } from "../csv";
 import type { CtsRuleLevel, Database } from "../schema";
 
 /**
@@ -9,10 +9,7 @@ import type { CtsRuleLevel, Database } from "../schema";
  * `nom_cts` names a CTS territory that does not exist yet (it is then created in the region of
  * the rule's territory). The whole file is checked first; one bad row and nothing is written.
  */
-export interface ImportError {
-  line: number;
-  message: string;
-}
+export type ImportError = CsvLineError;
 
 export type ImportResult =
   | { ok: true; rules: number; createdTerritories: string[] }
@@ -37,22 +34,9 @@ const UNKNOWN: Record<CtsRuleLevel, string> = {
 };
 
 export async function importCtsRules(db: Kysely<Database>, csv: string): Promise<ImportResult> {
-  let records: Record<string, string>[];
-  try {
-    records = parse(csv.replace(/^\uFEFF/, ""), {
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      delimiter: [",", ";"],
-      skip_empty_lines: true,
-      trim: true,
-    });
-  } catch (error) {
-    const line = (error as { lines?: number }).lines ?? 1;
-    return { ok: false, errors: [{ line, message: `CSV illisible : ${(error as Error).message}` }] };
-  }
-  if (records.length === 0) return { ok: false, errors: [{ line: 1, message: "fichier vide" }] };
-  const header = Object.keys(records[0] ?? {});
-  const missing = ["niveau", "code", "cts"].filter((h) => !header.includes(h));
-  if (missing.length) return { ok: false, errors: [{ line: 1, message: `colonnes manquantes : ${missing.join(", ")}` }] };
+  const csvRead = readCsv(csv, ["niveau", "code", "cts"]);
+  if (!csvRead.ok) return { ok: false, errors: csvRead.errors };
+  const records = csvRead.records;
 
   const regionOf = {
     departement: await mapOf(db.selectFrom("departements").select(["code", "region_code"]).execute()),
