@@ -10,12 +10,15 @@ import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
 import { formatDate } from "~/ui/format";
 import { Pagination } from "~/ui/pagination";
+import { takeVoteFlash } from "~/voting/flash.server";
+import { PAGE_SLOT, ProposalVoteControls, VoteAnnouncer, VoteMessage, VoteSummary, voteAnchor, useShownBallot } from "~/voting/vote-controls";
+import { readVoting } from "~/voting/voting.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.consultation.title} — Priorités Santé` : "Consultation — Priorités Santé" },
 ];
 
-export async function loader({ params, request }: LoaderFunctionArgs) {
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const found = await getConsultation(db(), params.slug ?? "");
   if (!found) throw new Response("Cette consultation n’existe pas ou n’est pas publiée.", { status: 404 });
   const parsed = parseProposalFilters(new URL(request.url).searchParams);
@@ -23,15 +26,23 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const { filters, truncated } = parsed;
   const list = await listProposals(db(), found.consultation.id, { ...filters, pageSize: PAGE_SIZE });
   const levels = await availableValues(found.consultation.id);
-  return {
-    consultation: found.consultation,
-    themeCounts: found.themeCounts,
-    workshops: found.workshops,
-    filters,
-    truncated,
-    list,
-    ...levels,
-  };
+  const url = new URL(request.url);
+  const voting = await readVoting(db(), found.consultation, context.auth.user, `${url.pathname}${url.search}`);
+  const { flash, headers } = await takeVoteFlash(request);
+  return data(
+    {
+      consultation: found.consultation,
+      themeCounts: found.themeCounts,
+      workshops: found.workshops,
+      filters,
+      truncated,
+      list,
+      ...levels,
+      voting,
+      flash,
+    },
+    { headers },
+  );
 }
 
 async function availableValues(consultationId: string) {
@@ -43,12 +54,14 @@ async function availableValues(consultationId: string) {
 }
 
 export default function ConsultationPage() {
-  const { consultation, themeCounts, workshops, filters, truncated, list, levels, kinds } = useLoaderData<typeof loader>();
+  const { consultation, themeCounts, workshops, filters, truncated, list, levels, kinds, voting, flash } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const themes = Object.keys(themeCounts) as Theme[];
   const filtered = !!(filters.theme || filters.level || filters.kind || filters.q);
+  const ballot = useShownBallot(voting.method, voting.k, voting.kind === "anonymous" ? undefined : voting.ballot?.entries);
+  const canVote = voting.kind === "open";
   return (
-    <>
+    <VoteAnnouncer flash={flash} slots={list.items.map((p) => p.slug)}>
       <nav role="navigation" className="fr-breadcrumb" aria-label="vous êtes ici :">
         <ol className="fr-breadcrumb__list">
           <li>
@@ -77,6 +90,13 @@ export default function ConsultationPage() {
           <p className="fr-badge fr-badge--no-icon">{STATUS_LABELS[consultation.status]}</p>
         </li>
       </ul>
+      {voting.kind === "open" || (voting.kind === "refused" && voting.ballot) ? (
+        <p>
+          <Link className="fr-btn fr-btn--secondary fr-icon-checkbox-circle-line fr-btn--icon-left" to={`/consultations/${consultation.slug}/mon-vote`}>
+            Mon vote
+          </Link>
+        </p>
+      ) : null}
       <p className="fr-text--lead ps-text">{consultation.description}</p>
       <ul>
         <li>Région : {consultation.region_name}</li>
@@ -213,6 +233,8 @@ export default function ConsultationPage() {
           La page {list.requestedPage} n’existe pas : voici la page {list.page} sur {list.pageCount}.
         </Notice>
       ) : null}
+      <VoteSummary consultationSlug={consultation.slug} voting={voting} ballot={ballot} />
+      <VoteMessage slot={PAGE_SLOT} shownSlots={list.items.map((p) => p.slug)} />
       <p role="status" aria-live="polite" className="fr-text--bold" data-testid="result-count">
         {list.total === 0
           ? "Aucune proposition ne correspond à ces critères."
@@ -225,8 +247,9 @@ export default function ConsultationPage() {
       ) : null}
       <ol className="ps-plain-list" start={(list.page - 1) * PAGE_SIZE + 1}>
         {list.items.map((p) => (
-          <li key={p.slug} className="fr-mb-3w">
-            <div className="fr-card fr-enlarge-link fr-card--horizontal">
+          <li key={p.slug} className="fr-mb-3w" id={canVote ? voteAnchor(p.slug) : undefined}>
+            {/* A card with vote buttons is not one big link (the DSFR forbids controls in a clickable card). */}
+            <div className={`fr-card fr-card--horizontal${canVote ? "" : " fr-enlarge-link"}`}>
               <div className="fr-card__body">
                 <div className="fr-card__content">
                   <h3 className="fr-card__title">
@@ -256,13 +279,18 @@ export default function ConsultationPage() {
                     </div>
                   ) : null}
                 </div>
+                {canVote ? (
+                  <div className="fr-card__footer">
+                    <ProposalVoteControls consultationSlug={consultation.slug} proposal={p} ballot={ballot} />
+                  </div>
+                ) : null}
               </div>
             </div>
           </li>
         ))}
       </ol>
       <Pagination page={list.page} pageCount={list.pageCount} params={searchParams} />
-    </>
+    </VoteAnnouncer>
   );
 }
 

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { AnnotatedText, firstUses } from "~/catalogue/annotated-text";
 import { getConsultation, getProposal } from "~/catalogue/catalogue.server";
@@ -8,28 +9,40 @@ import { db } from "~/server/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { formatDate } from "~/ui/format";
 import { DataTable } from "~/ui/table";
+import { takeVoteFlash } from "~/voting/flash.server";
+import { PAGE_SLOT, ProposalVoteControls, VoteAnnouncer, VoteMessage, VoteSummary, ballotCount, voteAnchor, useShownBallot } from "~/voting/vote-controls";
+import { readVoting } from "~/voting/voting.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.proposal.title} — Priorités Santé` : "Proposition — Priorités Santé" },
   ...(data?.proposal.summary ? [{ name: "description", content: data.proposal.summary }] : []),
 ];
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const found = await getConsultation(db(), params.slug ?? "");
   if (!found) throw new Response("Cette consultation n’existe pas ou n’est pas publiée.", { status: 404 });
   const detail = await getProposal(db(), found.consultation.id, params.proposal ?? "");
   if (!detail) throw new Response("Cette proposition n’existe pas dans cette consultation.", { status: 404 });
-  return {
-    consultation: { slug: found.consultation.slug, title: found.consultation.title },
-    ...detail,
-  };
+  const url = new URL(request.url);
+  const voting = await readVoting(db(), found.consultation, context.auth.user, `${url.pathname}${url.search}`);
+  const { flash, headers } = await takeVoteFlash(request);
+  return data(
+    {
+      consultation: { slug: found.consultation.slug, title: found.consultation.title },
+      ...detail,
+      voting,
+      flash,
+    },
+    { headers },
+  );
 }
 
 export default function ProposalPage() {
-  const { consultation, proposal, sources, departementCounts, verbatims, related, workshops } = useLoaderData<typeof loader>();
+  const { consultation, proposal, sources, departementCounts, verbatims, related, workshops, voting, flash } = useLoaderData<typeof loader>();
   const usedTerms = firstUses(proposal.text, GLOSSARY).map((m) => m.entry);
+  const ballot = useShownBallot(voting.method, voting.k, voting.kind === "anonymous" ? undefined : voting.ballot?.entries);
   return (
-    <>
+    <VoteAnnouncer flash={flash} slots={[proposal.slug]}>
       <nav role="navigation" className="fr-breadcrumb" aria-label="vous êtes ici :">
         <ol className="fr-breadcrumb__list">
           <li>
@@ -72,6 +85,23 @@ export default function ProposalPage() {
             <p className="fr-callout__text">{proposal.summary}</p>
           </div>
         ) : null}
+        <section className="fr-mb-4w" id={voteAnchor(proposal.slug)} aria-labelledby="votre-vote">
+          <h2 className="fr-h4" id="votre-vote">
+            Votre vote
+          </h2>
+          {voting.kind === "open" ? (
+            <>
+              <ProposalVoteControls consultationSlug={consultation.slug} proposal={proposal} ballot={ballot} />
+              <p className="fr-mt-2w">
+                Dans cette consultation : <strong data-testid="ballot-count">{ballotCount(ballot)}</strong> —{" "}
+                <Link to={`/consultations/${consultation.slug}/mon-vote`}>Mon vote</Link>
+              </p>
+            </>
+          ) : (
+            <VoteSummary consultationSlug={consultation.slug} voting={voting} ballot={ballot} />
+          )}
+          <VoteMessage slot={PAGE_SLOT} shownSlots={voting.kind === "open" ? [proposal.slug] : []} />
+        </section>
         <h2 className="fr-h4">La proposition</h2>
         <AnnotatedText text={proposal.text} glossary={GLOSSARY} />
         {usedTerms.length ? (
@@ -162,7 +192,7 @@ export default function ProposalPage() {
           Toutes les propositions de la consultation
         </Link>
       </p>
-    </>
+    </VoteAnnouncer>
   );
 }
 

@@ -2,7 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
-import { expect, headerPlace, signUp, test, uniqueEmail, waitForHydration } from "./helpers";
+import { expect, headerPlace, signUp, signUpVerified, test, uniqueEmail, waitForHydration } from "./helpers";
 
 // Every page built so far, checked by axe-core against WCAG 2.1 A and AA, and at 320 px wide
 // (WCAG 1.4.10, reflow): no horizontal scrolling, and the skip link is there.
@@ -144,6 +144,139 @@ test.describe("connecté", () => {
       await expect(headerPlace(page)).toHaveText("Lisieux · arrondissement de Lisieux");
       await checkPage(page);
       if (pagePath === "/mon-compte") await checkOpenMenu(page);
+    });
+  }
+
+  // Not verified yet: the consultation says why voting is not possible, once, and "Mon vote" too.
+  for (const pagePath of ["/consultations/normandie-cnr-sante-2022", "/consultations/normandie-cnr-sante-2022/mon-vote"]) {
+    test(`${pagePath} (adresse non confirmée) : WCAG 2.1 AA, lisible à 320 px`, async ({ page }) => {
+      const response = await page.goto(pagePath);
+      expect(response?.status()).toBe(200);
+      await expect(page.getByText("Confirmez d’abord votre adresse électronique").first()).toBeVisible();
+      await checkPage(page);
+    });
+  }
+});
+
+// The vote, for a verified resident of each consultation's territory with a ballot already cast:
+// the proposal cards with their controls, the proposal page, "Mon vote" for each method, and the
+// page of a refused vote (what a browser without JavaScript shows).
+test.describe("connecté, avec un vote", () => {
+  const residents = {
+    lisieux: { search: "Lisieux", commune: /^Lisieux 14100/, consultation: "normandie-cnr-sante-2022" },
+    bordeaux: { search: "Bordeaux", commune: /^Bordeaux 330/, consultation: "nouvelle-aquitaine-cnr-sante-2022" },
+    versailles: { search: "Versailles", commune: /^Versailles 78000/, consultation: "yvelines-cts78-cnr-sante-2022" },
+  };
+  const stateFile = (who: string) => path.join(os.tmpdir(), `ps-e2e-a11y-vote-${who}-${process.pid}.json`);
+  const slugs: Record<string, string[]> = {};
+
+  test.beforeAll(async ({ browser }) => {
+    for (const [who, r] of Object.entries(residents)) {
+      const context = await browser.newContext({ storageState: undefined });
+      const page = await context.newPage();
+      await signUpVerified(page, { label: `a11y-${who}`, search: r.search, commune: r.commune });
+      await page.goto(`/consultations/${r.consultation}`);
+      const cards = await page.locator("ol > li[id^='vote-']").evaluateAll((lis) => lis.map((li) => li.id.slice("vote-".length)));
+      slugs[who] = cards;
+      const forms: Record<string, string>[] =
+        who === "lisieux"
+          ? [{ intent: "approve", proposal: cards[0]! }, { intent: "approve", proposal: cards[2]! }]
+          : who === "bordeaux"
+            ? [{ intent: "grade", proposal: cards[0]!, grade: "priorite_absolue" }, { intent: "grade", proposal: cards[1]!, grade: "peu_prioritaire" }]
+            : [{ intent: "rank-add", proposal: cards[0]! }, { intent: "rank-add", proposal: cards[1]! }, { intent: "rank-add", proposal: cards[2]! }];
+      const origin = new URL(page.url()).origin;
+      for (const form of forms) {
+        const response = await page.request.post(`/consultations/${r.consultation}/vote`, { form, headers: { Origin: origin }, maxRedirects: 0 });
+        expect(response.status(), JSON.stringify(form)).toBe(302);
+      }
+      await context.storageState({ path: stateFile(who) });
+      await context.close();
+    }
+  });
+
+  const PAGES: { who: keyof typeof residents; path: (slugs: string[]) => string; heading: string | RegExp; before?: (page: Page) => Promise<void>; shows: (page: Page) => Promise<void> }[] = [
+    {
+      who: "lisieux",
+      path: () => "/consultations/normandie-cnr-sante-2022",
+      heading: /Normandie/,
+      shows: (page) => expect(page.getByRole("button", { name: /^Prioritaire/, pressed: true })).toHaveCount(2),
+    },
+    {
+      who: "lisieux",
+      path: (s) => `/consultations/normandie-cnr-sante-2022/propositions/${s[0]}`,
+      heading: /./,
+      shows: (page) => expect(page.getByRole("button", { name: /^Prioritaire/, pressed: true })).toHaveCount(1),
+    },
+    {
+      who: "lisieux",
+      path: () => "/consultations/normandie-cnr-sante-2022/mon-vote",
+      heading: "Mon vote",
+      shows: (page) => expect(page.getByTestId("ballot-count")).toHaveText("2 sur 5 choisies"),
+    },
+    {
+      who: "lisieux",
+      path: () => "/consultations/normandie-cnr-sante-2022/vote",
+      heading: "Vote non enregistré",
+      // A form posted by hand, refused (400): the page a browser without JavaScript gets.
+      before: async (page) => {
+        await page.goto("/consultations/normandie-cnr-sante-2022");
+        await page.evaluate(() => {
+          const form = document.createElement("form");
+          form.method = "post";
+          form.action = "/consultations/normandie-cnr-sante-2022/vote";
+          form.innerHTML = '<input name="intent" value="approve"><input name="proposal" value="inconnue">';
+          document.body.append(form);
+          form.submit();
+        });
+        await page.waitForURL(/\/vote$/);
+      },
+      shows: (page) => expect(page.getByRole("alert")).toContainText("Erreur 400"),
+    },
+    {
+      who: "bordeaux",
+      path: () => "/consultations/nouvelle-aquitaine-cnr-sante-2022",
+      heading: /Nouvelle-Aquitaine/,
+      shows: (page) => expect(page.getByText("Votre mention : Priorité absolue")).toBeVisible(),
+    },
+    {
+      who: "bordeaux",
+      path: () => "/consultations/nouvelle-aquitaine-cnr-sante-2022/mon-vote",
+      heading: "Mon vote",
+      shows: (page) => expect(page.getByTestId("ballot-count")).toHaveText("2 propositions évaluées"),
+    },
+    {
+      who: "versailles",
+      path: () => "/consultations/yvelines-cts78-cnr-sante-2022",
+      heading: /Yvelines/,
+      shows: (page) => expect(page.getByRole("button", { name: /^Retirer de mon classement/ })).toHaveCount(3),
+    },
+    {
+      who: "versailles",
+      path: () => "/consultations/yvelines-cts78-cnr-sante-2022/mon-vote",
+      heading: "Mon vote",
+      shows: async (page) => {
+        await expect(page.getByTestId("ballot-count")).toHaveText("3 sur 5 classées");
+        // The withdrawal's confirmation open, to check it too.
+        await page.getByText("Retirer mon vote", { exact: true }).click();
+        await expect(page.getByRole("button", { name: "Oui, retirer mon vote" })).toBeVisible();
+      },
+    },
+  ];
+
+  for (const { who, path: pathOf, heading, before, shows } of PAGES) {
+    test.describe(who, () => {
+      test.use({ storageState: stateFile(who) });
+      test(`${pathOf(["…"])} (${who}) : WCAG 2.1 AA, lisible à 320 px`, async ({ page }) => {
+        if (before) {
+          await before(page);
+        } else {
+          const response = await page.goto(pathOf(slugs[who] ?? []));
+          expect(response?.status()).toBe(200);
+        }
+        await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+        await shows(page);
+        await checkPage(page);
+      });
     });
   }
 });

@@ -144,3 +144,20 @@ export async function readLinkFromOutbox(page: Page, email: string, path: string
   if (!match?.[1]) throw new Error(`No ${path} link in the e-mail to ${email}:\n${body}`);
   return match[1];
 }
+
+/**
+ * Signs up in a commune (by default Lisieux) and confirms the address through the e-mailed link:
+ * a resident who may vote in the consultations of that territory. Returns the address.
+ */
+export async function signUpVerified(
+  page: Page,
+  { label, search = "Lisieux", commune = /^Lisieux 14100/ }: { label: string; search?: string; commune?: RegExp },
+): Promise<string> {
+  const email = uniqueEmail(label);
+  await signUp(page, { email, search, commune });
+  const link = await readLinkFromOutbox(page, email, "/verification");
+  await page.goto(link);
+  await page.getByRole("button", { name: "Confirmer mon adresse" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Adresse confirmée" })).toBeVisible();
+  return email;
+}

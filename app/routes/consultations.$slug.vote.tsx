@@ -1,0 +1,110 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { BallotError, changeBallot, readMethodParams } from "~/ballots/ballots.server";
+import { db } from "~/server/db.server";
+import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { Notice } from "~/ui/fields";
+import { setVoteFlash } from "~/voting/flash.server";
+import { voteAnchor } from "~/voting/vote-controls";
+import { voteSchema, votedSlugs, type VoteResult } from "~/voting/vote-forms";
+import { confirmation, mutateFor } from "~/voting/vote-intents.server";
+import { findConsultationForVote, findProposalsBySlug, toVoter, voteReturnPath, voteRefusal } from "~/voting/voting.server";
+
+// Every vote button posts here. With JavaScript (reply=data, sent by useFetcher) the answer is data
+// and the page updates in place; without it, a redirect back to the page the form was on (filters,
+// page number and the proposal's place kept) with the confirmation in a one-time cookie. A refusal
+// is a 400 or 403 with the reason in French, and nothing written (changeBallot guarantees it).
+
+// The title cannot tell a refusal from a plain visit (meta does not see the action's data).
+export const meta: MetaFunction = () => [{ title: "Vote — Priorités Santé" }];
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  // Runs for the refusal page too (loaders follow a document POST), so it cannot redirect: on a
+  // plain visit the page just points to the consultation.
+  const consultation = await findConsultationForVote(db(), params.slug ?? "");
+  if (!consultation) throw new Response("Cette consultation n’existe pas ou n’est pas publiée.", { status: 404 });
+  return { consultationSlug: consultation.slug };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const consultation = await findConsultationForVote(db(), params.slug ?? "");
+  if (!consultation) throw new Response("Cette consultation n’existe pas ou n’est pas publiée.", { status: 404 });
+  const back = voteReturnPath(request, consultation.slug);
+  const user = context.auth.user;
+  if (!user) throw redirect(`/connexion?redirectTo=${encodeURIComponent(back)}`);
+
+  const formData = await request.formData();
+  const named = formData.get("proposal");
+  // Only a well-formed slug is echoed back (to find the proposal's place on the page).
+  const proposalSlug = typeof named === "string" && /^[a-z0-9-]{1,200}$/.test(named) ? named : null;
+  const refuse = (status: number, message: string) =>
+    data<VoteResult>({ ok: false, status, message, proposal: proposalSlug, back }, { status });
+
+  // The most specific rule first: may this person vote here at all?
+  const reason = await voteRefusal(db(), consultation, user);
+  if (reason) return refuse(403, reason);
+
+  const submission = parseWithZod(formData, { schema: voteSchema });
+  if (submission.status !== "success") {
+    const first = Object.values(submission.error ?? {}).find((messages) => messages?.length)?.[0];
+    return refuse(400, first ?? "Formulaire de vote illisible.");
+  }
+  const vote = submission.value;
+  const slugs = votedSlugs(vote);
+  const proposals = await findProposalsBySlug(db(), consultation.id, slugs);
+  if (slugs.some((s) => !proposals.has(s))) return refuse(400, "Cette proposition n’appartient pas à cette consultation.");
+
+  let change;
+  try {
+    change = await changeBallot(db(), { consultationSlug: consultation.slug, voter: toVoter(user) }, mutateFor(vote, proposals));
+  } catch (error) {
+    if (error instanceof BallotError) return refuse(error.status, error.message);
+    throw error;
+  }
+  const message = confirmation(vote, change, readMethodParams(consultation.method, consultation.method_params), proposals);
+  const proposal = "proposal" in vote ? vote.proposal : null;
+  if (vote.reply === "data") return data<VoteResult>({ ok: true, message, proposal });
+  const hash = proposal ? `#${voteAnchor(proposal)}` : "";
+  return redirect(`${back}${hash}`, { headers: { "Set-Cookie": await setVoteFlash({ message, proposal }) } });
+}
+
+/** Shown only without JavaScript, when a vote was refused: the status, the reason, the way back. */
+export default function VoteRefused() {
+  const { consultationSlug } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const refused = result && !result.ok ? result : null;
+  if (!refused) {
+    return (
+      <>
+        <h1>Voter</h1>
+        <p>
+          On vote depuis la page de la consultation : <Link to={`/consultations/${consultationSlug}`}>voir les propositions</Link>.
+        </p>
+      </>
+    );
+  }
+  return (
+    <div className="fr-grid-row">
+      <div className="fr-col-12 fr-col-md-8">
+        <h1>Vote non enregistré</h1>
+        <Notice kind="error" title={`Erreur ${refused.status}`}>
+          {refused.message} Rien n’a été modifié dans votre vote.
+        </Notice>
+        <p>
+          <Link
+            className="fr-link fr-icon-arrow-left-line fr-link--icon-left"
+            to={`${refused.back}${refused.proposal ? `#${voteAnchor(refused.proposal)}` : ""}`}
+          >
+            Revenir à la page précédente
+          </Link>
+        </p>
+      </div>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
