@@ -8,6 +8,8 @@ import type { ProposalKind, ProposalLevel, Theme } from "../../db/schema";
 import { db } from "~/server/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
+import { Breadcrumb } from "~/ui/breadcrumb";
+import { ProposalBadges } from "~/catalogue/proposal-badges";
 import { formatDate } from "~/ui/format";
 import { Pagination } from "~/ui/pagination";
 import { takeVoteFlash } from "~/voting/flash.server";
@@ -62,25 +64,7 @@ export default function ConsultationPage() {
   const canVote = voting.kind === "open";
   return (
     <VoteAnnouncer flash={flash} slots={list.items.map((p) => p.slug)}>
-      <nav role="navigation" className="fr-breadcrumb" aria-label="vous êtes ici :">
-        <ol className="fr-breadcrumb__list">
-          <li>
-            <Link className="fr-breadcrumb__link" to="/">
-              Accueil
-            </Link>
-          </li>
-          <li>
-            <Link className="fr-breadcrumb__link" to="/consultations">
-              Consultations
-            </Link>
-          </li>
-          <li>
-            <a className="fr-breadcrumb__link" aria-current="page">
-              {consultation.title}
-            </a>
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumb items={[{ to: "/", label: "Accueil" }, { to: "/consultations", label: "Consultations" }, { label: consultation.title }]} />
       <h1>{consultation.title}</h1>
       <ul className="fr-badges-group fr-mb-2w">
         <li>
@@ -257,21 +241,7 @@ export default function ConsultationPage() {
                   </h3>
                   {p.summary ? <p className="fr-card__desc ps-text">{p.summary}</p> : null}
                   <div className="fr-card__start">
-                    <ul className="fr-badges-group">
-                      <li>
-                        <p className="fr-badge fr-badge--sm fr-badge--blue-ecume">{THEME_SHORT[p.theme]}</p>
-                      </li>
-                      {p.level ? (
-                        <li>
-                          <p className="fr-badge fr-badge--sm">{LEVEL_LABELS[p.level]}</p>
-                        </li>
-                      ) : null}
-                      {p.kind !== "proposition" ? (
-                        <li>
-                          <p className="fr-badge fr-badge--sm fr-badge--purple-glycine">{KIND_LABELS[p.kind]}</p>
-                        </li>
-                      ) : null}
-                    </ul>
+                    <ProposalBadges theme={p.theme} level={p.level} kind={p.kind} size="sm" />
                   </div>
                   {p.mentions !== null ? (
                     <div className="fr-card__end">

@@ -6,6 +6,7 @@ import { requireUser } from "~/auth/session.server";
 import { getConsultation } from "~/catalogue/catalogue.server";
 import { db } from "~/server/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { Breadcrumb } from "~/ui/breadcrumb";
 import { Notice } from "~/ui/fields";
 import { formatDateTime } from "~/ui/format";
 import { GRADE_LABELS } from "~/tally/types";
@@ -82,25 +83,9 @@ export default function MyBallot() {
       }}
     >
       <VoteAnnouncer flash={flash} slots={[...(saved?.entries ?? []).map((e) => e.slug), ORDER_SLOT]}>
-        <nav role="navigation" className="fr-breadcrumb" aria-label="vous êtes ici :">
-          <ol className="fr-breadcrumb__list">
-            <li>
-              <Link className="fr-breadcrumb__link" to="/consultations">
-                Consultations
-              </Link>
-            </li>
-            <li>
-              <Link className="fr-breadcrumb__link" to={proposalsHref}>
-                {consultation.title}
-              </Link>
-            </li>
-            <li>
-              <a className="fr-breadcrumb__link" aria-current="page">
-                Mon vote
-              </a>
-            </li>
-          </ol>
-        </nav>
+        <Breadcrumb
+          items={[{ to: "/consultations", label: "Consultations" }, { to: proposalsHref, label: consultation.title }, { label: "Mon vote" }]}
+        />
         <h1>Mon vote</h1>
         <p className="fr-text--lead ps-text">
           <Link to={proposalsHref}>{consultation.title}</Link>

@@ -4,9 +4,10 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { AnnotatedText, firstUses } from "~/catalogue/annotated-text";
 import { getConsultation, getProposal } from "~/catalogue/catalogue.server";
 import { GLOSSARY } from "~/catalogue/glossary";
-import { KIND_LABELS, LEVEL_LABELS, THEME_LABELS } from "~/catalogue/themes";
 import { db } from "~/server/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { Breadcrumb } from "~/ui/breadcrumb";
+import { ProposalBadges } from "~/catalogue/proposal-badges";
 import { formatDate } from "~/ui/format";
 import { DataTable } from "~/ui/table";
 import { takeVoteFlash } from "~/voting/flash.server";
@@ -43,42 +44,16 @@ export default function ProposalPage() {
   const ballot = useShownBallot(voting.method, voting.k, voting.kind === "anonymous" ? undefined : voting.ballot?.entries);
   return (
     <VoteAnnouncer flash={flash} slots={[proposal.slug]}>
-      <nav role="navigation" className="fr-breadcrumb" aria-label="vous êtes ici :">
-        <ol className="fr-breadcrumb__list">
-          <li>
-            <Link className="fr-breadcrumb__link" to="/consultations">
-              Consultations
-            </Link>
-          </li>
-          <li>
-            <Link className="fr-breadcrumb__link" to={`/consultations/${consultation.slug}`}>
-              {consultation.title}
-            </Link>
-          </li>
-          <li>
-            <a className="fr-breadcrumb__link" aria-current="page">
-              {proposal.title}
-            </a>
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumb
+        items={[
+          { to: "/consultations", label: "Consultations" },
+          { to: `/consultations/${consultation.slug}`, label: consultation.title },
+          { label: proposal.title },
+        ]}
+      />
       <article className="ps-text">
         <h1>{proposal.title}</h1>
-        <ul className="fr-badges-group fr-mb-3w">
-          <li>
-            <p className="fr-badge fr-badge--blue-ecume">{THEME_LABELS[proposal.theme]}</p>
-          </li>
-          {proposal.level ? (
-            <li>
-              <p className="fr-badge">{LEVEL_LABELS[proposal.level]}</p>
-            </li>
-          ) : null}
-          {proposal.kind !== "proposition" ? (
-            <li>
-              <p className="fr-badge fr-badge--purple-glycine">{KIND_LABELS[proposal.kind]}</p>
-            </li>
-          ) : null}
-        </ul>
+        <ProposalBadges theme={proposal.theme} level={proposal.level} kind={proposal.kind} className="fr-mb-3w" />
         {proposal.summary ? (
           <div className="fr-callout fr-mb-4w">
             <h2 className="fr-callout__title fr-h6">En bref</h2>
