@@ -117,4 +117,16 @@ test.describe("bad input over HTTP", () => {
     expect(html).toContain("Page non trouvée");
     expect(html).toContain("Priorités Santé");
   });
+
+  test("the results API answers JSON, refuses live results to the public, and says why", async ({ request }) => {
+    const live = await request.get("/api/v1/consultations/normandie-cnr-sante-2022/results?territory=cts:14");
+    expect(live.status()).toBe(403);
+    expect(live.headers()["content-type"]).toContain("application/json");
+    expect((await live.json()).error).toMatch(/pas encore publiés/);
+    const unknown = await request.get("/api/v1/consultations/inconnue/results");
+    expect(unknown.status()).toBe(404);
+    expect((await unknown.json()).error).toBe("Consultation inconnue.");
+    const malformed = await request.get("/api/v1/consultations/normandie-cnr-sante-2022/results?territory=pays:fr");
+    expect(malformed.status()).toBe(400);
+  });
 });
