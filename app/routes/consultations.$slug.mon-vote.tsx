@@ -15,6 +15,7 @@ import {
   GradePicker,
   METHOD_HOW_TO,
   PAGE_SLOT,
+  RefusalReason,
   ReplyField,
   VoteAnnouncer,
   VoteMessage,
@@ -93,13 +94,7 @@ export default function MyBallot() {
         <p className="fr-text--sm">Vous seul voyez ce vote : il est compté sans votre nom dans les résultats.</p>
         {voting.kind === "refused" ? (
           <Notice kind="warning" title={saved ? "Votre vote ne peut plus être modifié" : "Vous ne pouvez pas voter ici"}>
-            {voting.reason}
-            {voting.unverified ? (
-              <>
-                {" "}
-                <Link to="/mon-compte">Renvoyer le lien depuis « Mon compte »</Link>.
-              </>
-            ) : null}
+            <RefusalReason reason={voting.reason} unverified={voting.unverified} />
           </Notice>
         ) : null}
         <VoteMessage slot={PAGE_SLOT} shownSlots={shown.map((e) => e.slug)} />

@@ -215,6 +215,21 @@ export const METHOD_HOW_TO: Record<Method, (k: number) => string> = {
  * Above the proposals: what the resident can do and where their ballot stands, or why they cannot
  * vote (said once for the page rather than on every card).
  */
+/** Why this person cannot vote, with the way out when there is one (confirming their address). */
+export function RefusalReason({ reason, unverified }: { reason: string; unverified: boolean }) {
+  return (
+    <>
+      {reason}
+      {unverified ? (
+        <>
+          {" "}
+          <Link to="/mon-compte">Renvoyer le lien depuis « Mon compte »</Link>.
+        </>
+      ) : null}
+    </>
+  );
+}
+
 export function VoteSummary({ consultationSlug, voting, ballot }: { consultationSlug: string; voting: VotingState; ballot: ShownBallot }) {
   const monVote = `/consultations/${consultationSlug}/mon-vote`;
   if (voting.kind === "anonymous") {
@@ -233,13 +248,7 @@ export function VoteSummary({ consultationSlug, voting, ballot }: { consultation
       <div className="fr-alert fr-alert--warning fr-mb-3w" data-testid="vote-summary">
         <h3 className="fr-alert__title">Vous ne pouvez pas voter ici</h3>
         <p>
-          {voting.reason}
-          {voting.unverified ? (
-            <>
-              {" "}
-              <Link to="/mon-compte">Renvoyer le lien depuis « Mon compte »</Link>.
-            </>
-          ) : null}
+          <RefusalReason reason={voting.reason} unverified={voting.unverified} />
           {voting.ballot ? (
             <>
               {" "}
