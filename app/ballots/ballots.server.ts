@@ -97,6 +97,18 @@ export async function changeBallot(
   input: { consultationSlug: string; voter: Voter; now?: Date },
   mutate: (current: BallotContent | null, rules: ConsultationRules) => unknown,
 ): Promise<BallotChange> {
+  // Where the voter lives and the consultation's proposals change only by administration: read
+  // them before the transaction, which holds SQLite's one connection, so it stays short.
+  const [place, proposals] = await Promise.all([
+    locateCommune(db, input.voter.communeCode),
+    db
+      .selectFrom("proposals")
+      .innerJoin("consultations", "consultations.id", "proposals.consultation_id")
+      .select("proposals.id")
+      .where("consultations.slug", "=", input.consultationSlug)
+      .execute()
+      .then((rows) => new Set(rows.map((r) => r.id))),
+  ]);
   return db.transaction().execute(async (trx) => {
     await lockRow(trx, "users", input.voter.id);
     const consultation = await trx
@@ -106,7 +118,6 @@ export async function changeBallot(
       .where("status", "!=", "brouillon")
       .executeTakeFirst();
     if (!consultation) throw new BallotError(404, "Cette consultation n’existe pas.");
-    const place = await locateCommune(trx, input.voter.communeCode);
     const reason = refusal(
       consultation,
       input.voter,
@@ -123,7 +134,6 @@ export async function changeBallot(
       .where("user_id", "=", input.voter.id)
       .executeTakeFirst();
     const current = existing ? (JSON.parse(existing.content) as BallotContent) : null;
-    const proposals = await proposalIds(trx, consultation.id);
     const ballotRules: BallotRules = { method: rules.method, k: rules.k, proposals };
     let next: BallotContent | null;
     try {
@@ -179,11 +189,6 @@ export async function changeBallot(
     await logEvent(trx, consultation.id, outcome, eventPlace, "online", nowIso);
     return { outcome, content: next };
   });
-}
-
-export async function proposalIds(db: Kysely<Database>, consultationId: string): Promise<Set<string>> {
-  const rows = await db.selectFrom("proposals").select("id").where("consultation_id", "=", consultationId).execute();
-  return new Set(rows.map((r) => r.id));
 }
 
 /** Adds (sign +1) or removes (sign -1) one ballot's cells and its count in the kept totals. */
