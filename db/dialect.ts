@@ -11,7 +11,11 @@ export function isPostgres(db: Kysely<any>): boolean {
  * behalf of one user run one after the other. PostgreSQL: SELECT … FOR UPDATE. SQLite needs
  * nothing: its transactions already run one at a time on the connection.
  */
-export async function lockRow(trx: Kysely<any>, table: "users", id: string): Promise<void> {
+export async function lockRow(
+  trx: Kysely<any>,
+  table: "users" | "comments" | "contributions" | "associations",
+  id: string,
+): Promise<void> {
   if (!isPostgres(trx)) return;
   await trx.selectFrom(table).select("id").where("id", "=", id).forUpdate().execute();
 }

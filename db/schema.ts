@@ -28,6 +28,14 @@ export interface Database {
   ballot_counts: BallotCountTable;
   ballot_totals: BallotTotalTable;
   ballot_events: BallotEventTable;
+  associations: AssociationTable;
+  association_territories: AssociationTerritoryTable;
+  comments: CommentTable;
+  comment_useful: CommentUsefulTable;
+  contributions: ContributionTable;
+  contribution_files: ContributionFileTable;
+  reports: ReportTable;
+  moderation_log: ModerationLogTable;
 }
 
 export interface RegionTable {
@@ -270,5 +278,140 @@ export interface BallotEventTable {
   arrondissement_code: string;
   cts_code: string;
   channel: BallotChannel;
+  created_at: string;
+}
+
+// Comments, association contributions and moderation (migration 2026_11_23_1200_comments).
+
+export type Stance = "pour" | "contre" | "nuance";
+/** visible; pending_review: hidden automatically after 3 distinct reports; hidden: by a moderator. */
+export type ModerationState = "visible" | "pending_review" | "hidden";
+export type ReportReason = "spam" | "insult" | "personal_data" | "off_topic";
+export type AssociationStatus = "pending" | "verified" | "refused";
+
+export interface AssociationTable {
+  id: string;
+  /** The organisation's own account (role "association"). */
+  user_id: string;
+  slug: string;
+  name: string;
+  identifier_kind: "rna" | "siren";
+  identifier: string;
+  agrement: string | null;
+  contact_name: string;
+  contact_email: string;
+  contact_phone: string | null;
+  status: AssociationStatus;
+  refusal_reason: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AssociationTerritoryTable {
+  association_id: string;
+  kind: "departement" | "cts";
+  code: string;
+}
+
+export interface CommentTable {
+  id: string;
+  consultation_id: string;
+  proposal_id: string;
+  /** Set for a reply; a reply's parent is always a top-level comment. */
+  parent_id: string | null;
+  /** Null once the author's account is deleted. */
+  user_id: string | null;
+  /** 1: shown as "un·e habitant·e" rather than the author's display name. */
+  anonymous: 0 | 1;
+  /** Required on a top-level comment, optional on a reply. */
+  stance: Stance | null;
+  /** Plain text; "" once deleted (tombstone). */
+  body: string;
+  /** Where the author lived when writing. */
+  arrondissement_code: string;
+  cts_code: string;
+  moderation: ModerationState;
+  hidden_reason: ReportReason | null;
+  review_requested_at: string | null;
+  review_message: string | null;
+  reviewed_at: string | null;
+  created_at: string;
+  updated_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+}
+
+export interface CommentUsefulTable {
+  comment_id: string;
+  user_id: string;
+  created_at: string;
+}
+
+export interface ContributionTable {
+  id: string;
+  consultation_id: string;
+  proposal_id: string;
+  association_id: string;
+  title: string;
+  body: string;
+  /** Null while a draft. */
+  published_at: string | null;
+  moderation: ModerationState;
+  hidden_reason: ReportReason | null;
+  review_requested_at: string | null;
+  review_message: string | null;
+  reviewed_at: string | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface ContributionFileTable {
+  id: string;
+  contribution_id: string;
+  filename: string;
+  size: number;
+  sha256: string;
+  /** The PDF itself: blob on SQLite, bytea on PostgreSQL; both drivers give a Buffer. */
+  content: Buffer;
+  created_at: string;
+}
+
+export interface ReportTable {
+  id: string;
+  target_kind: "comment" | "contribution";
+  target_id: string;
+  reporter_id: string;
+  reason: ReportReason;
+  details: string | null;
+  created_at: string;
+  resolved_at: string | null;
+  resolution: "dismissed" | "upheld" | null;
+}
+
+export type ModerationAction =
+  | "auto_hide"
+  | "hide"
+  | "restore"
+  | "dismiss"
+  | "review_requested"
+  | "review_upheld"
+  | "association_verified"
+  | "association_refused";
+
+export interface ModerationLogTable {
+  id: string;
+  /** Null for the automatic hiding after 3 reports, or once the actor's account is gone. */
+  actor_id: string | null;
+  /** Who acted, as shown to administrators ("système" for automatic actions). */
+  actor_label: string;
+  action: ModerationAction;
+  target_kind: "comment" | "contribution" | "association";
+  target_id: string;
+  region_code: string | null;
+  reason: string | null;
+  note: string | null;
   created_at: string;
 }

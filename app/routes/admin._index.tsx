@@ -36,6 +36,14 @@ export default function AdminHome() {
   return (
     <>
       <h1>Administration</h1>
+      <ul className="fr-mb-4w">
+        <li>
+          <Link to="/admin/associations">Vérification des associations</Link>
+        </li>
+        <li>
+          <Link to="/admin/moderation">Journal de modération</Link>
+        </li>
+      </ul>
       <DataTable id="consultations-admin" caption="Consultations">
         <thead>
           <tr>

@@ -1,9 +1,12 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AnnotatedText, firstUses } from "~/catalogue/annotated-text";
 import { getConsultation, getProposal } from "~/catalogue/catalogue.server";
 import { GLOSSARY } from "~/catalogue/glossary";
+import { CommentSection } from "~/comments/comment-section";
+import { ContributionsSection } from "~/comments/contributions-section";
+import { discussionAction, getProposalId, proposalDiscussion } from "~/comments/proposal-page.server";
 import { db } from "~/server/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Breadcrumb } from "~/ui/breadcrumb";
@@ -19,6 +22,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   ...(data?.proposal.summary ? [{ name: "description", content: data.proposal.summary }] : []),
 ];
 
+// Carries the action's Retry-After onto the page of a 429 (too many comments).
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const headers = new Headers();
+  const retryAfter = actionHeaders.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};
+
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const found = await getConsultation(db(), params.slug ?? "");
   if (!found) throw new Response("Cette consultation n’existe pas ou n’est pas publiée.", { status: 404 });
@@ -27,19 +38,31 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const voting = await readVoting(db(), found.consultation, context.auth.user, `${url.pathname}${url.search}`);
   const { flash, headers } = await takeVoteFlash(request);
+  const discussion = await proposalDiscussion({ consultation: found.consultation, proposalId: detail.proposal.id, user: context.auth.user, url });
   return data(
     {
       consultation: { slug: found.consultation.slug, title: found.consultation.title },
       ...detail,
       voting,
       flash,
+      discussion,
     },
     { headers },
   );
 }
 
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  const found = await getConsultation(db(), params.slug ?? "");
+  if (!found) throw new Response("Cette consultation n’existe pas ou n’est pas publiée.", { status: 404 });
+  const proposalId = await getProposalId(found.consultation.id, params.proposal ?? "");
+  if (!proposalId) throw new Response("Cette proposition n’existe pas dans cette consultation.", { status: 404 });
+  // Comments, replies, edits, deletions, "useful" marks, reports, review requests (votes post to /vote).
+  return discussionAction({ request, context, formData: await request.formData(), proposalId });
+}
+
 export default function ProposalPage() {
-  const { consultation, proposal, sources, departementCounts, verbatims, related, workshops, voting, flash } = useLoaderData<typeof loader>();
+  const { consultation, proposal, sources, departementCounts, verbatims, related, workshops, voting, flash, discussion } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   const usedTerms = firstUses(proposal.text, GLOSSARY).map((m) => m.entry);
   const ballot = useShownBallot(voting.method, voting.k, voting.kind === "anonymous" ? undefined : voting.ballot?.entries);
   return (
@@ -162,6 +185,12 @@ export default function ProposalPage() {
           </>
         ) : null}
       </article>
+      <ContributionsSection
+        discussion={discussion}
+        actionData={actionData}
+        contributeHref={`/espace-association/contribuer/${consultation.slug}/${proposal.slug}`}
+      />
+      <CommentSection discussion={discussion} actionData={actionData} />
       <p className="fr-mt-4w">
         <Link className="fr-link fr-icon-arrow-left-line fr-link--icon-left" to={`/consultations/${consultation.slug}`}>
           Toutes les propositions de la consultation

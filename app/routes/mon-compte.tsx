@@ -1,17 +1,19 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { sendVerificationEmail } from "~/auth/account-emails.server";
 import { changeCommuneSchema } from "~/auth/forms";
 import { requireUser } from "~/auth/session.server";
 import { setCommune } from "~/auth/users.server";
+import { setDisplayName } from "~/comments/comments.server";
+import { displayNameSchema } from "~/comments/forms";
 import { db } from "~/server/db.server";
 import { CommunePicker, CommuneSearchForm } from "~/territories/commune-picker";
 import { locateCommune, searchCommunes } from "~/territories/territories.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
-import { Notice } from "~/ui/fields";
+import { InputField, Notice } from "~/ui/fields";
 
 export const meta: MetaFunction = () => [{ title: "Mon compte — Priorités Santé" }];
 
@@ -23,7 +25,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     locateCommune(db(), user.communeCode),
     query ? searchCommunes(db(), query) : Promise.resolve([]),
   ]);
-  return { email: user.email, emailVerified: user.emailVerified, place, query, results };
+  return { email: user.email, emailVerified: user.emailVerified, displayName: user.displayName, spaces: spacesOf(user.roles), place, query, results };
+}
+
+/** Links to the parts of the site a person's roles open. */
+function spacesOf(roles: { role: string; scope: string }[]) {
+  const spaces: { to: string; label: string }[] = [];
+  if (roles.some((r) => r.role === "association")) spaces.push({ to: "/espace-association", label: "Espace de votre association" });
+  for (const r of roles.filter((r) => r.role === "cts_member")) {
+    spaces.push({ to: `/cts/${encodeURIComponent(r.scope)}/commentaires`, label: `Commentaires et exports du CTS (${r.scope})` });
+  }
+  if (roles.some((r) => r.role === "moderator")) spaces.push({ to: "/moderation", label: "File de modération" });
+  if (roles.some((r) => r.role === "admin")) spaces.push({ to: "/admin", label: "Administration" });
+  return spaces;
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -34,6 +48,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (user.emailVerified) return { result: undefined, message: "Votre adresse est déjà confirmée." };
     await sendVerificationEmail(db(), { id: user.id, email: user.email });
     return { result: undefined, message: "Un nouveau lien de confirmation vient de vous être envoyé." };
+  }
+  if (intent === "display_name") {
+    const submission = parseWithZod(formData, { schema: displayNameSchema });
+    if (submission.status !== "success") return data({ result: undefined, nameResult: submission.reply(), message: null }, { status: 400 });
+    await setDisplayName(db(), user.id, submission.value.displayName ?? null);
+    return {
+      result: undefined,
+      nameResult: submission.reply(),
+      message: submission.value.displayName
+        ? `Votre nom public est désormais « ${submission.value.displayName} ». Vous choisissez à chaque commentaire de signer de ce nom ou anonymement.`
+        : "Vous n’avez plus de nom public : vos commentaires sont signés « un·e habitant·e ».",
+    };
   }
   if (intent !== "commune") {
     throw new Response("Action inconnue.", { status: 400 });
@@ -55,7 +81,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { email, emailVerified, place, query, results } = useLoaderData<typeof loader>();
+  const { email, emailVerified, displayName, spaces, place, query, results } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const [form, fields] = useForm({
@@ -93,6 +119,19 @@ export default function Account() {
           </Form>
         ) : null}
       </section>
+      {spaces.length ? (
+        <section className="fr-mb-6w">
+          <h2>Mes espaces</h2>
+          <ul>
+            {spaces.map((space) => (
+              <li key={space.to}>
+                <Link to={space.to}>{space.label}</Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <DisplayNameForm displayName={displayName} lastResult={actionData && "nameResult" in actionData ? actionData.nameResult : undefined} />
       <section className="fr-mb-6w">
         <h2>Mon territoire</h2>
         {place ? (
@@ -138,6 +177,33 @@ export default function Account() {
         </Form>
       </section>
     </>
+  );
+}
+
+function DisplayNameForm({ displayName, lastResult }: { displayName: string | null; lastResult: SubmissionResult<string[]> | undefined }) {
+  const [form, fields] = useForm({
+    id: "display-name-form",
+    lastResult,
+    defaultValue: { displayName: displayName ?? "" },
+    constraint: getZodConstraint(displayNameSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: displayNameSchema }),
+  });
+  return (
+    <section className="fr-mb-6w" id="nom-public" aria-labelledby="nom-public-titre">
+      <h2 id="nom-public-titre">Mon nom public</h2>
+      <p>
+        Il signe vos commentaires quand vous le choisissez ; sinon ils sont signés « un·e habitant·e ». Votre
+        arrondissement est toujours indiqué ; votre adresse électronique ne l’est jamais.{" "}
+        {displayName ? <>Nom actuel : « {displayName} ».</> : "Vous n’avez pas de nom public."}
+      </p>
+      <Form method="post" {...getFormProps(form)}>
+        <input type="hidden" name="intent" value="display_name" />
+        <InputField meta={fields.displayName} label="Nom public (facultatif)" hint="De 2 à 40 caractères, par exemple « Camille D. ». Laissez vide pour ne plus en avoir." autoComplete="nickname" />
+        <button className="fr-btn fr-btn--secondary" type="submit">
+          Enregistrer mon nom public
+        </button>
+      </Form>
+    </section>
   );
 }
 

@@ -3,6 +3,7 @@ import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, headerPlace, signUp, signUpVerified, test, uniqueEmail, waitForHydration } from "./helpers";
+import { PROPOSAL, CONSULTATION, PROPOSAL_SLUG, confirmEmail, grantRole, newResident, run, seedDiscussion, userId } from "./comment-helpers";
 
 // Every page built so far, checked by axe-core against WCAG 2.1 A and AA, and at 320 px wide
 // (WCAG 1.4.10, reflow): no horizontal scrolling, and the skip link is there.
@@ -106,6 +107,22 @@ const PUBLIC_PAGES: {
   { path: "/consultations/yvelines-cts78-cnr-sante-2022/propositions/mieux-articuler-les-contrats-locaux-de-sante-cls-et-les-cpts", heading: /CPTS/ },
   { path: "/glossaire", heading: /Glossaire/ },
   { path: "/contexte", heading: /CNR Santé/ },
+  {
+    path: `${PROPOSAL}?tri=utiles`,
+    heading: /aller-vers/,
+    // With comments (a reply, a hidden one, a deleted one still answered) and a contribution.
+    before: async () => {
+      seedDiscussion();
+    },
+    shows: async (page) => {
+      await expect(page.getByTestId("comment").first()).toBeVisible();
+      await expect(page.getByTestId("contribution").first()).toBeVisible();
+    },
+  },
+  { path: "/associations", heading: "Associations", before: async () => void seedDiscussion() },
+  { path: "/associations/inscription", heading: "Inscrire une association" },
+  { path: "/associations/inscription?q=caen", heading: "Inscrire une association" },
+  { path: "/associations/inconnue", status: 404, heading: "Page non trouvée" },
 ];
 
 for (const { path: pagePath, status = 200, heading, before, shows, menu } of PUBLIC_PAGES) {
@@ -277,6 +294,121 @@ test.describe("connecté, avec un vote", () => {
         await shows(page);
         await checkPage(page);
       });
+    });
+  }
+});
+
+test.describe("commentaires, associations, modération, CTS", () => {
+  // Three accounts made through the forms: a resident, a member of staff (moderator of Normandie,
+  // administrator, member of the Calvados CTS) and an association; each test reuses one cookie.
+  const states = {
+    resident: path.join(os.tmpdir(), `ps-e2e-a11y-resident-${process.pid}.json`),
+    staff: path.join(os.tmpdir(), `ps-e2e-a11y-staff-${process.pid}.json`),
+    association: path.join(os.tmpdir(), `ps-e2e-a11y-association-${process.pid}.json`),
+  };
+  let associationSlug = "";
+
+  test.beforeAll(async ({ browser }) => {
+    test.setTimeout(60_000);
+    associationSlug = seedDiscussion().associationSlug;
+    for (const who of ["resident", "staff"] as const) {
+      const context = await browser.newContext({ storageState: undefined });
+      const page = await context.newPage();
+      const email = await newResident(page, { label: `a11y-${who}`, displayName: who === "resident" ? "Camille D." : undefined });
+      if (who === "staff") {
+        grantRole(email, "moderator", "28");
+        grantRole(email, "admin");
+        grantRole(email, "cts_member", "14");
+      } else {
+        // One comment of one's own: its edit and delete controls are checked too.
+        await page.goto(PROPOSAL);
+        await waitForHydration(page);
+        await page.locator('label[for="comment-new-stance-nuance"]').click();
+        await page.getByLabel("Votre commentaire").fill("Mon propre avis, encore modifiable pendant un quart d’heure.");
+        await page.getByRole("button", { name: "Publier mon commentaire" }).click();
+        await expect(page.getByText("Votre commentaire est publié.")).toBeVisible();
+      }
+      await context.storageState({ path: states[who] });
+      await context.close();
+    }
+    const context = await browser.newContext({ storageState: undefined });
+    const page = await context.newPage();
+    const email = uniqueEmail("a11y-asso");
+    await page.goto("/associations/inscription?q=caen");
+    await page.locator('label[for="commune-14118"]').click();
+    await page.getByLabel("Adresse électronique de l’association").fill(email);
+    await page.getByLabel("Mot de passe").fill("tilleul lanterne boussole marée");
+    await page.getByRole("button", { name: "Créer le compte de l’association" }).click();
+    await expect(page).toHaveURL(/espace-association/);
+    await confirmEmail(page, email);
+    // Its application is filed (pending): the contribution form opens as a draft form.
+    const now = new Date().toISOString();
+    const associationId = `a11y-${Date.now()}`;
+    run(
+      `insert into associations (id, user_id, slug, name, identifier_kind, identifier, agrement, contact_name, contact_email, contact_phone,
+         status, refusal_reason, decided_by, decided_at, created_at, updated_at)
+       values (?, ?, ?, 'Association en attente', 'rna', ?, null, 'Claude', 'claude@exemple.fr', null, 'pending', null, null, null, ?, ?)`,
+      associationId,
+      userId(email),
+      associationId,
+      `W76${String(Date.now()).slice(-7)}`,
+      now,
+      now,
+    );
+    run("insert into association_territories (association_id, kind, code) values (?, 'departement', '14')", associationId);
+    await context.storageState({ path: states.association });
+    await context.close();
+  });
+
+  const PAGES: { who: keyof typeof states; name: string; path: () => string; heading: string | RegExp; prepare?: (page: Page) => Promise<void> }[] = [
+    {
+      who: "resident",
+      name: "proposition, formulaires de commentaire ouverts",
+      path: () => PROPOSAL,
+      heading: /aller-vers/,
+      // The disclosures a resident opens: reply, report, edit, delete.
+      prepare: async (page) => {
+        const other = page.getByTestId("comment").filter({ hasText: "Les consultations avancées" }).first();
+        await other.getByText("Répondre", { exact: true }).click();
+        await other.getByText("Signaler", { exact: true }).first().click();
+        const mine = page.getByTestId("comment").filter({ hasText: "Mon propre avis" }).first();
+        await mine.getByText("Modifier", { exact: true }).click();
+        await mine.getByText("Supprimer", { exact: true }).click();
+      },
+    },
+    { who: "resident", name: "proposition, commentaires filtrés", path: () => `${PROPOSAL}?position=contre&territoire=arrondissement&tri=utiles`, heading: /aller-vers/ },
+    { who: "resident", name: "page d’une association", path: () => `/associations/${associationSlug}`, heading: "Usagers du Pays d’Auge" },
+    { who: "staff", name: "proposition vue par un membre de CTS", path: () => PROPOSAL, heading: /aller-vers/ },
+    { who: "staff", name: "file de modération", path: () => "/moderation", heading: "Modération" },
+    { who: "staff", name: "vérification des associations", path: () => "/admin/associations", heading: "Vérification des associations" },
+    { who: "staff", name: "journal de modération", path: () => "/admin/moderation", heading: "Journal de modération" },
+    { who: "staff", name: "commentaires du CTS", path: () => "/cts/14/commentaires", heading: "Commentaires du CTS Calvados" },
+    { who: "staff", name: "aperçu de l’export du CTS", path: () => `/cts/14/commentaires/${CONSULTATION}`, heading: "Commentaires et contributions — CTS Calvados" },
+    {
+      who: "association",
+      name: "espace association, demande en attente",
+      path: () => "/espace-association",
+      heading: "Espace association",
+      prepare: async (page) => {
+        await page.getByText("Normandie", { exact: true }).click();
+      },
+    },
+    { who: "association", name: "rédaction d’une contribution", path: () => `/espace-association/contribuer/${CONSULTATION}/${PROPOSAL_SLUG}`, heading: /^Contribution de/ },
+  ];
+
+  for (const who of ["resident", "staff", "association"] as const) {
+    test.describe(who, () => {
+      test.use({ storageState: states[who] });
+      for (const { name, path: pagePath, heading, prepare } of PAGES.filter((p) => p.who === who)) {
+        test(`${name} : WCAG 2.1 AA, lisible à 320 px`, async ({ page }) => {
+          const response = await page.goto(pagePath());
+          expect(response?.status()).toBe(200);
+          await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+          await waitForHydration(page);
+          await prepare?.(page);
+          await checkPage(page);
+        });
+      }
     });
   }
 });

@@ -1,0 +1,51 @@
+import type { ModerationAction, ReportReason, Stance } from "../../db/schema";
+
+// French words for the comment, contribution and moderation values, shared by pages, e-mails and exports.
+
+export const STANCES = ["pour", "contre", "nuance"] as const satisfies readonly Stance[];
+export const STANCE_LABELS: Record<Stance, string> = { pour: "Pour", contre: "Contre", nuance: "Nuancé" };
+export const STANCE_BADGES: Record<Stance, string> = {
+  pour: "fr-badge--success",
+  contre: "fr-badge--error",
+  nuance: "fr-badge--info",
+};
+
+export const REPORT_REASONS = ["spam", "insult", "personal_data", "off_topic"] as const satisfies readonly ReportReason[];
+/** How a reason reads in "masqué par la modération : …". */
+export const REASON_LABELS: Record<ReportReason, string> = {
+  spam: "spam",
+  insult: "propos injurieux",
+  personal_data: "données personnelles",
+  off_topic: "hors sujet",
+};
+/** How a reason reads in the report form. */
+export const REASON_CHOICES: Record<ReportReason, string> = {
+  spam: "Spam ou publicité",
+  insult: "Insulte ou propos injurieux",
+  personal_data: "Données personnelles ou de santé (sur soi ou sur autrui)",
+  off_topic: "Hors sujet",
+};
+
+export const ANONYMOUS_LABEL = "un·e habitant·e";
+export const DELETED_AUTHOR_LABEL = "participant supprimé";
+
+export const ACTION_LABELS: Record<ModerationAction, string> = {
+  auto_hide: "Masquage automatique (3 signalements)",
+  hide: "Masquage",
+  restore: "Rétablissement",
+  dismiss: "Signalements classés sans suite",
+  review_requested: "Réexamen demandé par l’auteur",
+  review_upheld: "Masquage maintenu après réexamen",
+  association_verified: "Association vérifiée",
+  association_refused: "Association refusée",
+};
+
+/** How long after posting its author may still edit a comment. */
+export const EDIT_WINDOW_MINUTES = 15;
+/** Distinct open reports that hide an item until a moderator looks at it. */
+export const REPORTS_TO_HIDE = 3;
+
+export const COMMENT_MIN = 10;
+export const COMMENT_MAX = 2000;
+export const CONTRIBUTION_MAX = 10_000;
+export const PDF_MAX_BYTES = 5 * 1024 * 1024;

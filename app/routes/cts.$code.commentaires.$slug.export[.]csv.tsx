@@ -1,0 +1,19 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireCtsAccess } from "~/comments/cts-access.server";
+import { buildCtsExport, ctsExportCsv, exportFilename } from "~/comments/cts-export.server";
+import { db } from "~/server/db.server";
+
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const code = params.code ?? "";
+  requireCtsAccess(context, request, code);
+  const exported = await buildCtsExport(db(), { ctsCode: code, consultationSlug: params.slug ?? "" });
+  if (!exported) throw new Response("Cette consultation ne concerne pas ce territoire de CTS.", { status: 404 });
+  return new Response(ctsExportCsv(exported), {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${exportFilename(exported, "csv")}"`,
+      "X-Content-Type-Options": "nosniff",
+      "Cache-Control": "private, no-store",
+    },
+  });
+}
