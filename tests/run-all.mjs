@@ -48,6 +48,8 @@ if (fs.existsSync(vitestJson)) {
   totals.failed += 1;
 }
 
+// Each Playwright run's server database lands in tests/.tmp: start from a clean folder.
+for (const file of fs.readdirSync(tmp)) if (file.startsWith("e2e-")) fs.rmSync(path.join(tmp, file), { force: true });
 const playwrightJson = path.join(tmp, "playwright.json");
 fs.rmSync(playwrightJson, { force: true });
 if (built) {

@@ -12,7 +12,7 @@ export async function sendVerificationEmail(db: Kysely<Database>, user: { id: st
     to: user.email,
     subject: "Confirmez votre adresse électronique — Priorités Santé",
     text:
-      `Bonjour,\n\nPour confirmer votre adresse et pouvoir voter sur Priorités Santé, ouvrez ce lien :\n\n${link}\n\n` +
+      `Bonjour,\n\nPour confirmer votre adresse sur Priorités Santé (les habitants peuvent ensuite voter, les associations publier), ouvrez ce lien :\n\n${link}\n\n` +
       `Il est valable 24 heures et ne sert qu’une fois. Si vous n’avez pas créé de compte, ignorez ce message.\n\n` +
       `— Priorités Santé`,
   });

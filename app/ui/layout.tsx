@@ -11,6 +11,7 @@ const NAV = [
   { to: "/", label: "Accueil", end: true },
   { to: "/consultations", label: "Consultations", end: false },
   { to: "/contexte", label: "Le CNR Santé", end: false },
+  { to: "/associations", label: "Associations", end: false },
   { to: "/glossaire", label: "Glossaire", end: false },
   { to: "/mon-compte", label: "Mon compte", end: false },
 ];

@@ -2,7 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
-import { expect, headerPlace, signUp, signUpVerified, test, uniqueEmail, waitForHydration } from "./helpers";
+import { expect, headerPlace, openMenu, signUp, signUpVerified, test, uniqueEmail, waitForHydration } from "./helpers";
 import { PROPOSAL, CONSULTATION, PROPOSAL_SLUG, confirmEmail, grantRole, newResident, run, seedDiscussion, userId } from "./comment-helpers";
 
 // Every page built so far, checked by axe-core against WCAG 2.1 A and AA, and at 320 px wide
@@ -49,7 +49,7 @@ async function checkPage(page: Page) {
 
 /** At 320 px the header's tools and navigation live in the menu dialog: checked open too. */
 async function checkOpenMenu(page: Page) {
-  await page.getByRole("banner").getByRole("button", { name: "Menu" }).click();
+  await openMenu(page);
   const menu = page.getByRole("dialog", { name: "Menu" });
   await expect(menu).toBeVisible();
   await expect(menu.getByRole("navigation", { name: "Menu principal" })).toBeVisible();

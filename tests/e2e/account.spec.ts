@@ -4,6 +4,7 @@ import {
   headerPlace,
   logIn,
   logOut,
+  openMenu,
   PASSPHRASE,
   readLinkFromOutbox,
   signUp,
@@ -57,13 +58,12 @@ test.describe("avec JavaScript", () => {
     const banner = page.getByRole("banner");
     // The wide-screen tools are hidden at this width; the menu carries them.
     await expect(banner.getByRole("button", { name: "Se déconnecter" }).filter({ visible: true })).toHaveCount(0);
-    await banner.getByRole("button", { name: "Menu" }).click();
-    const menu = page.locator("#modal-menu");
+    const menu = await openMenu(page);
     await expect(menu.getByRole("link", { name: "Lisieux · arrondissement de Lisieux" })).toBeVisible();
     await menu.getByRole("button", { name: "Se déconnecter" }).click();
     await expect(page).toHaveURL(/\/\?deconnecte=1$/);
 
-    await banner.getByRole("button", { name: "Menu" }).click();
+    await openMenu(page);
     await expect(menu.getByRole("link", { name: "Se connecter" })).toBeVisible();
     await menu.getByRole("link", { name: "Créer un compte" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Créer un compte" })).toBeVisible();

@@ -161,3 +161,16 @@ export async function signUpVerified(
   await expect(page.getByRole("heading", { level: 1, name: "Adresse confirmée" })).toBeVisible();
   return email;
 }
+
+/**
+ * Opens the phone menu. The DSFR script starts after hydration; on a loaded machine a first click
+ * can come before it, so click again until the dialog shows.
+ */
+export async function openMenu(page: Page) {
+  const menu = page.locator("#modal-menu");
+  await expect(async () => {
+    if (!(await menu.isVisible())) await page.getByRole("banner").getByRole("button", { name: "Menu" }).click();
+    await expect(menu).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 10_000 });
+  return menu;
+}
