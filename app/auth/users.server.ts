@@ -5,13 +5,23 @@ import { hashPassword } from "./password.server";
 
 export type CreateUserResult = { ok: true; userId: string } | { ok: false; reason: "email_taken" };
 
-/** Creates a resident (unverified). The unique index on email decides races, not this code. */
-export async function createResident(
-  db: Kysely<Database>,
-  input: { email: string; password: string; communeCode: string },
-): Promise<CreateUserResult> {
-  const existing = await findUserByEmail(db, input.email);
-  if (existing) return { ok: false, reason: "email_taken" };
+/** Creates a resident (unverified). */
+export function createResident(db: Kysely<Database>, input: NewAccount): Promise<CreateUserResult> {
+  return createAccount(db, input, "resident");
+}
+
+export interface NewAccount {
+  email: string;
+  password: string;
+  communeCode: string;
+}
+
+/**
+ * Creates an unverified account holding one role (a resident, or an association that never votes
+ * nor comments as a resident). The unique index on email decides races, not this code.
+ */
+export async function createAccount(db: Kysely<Database>, input: NewAccount, role: "resident" | "association"): Promise<CreateUserResult> {
+  if (await findUserByEmail(db, input.email)) return { ok: false, reason: "email_taken" };
   const id = randomUUID();
   const now = new Date().toISOString();
   const passwordHash = await hashPassword(input.password);
@@ -30,7 +40,7 @@ export async function createResident(
           updated_at: now,
         })
         .execute();
-      await trx.insertInto("user_roles").values({ user_id: id, role: "resident", scope: "", created_at: now }).execute();
+      await trx.insertInto("user_roles").values({ user_id: id, role, scope: "", created_at: now }).execute();
     });
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, reason: "email_taken" };

@@ -2,8 +2,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { AssociationStatus, Database } from "../../db/schema";
 import { searchKey } from "../../db/search-key";
-import { hashPassword } from "../auth/password.server";
-import { findUserByEmail, isUniqueViolation, type CreateUserResult } from "../auth/users.server";
+import { createAccount, isUniqueViolation, type CreateUserResult, type NewAccount } from "../auth/users.server";
 import { sendEmail } from "../server/email.server";
 import { env } from "../server/env.server";
 import { CommentError, consultationIsOpen } from "./comments.server";
@@ -12,40 +11,9 @@ import type { OrganisationId } from "./identifiers";
 import { PDF_MAX_BYTES } from "./labels";
 import { logModeration } from "./moderation.server";
 
-/**
- * Creates an organisation's account: role "association" only (it never votes nor comments as a
- * resident), e-mail to verify, commune of its seat. The unique index on email decides races.
- */
-export async function createAssociationAccount(
-  db: Kysely<Database>,
-  input: { email: string; password: string; communeCode: string },
-): Promise<CreateUserResult> {
-  if (await findUserByEmail(db, input.email)) return { ok: false, reason: "email_taken" };
-  const id = randomUUID();
-  const now = new Date().toISOString();
-  const passwordHash = await hashPassword(input.password);
-  try {
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto("users")
-        .values({
-          id,
-          email: input.email,
-          password_hash: passwordHash,
-          email_verified_at: null,
-          commune_code: input.communeCode,
-          display_name: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      await trx.insertInto("user_roles").values({ user_id: id, role: "association", scope: "", created_at: now }).execute();
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, reason: "email_taken" };
-    throw error;
-  }
-  return { ok: true, userId: id };
+/** Creates an organisation's account: role "association" only, e-mail to verify, commune of its seat. */
+export function createAssociationAccount(db: Kysely<Database>, input: NewAccount): Promise<CreateUserResult> {
+  return createAccount(db, input, "association");
 }
 
 export interface TerritoryChoice {
