@@ -4,7 +4,7 @@ import { linkify, paragraphs } from "./text";
 /**
  * Text written by people, as React nodes: paragraphs, line breaks and bare http(s) links, nothing
  * else. Every character is a text node (React escapes it), so markup in a comment is shown, never
- * run; links carry rel="nofollow ugc noopener". Never use dangerouslySetInnerHTML for such text.
+ * run; links carry rel="nofollow ugc noopener". Such text must never be injected as HTML.
  */
 export function PlainText({ text, className }: { text: string; className?: string }) {
   return (

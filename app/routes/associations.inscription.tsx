@@ -11,7 +11,7 @@ import { createAssociationAccount } from "~/comments/associations.server";
 import { associationSignupSchema } from "~/comments/forms";
 import { db } from "~/server/db.server";
 import { CommunePicker, CommuneSearchForm } from "~/territories/commune-picker";
-import { locateCommune, searchCommunes, type CommuneMatch } from "~/territories/territories.server";
+import { communeMatch, searchCommunes } from "~/territories/territories.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 
@@ -27,7 +27,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (context.auth.user) throw redirect("/espace-association");
   const formData = await request.formData();
   const submission = parseWithZod(formData, { schema: associationSignupSchema });
-  const selected = await selectedCommune(formData.get("commune"));
+  const selected = await communeMatch(db(), formData.get("commune"));
   const fail = (fieldErrors?: Record<string, string[]>, taken = false) =>
     data({ result: submission.reply({ hideFields: ["password"], ...(fieldErrors ? { fieldErrors } : {}) }), selected, taken }, { status: 400 });
   if (submission.status !== "success") return fail();
@@ -39,20 +39,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   await sendVerificationEmail(db(), { id: created.userId, email });
   const cookie = await startSession(created.userId);
   return redirect("/espace-association?bienvenue=1", { headers: { "Set-Cookie": cookie } });
-}
-
-async function selectedCommune(code: FormDataEntryValue | null): Promise<CommuneMatch | null> {
-  if (typeof code !== "string" || code.length > 10) return null;
-  const place = await locateCommune(db(), code);
-  if (!place) return null;
-  return {
-    code: place.commune.code,
-    name: place.commune.name,
-    kind: place.commune.kind,
-    postalCodes: place.commune.postalCodes,
-    departementCode: place.departement.code,
-    departementName: place.departement.name,
-  };
 }
 
 export default function AssociationSignup() {

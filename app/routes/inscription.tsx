@@ -10,7 +10,7 @@ import { startSession } from "~/auth/session.server";
 import { createResident } from "~/auth/users.server";
 import { db } from "~/server/db.server";
 import { CommunePicker, CommuneSearchForm } from "~/territories/commune-picker";
-import { locateCommune, searchCommunes, type CommuneMatch } from "~/territories/territories.server";
+import { communeMatch, searchCommunes } from "~/territories/territories.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 
@@ -28,7 +28,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (context.auth.user) throw redirect("/mon-compte");
   const formData = await request.formData();
   const submission = parseWithZod(formData, { schema: signupSchema });
-  const selected = await selectedCommune(formData.get("commune"));
+  const selected = await communeMatch(db(), formData.get("commune"));
   if (submission.status !== "success") {
     return data({ result: submission.reply({ hideFields: ["password"] }), selected, taken: false }, { status: 400 });
   }
@@ -64,20 +64,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   await sendVerificationEmail(db(), { id: created.userId, email });
   const cookie = await startSession(created.userId);
   return redirect("/mon-compte?bienvenue=1", { headers: { "Set-Cookie": cookie } });
-}
-
-async function selectedCommune(code: FormDataEntryValue | null): Promise<CommuneMatch | null> {
-  if (typeof code !== "string" || code.length > 10) return null;
-  const place = await locateCommune(db(), code);
-  if (!place) return null;
-  return {
-    code: place.commune.code,
-    name: place.commune.name,
-    kind: place.commune.kind,
-    postalCodes: place.commune.postalCodes,
-    departementCode: place.departement.code,
-    departementName: place.departement.name,
-  };
 }
 
 export default function Signup() {

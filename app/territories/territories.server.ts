@@ -150,3 +150,18 @@ export async function communeExists(db: Kysely<Database>, code: string): Promise
   const row = await db.selectFrom("communes").select("code").where("code", "=", code).executeTakeFirst();
   return row !== undefined;
 }
+
+/** A commune code from a form, as the commune picker lists it; null for anything unknown. */
+export async function communeMatch(db: Kysely<Database>, code: unknown): Promise<CommuneMatch | null> {
+  if (typeof code !== "string" || code.length > 10) return null;
+  const place = await locateCommune(db, code);
+  if (!place) return null;
+  return {
+    code: place.commune.code,
+    name: place.commune.name,
+    kind: place.commune.kind,
+    postalCodes: place.commune.postalCodes,
+    departementCode: place.departement.code,
+    departementName: place.departement.name,
+  };
+}
