@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from "kysely";
+import type { Generated, Insertable, Selectable } from "kysely";
 
 /**
  * The one hand-written schema type, shared by SQLite and PostgreSQL. Conventions that keep both
@@ -36,6 +36,8 @@ export interface Database {
   contribution_files: ContributionFileTable;
   reports: ReportTable;
   moderation_log: ModerationLogTable;
+  cts_invitations: CtsInvitationTable;
+  report_exports: ReportExportTable;
 }
 
 export interface RegionTable {
@@ -176,6 +178,8 @@ export interface ConsultationTable {
   opens_at: string | null;
   closes_at: string | null;
   position: number;
+  /** 1: residents see the live ranking while the vote is open (off by default). */
+  live_results: Generated<0 | 1>;
   created_at: string;
   updated_at: string;
 }
@@ -269,6 +273,8 @@ export interface BallotTotalTable {
   cts_code: string;
   channel: BallotChannel;
   ballots: number;
+  /** Writes to this row so far; Σ over a consultation = its tally version. */
+  revision: Generated<number>;
 }
 
 export interface BallotEventTable {
@@ -414,4 +420,35 @@ export interface ModerationLogTable {
   reason: string | null;
   note: string | null;
   created_at: string;
+}
+
+// CTS reports (migration 2026_11_23_1400_reports).
+
+export interface CtsInvitationTable {
+  id: string;
+  /** Lower-case, as typed by the administrator. */
+  email: string;
+  cts_code: string;
+  /** SHA-256 of the token, hex. */
+  token_hash: string;
+  invited_by: string | null;
+  expires_at: string;
+  accepted_at: string | null;
+  accepted_by: string | null;
+  created_at: string;
+}
+
+export type ExportFormat = "csv" | "json" | "xlsx" | "pdf";
+
+/** Every report export served, with its fingerprint: a printed copy can be checked against it. */
+export interface ReportExportTable {
+  id: string;
+  consultation_id: string;
+  /** "region" for the region's dataset, else the CTS code. */
+  territory: string;
+  format: ExportFormat;
+  tally_version: number;
+  generated_at: string;
+  sha256: string;
+  bytes: number;
 }

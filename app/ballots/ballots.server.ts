@@ -223,11 +223,14 @@ export async function applyCells(
   }
   await db
     .insertInto("ballot_totals")
-    .values({ consultation_id: consultationId, arrondissement_code: where.arrondissement, cts_code: where.cts, channel, ballots: sign })
+    .values({ consultation_id: consultationId, arrondissement_code: where.arrondissement, cts_code: where.cts, channel, ballots: sign, revision: 1 })
     .onConflict((oc) =>
       oc
         .columns(["consultation_id", "arrondissement_code", "cts_code", "channel"])
-        .doUpdateSet((eb) => ({ ballots: eb("ballot_totals.ballots", "+", eb.ref("excluded.ballots")) })),
+        .doUpdateSet((eb) => ({
+          ballots: eb("ballot_totals.ballots", "+", eb.ref("excluded.ballots")),
+          revision: eb("ballot_totals.revision", "+", 1),
+        })),
     )
     .execute();
 }

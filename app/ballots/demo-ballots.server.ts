@@ -79,7 +79,9 @@ export async function generateDemoBallots(
   };
 
   const batchSize = input.batchSize ?? 5000;
-  const now = new Date().toISOString();
+  // Cast over the last 30 days, so participation over time looks like a real vote's.
+  const now = Date.now();
+  const castAt = () => new Date(now - Math.floor(random() * 30 * 86_400_000)).toISOString();
   let inserted = 0;
   while (inserted < input.count) {
     const size = Math.min(batchSize, input.count - inserted);
@@ -90,6 +92,7 @@ export async function generateDemoBallots(
       const placeIndex = pickPlace();
       const place = places[placeIndex]!;
       const content = makeContent(placeIndex);
+      const at = castAt();
       rows.push({
         id: randomUUID(),
         consultation_id: consultation.id,
@@ -98,8 +101,8 @@ export async function generateDemoBallots(
         cts_code: place.cts,
         channel: "online",
         content: JSON.stringify(content),
-        created_at: now,
-        updated_at: now,
+        created_at: at,
+        updated_at: at,
       });
       totals.set(`${place.code}|${place.cts}`, (totals.get(`${place.code}|${place.cts}`) ?? 0) + 1);
       for (const [proposal, cell] of contentCells(content)) {
@@ -108,7 +111,24 @@ export async function generateDemoBallots(
       }
     }
     await db.transaction().execute(async (trx) => {
-      for (let i = 0; i < rows.length; i += 500) await trx.insertInto("ballots").values(rows.slice(i, i + 500)).execute();
+      for (let i = 0; i < rows.length; i += 500) {
+        const chunk = rows.slice(i, i + 500);
+        await trx.insertInto("ballots").values(chunk).execute();
+        await trx
+          .insertInto("ballot_events")
+          .values(
+            chunk.map((b) => ({
+              id: randomUUID(),
+              consultation_id: b.consultation_id,
+              kind: "cast" as const,
+              arrondissement_code: b.arrondissement_code,
+              cts_code: b.cts_code,
+              channel: b.channel,
+              created_at: b.created_at,
+            })),
+          )
+          .execute();
+      }
       const cellRows = [...cells].map(([key, count]) => {
         const [proposal_id, arrondissement_code, cts_code, cell] = key.split("|") as [string, string, string, string];
         return { consultation_id: consultation.id, proposal_id, arrondissement_code, cts_code, cell: Number(cell), count };
@@ -126,7 +146,7 @@ export async function generateDemoBallots(
       }
       const totalRows = [...totals].map(([key, ballots]) => {
         const [arrondissement_code, cts_code] = key.split("|") as [string, string];
-        return { consultation_id: consultation.id, arrondissement_code, cts_code, channel: "online" as const, ballots };
+        return { consultation_id: consultation.id, arrondissement_code, cts_code, channel: "online" as const, ballots, revision: 1 };
       });
       await trx
         .insertInto("ballot_totals")
@@ -134,7 +154,10 @@ export async function generateDemoBallots(
         .onConflict((oc) =>
           oc
             .columns(["consultation_id", "arrondissement_code", "cts_code", "channel"])
-            .doUpdateSet((eb) => ({ ballots: eb("ballot_totals.ballots", "+", eb.ref("excluded.ballots")) })),
+            .doUpdateSet((eb) => ({
+              ballots: eb("ballot_totals.ballots", "+", eb.ref("excluded.ballots")),
+              revision: eb("ballot_totals.revision", "+", 1),
+            })),
         )
         .execute();
     });

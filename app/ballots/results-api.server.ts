@@ -3,7 +3,7 @@ import type { Database } from "../../db/schema";
 import type { SessionUser } from "../auth/session.server";
 import { resolveCts } from "../territories/territories.server";
 import { GRADE_LABELS, SMALL_GROUP_THRESHOLD, smallGroupLabel, type Weighting } from "../tally";
-import { findTerritory, parseTerritory, rankIntervals, territoryTally, type TerritoryRef } from "./results.server";
+import { findTerritory, parseTerritory, rankIntervals, territoryTally, weightingPopulations, type TerritoryRef } from "./results.server";
 
 export class ResultsError extends Error {
   constructor(
@@ -75,7 +75,7 @@ export async function resultsDocument(
     .execute();
   const byId = new Map(proposals.map((p) => [p.id, p]));
   const smallGroup = result.ballots < SMALL_GROUP_THRESHOLD;
-  const populations = Object.fromEntries(participation.map((p) => [p.arrondissement, Math.max(1, p.population)]));
+  const populations = weightingPopulations(participation);
   const intervals = smallGroup || result.ballots === 0 ? {} : await rankIntervals(db, consultation, ref, weighting, populations);
   return {
     consultation: consultation.slug,

@@ -7,6 +7,7 @@ import {
   seedFromString,
   tally,
   type Ballot,
+  type CountRow,
   type Method,
   type RankInterval,
   type TallyResult,
@@ -83,16 +84,20 @@ export async function territoryParticipation(db: Kysely<Database>, consultationI
   return [...byArrondissement.values()].filter((p) => p.ballots > 0).sort((a, b) => (a.arrondissement < b.arrondissement ? -1 : 1));
 }
 
+/** What a territory's rankings are computed from: its kept counts, loaded once. */
+export interface TerritoryCounts {
+  rules: ReturnType<typeof readMethodParams>;
+  /** Proposal ids in catalogue order. */
+  proposals: string[];
+  participation: Participation[];
+  rows: CountRow[];
+}
+
 /**
- * A territory's ranking from the kept counts: cost in proportion to proposals × arrondissements,
- * not to ballots. The same tally engine as every other view.
+ * A territory's kept counts (proposal × arrondissement × cell) with its participation: cost in
+ * proportion to proposals × arrondissements, not to ballots.
  */
-export async function territoryTally(
-  db: Kysely<Database>,
-  consultation: ConsultationForResults,
-  ref: TerritoryRef,
-  weighting: Weighting,
-): Promise<{ result: TallyResult; participation: Participation[] }> {
+export async function territoryCounts(db: Kysely<Database>, consultation: ConsultationForResults, ref: TerritoryRef): Promise<TerritoryCounts> {
   const rules = readMethodParams(consultation.method, consultation.method_params);
   const column = territoryColumn(ref);
   let counts = db
@@ -106,25 +111,53 @@ export async function territoryTally(
     territoryParticipation(db, consultation.id, ref),
     db.selectFrom("proposals").select("id").where("consultation_id", "=", consultation.id).orderBy("position").execute(),
   ]);
-  const ballots = Object.fromEntries(participation.map((p) => [p.arrondissement, p.ballots]));
-  const aggregates = aggregatesFromRows({
-    method: rules.method,
-    params: rules,
-    ballots,
+  return {
+    rules,
+    proposals: proposals.map((p) => p.id),
+    participation,
     rows: rows
       .filter((r) => Number(r.count) !== 0)
       .map((r) => ({ proposal: r.proposal_id, arrondissement: r.arrondissement_code, cell: r.cell, count: Number(r.count) })),
+  };
+}
+
+/** Populations as the weighting reads them (an arrondissement is never weightless). */
+export function weightingPopulations(participation: readonly Participation[]): Record<string, number> {
+  return Object.fromEntries(participation.map((p) => [p.arrondissement, Math.max(1, p.population)]));
+}
+
+/**
+ * The ranking of the loaded counts, or of some of their arrondissements only (a breakdown cell):
+ * the same tally engine as every other view.
+ */
+export function tallyCounts(counts: TerritoryCounts, weighting: Weighting, only?: ReadonlySet<string>): TallyResult {
+  const participation = only ? counts.participation.filter((p) => only.has(p.arrondissement)) : counts.participation;
+  const rows = only ? counts.rows.filter((r) => only.has(r.arrondissement)) : counts.rows;
+  const aggregates = aggregatesFromRows({
+    method: counts.rules.method,
+    params: counts.rules,
+    ballots: Object.fromEntries(participation.map((p) => [p.arrondissement, p.ballots])),
+    rows,
   });
-  const populations = Object.fromEntries(participation.map((p) => [p.arrondissement, Math.max(1, p.population)]));
-  const result = tally({
-    method: rules.method,
-    proposals: proposals.map((p) => p.id),
-    params: { k: rules.k, quorum: rules.quorum },
+  return tally({
+    method: counts.rules.method,
+    proposals: counts.proposals,
+    params: { k: counts.rules.k, quorum: counts.rules.quorum },
     weighting,
-    populations,
+    populations: weightingPopulations(participation),
     aggregates,
   } as Parameters<typeof tally>[0]);
-  return { result, participation };
+}
+
+/** A territory's ranking from the kept counts. */
+export async function territoryTally(
+  db: Kysely<Database>,
+  consultation: ConsultationForResults,
+  ref: TerritoryRef,
+  weighting: Weighting,
+): Promise<{ result: TallyResult; participation: Participation[] }> {
+  const counts = await territoryCounts(db, consultation, ref);
+  return { result: tallyCounts(counts, weighting), participation: counts.participation };
 }
 
 /** The ballots of a territory, as the tally reads them (for the bootstrap and recounts). */
@@ -136,7 +169,20 @@ export async function territoryBallots(db: Kysely<Database>, consultationId: str
   return rows.map((r) => ({ arrondissement: r.arrondissement_code, content: JSON.parse(r.content) as BallotContent }));
 }
 
-// Intervals per (consultation, territory, weighting), valid while no ballot event has happened since.
+/**
+ * A number that grows with every ballot written to a consultation (cast, change, withdrawal,
+ * paper import): caches of results are valid while it stays the same, and exports state it.
+ */
+export async function tallyVersion(db: Kysely<Database>, consultationId: string): Promise<number> {
+  const row = await db
+    .selectFrom("ballot_totals")
+    .select((eb) => eb.fn.sum<number>("revision").as("version"))
+    .where("consultation_id", "=", consultationId)
+    .executeTakeFirst();
+  return Number(row?.version ?? 0);
+}
+
+// Intervals per (consultation, territory, weighting), valid while the tally version stays the same.
 const intervalCache = new Map<string, { version: number; intervals: Record<string, RankInterval> }>();
 
 export async function rankIntervals(
@@ -147,12 +193,7 @@ export async function rankIntervals(
   populations: Record<string, number>,
   resamples = 200,
 ): Promise<Record<string, RankInterval>> {
-  const { n } = await db
-    .selectFrom("ballot_events")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("consultation_id", "=", consultation.id)
-    .executeTakeFirstOrThrow();
-  const version = Number(n);
+  const version = await tallyVersion(db, consultation.id);
   const key = `${consultation.id}|${ref.kind}:${ref.code}|${weighting}|${resamples}`;
   const cached = intervalCache.get(key);
   if (cached && cached.version === version) return cached.intervals;

@@ -165,3 +165,42 @@ export async function communeMatch(db: Kysely<Database>, code: unknown): Promise
     departementName: place.departement.name,
   };
 }
+
+export interface ArrondissementOfCts {
+  code: string;
+  name: string;
+  departementCode: string;
+  population: number;
+}
+
+/**
+ * The arrondissements a CTS territory covers, by the same precedence as `resolveCts`: an
+ * arrondissement rule beats its département's. An arrondissement split by commune rules is listed
+ * with every CTS that holds one of its communes.
+ */
+export async function ctsArrondissements(db: Kysely<Database>, ctsCode: string): Promise<ArrondissementOfCts[]> {
+  const cts = await db.selectFrom("cts_territories").select("region_code").where("code", "=", ctsCode).executeTakeFirst();
+  if (!cts) return [];
+  const [arrondissements, rules, communeRules] = await Promise.all([
+    db
+      .selectFrom("arrondissements")
+      .select(["code", "name", "departement_code", "population"])
+      .where("region_code", "=", cts.region_code)
+      .orderBy("code")
+      .execute(),
+    db.selectFrom("cts_rules").select(["level", "code", "cts_code"]).where("level", "in", ["arrondissement", "departement"]).execute(),
+    db
+      .selectFrom("cts_rules as r")
+      .innerJoin("communes as c", "c.code", "r.code")
+      .select("c.arrondissement_code")
+      .where("r.level", "=", "commune")
+      .where("r.cts_code", "=", ctsCode)
+      .execute(),
+  ]);
+  const byArrondissement = new Map(rules.filter((r) => r.level === "arrondissement").map((r) => [r.code, r.cts_code]));
+  const byDepartement = new Map(rules.filter((r) => r.level === "departement").map((r) => [r.code, r.cts_code]));
+  const viaCommunes = new Set(communeRules.map((r) => r.arrondissement_code));
+  return arrondissements
+    .filter((a) => (byArrondissement.get(a.code) ?? byDepartement.get(a.departement_code)) === ctsCode || viaCommunes.has(a.code))
+    .map((a) => ({ code: a.code, name: a.name, departementCode: a.departement_code, population: Number(a.population) }));
+}

@@ -1,0 +1,413 @@
+import { sql, type Kysely } from "kysely";
+import type { BallotMethod, ConsultationStatus, Database, Stance, Theme } from "../../db/schema";
+import {
+  rankIntervals,
+  tallyCounts,
+  tallyVersion,
+  territoryCounts,
+  weightingPopulations,
+  type TerritoryCounts,
+  type TerritoryRef,
+} from "../ballots/results.server";
+import { SMALL_GROUP_THRESHOLD, STATUS_LABELS as ROW_STATUS_LABELS, smallGroupLabel, type RankInterval, type TallyResult, type Weighting } from "../tally";
+import { ctsArrondissements } from "../territories/territories.server";
+import { distribution, rowFigure, type AnyRow, type Segment } from "./figures";
+
+export interface ReportConsultation {
+  id: string;
+  slug: string;
+  title: string;
+  status: ConsultationStatus;
+  method: BallotMethod;
+  method_params: string;
+  region_code: string;
+  cts_code: string | null;
+  opens_at: string | null;
+  closes_at: string | null;
+}
+
+/** A consultation as reports read it, or null when it does not exist or is still a draft. */
+export async function findReportConsultation(db: Kysely<Database>, slug: string): Promise<ReportConsultation | null> {
+  const row = await db
+    .selectFrom("consultations")
+    .select(["id", "slug", "title", "status", "method", "method_params", "region_code", "cts_code", "opens_at", "closes_at"])
+    .where("slug", "=", slug)
+    .where("status", "!=", "brouillon")
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+export interface RankingRow {
+  id: string;
+  slug: string;
+  title: string;
+  theme: Theme;
+  rank: number | null;
+  statusLabel: string;
+  figure: string;
+  /** 5th–95th percentile of the rank over the bootstrap; null when unranked. */
+  interval: [number, number] | null;
+  /** Its interval overlaps the one of the row above: the two ranks are not distinguishable. */
+  indistinct: boolean;
+  row: AnyRow;
+}
+
+export interface ParticipationLine {
+  code: string;
+  name: string;
+  population: number;
+  online: number;
+  paper: number;
+  ballots: number;
+  verifiedResidents: number;
+  /** ballots / population; null without population. */
+  rate: number | null;
+}
+
+export interface TimelineDay {
+  day: string;
+  cast: number;
+  withdrawn: number;
+  /** Ballots kept at the end of the day. */
+  total: number;
+}
+
+export interface BreakdownColumn {
+  code: string;
+  name: string;
+  ballots: number;
+  small: boolean;
+}
+
+export interface BreakdownCell {
+  rank: number | null;
+  figure: string;
+}
+
+export interface Disagreement {
+  id: string;
+  title: string;
+  best: { rank: number; arrondissement: string };
+  worst: { rank: number; arrondissement: string };
+  spread: number;
+}
+
+export interface ProposalDetail {
+  id: string;
+  slug: string;
+  title: string;
+  segments: Segment[];
+  comments: Record<Stance, number>;
+  contributions: number;
+}
+
+export interface CtsReport {
+  consultation: Omit<ReportConsultation, "method_params" | "id"> & { regionName: string };
+  territory: { code: string; name: string };
+  generatedAt: string;
+  tallyVersion: number;
+  threshold: number;
+  smallGroupLabel: string;
+  ballots: number;
+  /** "empty": no ballot; "small": fewer than the threshold, no ranking shown; "ranked". */
+  state: "empty" | "small" | "ranked";
+  explanations: Record<Weighting, string>;
+  participation: { lines: ParticipationLine[]; total: ParticipationLine; timeline: TimelineDay[] };
+  rankings: Record<Weighting, RankingRow[]>;
+  breakdown: { columns: BreakdownColumn[]; rows: { id: string; title: string; cells: (BreakdownCell | null)[] }[]; allSmall: boolean };
+  disagreements: Disagreement[];
+  proposals: ProposalDetail[];
+}
+
+/** The CTS territory, when the consultation covers it (a CTS consultation covers its own only). */
+export async function findReportTerritory(db: Kysely<Database>, consultation: ReportConsultation, ctsCode: string) {
+  const cts = await db.selectFrom("cts_territories").select(["code", "name", "region_code"]).where("code", "=", ctsCode).executeTakeFirst();
+  if (!cts || cts.region_code !== consultation.region_code) return null;
+  if (consultation.cts_code && consultation.cts_code !== cts.code) return null;
+  return { code: cts.code, name: cts.name };
+}
+
+type Computed = Omit<CtsReport, "proposals"> & { details: Omit<ProposalDetail, "comments" | "contributions">[] };
+
+// Tallies, intervals and participation per (consultation, territory, tally version): a report
+// opened again, or exported, while no ballot was written costs only its comment counts.
+const computedCache = new Map<string, Computed>();
+const CACHE_SIZE = 64;
+
+/**
+ * Everything a CTS meeting reads about one consultation in its territory. Figures come from the
+ * kept counts through the tally engine (the same functions as the open-data API); rank intervals
+ * from the bootstrap over the territory's ballots.
+ */
+export async function buildCtsReport(
+  db: Kysely<Database>,
+  consultation: ReportConsultation,
+  territory: { code: string; name: string },
+  now = new Date(),
+): Promise<CtsReport> {
+  const version = await tallyVersion(db, consultation.id);
+  const key = `${consultation.id}|${territory.code}|${version}|${consultation.status}`;
+  let computed = computedCache.get(key);
+  if (!computed) {
+    computed = await compute(db, consultation, territory, version, now);
+    if (computedCache.size >= CACHE_SIZE) computedCache.delete(computedCache.keys().next().value!);
+    computedCache.set(key, computed);
+  }
+  const { details, ...report } = computed;
+  const [comments, contributions] = await Promise.all([commentCounts(db, consultation.id, territory.code), contributionCounts(db, consultation.id)]);
+  return {
+    ...report,
+    proposals: details.map((d) => ({
+      ...d,
+      comments: comments.get(d.id) ?? { pour: 0, contre: 0, nuance: 0 },
+      contributions: contributions.get(d.id) ?? 0,
+    })),
+  };
+}
+
+async function compute(
+  db: Kysely<Database>,
+  consultation: ReportConsultation,
+  territory: { code: string; name: string },
+  version: number,
+  now: Date,
+): Promise<Computed> {
+  const ref: TerritoryRef = { kind: "cts", code: territory.code };
+  const [counts, arrondissements, region, proposals] = await Promise.all([
+    territoryCounts(db, consultation, ref),
+    ctsArrondissements(db, territory.code),
+    db.selectFrom("regions").select("name").where("code", "=", consultation.region_code).executeTakeFirstOrThrow(),
+    db.selectFrom("proposals").select(["id", "slug", "title", "theme"]).where("consultation_id", "=", consultation.id).orderBy("position").execute(),
+  ]);
+  const byId = new Map(proposals.map((p) => [p.id, p]));
+  const raw = tallyCounts(counts, "raw");
+  const weighted = tallyCounts(counts, "population");
+  const ballots = raw.ballots;
+  const state = ballots === 0 ? "empty" : ballots < SMALL_GROUP_THRESHOLD ? "small" : "ranked";
+  const populations = weightingPopulations(counts.participation);
+  const [rawIntervals, weightedIntervals] =
+    state === "ranked"
+      ? await Promise.all([rankIntervals(db, consultation, ref, "raw", populations), rankIntervals(db, consultation, ref, "population", populations)])
+      : [{}, {}];
+  const participation = await participationLines(db, consultation.id, territory.code, counts, arrondissements);
+  const columns: BreakdownColumn[] = participation.lines.map((l) => ({
+    code: l.code,
+    name: l.name,
+    ballots: l.ballots,
+    small: l.ballots < SMALL_GROUP_THRESHOLD,
+  }));
+  const columnTallies = columns.map((c) => (c.small ? null : tallyCounts(counts, "raw", new Set([c.code]))));
+  const breakdownRows = raw.ranking.map((r) => {
+    const p = byId.get(r.proposal)!;
+    return {
+      id: p.id,
+      title: p.title,
+      cells: columnTallies.map((t) => {
+        if (!t) return null;
+        const row = t.ranking.find((x) => x.proposal === r.proposal)!;
+        return { rank: row.rank, figure: rowFigure(raw.method, row) };
+      }),
+    };
+  });
+  const rules = counts.rules;
+  return {
+    consultation: {
+      slug: consultation.slug,
+      title: consultation.title,
+      status: consultation.status,
+      method: consultation.method,
+      region_code: consultation.region_code,
+      cts_code: consultation.cts_code,
+      opens_at: consultation.opens_at,
+      closes_at: consultation.closes_at,
+      regionName: region.name,
+    },
+    territory,
+    generatedAt: now.toISOString(),
+    tallyVersion: version,
+    threshold: SMALL_GROUP_THRESHOLD,
+    smallGroupLabel: smallGroupLabel(SMALL_GROUP_THRESHOLD),
+    ballots,
+    state,
+    explanations: { raw: raw.explanation, population: weighted.explanation },
+    participation,
+    rankings: {
+      raw: state === "ranked" ? rankingRows(raw, byId, rawIntervals) : [],
+      population: state === "ranked" ? rankingRows(weighted, byId, weightedIntervals) : [],
+    },
+    breakdown: { columns, rows: state === "empty" ? [] : breakdownRows, allSmall: columns.every((c) => c.small) },
+    disagreements: disagreements(columns, columnTallies, byId),
+    details: raw.ranking.map((r) => {
+      const p = byId.get(r.proposal)!;
+      return { id: p.id, slug: p.slug, title: p.title, segments: state === "ranked" ? distribution(raw.method, r, ballots, rules.k) : [] };
+    }),
+  };
+}
+
+function rankingRows(
+  result: TallyResult,
+  byId: Map<string, { id: string; slug: string; title: string; theme: Theme }>,
+  intervals: Record<string, RankInterval>,
+): RankingRow[] {
+  let previous: [number, number] | null = null;
+  return result.ranking.map((row) => {
+    const p = byId.get(row.proposal)!;
+    const i = intervals[row.proposal];
+    const interval: [number, number] | null = i && i.lo !== null && i.hi !== null && row.rank !== null ? [i.lo, i.hi] : null;
+    const indistinct = !!interval && !!previous && interval[0] <= previous[1];
+    if (row.rank !== null) previous = interval;
+    return {
+      id: p.id,
+      slug: p.slug,
+      title: p.title,
+      theme: p.theme,
+      rank: row.rank,
+      statusLabel: ROW_STATUS_LABELS[row.status],
+      figure: rowFigure(result.method, row),
+      interval,
+      indistinct,
+      row,
+    };
+  });
+}
+
+/** The proposals whose rank differs most between the arrondissements above the threshold. */
+function disagreements(
+  columns: BreakdownColumn[],
+  tallies: (TallyResult | null)[],
+  byId: Map<string, { title: string }>,
+  limit = 5,
+): Disagreement[] {
+  const counted = columns.map((c, i) => ({ column: c, tally: tallies[i] })).filter((x) => x.tally);
+  if (counted.length < 2) return [];
+  const ranks = new Map<string, { rank: number; arrondissement: string }[]>();
+  for (const { column, tally } of counted) {
+    for (const row of tally!.ranking) {
+      if (row.rank === null) continue;
+      const list = ranks.get(row.proposal) ?? [];
+      list.push({ rank: row.rank, arrondissement: column.name });
+      ranks.set(row.proposal, list);
+    }
+  }
+  const result: Disagreement[] = [];
+  for (const [id, list] of ranks) {
+    if (list.length < 2) continue;
+    const sorted = [...list].sort((a, b) => a.rank - b.rank);
+    const best = sorted[0]!;
+    const worst = sorted[sorted.length - 1]!;
+    if (worst.rank === best.rank) continue;
+    result.push({ id, title: byId.get(id)!.title, best, worst, spread: worst.rank - best.rank });
+  }
+  // Largest spread first; equal spreads by title, so the list never depends on database order.
+  return result.sort((a, b) => b.spread - a.spread || a.title.localeCompare(b.title, "fr")).slice(0, limit);
+}
+
+async function participationLines(
+  db: Kysely<Database>,
+  consultationId: string,
+  ctsCode: string,
+  counts: TerritoryCounts,
+  arrondissements: Awaited<ReturnType<typeof ctsArrondissements>>,
+) {
+  // Written out (not bound) so PostgreSQL sees the same expression in SELECT and GROUP BY.
+  const day = sql<string>`substr(created_at, 1, 10)`;
+  const codes = [...new Set([...arrondissements.map((a) => a.code), ...counts.participation.map((p) => p.arrondissement)])];
+  const [residents, events] = await Promise.all([
+    codes.length
+      ? db
+          .selectFrom("users as u")
+          .innerJoin("communes as c", "c.code", "u.commune_code")
+          .innerJoin("user_roles as r", (join) => join.onRef("r.user_id", "=", "u.id").on("r.role", "=", "resident"))
+          .select((eb) => ["c.arrondissement_code", eb.fn.countAll<number>().as("n")])
+          .where("u.email_verified_at", "is not", null)
+          .where("c.arrondissement_code", "in", codes)
+          .groupBy("c.arrondissement_code")
+          .execute()
+      : [],
+    db
+      .selectFrom("ballot_events")
+      .select((eb) => [day.as("day"), "kind", eb.fn.countAll<number>().as("n")])
+      .where("consultation_id", "=", consultationId)
+      .where("cts_code", "=", ctsCode)
+      .where("kind", "in", ["cast", "withdrawn"])
+      .groupBy([day, "kind"])
+      .execute(),
+  ]);
+  const residentsBy = new Map(residents.map((r) => [r.arrondissement_code, Number(r.n)]));
+  const kept = new Map(counts.participation.map((p) => [p.arrondissement, p]));
+  const names = new Map(arrondissements.map((a) => [a.code, a]));
+  const lines: ParticipationLine[] = codes.sort().map((code) => {
+    const p = kept.get(code);
+    const population = names.get(code)?.population ?? p?.population ?? 0;
+    const ballots = p?.ballots ?? 0;
+    return {
+      code,
+      name: names.get(code)?.name ?? p?.name ?? code,
+      population,
+      online: p?.online ?? 0,
+      paper: p?.paper ?? 0,
+      ballots,
+      verifiedResidents: residentsBy.get(code) ?? 0,
+      rate: population > 0 ? ballots / population : null,
+    };
+  });
+  const sum = (f: (l: ParticipationLine) => number) => lines.reduce((s, l) => s + f(l), 0);
+  const population = sum((l) => l.population);
+  const total: ParticipationLine = {
+    code: "",
+    name: "Ensemble du territoire",
+    population,
+    online: sum((l) => l.online),
+    paper: sum((l) => l.paper),
+    ballots: sum((l) => l.ballots),
+    verifiedResidents: sum((l) => l.verifiedResidents),
+    rate: population > 0 ? sum((l) => l.ballots) / population : null,
+  };
+  const days = new Map<string, { cast: number; withdrawn: number }>();
+  for (const e of events) {
+    const d = days.get(e.day) ?? { cast: 0, withdrawn: 0 };
+    d[e.kind as "cast" | "withdrawn"] += Number(e.n);
+    days.set(e.day, d);
+  }
+  let running = 0;
+  const timeline = [...days.keys()].sort().map((day) => {
+    const d = days.get(day)!;
+    running += d.cast - d.withdrawn;
+    return { day, cast: d.cast, withdrawn: d.withdrawn, total: running };
+  });
+  return { lines, total, timeline };
+}
+
+async function commentCounts(db: Kysely<Database>, consultationId: string, ctsCode: string) {
+  const rows = await db
+    .selectFrom("comments")
+    .select((eb) => ["proposal_id", "stance", eb.fn.countAll<number>().as("n")])
+    .where("consultation_id", "=", consultationId)
+    .where("cts_code", "=", ctsCode)
+    .where("parent_id", "is", null)
+    .where("deleted_at", "is", null)
+    .where("moderation", "=", "visible")
+    .groupBy(["proposal_id", "stance"])
+    .execute();
+  const byProposal = new Map<string, Record<Stance, number>>();
+  for (const r of rows) {
+    if (!r.stance) continue;
+    const entry = byProposal.get(r.proposal_id) ?? { pour: 0, contre: 0, nuance: 0 };
+    entry[r.stance] += Number(r.n);
+    byProposal.set(r.proposal_id, entry);
+  }
+  return byProposal;
+}
+
+async function contributionCounts(db: Kysely<Database>, consultationId: string) {
+  const rows = await db
+    .selectFrom("contributions")
+    .select((eb) => ["proposal_id", eb.fn.countAll<number>().as("n")])
+    .where("consultation_id", "=", consultationId)
+    .where("published_at", "is not", null)
+    .where("deleted_at", "is", null)
+    .where("moderation", "=", "visible")
+    .groupBy("proposal_id")
+    .execute();
+  return new Map(rows.map((r) => [r.proposal_id, Number(r.n)]));
+}

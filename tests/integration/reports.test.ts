@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "../../db/connect";
+import { loadTerritories } from "../../db/territories/load";
+import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
+import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
+import { importPaperBallots } from "../../app/ballots/paper-import.server";
+import { tallyVersion, territoryBallots, verifyCounts } from "../../app/ballots/results.server";
+import { buildCtsReport, findReportConsultation, findReportTerritory } from "../../app/reports/cts-report.server";
+import { tally, type Ballot } from "../../app/tally";
+import { testDatabases } from "../support/databases";
+
+const NORMANDIE = "normandie-cnr-sante-2022";
+const NOUVELLE_AQUITAINE = "nouvelle-aquitaine-cnr-sante-2022";
+const CENTRE = "centre-val-de-loire-cnr-sante-2022";
+
+describe.each(testDatabases)("CTS reports on $name", ({ open }) => {
+  let h: DatabaseHandle;
+  beforeAll(async () => {
+    h = await open();
+    await loadTerritories(h.db);
+    await loadCatalogue(h.db);
+    await generateDemoBallots(h.db, { consultationSlug: NORMANDIE, count: 1500, seed: 7 });
+    await generateDemoBallots(h.db, { consultationSlug: NOUVELLE_AQUITAINE, count: 1200, seed: 8 });
+  }, 120_000);
+  afterAll(async () => h?.close());
+
+  const report = async (slug: string, cts: string) => {
+    const consultation = (await findReportConsultation(h.db, slug))!;
+    const territory = (await findReportTerritory(h.db, consultation, cts))!;
+    return { consultation, report: await buildCtsReport(h.db, consultation, territory) };
+  };
+
+  it.each([
+    [NORMANDIE, "14"],
+    [NOUVELLE_AQUITAINE, "33"],
+  ])("%s, CTS %s: rankings, raw and weighted, equal the tally engine's over the same ballots", async (slug, cts) => {
+    const { consultation, report: r } = await report(slug, cts);
+    const ballots = await territoryBallots(h.db, consultation.id, { kind: "cts", code: cts });
+    expect(r.ballots).toBe(ballots.length);
+    expect(r.ballots).toBeGreaterThan(50);
+    expect(r.state).toBe("ranked");
+    const proposals = (await h.db.selectFrom("proposals").select("id").where("consultation_id", "=", consultation.id).execute()).map((p) => p.id);
+    const populations = Object.fromEntries(r.participation.lines.map((l) => [l.code, l.population]));
+    for (const weighting of ["raw", "population"] as const) {
+      const expected = tally({ method: consultation.method, proposals, ballots: ballots as Ballot[], weighting, populations } as Parameters<typeof tally>[0]);
+      const byId = new Map(expected.ranking.map((row) => [row.proposal, row]));
+      expect(r.rankings[weighting]).toHaveLength(proposals.length);
+      for (const row of r.rankings[weighting]) {
+        const e = byId.get(row.id)!;
+        expect(row.rank).toBe(e.rank);
+        if ("score" in e) expect((row.row as { score: number }).score).toBeCloseTo(e.score, 10);
+        if ("majorityGrade" in e) expect((row.row as { majorityGrade: unknown }).majorityGrade).toBe(e.majorityGrade);
+        if (row.rank !== null) {
+          expect(row.interval).not.toBeNull();
+          expect(row.interval![0]).toBeLessThanOrEqual(row.interval![1]);
+        }
+      }
+    }
+    // Each breakdown column above the threshold is the tally of that arrondissement's ballots alone.
+    for (const [i, column] of r.breakdown.columns.entries()) {
+      const own = ballots.filter((b) => b.arrondissement === column.code);
+      expect(column.ballots).toBe(own.length);
+      expect(column.small).toBe(own.length < 10);
+      const expected = tally({ method: consultation.method, proposals, ballots: own as Ballot[] } as Parameters<typeof tally>[0]);
+      for (const row of r.breakdown.rows) {
+        const cell = row.cells[i];
+        if (column.small) expect(cell).toBeNull();
+        else expect(cell!.rank).toBe(expected.ranking.find((x) => x.proposal === row.id)!.rank);
+      }
+    }
+    // Participation: per arrondissement and in total, from the same ballots.
+    expect(r.participation.total.ballots).toBe(ballots.length);
+    for (const line of r.participation.lines) expect(line.ballots).toBe(ballots.filter((b) => b.arrondissement === line.code).length);
+    expect(r.participation.timeline.at(-1)!.total).toBe(ballots.length);
+  });
+
+  it("lists every arrondissement of the territory, even those without ballots, with its population", async () => {
+    const { report: r } = await report(NORMANDIE, "14");
+    expect(r.participation.lines.map((l) => l.code)).toEqual(["141", "142", "143", "144"]);
+    for (const l of r.participation.lines) expect(l.population).toBeGreaterThan(10_000);
+    expect(r.participation.total.population).toBe(r.participation.lines.reduce((s, l) => s + l.population, 0));
+    const { report: rouen } = await report(NORMANDIE, "76-rouen-elbeuf");
+    expect(rouen.participation.lines.map((l) => l.code)).toEqual(["763"]);
+    expect(rouen.disagreements).toEqual([]);
+  });
+
+  it("says so when there is no ballot, or when every breakdown cell is below the threshold", async () => {
+    const empty = await report(CENTRE, "18");
+    expect(empty.report.state).toBe("empty");
+    expect(empty.report.ballots).toBe(0);
+    expect(empty.report.rankings.raw).toEqual([]);
+    expect(empty.report.participation.total.rate).toBe(0);
+    expect(empty.report.breakdown.rows).toEqual([]);
+
+    const slugs = (
+      await h.db
+        .selectFrom("proposals")
+        .innerJoin("consultations", "consultations.id", "proposals.consultation_id")
+        .select("proposals.slug")
+        .where("consultations.slug", "=", CENTRE)
+        .orderBy("proposals.position")
+        .limit(3)
+        .execute()
+    ).map((p) => p.slug);
+    // 6 ballots in Bourges (181) and 5 in Saint-Amand-Montrond (183): 11 in the CTS, no arrondissement reaches 10.
+    const lines = [...Array(6).fill(`181,${slugs[0]}|${slugs[1]}`), ...Array(5).fill(`183,${slugs[2]}`)];
+    expect(await importPaperBallots(h.db, CENTRE, `arrondissement,selections\n${lines.join("\n")}\n`)).toEqual({ ok: true, imported: 11 });
+    const { report: r } = await report(CENTRE, "18");
+    expect(r.state).toBe("ranked");
+    expect(r.ballots).toBe(11);
+    expect(r.breakdown.allSmall).toBe(true);
+    expect(r.breakdown.rows.every((row) => row.cells.every((c) => c === null))).toBe(true);
+    expect(r.participation.total.paper).toBe(11);
+    expect(r.rankings.raw[0]!.rank).toBe(1);
+  });
+
+  it("is recomputed when a ballot is written (a new tally version), never served stale", async () => {
+    const { consultation, report: before } = await report(CENTRE, "18");
+    const version = await tallyVersion(h.db, consultation.id);
+    expect(before.tallyVersion).toBe(version);
+    const slug = (await h.db.selectFrom("proposals").select("slug").where("consultation_id", "=", consultation.id).orderBy("position").limit(1).executeTakeFirstOrThrow()).slug;
+    expect(await importPaperBallots(h.db, CENTRE, `arrondissement,selections\n182,${slug}\n`)).toEqual({ ok: true, imported: 1 });
+    const { report: after } = await report(CENTRE, "18");
+    expect(after.tallyVersion).toBeGreaterThan(version);
+    expect(after.ballots).toBe(before.ballots + 1);
+    expect(await verifyCounts(h.db, consultation.id)).toEqual([]);
+  });
+
+  it("refuses territories the consultation does not cover", async () => {
+    const normandie = (await findReportConsultation(h.db, NORMANDIE))!;
+    expect(await findReportTerritory(h.db, normandie, "33")).toBeNull();
+    expect(await findReportTerritory(h.db, normandie, "inconnu")).toBeNull();
+    const yvelines = (await findReportConsultation(h.db, "yvelines-cts78-cnr-sante-2022"))!;
+    expect(await findReportTerritory(h.db, yvelines, "78")).not.toBeNull();
+    expect(await findReportTerritory(h.db, yvelines, "75")).toBeNull();
+  });
+});
