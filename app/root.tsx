@@ -6,7 +6,7 @@ import { useEffect, type ReactNode } from "react";
 import { locateCommune } from "./territories/territories.server";
 import { db } from "./server/db.server";
 import { GeneralErrorBoundary } from "./ui/error-boundary";
-import { Layout, type HeaderUser } from "./ui/layout";
+import { Layout, spacesFor, type HeaderUser } from "./ui/layout";
 import appHref from "./ui/app.css";
 
 declare module "@remix-run/node" {
@@ -44,6 +44,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
           arrondissementCode: place.arrondissement.code,
         }
       : null,
+    spaces: spacesFor(user.roles),
   };
   return { user: headerUser };
 }

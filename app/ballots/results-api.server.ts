@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import type { SessionUser } from "../auth/session.server";
 import { resolveCts } from "../territories/territories.server";
-import { GRADE_LABELS, SMALL_GROUP_THRESHOLD, smallGroupLabel, type Weighting } from "../tally";
+import { GRADE_LABELS, SMALL_GROUP_THRESHOLD, smallGroupLabel, type Method, type RowByMethod, type Weighting } from "../tally";
 import { findTerritory, parseTerritory, rankIntervals, territoryTally, weightingPopulations, type TerritoryRef } from "./results.server";
 
 export class ResultsError extends Error {
@@ -91,16 +91,20 @@ export async function resultsDocument(
     ranking: smallGroup
       ? []
       : result.ranking.map((row) => {
-          const { proposal, ...figures } = row;
-          const p = byId.get(proposal)!;
-          const interval = intervals[proposal];
-          return {
-            proposal: p.slug,
-            title: p.title,
-            ...figures,
-            ...("majorityGrade" in figures && figures.majorityGrade ? { majorityGradeLabel: GRADE_LABELS[figures.majorityGrade] } : {}),
-            rankInterval: interval && interval.lo !== null ? [interval.lo, interval.hi] : null,
-          };
+          const interval = intervals[row.proposal];
+          return apiRankingRow(row, byId.get(row.proposal)!, interval && interval.lo !== null && interval.hi !== null ? [interval.lo, interval.hi] : null);
         }),
+  };
+}
+
+/** One ranking row as the open-data API (and every JSON export) writes it. */
+export function apiRankingRow(row: RowByMethod[Method], p: { slug: string; title: string }, interval: [number, number] | null) {
+  const { proposal: _id, ...figures } = row;
+  return {
+    proposal: p.slug,
+    title: p.title,
+    ...figures,
+    ...("majorityGrade" in figures && figures.majorityGrade ? { majorityGradeLabel: GRADE_LABELS[figures.majorityGrade] } : {}),
+    rankInterval: interval,
   };
 }

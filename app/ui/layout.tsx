@@ -5,6 +5,19 @@ export interface HeaderUser {
   email: string;
   emailVerified: boolean;
   place: { commune: string; arrondissement: string; arrondissementCode: string } | null;
+  /** The working spaces the person's roles open, shown in the navigation. */
+  spaces: { to: string; label: string }[];
+}
+
+/** Navigation entries for the roles that have a space of their own. */
+export function spacesFor(roles: readonly { role: string }[]): { to: string; label: string }[] {
+  const has = (role: string) => roles.some((r) => r.role === role);
+  return [
+    ...(has("cts_member") ? [{ to: "/cts", label: "Espace CTS" }] : []),
+    ...(has("association") ? [{ to: "/espace-association", label: "Espace association" }] : []),
+    ...(has("moderator") ? [{ to: "/moderation", label: "Modération" }] : []),
+    ...(has("admin") ? [{ to: "/admin", label: "Administration" }] : []),
+  ];
 }
 
 const NAV = [
@@ -95,7 +108,7 @@ export function Layout({ user, children }: { user: HeaderUser | null; children: 
             </div>
             <nav className="fr-nav" id="navigation" aria-label="Menu principal">
               <ul className="fr-nav__list">
-                {NAV.map((item) => (
+                {[...NAV, ...(user?.spaces ?? []).map((s) => ({ ...s, end: false }))].map((item) => (
                   <li className="fr-nav__item" key={item.to}>
                     <NavLink className="fr-nav__link" to={item.to} end={item.end}>
                       {item.label}

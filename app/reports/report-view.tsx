@@ -1,0 +1,269 @@
+// The report's sections, shared by the CTS report page and the public results pages.
+import { Link } from "@remix-run/react";
+import { DataTable } from "../ui/table";
+import { formatDateTime, formatNumber } from "../ui/format";
+import { Notice } from "../ui/fields";
+import { STANCE_LABELS } from "../comments/labels";
+import { Legend, StackedBar, TimelineChart } from "./charts";
+import type { CtsReport, RankingRow } from "./cts-report.server";
+import { formatPercent } from "./figures";
+
+const rate = (r: number | null) => (r === null ? "—" : formatPercent(r));
+
+export function ParticipationSection({ report }: { report: Pick<CtsReport, "participation" | "territory"> }) {
+  const { lines, total, timeline } = report.participation;
+  return (
+    <section aria-labelledby="participation">
+      <h2 id="participation">Participation</h2>
+      <p>
+        {formatNumber(total.ballots)} bulletin{total.ballots > 1 ? "s" : ""} ({formatNumber(total.online)} en ligne, {formatNumber(total.paper)} sur
+        papier) pour {formatNumber(total.population)} habitants, soit une participation de {rate(total.rate)} ;{" "}
+        {formatNumber(total.verifiedResidents)} habitant{total.verifiedResidents > 1 ? "s" : ""} inscrit{total.verifiedResidents > 1 ? "s" : ""} et
+        vérifié{total.verifiedResidents > 1 ? "s" : ""}.
+      </p>
+      <DataTable id="participation-table" caption="Participation par arrondissement">
+        <thead>
+          <tr>
+            <th scope="col">Arrondissement</th>
+            <th scope="col">Population</th>
+            <th scope="col">Habitants inscrits vérifiés</th>
+            <th scope="col">Bulletins en ligne</th>
+            <th scope="col">Bulletins papier</th>
+            <th scope="col">Bulletins</th>
+            <th scope="col">Participation</th>
+          </tr>
+        </thead>
+        <tbody>
+          {[...lines, total].map((l) => (
+            <tr key={l.code || "total"}>
+              <th scope="row">{l.code ? `${l.name} (${l.code})` : l.name}</th>
+              <td>{formatNumber(l.population)}</td>
+              <td>{formatNumber(l.verifiedResidents)}</td>
+              <td>{formatNumber(l.online)}</td>
+              <td>{formatNumber(l.paper)}</td>
+              <td>{formatNumber(l.ballots)}</td>
+              <td>{rate(l.rate)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </DataTable>
+      <h3 className="fr-h5">Bulletins au fil du temps</h3>
+      {timeline.length === 0 ? (
+        <p>Aucun bulletin déposé pour l’instant.</p>
+      ) : (
+        <div className="fr-grid-row fr-grid-row--gutters">
+          <div className="fr-col-12 fr-col-md-7">
+            <TimelineChart id="timeline" days={timeline} />
+          </div>
+          <div className="fr-col-12 fr-col-md-5">
+            <DataTable id="timeline-table" caption="Bulletins par jour">
+              <thead>
+                <tr>
+                  <th scope="col">Jour</th>
+                  <th scope="col">Déposés</th>
+                  <th scope="col">Retirés</th>
+                  <th scope="col">Total</th>
+                </tr>
+              </thead>
+              <tbody>
+                {timeline.map((d) => (
+                  <tr key={d.day}>
+                    <th scope="row">{new Date(`${d.day}T12:00:00Z`).toLocaleDateString("fr-FR", { timeZone: "Europe/Paris" })}</th>
+                    <td>{formatNumber(d.cast)}</td>
+                    <td>{formatNumber(d.withdrawn)}</td>
+                    <td>{formatNumber(d.total)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </DataTable>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function RankingTable({ id, caption, rows, proposalHref }: { id: string; caption: string; rows: RankingRow[]; proposalHref: (slug: string) => string }) {
+  return (
+    <DataTable id={id} caption={caption}>
+      <thead>
+        <tr>
+          <th scope="col">Rang</th>
+          <th scope="col">Intervalle</th>
+          <th scope="col">Proposition</th>
+          <th scope="col">Résultat</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.id}>
+            <td>
+              {r.rank === null ? (
+                r.statusLabel
+              ) : (
+                <>
+                  {r.rank}
+                  {r.indistinct ? (
+                    <abbr title="rang non distinguable de celui de la ligne précédente" className="fr-ml-1v">
+                      ≈
+                    </abbr>
+                  ) : null}
+                </>
+              )}
+            </td>
+            <td>{r.interval ? `${r.interval[0]}–${r.interval[1]}` : "—"}</td>
+            <td>
+              <Link to={proposalHref(r.slug)}>{r.title}</Link>
+            </td>
+            <td>{r.figure}</td>
+          </tr>
+        ))}
+      </tbody>
+    </DataTable>
+  );
+}
+
+export function RankingsSection({ report, proposalHref }: { report: CtsReport; proposalHref: (slug: string) => string }) {
+  return (
+    <section aria-labelledby="classements">
+      <h2 id="classements">Classements</h2>
+      {report.state === "empty" ? (
+        <Notice kind="info" title="Aucun bulletin">
+          Aucun bulletin n’a encore été déposé dans ce territoire : il n’y a pas de classement à montrer.
+        </Notice>
+      ) : report.state === "small" ? (
+        <Notice kind="info" title={report.smallGroupLabel}>
+          {`Le territoire compte ${report.ballots} bulletin${report.ballots > 1 ? "s" : ""} : en dessous de ${report.threshold}, aucun chiffre n’est montré, pour que personne ne puisse être reconnu.`}
+        </Notice>
+      ) : (
+        <>
+          <p>
+            Deux lectures côte à côte : le classement <strong>brut</strong> (un bulletin = une voix) et le classement{" "}
+            <strong>pondéré</strong>, où chaque arrondissement pèse le poids de sa population. Entre parenthèses, l’intervalle de rang
+            (5e–95e centile sur 200 tirages) : il dit jusqu’où le rang pourrait varier.
+          </p>
+          {report.rankings.raw.some((r) => r.indistinct) || report.rankings.population.some((r) => r.indistinct) ? (
+            <Notice kind="warning" title="Des rangs ne se distinguent pas">
+              Les lignes marquées ≈ ont un intervalle de rang qui chevauche celui de la ligne précédente : l’ordre entre ces deux
+              propositions n’est pas établi.
+            </Notice>
+          ) : null}
+          <div className="fr-grid-row fr-grid-row--gutters">
+            <div className="fr-col-12 fr-col-lg-6">
+              <h3 className="fr-h5">Classement brut</h3>
+              <p className="fr-text--sm">{report.explanations.raw}</p>
+              <RankingTable id="classement-brut" caption="Classement brut" rows={report.rankings.raw} proposalHref={proposalHref} />
+            </div>
+            <div className="fr-col-12 fr-col-lg-6">
+              <h3 className="fr-h5">Classement pondéré par la population</h3>
+              <p className="fr-text--sm">{report.explanations.population}</p>
+              <RankingTable id="classement-pondere" caption="Classement pondéré par la population" rows={report.rankings.population} proposalHref={proposalHref} />
+            </div>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+export function BreakdownSection({ report }: { report: CtsReport }) {
+  const { columns, rows, allSmall } = report.breakdown;
+  if (report.state !== "ranked") return null;
+  return (
+    <section aria-labelledby="ventilation">
+      <h2 id="ventilation">Ventilation par arrondissement</h2>
+      {allSmall ? (
+        <Notice kind="info" title="Pas de ventilation possible">
+          {`Chaque arrondissement du territoire a ${report.smallGroupLabel} : aucun chiffre par arrondissement n’est montré.`}
+        </Notice>
+      ) : (
+        <>
+          <p>Rang de chaque proposition dans chaque arrondissement (classement brut), dans l’ordre du classement du territoire.</p>
+          <DataTable id="ventilation-table" caption="Rang par arrondissement">
+            <thead>
+              <tr>
+                <th scope="col">Proposition</th>
+                {columns.map((c) => (
+                  <th scope="col" key={c.code}>
+                    {c.name} <span className="fr-text--xs">({formatNumber(c.ballots)} bulletins)</span>
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.id}>
+                  <th scope="row">{row.title}</th>
+                  {row.cells.map((c, i) => (
+                    <td key={columns[i]!.code}>
+                      {c === null ? <span className="fr-text--xs">{report.smallGroupLabel}</span> : c.rank === null ? c.figure : `${c.rank}e`}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </DataTable>
+        </>
+      )}
+      <h3 className="fr-h5">Là où les arrondissements divergent le plus</h3>
+      {report.disagreements.length === 0 ? (
+        <p>Il faut au moins deux arrondissements au-dessus du seuil de {report.threshold} bulletins pour les comparer.</p>
+      ) : (
+        <ul>
+          {report.disagreements.map((d) => (
+            <li key={d.id}>
+              <strong>{d.title}</strong> : {d.best.rank}e à {d.best.arrondissement}, {d.worst.rank}e à {d.worst.arrondissement} (écart de {d.spread}{" "}
+              rangs)
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function ProposalsSection({ report, proposalHref }: { report: CtsReport; proposalHref: (slug: string) => string }) {
+  const legend = report.proposals.find((p) => p.segments.length)?.segments.map((s) => s.label) ?? [];
+  return (
+    <section aria-labelledby="propositions">
+      <h2 id="propositions">Par proposition</h2>
+      <p>Répartition des bulletins, avis des habitants du territoire par position, contributions d’associations.</p>
+      {legend.length ? <Legend labels={legend} /> : null}
+      <DataTable id="propositions-table" caption="Détail par proposition">
+        <thead>
+          <tr>
+            <th scope="col">Proposition</th>
+            <th scope="col">Répartition des bulletins</th>
+            <th scope="col">Commentaires « {STANCE_LABELS.pour} »</th>
+            <th scope="col">Commentaires « {STANCE_LABELS.contre} »</th>
+            <th scope="col">Commentaires « {STANCE_LABELS.nuance} »</th>
+            <th scope="col">Contributions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {report.proposals.map((p) => (
+            <tr key={p.id}>
+              <th scope="row">
+                <Link to={proposalHref(p.slug)}>{p.title}</Link>
+              </th>
+              <td>{p.segments.length ? <StackedBar segments={p.segments} label={p.title} /> : "—"}</td>
+              <td>{p.comments.pour}</td>
+              <td>{p.comments.contre}</td>
+              <td>{p.comments.nuance}</td>
+              <td>{p.contributions}</td>
+            </tr>
+          ))}
+        </tbody>
+      </DataTable>
+    </section>
+  );
+}
+
+export function GeneratedStamp({ report }: { report: Pick<CtsReport, "generatedAt" | "tallyVersion" | "consultation"> }) {
+  return (
+    <p className="fr-text--sm">
+      Chiffres du {formatDateTime(report.generatedAt)}, version du décompte n° {report.tallyVersion}.
+      {report.consultation.status === "ouverte" ? " Le vote est ouvert : ces chiffres évoluent en direct." : null}
+    </p>
+  );
+}
