@@ -56,3 +56,14 @@ export function safeRedirect(to: string | null | undefined, fallback = "/"): str
   if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
   return to;
 }
+
+export const ctsInvitationSchema = z.object({
+  email,
+  cts: z.string({ error: "Choisissez le territoire de CTS." }).trim().min(1, "Choisissez le territoire de CTS.").max(40),
+});
+
+/** The invitation link's page: accept as the signed-in person, or make the account it invites. */
+export const acceptInvitationSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("accept"), token: z.string().min(1).max(200) }),
+  z.object({ intent: z.literal("create"), token: z.string().min(1).max(200), password: newPassword, commune: communeCode }),
+]);

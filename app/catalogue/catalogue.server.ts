@@ -32,7 +32,7 @@ export async function listConsultations(db: Kysely<Database>) {
 export async function requireConsultationForAdmin(db: Kysely<Database>, slug: string | undefined) {
   const consultation = await db
     .selectFrom("consultations")
-    .select(["id", "slug", "title", "method", "status", "opens_at", "closes_at"])
+    .select(["id", "slug", "title", "method", "status", "opens_at", "closes_at", "live_results"])
     .where("slug", "=", slug ?? "")
     .executeTakeFirst();
   if (!consultation) throw new Response("Consultation inconnue.", { status: 404 });

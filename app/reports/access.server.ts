@@ -28,8 +28,10 @@ export async function requireCtsReport(db: Kysely<Database>, context: { auth: Au
 export async function requireRegionResults(db: Kysely<Database>, context: { auth: AuthContext }, request: Request, slug: string | undefined) {
   const consultation = await findReportConsultation(db, slug ?? "");
   if (!consultation) throw new Response("Cette consultation n’existe pas.", { status: 404 });
-  const user = consultation.status === "resultats_publies" ? context.auth.user : requireUser(context, request);
-  if (!(await canReadResults(db, user, consultation, { kind: "region", code: consultation.region_code, regionCode: consultation.region_code }))) {
+  // Live results for everyone only where the administrators turned them on, while the vote is open.
+  const open = consultation.status === "resultats_publies" || (consultation.status === "ouverte" && consultation.live_results === 1);
+  const user = open ? context.auth.user : requireUser(context, request);
+  if (!open && !(await canReadResults(db, user, consultation, { kind: "region", code: consultation.region_code, regionCode: consultation.region_code }))) {
     throw new Response("Les résultats de cette consultation ne sont pas encore publiés.", { status: 403 });
   }
   return { consultation, user };

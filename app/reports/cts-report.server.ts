@@ -24,13 +24,14 @@ export interface ReportConsultation {
   cts_code: string | null;
   opens_at: string | null;
   closes_at: string | null;
+  live_results: 0 | 1;
 }
 
 /** A consultation as reports read it, or null when it does not exist or is still a draft. */
 export async function findReportConsultation(db: Kysely<Database>, slug: string): Promise<ReportConsultation | null> {
   const row = await db
     .selectFrom("consultations")
-    .select(["id", "slug", "title", "status", "method", "method_params", "region_code", "cts_code", "opens_at", "closes_at"])
+    .select(["id", "slug", "title", "status", "method", "method_params", "region_code", "cts_code", "opens_at", "closes_at", "live_results"])
     .where("slug", "=", slug)
     .where("status", "!=", "brouillon")
     .executeTakeFirst();
@@ -102,7 +103,7 @@ export interface ProposalDetail {
 }
 
 export interface CtsReport {
-  consultation: Omit<ReportConsultation, "method_params" | "id"> & { regionName: string };
+  consultation: Omit<ReportConsultation, "method_params" | "id" | "live_results"> & { regionName: string };
   territory: { code: string; name: string };
   generatedAt: string;
   tallyVersion: number;
@@ -244,7 +245,7 @@ async function compute(
   };
 }
 
-function rankingRows(
+export function rankingRows(
   result: TallyResult,
   byId: Map<string, { id: string; slug: string; title: string; theme: Theme }>,
   intervals: Record<string, RankInterval>,

@@ -91,21 +91,23 @@ function breakdownTable(report: CtsReport) {
 type Cell = string | number;
 
 /**
- * CSV for a spreadsheet: UTF-8 with BOM, ";" separated, sections one after the other. Text cells
- * are quoted and neutralised against formulas (OWASP); numbers are written unquoted with a
- * decimal comma, so a French spreadsheet reads them as numbers.
+ * CSV lines for a French spreadsheet: ";" separated; text cells quoted and neutralised against
+ * formulas (OWASP); numbers unquoted with a decimal comma, so they stay numbers.
  */
+export function csvLines(rows: Cell[][]): string {
+  return stringify(
+    rows.map((r) => r.map((c) => (typeof c === "string" ? neutraliseFormula(c) : c))),
+    { delimiter: ";", quoted_string: true, record_delimiter: "\r\n", cast: { number: (v) => ({ value: String(v).replace(".", ","), quoted: false }) } },
+  );
+}
+
+/** The report as CSV, section after section, beginning with a BOM so spreadsheets read UTF-8. */
 export function* reportCsv(report: CtsReport): Generator<string> {
-  const write = (rows: Cell[][]) =>
-    stringify(
-      rows.map((r) => r.map((c) => (typeof c === "string" ? neutraliseFormula(c) : c))),
-      { delimiter: ";", quoted_string: true, record_delimiter: "\r\n", cast: { number: (v) => ({ value: String(v).replace(".", ","), quoted: false }) } },
-    );
+  const write = csvLines;
   yield "\uFEFF";
   yield write(header(report));
   const section = function* (title: string, table: { head: string[]; rows: Cell[][] }) {
     yield write([[], [title], table.head]);
-    // A section at a time keeps memory flat however long the tables are.
     for (let i = 0; i < table.rows.length; i += 200) yield write(table.rows.slice(i, i + 200));
   };
   yield* section("Participation", participationTable(report));
@@ -120,6 +122,29 @@ export function* reportCsv(report: CtsReport): Generator<string> {
     if (report.breakdown.allSmall) yield write([[`Tous les arrondissements ont ${report.smallGroupLabel} : aucune ventilation n’est possible.`]]);
   }
   yield write([[], ["Méthode et limites"], ...caveats(report).map((c) => [c])]);
+}
+
+/**
+ * A response body written piece by piece as the client reads, hashed on the way; `done` gets the
+ * SHA-256 and size once the last piece is out (to record the export).
+ */
+export function hashedStream(parts: Iterator<string> | AsyncIterator<string>, done: (sha256: string, bytes: number) => Promise<void>) {
+  const hash = createHash("sha256");
+  let bytes = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await parts.next();
+      if (next.done) {
+        await done(hash.digest("hex"), bytes);
+        controller.close();
+        return;
+      }
+      const chunk = Buffer.from(next.value, "utf8");
+      hash.update(chunk);
+      bytes += chunk.length;
+      controller.enqueue(chunk);
+    },
+  });
 }
 
 /** The report in the open-data API's shape (rankings rows exactly as /api/v1/…/results writes them). */

@@ -123,7 +123,13 @@ export function RankingTable({ id, caption, rows, proposalHref }: { id: string; 
   );
 }
 
-export function RankingsSection({ report, proposalHref }: { report: CtsReport; proposalHref: (slug: string) => string }) {
+export function RankingsSection({
+  report,
+  proposalHref,
+}: {
+  report: Pick<CtsReport, "state" | "ballots" | "threshold" | "smallGroupLabel" | "explanations" | "rankings">;
+  proposalHref: (slug: string) => string;
+}) {
   return (
     <section aria-labelledby="classements">
       <h2 id="classements">Classements</h2>
@@ -259,7 +265,7 @@ export function ProposalsSection({ report, proposalHref }: { report: CtsReport; 
   );
 }
 
-export function GeneratedStamp({ report }: { report: Pick<CtsReport, "generatedAt" | "tallyVersion" | "consultation"> }) {
+export function GeneratedStamp({ report }: { report: { generatedAt: string; tallyVersion: number; consultation: { status: string } } }) {
   return (
     <p className="fr-text--sm">
       Chiffres du {formatDateTime(report.generatedAt)}, version du décompte n° {report.tallyVersion}.

@@ -43,6 +43,9 @@ export default function AdminHome() {
         <li>
           <Link to="/admin/moderation">Journal de modération</Link>
         </li>
+        <li>
+          <Link to="/admin/cts">Membres des conseils territoriaux de santé (invitations)</Link>
+        </li>
       </ul>
       <DataTable id="consultations-admin" caption="Consultations">
         <thead>
@@ -68,7 +71,7 @@ export default function AdminHome() {
               <td>
                 <Link to={`/admin/consultations/${c.slug}/bulletins-papier`}>Bulletins papier</Link>
                 {" · "}
-                <a href={`/api/v1/consultations/${c.slug}/results?territory=region:${c.region_code}`}>Résultats (JSON)</a>
+                <Link to={`/consultations/${c.slug}/resultats`}>Résultats</Link>
               </td>
             </tr>
           ))}

@@ -23,7 +23,15 @@ const STEPS = {
   close: { to: "resultats_publies", label: "Publier les résultats", warning: "Les classements de tous les territoires deviendront publics, ainsi que le jeu de données." },
 } as const;
 
-const advanceSchema = z.object({ to: z.enum(["ouverte", "close", "resultats_publies"]), confirm: z.literal("oui", { error: "Cochez la case de confirmation." }) });
+const phaseSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("advance"),
+    to: z.enum(["ouverte", "close", "resultats_publies"]),
+    confirm: z.literal("oui", { error: "Cochez la case de confirmation." }),
+  }),
+  // Residents see the live ranking only when this is on (never by default).
+  z.object({ intent: z.literal("live"), live: z.enum(["0", "1"]) }),
+]);
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   requireRole(context, request, "admin");
@@ -33,8 +41,16 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   requireRole(context, request, "admin");
   const consultation = await requireConsultationForAdmin(db(), params.slug);
-  const parsed = advanceSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = phaseSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return data({ ok: false, message: parsed.error.issues[0]!.message }, { status: 400 });
+  if (parsed.data.intent === "live") {
+    const live = parsed.data.live === "1" ? 1 : 0;
+    await db().updateTable("consultations").set({ live_results: live, updated_at: new Date().toISOString() }).where("id", "=", consultation.id).execute();
+    return {
+      ok: true,
+      message: live ? "Les habitants voient désormais les résultats en direct pendant le vote." : "Les résultats ne sont plus montrés aux habitants avant leur publication.",
+    };
+  }
   try {
     const result = await advanceConsultation(db(), consultation.slug, parsed.data.to);
     return {
@@ -66,6 +82,7 @@ export default function ConsultationPhase() {
       </ul>
       {step ? (
         <Form method="post" className="fr-mt-4w">
+          <input type="hidden" name="intent" value="advance" />
           <input type="hidden" name="to" value={step.to} />
           <p>{step.warning}</p>
           <div className="fr-checkbox-group fr-mb-2w">
@@ -81,9 +98,28 @@ export default function ConsultationPhase() {
       ) : (
         <p>Les résultats sont publiés : la consultation est terminée.</p>
       )}
-      <p className="fr-mt-4w">
-        <Link to={`/admin/consultations/${consultation.slug}/bulletins-papier`}>Importer des bulletins papier</Link>
-      </p>
+      {consultation.status === "brouillon" || consultation.status === "ouverte" ? (
+        <Form method="post" className="fr-mt-4w">
+          <input type="hidden" name="intent" value="live" />
+          <input type="hidden" name="live" value={consultation.live_results ? "0" : "1"} />
+          <p>
+            {consultation.live_results
+              ? "Les habitants voient les résultats en direct pendant le vote."
+              : "Les habitants ne voient pas les résultats avant leur publication (les membres des CTS et les administrateurs, si)."}
+          </p>
+          <button className="fr-btn fr-btn--secondary" type="submit">
+            {consultation.live_results ? "Ne plus montrer les résultats en direct" : "Montrer les résultats en direct aux habitants"}
+          </button>
+        </Form>
+      ) : null}
+      <ul className="fr-mt-4w">
+        <li>
+          <Link to={`/admin/consultations/${consultation.slug}/bulletins-papier`}>Importer des bulletins papier</Link>
+        </li>
+        <li>
+          <Link to={`/consultations/${consultation.slug}/resultats`}>Résultats de la région et de chaque CTS</Link>
+        </li>
+      </ul>
     </>
   );
 }

@@ -9,8 +9,15 @@ export const COMMUNE_SEARCH_FORM_ID = "commune-search";
  * "Rechercher" reloads the page with ?q=… and the results. Render it outside the main form;
  * `CommunePicker` inside the main form points its search box at it.
  */
-export function CommuneSearchForm() {
-  return <Form id={COMMUNE_SEARCH_FORM_ID} method="get" replace preventScrollReset />;
+export function CommuneSearchForm({ keep = {} }: { keep?: Record<string, string> }) {
+  return (
+    <Form id={COMMUNE_SEARCH_FORM_ID} method="get" replace preventScrollReset>
+      {/* Query parameters the page needs besides ?q= (an invitation's token, say). */}
+      {Object.entries(keep).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+    </Form>
+  );
 }
 
 /**

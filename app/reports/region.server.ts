@@ -1,0 +1,139 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/schema";
+import { rankIntervals, tallyCounts, tallyVersion, territoryCounts, weightingPopulations, type TerritoryRef } from "../ballots/results.server";
+import { SMALL_GROUP_THRESHOLD, smallGroupLabel, type Weighting } from "../tally";
+import { rankingRows, type RankingRow, type ReportConsultation } from "./cts-report.server";
+import { figureColumns, figureValues, rowFigure } from "./figures";
+
+export interface RegionView {
+  consultation: { slug: string; title: string; status: ReportConsultation["status"]; method: ReportConsultation["method"]; regionName: string };
+  generatedAt: string;
+  tallyVersion: number;
+  ballots: number;
+  state: "empty" | "small" | "ranked";
+  threshold: number;
+  smallGroupLabel: string;
+  explanations: Record<Weighting, string>;
+  rankings: Record<Weighting, RankingRow[]>;
+  arrondissements: { code: string; name: string; departement: string; population: number; ballots: number; rate: number | null }[];
+  territories: { code: string; name: string; ballots: number; top: { rank: number; title: string; figure: string }[] }[];
+}
+
+const cache = new Map<string, RegionView>();
+
+/** The region's ranking, its participation per arrondissement, and each CTS's first priorities. */
+export async function buildRegionView(db: Kysely<Database>, consultation: ReportConsultation, now = new Date()): Promise<RegionView> {
+  const version = await tallyVersion(db, consultation.id);
+  const key = `${consultation.id}|${version}|${consultation.status}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const ref: TerritoryRef = { kind: "region", code: consultation.region_code };
+  const [counts, region, arrondissements, departements, territories, proposals] = await Promise.all([
+    territoryCounts(db, consultation, ref),
+    db.selectFrom("regions").select("name").where("code", "=", consultation.region_code).executeTakeFirstOrThrow(),
+    db.selectFrom("arrondissements").select(["code", "name", "departement_code", "population"]).where("region_code", "=", consultation.region_code).orderBy("code").execute(),
+    db.selectFrom("departements").select(["code", "name"]).where("region_code", "=", consultation.region_code).execute(),
+    db
+      .selectFrom("cts_territories")
+      .select(["code", "name"])
+      .where("region_code", "=", consultation.region_code)
+      .$if(!!consultation.cts_code, (q) => q.where("code", "=", consultation.cts_code!))
+      .orderBy("name")
+      .execute(),
+    db.selectFrom("proposals").select(["id", "slug", "title", "theme"]).where("consultation_id", "=", consultation.id).execute(),
+  ]);
+  const byId = new Map(proposals.map((p) => [p.id, p]));
+  const raw = tallyCounts(counts, "raw");
+  const weighted = tallyCounts(counts, "population");
+  const state = raw.ballots === 0 ? "empty" : raw.ballots < SMALL_GROUP_THRESHOLD ? "small" : "ranked";
+  const populations = weightingPopulations(counts.participation);
+  const [rawIntervals, weightedIntervals] =
+    state === "ranked"
+      ? await Promise.all([rankIntervals(db, consultation, ref, "raw", populations), rankIntervals(db, consultation, ref, "population", populations)])
+      : [{}, {}];
+  const kept = new Map(counts.participation.map((p) => [p.arrondissement, p.ballots]));
+  const departementNames = new Map(departements.map((d) => [d.code, d.name]));
+  const tops = await Promise.all(
+    territories.map(async (t) => {
+      const result = tallyCounts(await territoryCounts(db, consultation, { kind: "cts", code: t.code }), "raw");
+      return {
+        code: t.code,
+        name: t.name,
+        ballots: result.ballots,
+        top:
+          result.ballots >= SMALL_GROUP_THRESHOLD
+            ? result.ranking.filter((r) => r.rank !== null && r.rank <= 3).map((r) => ({ rank: r.rank!, title: byId.get(r.proposal)!.title, figure: rowFigure(result.method, r) }))
+            : [],
+      };
+    }),
+  );
+  const view: RegionView = {
+    consultation: { slug: consultation.slug, title: consultation.title, status: consultation.status, method: consultation.method, regionName: region.name },
+    generatedAt: now.toISOString(),
+    tallyVersion: version,
+    ballots: raw.ballots,
+    state,
+    threshold: SMALL_GROUP_THRESHOLD,
+    smallGroupLabel: smallGroupLabel(SMALL_GROUP_THRESHOLD),
+    explanations: { raw: raw.explanation, population: weighted.explanation },
+    rankings: {
+      raw: state === "ranked" ? rankingRows(raw, byId, rawIntervals) : [],
+      population: state === "ranked" ? rankingRows(weighted, byId, weightedIntervals) : [],
+    },
+    arrondissements: arrondissements
+      // A CTS consultation shows the arrondissements that voted in it.
+      .filter((a) => !consultation.cts_code || kept.has(a.code))
+      .map((a) => {
+        const population = Number(a.population);
+        const ballots = kept.get(a.code) ?? 0;
+        return { code: a.code, name: a.name, departement: departementNames.get(a.departement_code) ?? a.departement_code, population, ballots, rate: population > 0 ? ballots / population : null };
+      }),
+    territories: tops,
+  };
+  if (cache.size >= 32) cache.delete(cache.keys().next().value!);
+  cache.set(key, view);
+  return view;
+}
+
+/**
+ * The open dataset: every territory's ranking (region, each CTS, each arrondissement), raw and
+ * weighted, one line per proposal; a territory under the threshold gets one line saying so.
+ * Built territory by territory from the kept counts, so its memory does not grow with ballots.
+ */
+export async function* regionDataset(db: Kysely<Database>, consultation: ReportConsultation, generatedAt: string, version: number): AsyncGenerator<(string | number)[]> {
+  const proposals = new Map(
+    (await db.selectFrom("proposals").select(["id", "slug", "title"]).where("consultation_id", "=", consultation.id).execute()).map((p) => [p.id, p]),
+  );
+  const figures = figureColumns(consultation.method, false);
+  yield ["Jeu de données", consultation.title, "généré le", generatedAt, "version du décompte", version];
+  yield ["Niveau", "Code", "Territoire", "Bulletins", "Classement", "Rang", "Proposition", "Titre", "Statut", ...figures];
+  const region = await territoryCounts(db, consultation, { kind: "region", code: consultation.region_code });
+  const names = new Map(
+    (await db.selectFrom("arrondissements").select(["code", "name"]).where("region_code", "=", consultation.region_code).execute()).map((a) => [a.code, a.name]),
+  );
+  const regionName = (await db.selectFrom("regions").select("name").where("code", "=", consultation.region_code).executeTakeFirstOrThrow()).name;
+  const territories: { level: string; code: string; name: string; counts: typeof region; only?: Set<string> }[] = [
+    { level: "région", code: consultation.region_code, name: regionName, counts: region },
+  ];
+  for (const t of await db.selectFrom("cts_territories").select(["code", "name"]).where("region_code", "=", consultation.region_code).orderBy("code").execute()) {
+    if (consultation.cts_code && t.code !== consultation.cts_code) continue;
+    territories.push({ level: "CTS", code: t.code, name: t.name, counts: await territoryCounts(db, consultation, { kind: "cts", code: t.code }) });
+  }
+  for (const p of region.participation) {
+    territories.push({ level: "arrondissement", code: p.arrondissement, name: names.get(p.arrondissement) ?? p.arrondissement, counts: region, only: new Set([p.arrondissement]) });
+  }
+  for (const t of territories) {
+    const raw = tallyCounts(t.counts, "raw", t.only);
+    if (raw.ballots < SMALL_GROUP_THRESHOLD) {
+      yield [t.level, t.code, t.name, "", "", "", "", smallGroupLabel(SMALL_GROUP_THRESHOLD), "", ...figures.map(() => "")];
+      continue;
+    }
+    for (const weighting of ["raw", "population"] as const) {
+      const result = weighting === "raw" ? raw : tallyCounts(t.counts, weighting, t.only);
+      for (const row of result.ranking) {
+        const p = proposals.get(row.proposal)!;
+        yield [t.level, t.code, t.name, result.ballots, weighting === "raw" ? "brut" : "pondéré", row.rank ?? "", p.slug, p.title, row.status, ...figureValues(consultation.method, row)];
+      }
+    }
+  }
+}
