@@ -128,6 +128,22 @@ export async function findReportTerritory(db: Kysely<Database>, consultation: Re
   return { code: cts.code, name: cts.name };
 }
 
+/**
+ * When the consultation or its proposals last changed (a catalogue reload, a phase): with the
+ * tally version, what a cached report depends on.
+ */
+export async function catalogueStamp(db: Kysely<Database>, consultationId: string): Promise<string> {
+  const row = await db
+    .selectFrom("consultations as c")
+    .select((eb) => [
+      "c.updated_at",
+      eb.selectFrom("proposals as p").whereRef("p.consultation_id", "=", "c.id").select((e) => e.fn.max("p.updated_at").as("m")).as("proposals"),
+    ])
+    .where("c.id", "=", consultationId)
+    .executeTakeFirst();
+  return `${row?.updated_at ?? ""}|${row?.proposals ?? ""}`;
+}
+
 type Computed = Omit<CtsReport, "proposals"> & { details: Omit<ProposalDetail, "comments" | "contributions">[] };
 
 // Tallies, intervals and participation per (consultation, territory, tally version): a report
@@ -146,8 +162,8 @@ export async function buildCtsReport(
   territory: { code: string; name: string },
   now = new Date(),
 ): Promise<CtsReport> {
-  const version = await tallyVersion(db, consultation.id);
-  const key = `${consultation.id}|${territory.code}|${version}|${consultation.status}`;
+  const [version, stamp] = await Promise.all([tallyVersion(db, consultation.id), catalogueStamp(db, consultation.id)]);
+  const key = `${consultation.id}|${territory.code}|${version}|${consultation.status}|${stamp}`;
   let computed = computedCache.get(key);
   if (!computed) {
     computed = await compute(db, consultation, territory, version, now);

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { rankIntervals, tallyCounts, tallyVersion, territoryCounts, weightingPopulations, type TerritoryRef } from "../ballots/results.server";
 import { SMALL_GROUP_THRESHOLD, smallGroupLabel, type Weighting } from "../tally";
-import { rankingRows, type RankingRow, type ReportConsultation } from "./cts-report.server";
+import { catalogueStamp, rankingRows, type RankingRow, type ReportConsultation } from "./cts-report.server";
 import { figureColumns, figureValues, rowFigure } from "./figures";
 
 export interface RegionView {
@@ -23,8 +23,8 @@ const cache = new Map<string, RegionView>();
 
 /** The region's ranking, its participation per arrondissement, and each CTS's first priorities. */
 export async function buildRegionView(db: Kysely<Database>, consultation: ReportConsultation, now = new Date()): Promise<RegionView> {
-  const version = await tallyVersion(db, consultation.id);
-  const key = `${consultation.id}|${version}|${consultation.status}`;
+  const [version, stamp] = await Promise.all([tallyVersion(db, consultation.id), catalogueStamp(db, consultation.id)]);
+  const key = `${consultation.id}|${version}|${consultation.status}|${stamp}`;
   const cached = cache.get(key);
   if (cached) return cached;
   const ref: TerritoryRef = { kind: "region", code: consultation.region_code };

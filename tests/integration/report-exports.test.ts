@@ -1,0 +1,152 @@
+import ExcelJS from "exceljs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "../../db/connect";
+import { loadTerritories } from "../../db/territories/load";
+import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
+import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
+import { importPaperBallots } from "../../app/ballots/paper-import.server";
+import { resultsDocument } from "../../app/ballots/results-api.server";
+import { buildCtsReport, findReportConsultation, findReportTerritory } from "../../app/reports/cts-report.server";
+import { csvLines, recentExports, recordExport, reportCsv, reportJson, reportPdf, reportXlsx } from "../../app/reports/exports.server";
+import { regionDataset } from "../../app/reports/region.server";
+import { testDatabases } from "../support/databases";
+import { pdfText } from "../support/pdf-text";
+
+const NORMANDIE = "normandie-cnr-sante-2022";
+const CENTRE = "centre-val-de-loire-cnr-sante-2022";
+const admin = { id: "a", email: "a@exemple.fr", emailVerified: true, communeCode: "14366", displayName: null, roles: [{ role: "admin" as const, scope: "" }] };
+
+describe("CSV cells (OWASP formula rule; numbers stay numbers)", () => {
+  const corpus = ["=1+1", "+33 6 00", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "\n=1", "=HYPERLINK(\"http://x\";\"y\")", "；=1", " =1"];
+  it.each(corpus)("neutralises %j", (value) => {
+    const line = csvLines([[value]]);
+    const dangerous = /^[=+\-@\t\r\n]/.test(value);
+    if (dangerous) expect(line.startsWith(`"'`)).toBe(true);
+    else expect(line.startsWith(`"${value[0]}`)).toBe(true);
+  });
+  it("writes numbers unquoted with a decimal comma, negative ones untouched", () => {
+    expect(csvLines([["a;b", 12.5, -3, 0]])).toBe(`"a;b";12,5;-3;0\r\n`);
+  });
+});
+
+describe.each(testDatabases)("report exports on $name", ({ open }) => {
+  let h: DatabaseHandle;
+  beforeAll(async () => {
+    h = await open();
+    await loadTerritories(h.db);
+    await loadCatalogue(h.db);
+    await generateDemoBallots(h.db, { consultationSlug: NORMANDIE, count: 800, seed: 3 });
+  }, 120_000);
+  afterAll(async () => h?.close());
+
+  const report = async (slug: string, cts: string) => {
+    const consultation = (await findReportConsultation(h.db, slug))!;
+    return buildCtsReport(h.db, consultation, (await findReportTerritory(h.db, consultation, cts))!);
+  };
+
+  it("CSV: BOM, header with time and tally version, rankings equal to the report's, formula-like titles neutralised", async () => {
+    const consultationId = (await h.db.selectFrom("consultations").select("id").where("slug", "=", NORMANDIE).executeTakeFirstOrThrow()).id;
+    const first = await h.db.selectFrom("proposals").select(["id", "title"]).where("consultation_id", "=", consultationId).orderBy("position").executeTakeFirstOrThrow();
+    // As a catalogue reload would write it (a changed entry gets a new updated_at).
+    const retitle = (title: string) => h.db.updateTable("proposals").set({ title, updated_at: new Date().toISOString() }).where("id", "=", first.id).execute();
+    await retitle("=HYPERLINK(\"http://exemple.invalid\";\"clic\")");
+    try {
+      const r = await report(NORMANDIE, "14");
+      const csv = [...reportCsv(r)].join("");
+      expect(csv.startsWith("\uFEFF")).toBe(true);
+      expect(csv).toContain(`"Version du décompte";"${r.tallyVersion}"`);
+      expect(csv).toContain(`"'=HYPERLINK(""http://exemple.invalid"";""clic"")"`);
+      expect(csv).not.toMatch(/(^|;)"=HYPERLINK/m);
+      const lines = csv.split("\r\n");
+      const start = lines.indexOf(`"Classement brut (un bulletin = une voix)"`);
+      expect(start).toBeGreaterThan(0);
+      const rows = lines.slice(start + 2, start + 2 + r.rankings.raw.length).map((l) => l.split(";"));
+      for (const [i, row] of r.rankings.raw.entries()) {
+        expect(rows[i]![0]).toBe(row.rank === null ? `""` : String(row.rank));
+        // Selections: an unquoted integer in the last column.
+        expect(rows[i]!.at(-1)).toBe(String((row.row as { selections: number }).selections));
+      }
+    } finally {
+      await retitle(first.title);
+    }
+  });
+
+  it("JSON: the open-data API's rows, the same figures as /api/v1/…/results for the territory", async () => {
+    const r = await report(NORMANDIE, "14");
+    const json = reportJson(r);
+    for (const weighting of ["raw", "population"] as const) {
+      const api = await resultsDocument(h.db, { slug: NORMANDIE, territory: "cts:14", weighting, user: admin });
+      expect(json.rankings[weighting]).toEqual(api.ranking);
+      expect(json.ballots).toBe(api.ballots);
+    }
+    expect(json.tallyVersion).toBe(r.tallyVersion);
+    expect(json.breakdown.arrondissements.map((a) => a.code)).toEqual(["141", "142", "143", "144"]);
+  });
+
+  it("XLSX: one sheet per table, numbers as numbers", async () => {
+    const r = await report(NORMANDIE, "14");
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await reportXlsx(r)) as unknown as ArrayBuffer);
+    expect(book.worksheets.map((w) => w.name)).toEqual(["Rapport", "Participation", "Classement brut", "Classement pondéré", "Ventilation"]);
+    const sheet = book.getWorksheet("Classement brut")!;
+    expect(sheet.getCell("A2").value).toBe(r.rankings.raw[0]!.rank);
+    expect(typeof sheet.getCell("F2").value).toBe("number");
+  });
+
+  it("PDF: cover, rankings and caveats in its text, with the time and tally version on every page", async () => {
+    const r = await report(NORMANDIE, "14");
+    const text = await pdfText(await reportPdf(r));
+    expect(text).toContain("Rapport du conseil territorial de santé Calvados");
+    expect(text).toContain("Classement pondéré par la population des arrondissements");
+    expect(text).toContain(r.rankings.raw[0]!.title.slice(0, 30));
+    expect(text).toContain("Méthode et limites");
+    const pages = text.match(/version du décompte \d+ — page \d+\/\d+/g) ?? [];
+    expect(pages.length).toBeGreaterThan(3);
+    expect(pages.every((p) => p.startsWith(`version du décompte ${r.tallyVersion} — page `))).toBe(true);
+  });
+
+  it("the small-group rule holds in the CSV, the JSON and the PDF", async () => {
+    const slugs = (
+      await h.db
+        .selectFrom("proposals")
+        .innerJoin("consultations", "consultations.id", "proposals.consultation_id")
+        .select("proposals.slug")
+        .where("consultations.slug", "=", CENTRE)
+        .orderBy("proposals.position")
+        .limit(2)
+        .execute()
+    ).map((p) => p.slug);
+    // 12 ballots in the Cher: 7 in Bourges (181), 5 in Vierzon (183); both under 10.
+    const lines = [...Array(7).fill(`181,${slugs[0]}`), ...Array(5).fill(`183,${slugs[1]}`)];
+    expect((await importPaperBallots(h.db, CENTRE, `arrondissement,selections\n${lines.join("\n")}\n`)).ok).toBe(true);
+    const r = await report(CENTRE, "18");
+    expect(r.breakdown.allSmall).toBe(true);
+    const csv = [...reportCsv(r)].join("");
+    expect(csv).toContain("aucune ventilation n’est possible");
+    const breakdown = csv.slice(csv.indexOf("Ventilation par arrondissement"));
+    expect(breakdown).toContain(`"moins de 10 votants";"moins de 10 votants"`);
+    expect(breakdown).not.toMatch(/\r\n"[^"]*";\d/);
+    const json = reportJson(r);
+    expect(json.breakdown.arrondissements.every((a) => a.smallGroup === "moins de 10 votants")).toBe(true);
+    expect(json.breakdown.proposals.every((p) => p.cells.every((c) => "smallGroup" in c && !("rank" in c)))).toBe(true);
+    const text = await pdfText(await reportPdf(r));
+    expect(text).toContain("moins de 10 votants");
+
+    const dataset: (string | number)[][] = [];
+    const consultation = (await findReportConsultation(h.db, CENTRE))!;
+    for await (const row of regionDataset(h.db, consultation, "2026-01-01T00:00:00.000Z", 1)) dataset.push(row);
+    const bourges = dataset.filter((row) => row[0] === "arrondissement" && row[1] === "181");
+    expect(bourges).toEqual([["arrondissement", "181", "Bourges", "", "", "", "", "moins de 10 votants", "", "", ""]]);
+    const cher = dataset.filter((row) => row[0] === "CTS" && row[1] === "18");
+    expect(cher.length).toBe(2 * 96);
+    expect(cher.every((row) => row[3] === 12)).toBe(true);
+  });
+
+  it("records every export with its fingerprint", async () => {
+    const consultation = (await findReportConsultation(h.db, NORMANDIE))!;
+    await recordExport(h.db, { consultationId: consultation.id, territory: "14", format: "pdf", tallyVersion: 3, generatedAt: "2026-11-23T10:00:00.000Z", sha256: "ab".repeat(32), bytes: 10 });
+    const recent = await recentExports(h.db, consultation.id, "14");
+    expect(recent[0]).toMatchObject({ format: "pdf", sha256: "ab".repeat(32), tally_version: 3 });
+    expect(await recentExports(h.db, consultation.id, "76-rouen-elbeuf")).toEqual([]);
+  });
+});
