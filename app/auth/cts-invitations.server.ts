@@ -78,7 +78,8 @@ export type AcceptResult = { ok: true; userId: string; ctsCode: string } | { ok:
 
 /**
  * Uses the invitation: for the signed-in person it was sent to, or by making their account (the
- * link proves the address, so it is verified). One conditional UPDATE, so it serves once.
+ * link proves the address, so it is verified). The link is claimed first by one conditional
+ * UPDATE, so of two uses at once only one goes on to make an account or grant the role.
  */
 export async function acceptInvitation(
   db: Kysely<Database>,
@@ -90,34 +91,32 @@ export async function acceptInvitation(
   if (checked.status !== "valid") return { ok: false, reason: checked.status };
   const invitation = checked.invitation!;
   if ("userId" in who && who.email !== invitation.email) return { ok: false, reason: "wrong_account" };
-  return db.transaction().execute(async (trx) => {
-    let userId: string;
-    if ("userId" in who) userId = who.userId;
-    else {
-      const created = await createResident(trx, { email: invitation.email, password: who.newAccount.password, communeCode: who.newAccount.communeCode });
-      if (!created.ok) return { ok: false as const, reason: "email_taken" as const };
-      userId = created.userId;
-      await markEmailVerified(trx, userId);
+  if ("newAccount" in who && invitation.accountExists) return { ok: false, reason: "email_taken" };
+  const iso = now.toISOString();
+  const claimed = await db
+    .updateTable("cts_invitations")
+    .set({ accepted_at: iso })
+    .where("token_hash", "=", hash(token))
+    .where("accepted_at", "is", null)
+    .where("expires_at", ">", iso)
+    .executeTakeFirst();
+  if (Number(claimed.numUpdatedRows) !== 1) return { ok: false, reason: "used" };
+  let userId: string;
+  if ("userId" in who) userId = who.userId;
+  else {
+    const created = await createResident(db, { email: invitation.email, password: who.newAccount.password, communeCode: who.newAccount.communeCode });
+    if (!created.ok) {
+      // The address got an account meanwhile: give the link back so they can sign in and use it.
+      await db.updateTable("cts_invitations").set({ accepted_at: null }).where("token_hash", "=", hash(token)).execute();
+      return { ok: false, reason: "email_taken" };
     }
-    const iso = now.toISOString();
-    const used = await trx
-      .updateTable("cts_invitations")
-      .set({ accepted_at: iso, accepted_by: userId })
-      .where("token_hash", "=", hash(token))
-      .where("accepted_at", "is", null)
-      .where("expires_at", ">", iso)
-      .executeTakeFirst();
-    if (Number(used.numUpdatedRows) !== 1) throw new InvitationRace();
-    await grantRole(trx, userId, "cts_member", invitation.ctsCode);
-    return { ok: true as const, userId, ctsCode: invitation.ctsCode };
-  }).catch((error: unknown) => {
-    if (error instanceof InvitationRace) return { ok: false as const, reason: "used" as const };
-    throw error;
-  });
+    userId = created.userId;
+    await markEmailVerified(db, userId);
+  }
+  await grantRole(db, userId, "cts_member", invitation.ctsCode);
+  await db.updateTable("cts_invitations").set({ accepted_by: userId }).where("token_hash", "=", hash(token)).execute();
+  return { ok: true, userId, ctsCode: invitation.ctsCode };
 }
-
-// Another request used the link between the check and the update: undo the account it made.
-class InvitationRace extends Error {}
 
 /** Invitations still waiting, for the administrators' page. */
 export function pendingInvitations(db: Kysely<Database>, now = new Date()) {
