@@ -81,7 +81,8 @@ export default function ConsultationPhase() {
         {consultation.closes_at ? <li>Close le {formatDate(consultation.closes_at)}</li> : null}
       </ul>
       {step ? (
-        <Form method="post" className="fr-mt-4w">
+        // Keyed by phase: the confirmation box of one step never stays ticked for the next.
+        <Form method="post" className="fr-mt-4w" key={consultation.status}>
           <input type="hidden" name="intent" value="advance" />
           <input type="hidden" name="to" value={step.to} />
           <p>{step.warning}</p>

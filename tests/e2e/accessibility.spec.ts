@@ -1,51 +1,12 @@
 import os from "node:os";
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
+import { axeViolations, checkPage, NARROW, overflow } from "./axe-helpers";
 import { expect, headerPlace, openMenu, signUp, signUpVerified, test, uniqueEmail, waitForHydration } from "./helpers";
 import { PROPOSAL, CONSULTATION, PROPOSAL_SLUG, confirmEmail, grantRole, newResident, run, seedDiscussion, userId } from "./comment-helpers";
 
 // Every page built so far, checked by axe-core against WCAG 2.1 A and AA, and at 320 px wide
 // (WCAG 1.4.10, reflow): no horizontal scrolling, and the skip link is there.
-
-const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-const NARROW = { width: 320, height: 800 };
-
-/** axe's findings as "rule: selector" lines, so a failure names what to fix and where. */
-async function axeViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  return violations.flatMap((v) =>
-    v.nodes.map((node) => `${v.id} (${v.impact ?? "?"}, ${v.help}): ${node.target.join(" ")}`),
-  );
-}
-
-/** Width of the page beyond the viewport, and the elements that stick out, for the message. */
-async function overflow(page: Page) {
-  return page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const wide = [...document.querySelectorAll<HTMLElement>("body *")]
-      .filter((el) => el.getBoundingClientRect().right > width + 0.5)
-      .slice(0, 5)
-      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${[...el.classList].join(".")}`);
-    return { scrollWidth: document.documentElement.scrollWidth, wide };
-  });
-}
-
-/** The checks every page gets, at the desktop width then at 320 px. */
-async function checkPage(page: Page) {
-  await waitForHydration(page);
-  expect(await axeViolations(page), `axe violations on ${page.url()}`).toEqual([]);
-  await expect(page.getByRole("link", { name: "Contenu", exact: true })).toHaveAttribute("href", "#contenu");
-  await expect(page.locator("main#contenu")).toHaveCount(1);
-
-  await page.setViewportSize(NARROW);
-  const { scrollWidth, wide } = await overflow(page);
-  expect(scrollWidth, `horizontal scroll at 320 px on ${page.url()}; too wide: ${wide.join(", ")}`).toBeLessThanOrEqual(
-    NARROW.width,
-  );
-  expect(await axeViolations(page), `axe violations at 320 px on ${page.url()}`).toEqual([]);
-  await expect(page.getByRole("link", { name: "Contenu", exact: true })).toBeAttached();
-}
 
 /** At 320 px the header's tools and navigation live in the menu dialog: checked open too. */
 async function checkOpenMenu(page: Page) {

@@ -1,0 +1,173 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import type { Download, Page } from "@playwright/test";
+import { connect } from "../../db/connect";
+import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
+import { pdfText } from "../support/pdf-text";
+import { checkPage } from "./axe-helpers";
+import { grantRole, run } from "./comment-helpers";
+import { chooseCommune, expect, logIn, logOut, PASSPHRASE, readLinkFromOutbox, signUpVerified, test, uniqueEmail, waitForHydration } from "./helpers";
+
+// The CTS journey of issue 6: an administrator invites a member of Rouen-Elbeuf, who reads the
+// Normandie report, downloads its CSV and PDF, prints it, and cannot reach another CTS's data;
+// then results are published and the public reads them.
+
+const NORMANDIE = "normandie-cnr-sante-2022";
+const CENTRE = "centre-val-de-loire-cnr-sante-2022";
+const REPORT = `/cts/76-rouen-elbeuf/rapports/${NORMANDIE}`;
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async () => {
+  // Ballots as the region's residents would cast them, straight into the server's database.
+  const handle = await connect({ sqliteFile: process.env.E2E_SQLITE_FILE! });
+  try {
+    await generateDemoBallots(handle.db, { consultationSlug: NORMANDIE, count: 1500, seed: 61 });
+    await generateDemoBallots(handle.db, { consultationSlug: CENTRE, count: 400, seed: 62 });
+  } finally {
+    await handle.close();
+  }
+});
+
+async function download(page: Page, name: RegExp): Promise<{ file: Download; bytes: Buffer }> {
+  const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name }).click()]);
+  return { file, bytes: fs.readFileSync((await file.path())!) };
+}
+
+const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+
+let memberEmail = "";
+
+test("an invited Rouen-Elbeuf member reads the Normandie report, downloads it, and reaches no other CTS", async ({ page }) => {
+  const admin = await signUpVerified(page, { label: "admin-cts" });
+  grantRole(admin, "admin");
+  await page.goto("/admin");
+  await page.getByRole("link", { name: /Membres des conseils territoriaux de santé/ }).click();
+  memberEmail = uniqueEmail("membre-rouen");
+  await page.getByLabel("Adresse électronique").fill(memberEmail);
+  await page.getByLabel("Territoire de CTS").selectOption({ label: "Rouen-Elbeuf" });
+  await page.getByRole("button", { name: "Envoyer l’invitation" }).click();
+  await expect(page.getByText(`Invitation envoyée à ${memberEmail}`)).toBeVisible();
+  await logOut(page);
+
+  // The link makes the account.
+  await page.goto(await readLinkFromOutbox(page, memberEmail, "/invitation-cts"));
+  await expect(page.getByRole("heading", { level: 1, name: "Rejoindre le CTS Rouen-Elbeuf" })).toBeVisible();
+  await waitForHydration(page);
+  await page.getByRole("searchbox", { name: "Nom de la commune ou code postal" }).fill("Rouen");
+  await chooseCommune(page, /^Rouen 76000/);
+  await page.getByLabel("Mot de passe").fill(PASSPHRASE);
+  await page.getByRole("button", { name: "Créer mon compte et rejoindre le CTS" }).click();
+  await expect(page).toHaveURL(/\/cts\/76-rouen-elbeuf$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Conseil territorial de santé Rouen-Elbeuf" })).toBeVisible();
+  await expect(page.getByText(/En tête \(classement brut\)/).first()).toBeVisible();
+
+  await page.getByRole("link", { name: /CNR Santé Normandie 2022/ }).click();
+  await expect(page).toHaveURL(new RegExp(`${REPORT}$`));
+  await expect(page.getByRole("heading", { level: 1, name: "Rapport du CTS Rouen-Elbeuf" })).toBeVisible();
+  const raw = page.getByRole("table", { name: "Classement brut" });
+  const weighted = page.getByRole("table", { name: "Classement pondéré par la population" });
+  await expect(raw.locator("tbody tr")).toHaveCount(100);
+  await expect(weighted.locator("tbody tr")).toHaveCount(100);
+  // Rank, then its interval "lo–hi".
+  await expect(raw.locator("tbody tr").first().locator("td").nth(1)).toHaveText(/^\d+–\d+$/);
+  await expect(page.getByText(/Classement par part des bulletins qui retiennent la proposition/).first()).toBeVisible();
+  await expect(page.getByRole("table", { name: "Rang par arrondissement" })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Participation par arrondissement" }).getByRole("rowheader", { name: "Rouen (763)" })).toBeVisible();
+  await expect(page.getByRole("img", { name: /Bulletins cumulés par jour/ })).toBeVisible();
+
+  const csv = await download(page, /Télécharger : CSV/);
+  expect(csv.file.suggestedFilename()).toMatch(/^rapport-cts-76-rouen-elbeuf-normandie-cnr-sante-2022-\d{4}-\d{2}-\d{2}-v\d+\.csv$/);
+  const csvText = csv.bytes.toString("utf8");
+  expect(csvText.startsWith("\uFEFF")).toBe(true);
+  expect(csvText).toContain(`"Rapport du conseil territorial de santé";"Rouen-Elbeuf"`);
+  expect(csvText).toContain(`"Classement pondéré par la population des arrondissements"`);
+
+  const pdf = await download(page, /Télécharger : PDF/);
+  const pdfContent = await pdfText(pdf.bytes);
+  expect(pdfContent).toContain("Rapport du conseil territorial de santé Rouen-Elbeuf");
+  expect(pdfContent).toContain("Classement brut (un bulletin = une voix)");
+  expect(pdfContent).toContain("Méthode et limites");
+
+  // The page lists both exports with the SHA-256 of the very files downloaded.
+  await page.reload();
+  const exports = page.getByRole("table", { name: "Derniers exports et leur empreinte" });
+  await expect(exports.getByText(sha256(csv.bytes))).toBeVisible();
+  await expect(exports.getByText(sha256(pdf.bytes))).toBeVisible();
+
+  // Printed from the browser: the print stylesheet keeps the report, drops navigation and buttons.
+  await page.emulateMedia({ media: "print" });
+  const printed = await pdfText(await page.pdf({ format: "A4", printBackground: true }));
+  await page.emulateMedia({ media: "screen" });
+  expect(printed).toContain("Rapport du CTS Rouen-Elbeuf");
+  expect(printed).toContain("Classement pondéré par la population");
+  expect(printed).toContain("Rang par arrondissement");
+  expect(printed).not.toContain("Télécharger");
+  expect(printed).not.toContain("Sommaire");
+
+  // Another CTS: refused, page and exports alike (URL tampering).
+  const other = await page.goto(`/cts/14/rapports/${NORMANDIE}`);
+  expect(other?.status()).toBe(403);
+  await expect(page.getByText(/réservés aux membres de son conseil territorial de santé/)).toBeVisible();
+  for (const format of ["csv", "json", "xlsx", "pdf"]) {
+    expect((await page.request.get(`/cts/14/rapports/${NORMANDIE}/export/${format}`)).status()).toBe(403);
+  }
+  expect((await page.request.get(`/cts/14`)).status()).toBe(403);
+  expect((await page.request.get(`/consultations/${NORMANDIE}/resultats`)).status()).toBe(403);
+  expect((await page.request.get(`/cts/pas-un-cts/rapports/${NORMANDIE}`)).status()).toBe(404);
+  expect((await page.request.get(`${REPORT}/export/docx`)).status()).toBe(404);
+  const json = await page.request.get(`${REPORT}/export/json`);
+  expect(json.status()).toBe(200);
+  const document = (await json.json()) as { territory: { code: string }; rankings: { raw: unknown[] } };
+  expect(document.territory.code).toBe("76-rouen-elbeuf");
+  expect(document.rankings.raw).toHaveLength(100);
+  await checkPage(page);
+});
+
+test("results are public once published, with every CTS's report and the dataset", async ({ page }) => {
+  const anonymous = await page.request.get(`/consultations/${CENTRE}/resultats`, { maxRedirects: 0 });
+  expect(anonymous.status()).toBe(302);
+  expect((await page.request.get(`/cts/18/rapports/${CENTRE}/export/csv`, { maxRedirects: 0 })).status()).toBe(302);
+
+  const admin = await signUpVerified(page, { label: "admin-publication" });
+  grantRole(admin, "admin");
+  try {
+    await page.goto(`/admin/consultations/${CENTRE}`);
+    for (const [step, phase] of [
+      ["Clore le vote", "Close"],
+      ["Publier les résultats", "Résultats publiés"],
+    ]) {
+      await page.locator("label[for=confirm]").click();
+      await page.getByRole("button", { name: step }).click();
+      await expect(page.getByText(`La consultation est désormais « ${phase} »`)).toBeVisible();
+    }
+    await logOut(page);
+
+    await page.goto(`/consultations/${CENTRE}`);
+    await page.getByRole("link", { name: "Voir les résultats" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Résultats en Centre-Val de Loire" })).toBeVisible();
+    await expect(page.getByRole("table", { name: "Classement brut" }).locator("tbody tr")).toHaveCount(96);
+    await expect(page.getByRole("img", { name: /Participation par arrondissement en Centre-Val de Loire/ })).toBeVisible();
+    await checkPage(page);
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    const dataset = await download(page, /Télécharger le jeu de données/);
+    const text = dataset.bytes.toString("utf8");
+    expect(text.startsWith("\uFEFF")).toBe(true);
+    expect(text).toContain(`"région";"24";"Centre-Val de Loire";400;"brut";1;`);
+
+    await page.getByRole("link", { name: "CTS Cher" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Rapport du CTS Cher" })).toBeVisible();
+    expect((await page.request.get(`/cts/18/rapports/${CENTRE}/export/pdf`)).status()).toBe(200);
+    const api = await page.request.get(`/api/v1/consultations/${CENTRE}/results?territory=cts:18`);
+    expect(api.status()).toBe(200);
+  } finally {
+    run("update consultations set status = 'ouverte' where slug = ?", CENTRE);
+  }
+});
+
+test("the report page passes axe for a CTS member, at desktop width and 320 px", async ({ page }) => {
+  await logIn(page, { email: memberEmail });
+  await page.goto(REPORT);
+  await checkPage(page);
+});
