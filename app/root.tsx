@@ -7,6 +7,7 @@ import { locateCommune } from "./territories/territories.server";
 import { db } from "./server/db.server";
 import { GeneralErrorBoundary } from "./ui/error-boundary";
 import { Layout, type HeaderUser } from "./ui/layout";
+import { useNonce } from "./ui/nonce";
 import appHref from "./ui/app.css";
 
 declare module "@remix-run/node" {
@@ -49,6 +50,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 }
 
 function Document({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
   useEffect(() => {
     window.dsfr?.start?.();
   }, []);
@@ -63,10 +65,10 @@ function Document({ children }: { children: ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
-        <script src="/dsfr-config.js" />
-        <script type="module" src="/dsfr/dsfr.module.min.js" />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+        <script src="/dsfr-config.js" nonce={nonce} />
+        <script type="module" src="/dsfr/dsfr.module.min.js" nonce={nonce} />
       </body>
     </html>
   );

@@ -43,6 +43,9 @@ export default function AdminHome() {
         <li>
           <Link to="/admin/moderation">Journal de modération</Link>
         </li>
+        <li>
+          <Link to="/admin/journal">Journal de sécurité</Link>
+        </li>
       </ul>
       <DataTable id="consultations-admin" caption="Consultations">
         <thead>
