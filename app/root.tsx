@@ -1,3 +1,5 @@
+// First: configures zod before any route module builds a schema (see the file).
+import "./ui/zod-browser";
 import dsfrHref from "@gouvfr/dsfr/dist/dsfr.min.css";
 import iconsHref from "@gouvfr/dsfr/dist/utility/icons/icons.min.css";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";

@@ -35,7 +35,7 @@ async function watch(page: Page, baseURL: string) {
   await page.addInitScript(() => {
     const w = window as unknown as { cspViolations: string[] };
     w.cspViolations = [];
-    document.addEventListener("securitypolicyviolation", (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener("securitypolicyviolation", (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI} (${e.sourceFile}:${e.lineNumber}:${e.columnNumber})`));
   });
   return {
     foreign,
@@ -118,7 +118,7 @@ test("signed-in pages: no-store, the vote goes through, no violation; static ass
   for (const r of dataResponses) expect(r.headers()["cache-control"]).toBe("no-store");
   expect(await seen.violations()).toEqual([]);
 
-  const asset = await page.evaluate(() => document.querySelector<HTMLLinkElement>("link[rel=modulepreload]")?.href ?? "");
+  const asset = await page.evaluate(() => document.querySelector<HTMLLinkElement>("link[rel=stylesheet]")?.href ?? "");
   expect(asset).toContain("/build/");
   const assetResponse = await page.request.get(asset);
   expect(assetResponse.headers()["cache-control"]).toContain("immutable");
