@@ -108,7 +108,14 @@ export function auditRequests(db: () => Kysely<Database>) {
     const current: RequestScope = { ip: truncateIp(req.ip ?? req.socket.remoteAddress), path: loggedPath(req.originalUrl), res };
     res.on("finish", () => {
       const kind = res.statusCode === 403 ? "forbidden" : res.statusCode === 429 ? "rate_limited" : null;
-      if (kind) void scope.run(current, () => recordAudit(db(), { kind, detail: `${req.method} refusé (${res.statusCode})` }));
+      if (!kind) return;
+      // An event handler must not throw: db() does once the database is closed (shutdown).
+      try {
+        const handle = db();
+        void scope.run(current, () => recordAudit(handle, { kind, detail: `${req.method} refusé (${res.statusCode})` }));
+      } catch (error) {
+        log().error({ err: { type: error instanceof Error ? error.name : "inconnu" } }, "journal de sécurité : base indisponible");
+      }
     });
     scope.run(current, next);
   };
@@ -128,7 +135,8 @@ export async function purgeAuditEvents(db: Kysely<Database>, now = new Date()): 
  */
 export function scheduleAuditPurge(db: () => Kysely<Database>, report: (removed: number) => void = () => {}): () => void {
   const run = () =>
-    purgeAuditEvents(db())
+    Promise.resolve()
+      .then(() => purgeAuditEvents(db()))
       .then((removed) => {
         if (removed > 0) report(removed);
       })

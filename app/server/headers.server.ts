@@ -9,14 +9,16 @@ import type { Request as ExpressRequest, Response as ExpressResponse, NextFuncti
  * not govern. Nothing is loaded from another origin, so `default-src 'self'` holds for fonts,
  * images and fetches.
  */
-export function contentSecurityPolicy(nonce: string): string {
+export function contentSecurityPolicy(nonce: string, development = false): string {
+  // `npm run dev` serves its live-reload runtime and socket from another local port.
+  const dev = development ? " http://localhost:* ws://localhost:*" : "";
   return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}'`,
+    `script-src 'self' 'nonce-${nonce}'${dev}`,
     "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
-    "connect-src 'self'",
+    `connect-src 'self'${dev}`,
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
@@ -27,6 +29,8 @@ export function contentSecurityPolicy(nonce: string): string {
 export interface HeaderOptions {
   /** The site's public address: HSTS only when it is https (a plain-http site cannot promise it). */
   publicUrl: string;
+  /** NODE_ENV=development: also allow the dev server's own port. */
+  development?: boolean;
 }
 
 /**
@@ -40,22 +44,23 @@ export interface HeaderOptions {
  */
 export function securityHeaders(options: HeaderOptions) {
   const hsts = options.publicUrl.startsWith("https://");
+  const development = options.development ?? false;
   return (_req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
     const nonce = randomBytes(16).toString("base64");
     res.locals.cspNonce = nonce;
     const writeHead = res.writeHead;
     // Node calls writeHead (explicitly or through its implicit header) exactly once per response.
     res.writeHead = function (this: ExpressResponse, ...args: Parameters<typeof writeHead>) {
-      settle(res, nonce, hsts);
+      settle(res, contentSecurityPolicy(nonce, development), hsts);
       return writeHead.apply(this, args);
     } as typeof writeHead;
     next();
   };
 }
 
-function settle(res: ExpressResponse, nonce: string, hsts: boolean): void {
+function settle(res: ExpressResponse, csp: string, hsts: boolean): void {
   const defaults: Record<string, string> = {
-    "Content-Security-Policy": contentSecurityPolicy(nonce),
+    "Content-Security-Policy": csp,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     // For browsers that predate frame-ancestors.

@@ -27,8 +27,8 @@ async function main() {
   const app = express();
   app.disable("x-powered-by");
   app.use(requestLog(log(config)));
+  app.use(securityHeaders({ publicUrl: config.PUBLIC_URL, development: config.NODE_ENV === "development" }));
   app.use(healthRoutes({ database: () => (stopping ? undefined : database()), stopping: () => stopping }));
-  app.use(securityHeaders({ publicUrl: config.PUBLIC_URL }));
   app.use(auditRequests(db));
   // — end issue 7 —
   app.use("/build", express.static(path.resolve("public/build"), { immutable: true, maxAge: "1y" }));
