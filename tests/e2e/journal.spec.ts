@@ -5,14 +5,14 @@ import { expect, signUp, test, uniqueEmail } from "./helpers";
 // The security journal, /admin/journal: refusals land there by themselves (the Express layer
 // records every 403 and 429), administrators read and filter it, nobody else may.
 
-function grantAdmin(email: string) {
+function grant(email: string, role: string, scope = "") {
   const db = new SQLite(process.env.E2E_SQLITE_FILE!, { fileMustExist: true, timeout: 5000 });
   const user = db.prepare("select id from users where email = ?").get(email) as { id: string };
-  db.prepare("insert into user_roles (user_id, role, scope, created_at) values (?, 'admin', '', ?)").run(user.id, new Date().toISOString());
+  db.prepare("insert into user_roles (user_id, role, scope, created_at) values (?, ?, ?, ?)").run(user.id, role, scope, new Date().toISOString());
   db.close();
 }
 
-test("a refused POST and a failed login appear in the journal; administrators filter it, others get a 403", async ({ page, baseURL }) => {
+test("a refused POST, a failed login and an export appear in the journal; administrators filter it, others get a 403", async ({ page, baseURL }) => {
   // A cross-site POST (403) and a failed login, as a script would send them.
   const client = await http.newContext({ baseURL: baseURL! });
   expect((await client.post("/inscription", { form: { email: "x@exemple.fr" }, headers: { Origin: "https://ailleurs.example" } })).status()).toBe(403);
@@ -26,7 +26,11 @@ test("a refused POST and a failed login appear in the journal; administrators fi
   expect(refused?.status()).toBe(403);
   await expect(page.getByText("réservée aux administrateurs")).toBeVisible();
 
-  grantAdmin(email);
+  grant(email, "admin");
+  // A CTS member's export is journalled too.
+  grant(email, "cts_member", "14");
+  const exported = await page.request.get("/cts/14/commentaires/normandie-cnr-sante-2022/export.csv");
+  expect(exported.status()).toBe(200);
   await page.goto("/admin");
   await page.getByRole("link", { name: "Journal de sécurité" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Journal de sécurité" })).toBeVisible();
@@ -42,4 +46,8 @@ test("a refused POST and a failed login appear in the journal; administrators fi
   for (const row of await entries.all()) await expect(row).toContainText("Connexion échouée");
   // The address typed is never kept.
   await expect(page.getByText("@exemple.fr")).toHaveCount(0);
+
+  await page.getByLabel("Type d’événement").selectOption("export");
+  await page.getByRole("button", { name: "Filtrer" }).click();
+  await expect(entries.first()).toContainText("commentaires normandie-cnr-sante-2022 du CTS 14 (CSV)");
 });
