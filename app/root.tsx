@@ -1,3 +1,5 @@
+// First: configures zod before any route module builds a schema (see the file).
+import "./ui/zod-browser";
 import dsfrHref from "@gouvfr/dsfr/dist/dsfr.min.css";
 import iconsHref from "@gouvfr/dsfr/dist/utility/icons/icons.min.css";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -7,6 +9,7 @@ import { locateCommune } from "./territories/territories.server";
 import { db } from "./server/db.server";
 import { GeneralErrorBoundary } from "./ui/error-boundary";
 import { Layout, spacesFor, type HeaderUser } from "./ui/layout";
+import { useNonce } from "./ui/nonce";
 import appHref from "./ui/app.css";
 
 declare module "@remix-run/node" {
@@ -50,6 +53,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 }
 
 function Document({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
   useEffect(() => {
     window.dsfr?.start?.();
   }, []);
@@ -64,10 +68,10 @@ function Document({ children }: { children: ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
-        <script src="/dsfr-config.js" />
-        <script type="module" src="/dsfr/dsfr.module.min.js" />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+        <script src="/dsfr-config.js" nonce={nonce} />
+        <script type="module" src="/dsfr/dsfr.module.min.js" nonce={nonce} />
       </body>
     </html>
   );

@@ -38,6 +38,7 @@ export interface Database {
   moderation_log: ModerationLogTable;
   cts_invitations: CtsInvitationTable;
   report_exports: ReportExportTable;
+  audit_events: AuditEventTable;
 }
 
 export interface RegionTable {
@@ -451,4 +452,28 @@ export interface ReportExportTable {
   generated_at: string;
   sha256: string;
   bytes: number;
+}
+export type AuditKind =
+  | "login_failed"
+  | "forbidden"
+  | "rate_limited"
+  | "export"
+  | "data_export"
+  | "role_change"
+  | "moderation"
+  | "account_deleted"
+  | "password_changed";
+
+export interface AuditEventTable {
+  id: string;
+  kind: AuditKind;
+  /** The signed-in user who acted (or whose account it is); null when anonymous or deleted. */
+  user_id: string | null;
+  /** Client address truncated to its network: IPv4 /24 (a.b.c.0), IPv6 /48 (x:y:z::). */
+  ip: string | null;
+  /** Request path, without its query string. */
+  path: string | null;
+  /** A short description, never a secret, a password, a token or a ballot. */
+  detail: string | null;
+  created_at: string;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database, Role } from "../../db/schema";
+import { recordAudit } from "../audit/audit.server";
 import { hashPassword } from "./password.server";
 
 export type CreateUserResult = { ok: true; userId: string } | { ok: false; reason: "email_taken" };
@@ -85,12 +86,24 @@ export async function setCommune(db: Kysely<Database>, userId: string, communeCo
     .execute();
 }
 
-export async function grantRole(db: Kysely<Database>, userId: string, role: Role, scope = ""): Promise<void> {
-  await db
+/**
+ * Gives a role (idempotent). A role actually added is a security event, recorded in the journal
+ * with who granted it (`by`; defaults to the signed-in user of the request, none from the CLI).
+ */
+export async function grantRole(db: Kysely<Database>, userId: string, role: Role, scope = "", by?: { id: string | null; label: string }): Promise<void> {
+  const inserted = await db
     .insertInto("user_roles")
     .values({ user_id: userId, role, scope, created_at: new Date().toISOString() })
     .onConflict((oc) => oc.columns(["user_id", "role", "scope"]).doNothing())
+    .returning("user_id")
     .execute();
+  if (inserted.length > 0) {
+    await recordAudit(db, {
+      kind: "role_change",
+      ...(by ? { userId: by.id } : {}),
+      detail: `rôle ${role}${scope ? ` (${scope})` : ""} donné au compte ${userId}${by ? ` par ${by.label}` : ""}`,
+    });
+  }
 }
 
 export function isUniqueViolation(error: unknown): boolean {

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { AssociationStatus, Database } from "../../db/schema";
 import { searchKey } from "../../db/search-key";
+import { recordAudit } from "../audit/audit.server";
 import { createAccount, isUniqueViolation, type CreateUserResult, type NewAccount } from "../auth/users.server";
 import { sendEmail } from "../server/email.server";
 import { env } from "../server/env.server";
@@ -218,6 +219,7 @@ export async function decideAssociation(
       now,
     });
   });
+  await recordAudit(db, { kind: "moderation", userId: input.admin.id, detail: `association ${row.id} ${input.decision === "verify" ? "vérifiée" : "refusée"}` });
   const space = `${env().PUBLIC_URL}/espace-association`;
   await sendEmail(db, {
     to: row.email,

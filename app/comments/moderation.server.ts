@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { recordAudit } from "../audit/audit.server";
 import type { Kysely, Transaction } from "kysely";
 import { lockRow } from "../../db/dialect";
 import type { Database, ModerationAction, ModerationState, ReportReason } from "../../db/schema";
@@ -387,6 +388,11 @@ export async function moderate(
         break;
       }
     }
+  });
+  await recordAudit(db, {
+    kind: "moderation",
+    userId: input.moderator.id,
+    detail: `${input.intent} ${input.kind} ${input.id}${input.intent === "hide" && input.reason ? ` (${input.reason})` : ""}`,
   });
   if (notify) await notifyAuthor(db, target, notify);
 }

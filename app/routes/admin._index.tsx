@@ -46,6 +46,9 @@ export default function AdminHome() {
         <li>
           <Link to="/admin/cts">Membres des conseils territoriaux de santé (invitations)</Link>
         </li>
+        <li>
+          <Link to="/admin/journal">Journal de sécurité</Link>
+        </li>
       </ul>
       <DataTable id="consultations-admin" caption="Consultations">
         <thead>

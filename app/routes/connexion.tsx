@@ -3,6 +3,7 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
+import { recordAudit } from "~/audit/audit.server";
 import { loginSchema, safeRedirect } from "~/auth/forms";
 import { verifyAgainstDummy, verifyPassword } from "~/auth/password.server";
 import { startSession } from "~/auth/session.server";
@@ -48,6 +49,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const valid = user ? await verifyPassword(user.password_hash, password) : await verifyAgainstDummy(password);
   if (!user || !valid) {
     await recordLoginFailure(email);
+    // The attempt, not the address typed: an e-mail in the journal would be personal data kept for nothing.
+    await recordAudit(db(), { kind: "login_failed", userId: user?.id ?? null, detail: user ? "mot de passe incorrect" : "adresse inconnue" });
     return data(
       {
         result: submission.reply({

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { recordAudit } from "~/audit/audit.server";
 import { requireCtsAccess } from "~/comments/cts-access.server";
 import { buildCtsExport, ctsExportCsv, exportFilename } from "~/comments/cts-export.server";
 import { db } from "~/server/db.server";
@@ -8,6 +9,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   requireCtsAccess(context, request, code);
   const exported = await buildCtsExport(db(), { ctsCode: code, consultationSlug: params.slug ?? "" });
   if (!exported) throw new Response("Cette consultation ne concerne pas ce territoire de CTS.", { status: 404 });
+  await recordAudit(db(), { kind: "export", detail: `commentaires ${params.slug} du CTS ${code} (CSV)` });
   return new Response(ctsExportCsv(exported), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",

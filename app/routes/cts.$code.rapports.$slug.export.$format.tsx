@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import type { ExportFormat } from "../../db/schema";
+import { recordAudit } from "~/audit/audit.server";
 import { requireCtsReport } from "~/reports/access.server";
 import { buildCtsReport } from "~/reports/cts-report.server";
 import { EXPORT_FORMATS } from "~/reports/export-formats";
@@ -12,6 +13,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   if (!EXPORT_FORMATS.includes(format)) throw new Response("Format d’export inconnu : csv, json, xlsx ou pdf.", { status: 404 });
   const { consultation, territory } = await requireCtsReport(db(), context, request, params);
   const report = await buildCtsReport(db(), consultation, territory);
+  await recordAudit(db(), { kind: "export", detail: `rapport ${consultation.slug} du CTS ${territory.code} (${format.toUpperCase()})` });
   const record = (digest: string, bytes: number) =>
     recordExport(db(), {
       consultationId: consultation.id,

@@ -29,7 +29,7 @@ export default function Outbox() {
           <p className="fr-text--sm">
             À : <span data-testid="outbox-to">{e.to_address}</span> — {new Date(e.created_at).toLocaleString("fr-FR", { timeZone: "Europe/Paris" })}
           </p>
-          <pre style={{ whiteSpace: "pre-wrap" }}>{e.body_text}</pre>
+          <pre className="ps-pre-wrap">{e.body_text}</pre>
         </article>
       ))}
     </>

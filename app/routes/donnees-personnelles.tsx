@@ -37,6 +37,19 @@ export default function Privacy() {
             <td>Vous garder connecté</td>
             <td>30 jours sans activité au plus</td>
           </tr>
+          <tr>
+            <td>
+              Journal de sécurité : connexions échouées, accès refusés, limites dépassées, exports, changements de rôle,
+              décisions de modération (avec l’identifiant du compte et l’adresse IP tronquée au réseau)
+            </td>
+            <td>Détecter les abus et les attaques ; consultable par les seuls administrateurs</td>
+            <td>6 mois, puis effacé automatiquement (chaque jour)</td>
+          </tr>
+          <tr>
+            <td>Journaux techniques des requêtes (page demandée, sans ses paramètres, statut, durée, identifiant du compte)</td>
+            <td>Faire fonctionner le site et comprendre ses pannes ; jamais le contenu d’un vote, d’un formulaire ou d’un cookie</td>
+            <td>6 mois au plus</td>
+          </tr>
         </tbody>
       </DataTable>
       <h2>Qui voit quoi</h2>

@@ -29,6 +29,12 @@ const envSchema = z
     SKIP_TERRITORY_LOAD: booleanFlag.default(false),
     /** Skip loading the proposal catalogue on start (it is loaded by npm run catalogue:load too). */
     SKIP_CATALOGUE_LOAD: booleanFlag.default(false),
+    /** Request log level (pino); defaults to info, or silent when NODE_ENV=test (vitest). */
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+    /** Append the request log to this file instead of standard output. */
+    LOG_FILE: z.string().min(1).optional(),
+    /** How long a SIGTERM waits for requests in progress before closing them. */
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     /** Serve /bench/insert, the benchmarks' minimal action (never in production). */
     BENCH_BASELINE: booleanFlag.default(false),
   })
@@ -40,6 +46,7 @@ const envSchema = z
       PUBLIC_URL: publicUrl.replace(/\/$/, ""),
       SESSION_COOKIE_SECURE: secure,
       DEV_OUTBOX: env.DEV_OUTBOX ?? !env.SMTP_URL,
+      LOG_LEVEL: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
     };
   });
 

@@ -3,10 +3,15 @@ import { createRequestHandler } from "@remix-run/express";
 import * as build from "@remix-run/dev/server-build";
 import express from "express";
 import { DatabaseOpenError } from "../../db/connect";
+import { auditRequests, scheduleAuditPurge } from "../audit/audit.server";
 import { sessionMiddleware } from "../auth/session.server";
-import { closeDatabase, openDatabase } from "./db.server";
+import { closeDatabase, database, db, openDatabase } from "./db.server";
 import { env, EnvError } from "./env.server";
+import { securityHeaders } from "./headers.server";
+import { healthRoutes } from "./health.server";
+import { log, requestLog } from "./log.server";
 import { sameOriginOnly } from "./origin.server";
+import { closeGracefully } from "./shutdown.server";
 
 // The production server, bundled with the Remix build (remix.config.js `server`), so the app and
 // this file share one environment and one database handle.
@@ -15,9 +20,17 @@ async function main() {
   const started = Date.now();
   const config = env();
   await openDatabase();
+  // — issue 7 (operations): audit retention, request log, health, security headers —
+  const stopAuditPurge = scheduleAuditPurge(db, (removed) => console.log(`Journal de sécurité : ${removed} événements de plus de 6 mois supprimés.`));
+  let stopping = false;
 
   const app = express();
   app.disable("x-powered-by");
+  app.use(requestLog(log(config)));
+  app.use(securityHeaders({ publicUrl: config.PUBLIC_URL, development: config.NODE_ENV === "development" }));
+  app.use(healthRoutes({ database: () => (stopping ? undefined : database()), stopping: () => stopping }));
+  app.use(auditRequests(db));
+  // — end issue 7 —
   app.use("/build", express.static(path.resolve("public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.resolve("public"), { maxAge: "1h" }));
   app.use(sameOriginOnly(config.PUBLIC_URL));
@@ -27,7 +40,7 @@ async function main() {
     createRequestHandler({
       build,
       mode: build.mode,
-      getLoadContext: (_req, res) => ({ auth: res.locals.auth }),
+      getLoadContext: (_req, res) => ({ auth: res.locals.auth, cspNonce: res.locals.cspNonce }),
     }),
   );
 
@@ -40,14 +53,26 @@ async function main() {
     process.exit(1);
   });
 
-  const shutdown = (signal: string) => {
-    console.log(`${signal} reçu : arrêt après les requêtes en cours.`);
-    server.close(() => {
-      void closeDatabase().finally(() => process.exit(0));
-    });
+  // Stop taking connections, let requests in progress finish (at most SHUTDOWN_TIMEOUT_MS), then
+  // close the database: exit 0 when everything finished, 1 when requests had to be cut.
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal} reçu : arrêt après les requêtes en cours (au plus ${config.SHUTDOWN_TIMEOUT_MS / 1000} s).`);
+    stopAuditPurge();
+    const finished = await closeGracefully(server, config.SHUTDOWN_TIMEOUT_MS);
+    if (!finished) console.error("Des requêtes duraient encore : connexions fermées de force.");
+    try {
+      await closeDatabase();
+    } catch (error) {
+      console.error("Fermeture de la base de données en échec :", error);
+      process.exit(1);
+    }
+    console.log("Serveur arrêté.");
+    process.exit(finished ? 0 : 1);
   };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
 }
 
 main().catch((error: unknown) => {

@@ -29,6 +29,6 @@ await runCli(async (handle, args) => {
     await sendPasswordResetEmail(handle.db, user);
     console.log(`Compte créé pour ${email} ; un lien pour choisir le mot de passe lui a été envoyé (valable 1 heure).`);
   }
-  await grantRole(handle.db, user.id, "admin");
+  await grantRole(handle.db, user.id, "admin", "", { id: null, label: "la ligne de commande (admin:create)" });
   console.log(`${email} est administrateur.`);
 });

@@ -3,6 +3,7 @@ import * as foundations from "./2026_11_23_0900_foundations";
 import * as catalogue from "./2026_11_23_1000_catalogue";
 import * as ballots from "./2026_11_23_1100_ballots";
 import * as comments from "./2026_11_23_1200_comments";
+import * as audit from "./2026_11_23_1300_audit";
 import * as reports from "./2026_11_23_1400_reports";
 
 /**
@@ -14,5 +15,6 @@ export const migrations: Record<string, Migration> = {
   "2026_11_23_1000_catalogue": catalogue,
   "2026_11_23_1100_ballots": ballots,
   "2026_11_23_1200_comments": comments,
+  "2026_11_23_1300_audit": audit,
   "2026_11_23_1400_reports": reports,
 };

@@ -343,6 +343,7 @@ test.describe("commentaires, associations, modération, CTS", () => {
     { who: "staff", name: "file de modération", path: () => "/moderation", heading: "Modération" },
     { who: "staff", name: "vérification des associations", path: () => "/admin/associations", heading: "Vérification des associations" },
     { who: "staff", name: "journal de modération", path: () => "/admin/moderation", heading: "Journal de modération" },
+    { who: "staff", name: "journal de sécurité", path: () => "/admin/journal", heading: "Journal de sécurité" },
     { who: "staff", name: "commentaires du CTS", path: () => "/cts/14/commentaires", heading: "Commentaires du CTS Calvados" },
     { who: "staff", name: "aperçu de l’export du CTS", path: () => `/cts/14/commentaires/${CONSULTATION}`, heading: "Commentaires et contributions — CTS Calvados" },
     {
