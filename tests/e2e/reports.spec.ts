@@ -16,7 +16,8 @@ const NORMANDIE = "normandie-cnr-sante-2022";
 const CENTRE = "centre-val-de-loire-cnr-sante-2022";
 const REPORT = `/cts/76-rouen-elbeuf/rapports/${NORMANDIE}`;
 
-test.describe.configure({ mode: "serial" });
+// Pages of 100 proposals × 4 tables: axe alone takes ~20 s on a loaded 2-core machine.
+test.describe.configure({ mode: "serial", timeout: 120_000 });
 
 test.beforeAll(async () => {
   // Ballots as the region's residents would cast them, straight into the server's database.
