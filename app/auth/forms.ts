@@ -22,6 +22,9 @@ export const communeCode = z
   .trim()
   .regex(/^(\d{5}|2[AB]\d{3})$/, "Choisissez votre commune dans la liste.");
 
+/** The sign-up forms' honeypot field (app/ui/honeypot.tsx): a value in it means a bot. */
+export const HONEYPOT_FIELD = "site_web";
+
 export const signupSchema = z.object({
   email,
   password: newPassword,

@@ -1,6 +1,6 @@
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { sendVerificationEmail } from "~/auth/account-emails.server";
@@ -10,12 +10,16 @@ import { setCommune } from "~/auth/users.server";
 import { setDisplayName } from "~/comments/comments.server";
 import { displayNameSchema } from "~/comments/forms";
 import { db } from "~/server/db.server";
+import { retryHeaders, take } from "~/server/rate-limit.server";
 import { CommunePicker, CommuneSearchForm } from "~/territories/commune-picker";
 import { locateCommune, searchCommunes } from "~/territories/territories.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 
 export const meta: MetaFunction = () => [{ title: "Mon compte — Priorités Santé" }];
+
+// Carries the action's Retry-After onto the page of a 429.
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
@@ -46,6 +50,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const intent = formData.get("intent");
   if (intent === "resend") {
     if (user.emailVerified) return { result: undefined, message: "Votre adresse est déjà confirmée." };
+    const allowance = await take("verificationResend", user.id);
+    if (!allowance.ok) return data({ result: undefined, message: allowance.message }, { status: 429, headers: retryHeaders(allowance) });
     await sendVerificationEmail(db(), { id: user.id, email: user.email });
     return { result: undefined, message: "Un nouveau lien de confirmation vient de vous être envoyé." };
   }

@@ -4,6 +4,7 @@ import * as build from "@remix-run/dev/server-build";
 import express from "express";
 import { DatabaseOpenError } from "../../db/connect";
 import { sessionMiddleware } from "../auth/session.server";
+import { clientAddress } from "./client-address.server";
 import { closeDatabase, openDatabase } from "./db.server";
 import { env, EnvError } from "./env.server";
 import { sameOriginOnly } from "./origin.server";
@@ -18,6 +19,8 @@ async function main() {
 
   const app = express();
   app.disable("x-powered-by");
+  // Believe X-Forwarded-For only from the proxies TRUST_PROXY names (README, "Déploiement").
+  if (config.TRUST_PROXY !== false) app.set("trust proxy", config.TRUST_PROXY);
   app.use("/build", express.static(path.resolve("public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.resolve("public"), { maxAge: "1h" }));
   app.use(sameOriginOnly(config.PUBLIC_URL));
@@ -27,7 +30,7 @@ async function main() {
     createRequestHandler({
       build,
       mode: build.mode,
-      getLoadContext: (_req, res) => ({ auth: res.locals.auth }),
+      getLoadContext: (req, res) => ({ auth: res.locals.auth, clientAddress: clientAddress(req) }),
     }),
   );
 
