@@ -50,6 +50,17 @@ export const resetPasswordSchema = z
     error: "Les deux mots de passe ne sont pas identiques.",
   });
 
+export const changePasswordSchema = z
+  .object({
+    current: z.string({ error: "Indiquez votre mot de passe actuel." }).min(1).max(PASSWORD_MAX),
+    password: newPassword,
+    confirm: z.string({ error: "Confirmez le nouveau mot de passe." }),
+  })
+  .refine((v) => v.password === v.confirm, {
+    path: ["confirm"],
+    error: "Les deux mots de passe ne sont pas identiques.",
+  });
+
 export const verifyEmailSchema = z.object({ token: z.string().min(1).max(200) });
 
 export const changeCommuneSchema = z.object({ commune: communeCode });

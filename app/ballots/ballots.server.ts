@@ -191,6 +191,39 @@ export async function changeBallot(
   });
 }
 
+/**
+ * Withdraws every ballot a person still has (consultations still open: ballots lose their user
+ * link when a consultation closes), as `changeBallot` withdraws one: the kept counts lose its
+ * cells and a "withdrawn" event is logged, so the counts still equal a recount. A ballot of a
+ * consultation whose vote has ended but that is not closed yet stays counted, detached from the
+ * person. Run inside the caller's transaction, with the person's row locked.
+ */
+export async function withdrawAllBallots(trx: Kysely<Database>, userId: string, now: Date): Promise<{ withdrawn: number; detached: number }> {
+  const rows = await trx
+    .selectFrom("ballots as b")
+    .innerJoin("consultations as c", "c.id", "b.consultation_id")
+    .select(["b.id", "b.consultation_id", "b.arrondissement_code", "b.cts_code", "b.channel", "b.content", "c.status", "c.opens_at", "c.closes_at"])
+    .where("b.user_id", "=", userId)
+    .execute();
+  const iso = now.toISOString();
+  let withdrawn = 0;
+  let detached = 0;
+  for (const row of rows) {
+    const open = row.status === "ouverte" && (!row.opens_at || row.opens_at <= iso) && (!row.closes_at || iso < row.closes_at);
+    if (!open) {
+      await trx.updateTable("ballots").set({ user_id: null }).where("id", "=", row.id).execute();
+      detached++;
+      continue;
+    }
+    const where = { arrondissement: row.arrondissement_code, cts: row.cts_code };
+    await applyCells(trx, row.consultation_id, where, row.channel, JSON.parse(row.content) as BallotContent, -1);
+    await trx.deleteFrom("ballots").where("id", "=", row.id).execute();
+    await logEvent(trx, row.consultation_id, "withdrawn", where, row.channel, iso);
+    withdrawn++;
+  }
+  return { withdrawn, detached };
+}
+
 /** Adds (sign +1) or removes (sign -1) one ballot's cells and its count in the kept totals. */
 export async function applyCells(
   db: Kysely<Database>,
