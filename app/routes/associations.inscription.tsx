@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { sendVerificationEmail } from "~/auth/account-emails.server";
-import { PASSWORD_MIN } from "~/auth/forms";
+import { HONEYPOT_FIELD, PASSWORD_MIN } from "~/auth/forms";
 import { isCommonPassword } from "~/auth/password.server";
 import { startSession } from "~/auth/session.server";
 import { DISPOSABLE_EMAIL_MESSAGE, isDisposableEmail, signupGate } from "~/auth/signup-guard.server";
@@ -38,7 +38,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const refused = await signupGate(formData, context.clientAddress);
   if (refused) {
     return data(
-      { result: submission.reply({ formErrors: [refused.message], hideFields: ["password"] }), selected, taken: false },
+      { result: submission.reply({ formErrors: [refused.message], hideFields: ["password", HONEYPOT_FIELD] }), selected, taken: false },
       { status: refused.status, ...(refused.headers ? { headers: refused.headers } : {}) },
     );
   }
