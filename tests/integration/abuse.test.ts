@@ -4,7 +4,7 @@ import path from "node:path";
 import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RULES } from "../../app/server/rate-limit.server";
-import { postForm, serverIsBuilt, sessionCookie, startServer, type RunningServer } from "../support/server";
+import { postForm, sessionCookie, startServer, type RunningServer } from "../support/server";
 
 // Abuse over HTTP against the built server with the shipped limits (memory store, one process,
 // no TRUST_PROXY): each case gets a 429 with Retry-After and a French message, or a quiet 400,
@@ -15,7 +15,7 @@ const PASSWORD = "tilleul lanterne boussole marée";
 let n = 0;
 const email = (label: string) => `${label}-${Date.now().toString(36)}-${n++}@exemple.fr`;
 
-describe.skipIf(!serverIsBuilt)("abuse cases over HTTP (built server, SQLite, shipped limits)", () => {
+describe("abuse cases over HTTP (built server, SQLite, shipped limits)", () => {
   let server: RunningServer;
   let dir: string;
   let file: string;
@@ -175,7 +175,7 @@ describe.skipIf(!serverIsBuilt)("abuse cases over HTTP (built server, SQLite, sh
   });
 });
 
-describe.skipIf(!serverIsBuilt)("client address behind a trusted proxy (TRUST_PROXY=loopback)", () => {
+describe("client address behind a trusted proxy (TRUST_PROXY=loopback)", () => {
   let server: RunningServer;
   let dir: string;
   beforeAll(async () => {

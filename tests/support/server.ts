@@ -16,6 +16,7 @@ export interface RunningServer {
 }
 
 export async function startServer(port: number, env: Record<string, string>, timeoutMs = 120_000): Promise<RunningServer> {
+  if (!serverIsBuilt) throw new Error(`${serverBuild} is missing: run \`npm run build\` first (npm test does).`);
   const child: ChildProcess = spawn(process.execPath, [serverBuild], {
     cwd: root,
     env: {
