@@ -144,7 +144,8 @@ function refusedFor(name: RuleName, msBeforeNext: number): Allowance {
 }
 
 export function waitLabel(seconds: number): string {
-  if (seconds < 60) return `${seconds} seconde${seconds > 1 ? "s" : ""}`;
+  // Up to a minute and a half in seconds: "60 secondes" says the login wait more exactly than "1 minute".
+  if (seconds <= 90) return `${seconds} seconde${seconds > 1 ? "s" : ""}`;
   const minutes = Math.ceil(seconds / 60);
   if (minutes < 120) return `${minutes} minute${minutes > 1 ? "s" : ""}`;
   return `${Math.ceil(minutes / 60)} heures`;
