@@ -65,3 +65,34 @@ test("télécharger mes données puis supprimer mon compte : bulletin retiré de
   await page.getByRole("button", { name: "Se connecter" }).click();
   await expect(page.getByText("Adresse électronique ou mot de passe incorrect.")).toBeVisible();
 });
+
+test("changer de mot de passe ferme les autres sessions, pas celle-ci", async ({ page, otherPage }) => {
+  const email = await newResident(page, { label: "mdp" });
+  // The same person signed in on a second browser.
+  await otherPage.goto("/connexion");
+  await otherPage.getByLabel("Adresse électronique").fill(email);
+  await otherPage.getByLabel("Mot de passe").fill(PASSPHRASE);
+  await otherPage.getByRole("button", { name: "Se connecter" }).click();
+  await expect(otherPage).toHaveURL(/\/mon-compte$/);
+
+  await page.goto("/mon-compte");
+  const form = page.getByRole("region", { name: "Mon mot de passe" });
+  await form.getByLabel("Mot de passe actuel", { exact: true }).fill("pas le bon");
+  await form.getByLabel(/^Nouveau mot de passe/).fill("girouette coquelicot falaise");
+  await form.getByLabel("Confirmez le nouveau mot de passe").fill("girouette coquelicot falaise");
+  await form.getByRole("button", { name: "Changer mon mot de passe" }).click();
+  await expect(page.getByText("Mot de passe actuel incorrect.")).toBeVisible();
+
+  await form.getByLabel("Mot de passe actuel", { exact: true }).fill(PASSPHRASE);
+  await form.getByLabel(/^Nouveau mot de passe/).fill("girouette coquelicot falaise");
+  await form.getByLabel("Confirmez le nouveau mot de passe").fill("girouette coquelicot falaise");
+  await form.getByRole("button", { name: "Changer mon mot de passe" }).click();
+  await expect(page.getByText("Votre mot de passe est modifié. Vos autres sessions ont été fermées.")).toBeVisible();
+
+  // This browser stays signed in (with a new session id); the other one is signed out.
+  await page.goto("/mon-compte");
+  await expect(page).toHaveURL(/\/mon-compte$/);
+  await otherPage.goto("/mon-compte");
+  await expect(otherPage).toHaveURL(/\/connexion\?redirectTo=/);
+  expect(countRows("select count(*) as n from sessions where user_id = ?", userId(email))).toBe(1);
+});
