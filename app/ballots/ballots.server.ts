@@ -46,6 +46,16 @@ type ConsultationRow = Pick<
   "id" | "slug" | "region_code" | "cts_code" | "method" | "method_params" | "status" | "opens_at" | "closes_at"
 >;
 
+/** Whether ballots may be cast, changed or withdrawn now: open phase, between its dates. */
+export function votingIsOpen(consultation: Pick<ConsultationRow, "status" | "opens_at" | "closes_at">, now: Date): boolean {
+  const iso = now.toISOString();
+  return (
+    consultation.status === "ouverte" &&
+    (!consultation.opens_at || consultation.opens_at <= iso) &&
+    (!consultation.closes_at || iso < consultation.closes_at)
+  );
+}
+
 /** Why this person cannot vote in this consultation now, or null when they can. */
 export function refusal(
   consultation: ConsultationRow,
@@ -54,11 +64,7 @@ export function refusal(
   now: Date,
 ): string | null {
   const iso = now.toISOString();
-  const open =
-    consultation.status === "ouverte" &&
-    (!consultation.opens_at || consultation.opens_at <= iso) &&
-    (!consultation.closes_at || iso < consultation.closes_at);
-  if (!open) {
+  if (!votingIsOpen(consultation, now)) {
     return consultation.opens_at && iso < consultation.opens_at
       ? "Le vote n’est pas encore ouvert pour cette consultation."
       : "Le vote est clos pour cette consultation.";
@@ -210,8 +216,7 @@ export async function withdrawAllBallots(trx: Kysely<Database>, userId: string, 
   let withdrawn = 0;
   let detached = 0;
   for (const row of rows) {
-    const open = row.status === "ouverte" && (!row.opens_at || row.opens_at <= iso) && (!row.closes_at || iso < row.closes_at);
-    if (!open) {
+    if (!votingIsOpen(row, now)) {
       await trx.updateTable("ballots").set({ user_id: null }).where("id", "=", row.id).execute();
       detached++;
       continue;

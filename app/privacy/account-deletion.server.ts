@@ -14,6 +14,21 @@ export interface DeletionSummary {
   commentsKept: number;
 }
 
+/** What the confirmation page announces: the ballots that will be withdrawn, the comments to decide on. */
+export async function deletionPreview(db: Kysely<Database>, userId: string): Promise<{ ballots: number; comments: number }> {
+  const [ballots, comments] = await Promise.all([
+    db.selectFrom("ballots").select((eb) => eb.fn.countAll<number>().as("n")).where("user_id", "=", userId).executeTakeFirstOrThrow(),
+    db
+      .selectFrom("comments")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("user_id", "=", userId)
+      .where("deleted_at", "is", null)
+      .executeTakeFirstOrThrow(),
+  ]);
+  // pg returns count(*) as a string.
+  return { ballots: Number(ballots.n), comments: Number(comments.n) };
+}
+
 /** Shown in the moderation log where the person's address was. */
 export const DELETED_ACCOUNT_LABEL = "compte supprimé";
 

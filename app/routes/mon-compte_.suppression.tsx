@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { verifyPassword } from "~/auth/password.server";
 import { endSession, requireUser } from "~/auth/session.server";
 import { findUserById } from "~/auth/users.server";
-import { deleteAccount } from "~/privacy/account-deletion.server";
+import { deleteAccount, deletionPreview } from "~/privacy/account-deletion.server";
 import { deleteAccountSchema } from "~/privacy/forms";
 import { db } from "~/server/db.server";
 import { charge, peek, retryHeaders } from "~/server/rate-limit.server";
@@ -20,16 +20,7 @@ export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
-  const [ballots, comments] = await Promise.all([
-    db().selectFrom("ballots").select((eb) => eb.fn.countAll<number>().as("n")).where("user_id", "=", user.id).executeTakeFirstOrThrow(),
-    db()
-      .selectFrom("comments")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("user_id", "=", user.id)
-      .where("deleted_at", "is", null)
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { email: user.email, ballots: Number(ballots.n), comments: Number(comments.n) };
+  return { email: user.email, ...(await deletionPreview(db(), user.id)) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
