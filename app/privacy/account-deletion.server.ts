@@ -74,7 +74,21 @@ export async function deleteAccount(
     await trx.deleteFrom("sessions").where("user_id", "=", user.id).execute();
     await trx.deleteFrom("email_tokens").where("user_id", "=", user.id).execute();
     await trx.deleteFrom("user_roles").where("user_id", "=", user.id).execute();
-    // The association row and its contributions and files go by ON DELETE CASCADE.
+    // The association row and its contributions and files go by ON DELETE CASCADE; reports on
+    // those contributions have no foreign key, so they go here rather than dangle.
+    const contributions = await trx
+      .selectFrom("contributions as c")
+      .innerJoin("associations as a", "a.id", "c.association_id")
+      .select("c.id")
+      .where("a.user_id", "=", user.id)
+      .execute();
+    if (contributions.length) {
+      await trx
+        .deleteFrom("reports")
+        .where("target_kind", "=", "contribution")
+        .where("target_id", "in", contributions.map((c) => c.id))
+        .execute();
+    }
     await trx.deleteFrom("users").where("id", "=", user.id).execute();
     return {
       ballotsWithdrawn: ballots.withdrawn,

@@ -122,6 +122,70 @@ describe.each(testDatabases)("privacy on $name", ({ open }) => {
     expect(shown).not.toContain("Nom À Effacer");
   });
 
+  it("deletes an association account with its contributions, their files and the reports on them", async () => {
+    const account = await makePerson(h.db, "14118", { resident: false, roles: [{ role: "association", scope: "" }] });
+    const reporter = await makePerson(h.db, "14366");
+    const now = new Date().toISOString();
+    const associationId = `asso-${account.id}`;
+    await h.db
+      .insertInto("associations")
+      .values({
+        id: associationId,
+        user_id: account.id,
+        slug: `asso-${account.id}`,
+        name: "Association des usagers",
+        identifier_kind: "rna",
+        identifier: `W${String(Date.now()).slice(-9)}`,
+        agrement: null,
+        contact_name: "Contact",
+        contact_email: account.email,
+        contact_phone: null,
+        status: "verified",
+        refusal_reason: null,
+        decided_by: null,
+        decided_at: now,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const contributionId = `contribution-${account.id}`;
+    await h.db
+      .insertInto("contributions")
+      .values({
+        id: contributionId,
+        consultation_id: consultationId,
+        proposal_id: proposals[0]!,
+        association_id: associationId,
+        title: "Notre contribution",
+        body: "Un texte d’association.",
+        published_at: now,
+        moderation: "visible",
+        hidden_reason: null,
+        review_requested_at: null,
+        review_message: null,
+        reviewed_at: null,
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+      })
+      .execute();
+    await h.db
+      .insertInto("contribution_files")
+      .values({ id: `file-${account.id}`, contribution_id: contributionId, filename: "note.pdf", size: 9, sha256: "0".repeat(64), content: Buffer.from("%PDF-1.4\n"), created_at: now })
+      .execute();
+    await reportContent(h.db, { kind: "contribution", id: contributionId, reporterId: reporter.id, reason: "off_topic" });
+
+    const data = await collectMyData(h.db, account.id);
+    expect(data.association).toMatchObject({ name: "Association des usagers", contributions: [expect.objectContaining({ title: "Notre contribution", piece: expect.objectContaining({ nom: "note.pdf" }) })] });
+    expect(JSON.stringify(data)).not.toContain("%PDF");
+
+    await deleteAccount(h.db, { userId: account.id, comments: "supprimer" });
+    expect(await h.db.selectFrom("associations").select("id").where("id", "=", associationId).execute()).toEqual([]);
+    expect(await h.db.selectFrom("contributions").select("id").where("id", "=", contributionId).execute()).toEqual([]);
+    expect(await h.db.selectFrom("contribution_files").select("id").where("contribution_id", "=", contributionId).execute()).toEqual([]);
+    expect(await h.db.selectFrom("reports").select("id").where("target_id", "=", contributionId).execute()).toEqual([]);
+  });
+
   it("a ballot whose vote has ended (not closed yet) stays counted, detached from the deleted person", async () => {
     const me = await makePerson(h.db, "14366");
     await vote(me, [proposals[5]!]);
