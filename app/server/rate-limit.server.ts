@@ -86,8 +86,6 @@ export const RULES = {
 
 export type RuleName = keyof typeof RULES;
 
-/** Kept for the pages that print the limits. */
-export const LOGIN_FAILURES_PER_MINUTE = RULES.loginFailuresPerEmail.points;
 export const COMMENTS_PER_10_MINUTES = RULES.commentsBurst.points;
 export const COMMENTS_PER_DAY = RULES.commentsDaily.points;
 
@@ -143,7 +141,7 @@ function refusedFor(name: RuleName, msBeforeNext: number): Allowance {
   return { ok: false, retryAfter, message: RULES[name].message(waitLabel(retryAfter)) };
 }
 
-export function waitLabel(seconds: number): string {
+function waitLabel(seconds: number): string {
   // Up to a minute and a half in seconds: "60 secondes" says the login wait more exactly than "1 minute".
   if (seconds <= 90) return `${seconds} seconde${seconds > 1 ? "s" : ""}`;
   const minutes = Math.ceil(seconds / 60);
@@ -175,7 +173,7 @@ const limiters = new Map<RuleName, Promise<RateLimiterAbstract>>();
 let redis: Redis | undefined;
 let postgresTable: Promise<void> | undefined;
 /** One table for every rule on PostgreSQL (keys carry the rule's prefix); made by the library. */
-export const RATE_LIMIT_TABLE = "rate_limits";
+const RATE_LIMIT_TABLE = "rate_limits";
 
 function limiterFor(name: RuleName): Promise<RateLimiterAbstract> {
   let limiter = limiters.get(name);
@@ -226,15 +224,4 @@ async function redisClient(url: string): Promise<Redis> {
     await redis.connect().catch(() => undefined);
   }
   return redis;
-}
-
-/** Closes the Redis connection (graceful shutdown, tests). */
-export async function closeRateLimitStore(): Promise<void> {
-  limiters.clear();
-  postgresTable = undefined;
-  if (redis) {
-    const client = redis;
-    redis = undefined;
-    await client.quit().catch(() => client.disconnect());
-  }
 }
