@@ -170,7 +170,7 @@ export async function refundComment(userId: string): Promise<void> {
 // — The store —
 
 const limiters = new Map<RuleName, Promise<RateLimiterAbstract>>();
-let redis: Redis | undefined;
+let redis: Promise<Redis> | undefined;
 let postgresTable: Promise<void> | undefined;
 /** One table for every rule on PostgreSQL (keys carry the rule's prefix); made by the library. */
 const RATE_LIMIT_TABLE = "rate_limits";
@@ -213,15 +213,17 @@ async function createLimiter(name: RuleName): Promise<RateLimiterAbstract> {
   return new RateLimiterPostgres({ ...shared, tableCreated: true });
 }
 
-async function redisClient(url: string): Promise<Redis> {
-  if (!redis) {
+/** One connection per process, shared by every rule; every caller waits for the first attempt. */
+function redisClient(url: string): Promise<Redis> {
+  redis ??= (async () => {
     // No offline queue: while Redis is unreachable, calls fail at once and the insurance
     // limiter answers, instead of requests hanging.
-    redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
-    redis.on("error", () => {
+    const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+    client.on("error", () => {
       // Reported by the failing calls (and covered by the insurance limiter); ioredis reconnects.
     });
-    await redis.connect().catch(() => undefined);
-  }
+    await client.connect().catch(() => undefined);
+    return client;
+  })();
   return redis;
 }

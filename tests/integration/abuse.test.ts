@@ -196,3 +196,33 @@ describe("client address behind a trusted proxy (TRUST_PROXY=loopback)", () => {
     expect((await postForm(server, "/inscription", { email: "x" }, client("198.51.100.2"))).status).toBe(400);
   });
 });
+
+describe("Redis unreachable (RATE_LIMIT_STORE=redis)", () => {
+  let server: RunningServer;
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "ps-noredis-"));
+    server = await startServer(3197, {
+      SQLITE_FILE: path.join(dir, "noredis.sqlite"),
+      RATE_LIMIT_STORE: "redis",
+      // Nothing listens there.
+      REDIS_URL: "redis://127.0.0.1:1",
+      SKIP_TERRITORY_LOAD: "true",
+      SKIP_CATALOGUE_LOAD: "true",
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("the site keeps working and each process still counts, in memory", async () => {
+    const address = email("sans-redis");
+    for (let i = 0; i < RULES.loginFailuresPerEmail.points; i++) {
+      expect((await postForm(server, "/connexion", { email: address, password: "mauvais mot de passe" })).status).toBe(400);
+    }
+    const refused = await postForm(server, "/connexion", { email: address, password: "mauvais mot de passe" });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
+  });
+});
