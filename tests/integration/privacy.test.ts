@@ -108,6 +108,25 @@ describe.each(testDatabases)("privacy on $name", ({ open }) => {
     expect(await h.db.selectFrom("ballots").select("id").where("user_id", "=", other.id).execute()).toHaveLength(1);
   });
 
+  it("a deletion racing the person's own votes leaves no ballot behind and counts equal to a recount", async () => {
+    for (let round = 0; round < 5; round++) {
+      const me = await makePerson(h.db, round % 2 ? "14366" : "76540");
+      await vote(me, [proposals[round]!]);
+      // Votes in flight when the account goes: each lands wholly before the deletion (and is
+      // withdrawn with the rest) or finds no account after it (refused); never half.
+      const outcomes = await Promise.allSettled([
+        vote(me, [proposals[round]!, proposals[6]!]),
+        deleteAccount(h.db, { userId: me.id, comments: "supprimer" }),
+        vote(me, [proposals[7]!]),
+      ]);
+      expect(outcomes[1]!.status).toBe("fulfilled");
+      expect(await h.db.selectFrom("ballots").select("id").where("user_id", "=", me.id).execute()).toEqual([]);
+    }
+    const orphans = await h.db.selectFrom("ballots").select("id").where("consultation_id", "=", consultationId).where("user_id", "is", null).where("channel", "=", "online").execute();
+    expect(orphans).toEqual([]);
+    expect(await verifyCounts(h.db, consultationId)).toEqual([]);
+  });
+
   it("keeps comments as « participant supprimé » when asked, with no link to the person", async () => {
     const me = await makePerson(h.db, "14366", { displayName: "Nom À Effacer" });
     const kept = await postComment(h.db, { proposalId: proposals[4]!, actor: me, stance: "contre", body: TEXT, anonymous: false });
