@@ -14,6 +14,8 @@ export interface DatabaseHandle {
   location: string;
   /** PostgreSQL schema holding the tables ("public" unless told otherwise); undefined on SQLite. */
   schema: string | undefined;
+  /** The pg pool behind Kysely on PostgreSQL (rate-limit counters share it); undefined on SQLite. */
+  pgPool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -95,7 +97,7 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<Da
     throw new DatabaseOpenError(`Impossible de joindre PostgreSQL ${location} : ${message(error)}`);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: "postgres", location, schema: schema ?? "public", close: () => db.destroy() };
+  return { db, dialect: "postgres", location, schema: schema ?? "public", pgPool: pool, close: () => db.destroy() };
 }
 
 function message(error: unknown): string {

@@ -22,6 +22,9 @@ export const communeCode = z
   .trim()
   .regex(/^(\d{5}|2[AB]\d{3})$/, "Choisissez votre commune dans la liste.");
 
+/** The sign-up forms' honeypot field (app/ui/honeypot.tsx): a value in it means a bot. */
+export const HONEYPOT_FIELD = "site_web";
+
 export const signupSchema = z.object({
   email,
   password: newPassword,
@@ -41,6 +44,17 @@ export const resetPasswordSchema = z
     token: z.string().min(1).max(200),
     password: newPassword,
     confirm: z.string({ error: "Confirmez le mot de passe." }),
+  })
+  .refine((v) => v.password === v.confirm, {
+    path: ["confirm"],
+    error: "Les deux mots de passe ne sont pas identiques.",
+  });
+
+export const changePasswordSchema = z
+  .object({
+    current: z.string({ error: "Indiquez votre mot de passe actuel." }).min(1).max(PASSWORD_MAX),
+    password: newPassword,
+    confirm: z.string({ error: "Confirmez le nouveau mot de passe." }),
   })
   .refine((v) => v.password === v.confirm, {
     path: ["confirm"],

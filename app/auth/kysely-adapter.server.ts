@@ -7,7 +7,14 @@ import type { Database, Role } from "../../db/schema";
  * dialect. User attributes carry the roles too, so one request reads them once.
  */
 export class KyselyAdapter implements Adapter {
-  constructor(private readonly db: Kysely<Database>) {}
+  /**
+   * @param absoluteDays a session ends this long after it was created however active it is (the
+   *   idle timeout is lucia's sliding expiry); an older one is deleted when it shows up.
+   */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly absoluteDays = 30,
+  ) {}
 
   async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
     const row = await this.db
@@ -16,6 +23,7 @@ export class KyselyAdapter implements Adapter {
       .select([
         "s.id as session_id",
         "s.expires_at",
+        "s.created_at as session_created_at",
         "u.id",
         "u.email",
         "u.email_verified_at",
@@ -25,6 +33,11 @@ export class KyselyAdapter implements Adapter {
       .where("s.id", "=", sessionId)
       .executeTakeFirst();
     if (!row) return [null, null];
+    const absoluteEnd = new Date(row.session_created_at).getTime() + this.absoluteDays * 86_400_000;
+    if (absoluteEnd <= Date.now()) {
+      await this.deleteSession(sessionId);
+      return [null, null];
+    }
     const roles = await this.db
       .selectFrom("user_roles")
       .select(["role", "scope"])

@@ -6,10 +6,12 @@ import { KyselyAdapter } from "./kysely-adapter.server";
 export interface AuthOptions {
   secureCookie: boolean;
   idleDays: number;
+  /** Days after sign-in when a session ends, however active. */
+  absoluteDays: number;
 }
 
 export function createLucia(db: Kysely<Database>, options: AuthOptions) {
-  return new Lucia(new KyselyAdapter(db), {
+  return new Lucia(new KyselyAdapter(db, options.absoluteDays), {
     // Sliding expiry: lucia extends a session used in its second half.
     sessionExpiresIn: new TimeSpan(options.idleDays, "d"),
     sessionCookie: {

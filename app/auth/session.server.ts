@@ -21,7 +21,8 @@ declare module "@remix-run/node" {
 
 let lucia: AppLucia | undefined;
 function auth(): AppLucia {
-  lucia ??= createLucia(db(), { secureCookie: env().SESSION_COOKIE_SECURE, idleDays: env().SESSION_IDLE_DAYS });
+  const e = env();
+  lucia ??= createLucia(db(), { secureCookie: e.SESSION_COOKIE_SECURE, idleDays: e.SESSION_IDLE_DAYS, absoluteDays: e.SESSION_ABSOLUTE_DAYS });
   return lucia;
 }
 
@@ -59,9 +60,19 @@ export async function endSession(context: AuthContext): Promise<string> {
   return auth().createBlankSessionCookie().serialize();
 }
 
-/** Ends every session of a user (after a password reset). */
+/** Ends every session of a user (after a password reset, or the account's deletion). */
 export async function endAllSessions(userId: string): Promise<void> {
   await auth().invalidateUserSessions(userId);
+}
+
+/**
+ * Ends every session of a user and starts a fresh one for this browser (after a password change:
+ * whoever knew the old password is signed out, the person changing it is not). Returns its
+ * Set-Cookie header.
+ */
+export async function renewSessionAlone(userId: string): Promise<string> {
+  await endAllSessions(userId);
+  return startSession(userId);
 }
 
 export function requireUser(context: { auth: AuthContext }, request: Request): SessionUser {

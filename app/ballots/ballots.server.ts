@@ -46,6 +46,16 @@ type ConsultationRow = Pick<
   "id" | "slug" | "region_code" | "cts_code" | "method" | "method_params" | "status" | "opens_at" | "closes_at"
 >;
 
+/** Whether ballots may be cast, changed or withdrawn now: open phase, between its dates. */
+export function votingIsOpen(consultation: Pick<ConsultationRow, "status" | "opens_at" | "closes_at">, now: Date): boolean {
+  const iso = now.toISOString();
+  return (
+    consultation.status === "ouverte" &&
+    (!consultation.opens_at || consultation.opens_at <= iso) &&
+    (!consultation.closes_at || iso < consultation.closes_at)
+  );
+}
+
 /** Why this person cannot vote in this consultation now, or null when they can. */
 export function refusal(
   consultation: ConsultationRow,
@@ -54,11 +64,7 @@ export function refusal(
   now: Date,
 ): string | null {
   const iso = now.toISOString();
-  const open =
-    consultation.status === "ouverte" &&
-    (!consultation.opens_at || consultation.opens_at <= iso) &&
-    (!consultation.closes_at || iso < consultation.closes_at);
-  if (!open) {
+  if (!votingIsOpen(consultation, now)) {
     return consultation.opens_at && iso < consultation.opens_at
       ? "Le vote n’est pas encore ouvert pour cette consultation."
       : "Le vote est clos pour cette consultation.";
@@ -151,12 +157,13 @@ export async function changeBallot(
     if (existing && next && existing.content === JSON.stringify(next) && existing.arrondissement_code === where.arrondissement && existing.cts_code === where.cts) {
       return { outcome: "unchanged", content: next };
     }
-    if (existing) {
-      await applyCells(trx, consultation.id, { arrondissement: existing.arrondissement_code, cts: existing.cts_code }, "online", current!, -1);
-    }
+    // The old cells out and the new ones in, as one set of net changes taken in a fixed order.
+    await applyChanges(trx, consultation.id, "online", [
+      ...(existing ? [{ where: { arrondissement: existing.arrondissement_code, cts: existing.cts_code }, content: current!, sign: -1 as const }] : []),
+      ...(next ? [{ where, content: next, sign: 1 as const }] : []),
+    ]);
     let outcome: BallotOutcome;
     if (next) {
-      await applyCells(trx, consultation.id, where, "online", next, +1);
       if (existing) {
         await trx
           .updateTable("ballots")
@@ -191,8 +198,40 @@ export async function changeBallot(
   });
 }
 
+/**
+ * Withdraws every ballot a person still has (consultations still open: ballots lose their user
+ * link when a consultation closes), as `changeBallot` withdraws one: the kept counts lose its
+ * cells and a "withdrawn" event is logged, so the counts still equal a recount. A ballot of a
+ * consultation whose vote has ended but that is not closed yet stays counted, detached from the
+ * person. Run inside the caller's transaction, with the person's row locked.
+ */
+export async function withdrawAllBallots(trx: Kysely<Database>, userId: string, now: Date): Promise<{ withdrawn: number; detached: number }> {
+  const rows = await trx
+    .selectFrom("ballots as b")
+    .innerJoin("consultations as c", "c.id", "b.consultation_id")
+    .select(["b.id", "b.consultation_id", "b.arrondissement_code", "b.cts_code", "b.channel", "b.content", "c.status", "c.opens_at", "c.closes_at"])
+    .where("b.user_id", "=", userId)
+    .execute();
+  const iso = now.toISOString();
+  let withdrawn = 0;
+  let detached = 0;
+  for (const row of rows) {
+    if (!votingIsOpen(row, now)) {
+      await trx.updateTable("ballots").set({ user_id: null }).where("id", "=", row.id).execute();
+      detached++;
+      continue;
+    }
+    const where = { arrondissement: row.arrondissement_code, cts: row.cts_code };
+    await applyCells(trx, row.consultation_id, where, row.channel, JSON.parse(row.content) as BallotContent, -1);
+    await trx.deleteFrom("ballots").where("id", "=", row.id).execute();
+    await logEvent(trx, row.consultation_id, "withdrawn", where, row.channel, iso);
+    withdrawn++;
+  }
+  return { withdrawn, detached };
+}
+
 /** Adds (sign +1) or removes (sign -1) one ballot's cells and its count in the kept totals. */
-export async function applyCells(
+export function applyCells(
   db: Kysely<Database>,
   consultationId: string,
   where: { arrondissement: string; cts: string },
@@ -200,18 +239,51 @@ export async function applyCells(
   content: BallotContent,
   sign: 1 | -1,
 ): Promise<void> {
-  const cells = contentCells(content);
-  if (cells.length) {
+  return applyChanges(db, consultationId, channel, [{ where, content, sign }]);
+}
+
+export interface CellChange {
+  where: { arrondissement: string; cts: string };
+  content: BallotContent;
+  sign: 1 | -1;
+}
+
+/**
+ * Applies ballots to the kept counts and totals as net changes (a cell a changed ballot keeps is
+ * not touched), the rows always taken in one order — territory, proposal, cell — then the totals
+ * in territory order. On PostgreSQL each upserted row stays locked until commit: two residents
+ * changing overlapping cells at once would otherwise lock them in opposite orders and deadlock
+ * (measured: 500s with two servers voting at once).
+ */
+export async function applyChanges(db: Kysely<Database>, consultationId: string, channel: BallotChannel, changes: readonly CellChange[]): Promise<void> {
+  const cells = new Map<string, { arrondissement: string; cts: string; proposal: string; cell: number; delta: number }>();
+  const totals = new Map<string, { arrondissement: string; cts: string; delta: number }>();
+  for (const { where, content, sign } of changes) {
+    for (const [proposal, cell] of contentCells(content)) {
+      const key = [where.arrondissement, where.cts, proposal, String(cell).padStart(6, "0")].join("\u0000");
+      const entry = cells.get(key) ?? { arrondissement: where.arrondissement, cts: where.cts, proposal, cell, delta: 0 };
+      entry.delta += sign;
+      cells.set(key, entry);
+    }
+    const key = [where.arrondissement, where.cts].join("\u0000");
+    const total = totals.get(key) ?? { arrondissement: where.arrondissement, cts: where.cts, delta: 0 };
+    total.delta += sign;
+    totals.set(key, total);
+  }
+  const sorted = <T>(map: Map<string, T>) =>
+    [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  const cellRows = sorted(cells).filter((c) => c.delta !== 0);
+  if (cellRows.length) {
     await db
       .insertInto("ballot_counts")
       .values(
-        cells.map(([proposal, cell]) => ({
+        cellRows.map((c) => ({
           consultation_id: consultationId,
-          proposal_id: proposal,
-          arrondissement_code: where.arrondissement,
-          cts_code: where.cts,
-          cell,
-          count: sign,
+          proposal_id: c.proposal,
+          arrondissement_code: c.arrondissement,
+          cts_code: c.cts,
+          cell: c.cell,
+          count: c.delta,
         })),
       )
       .onConflict((oc) =>
@@ -221,18 +293,23 @@ export async function applyCells(
       )
       .execute();
   }
-  await db
-    .insertInto("ballot_totals")
-    .values({ consultation_id: consultationId, arrondissement_code: where.arrondissement, cts_code: where.cts, channel, ballots: sign, revision: 1 })
-    .onConflict((oc) =>
-      oc
-        .columns(["consultation_id", "arrondissement_code", "cts_code", "channel"])
-        .doUpdateSet((eb) => ({
-          ballots: eb("ballot_totals.ballots", "+", eb.ref("excluded.ballots")),
-          revision: eb("ballot_totals.revision", "+", 1),
-        })),
-    )
-    .execute();
+  // Kept even at a net change of 0 (a ballot changed where it was): its revision must still move.
+  const totalRows = sorted(totals);
+  if (totalRows.length) {
+    await db
+      .insertInto("ballot_totals")
+      .values(totalRows.map((t) => ({ consultation_id: consultationId, arrondissement_code: t.arrondissement, cts_code: t.cts, channel, ballots: t.delta, revision: 1 })))
+      .onConflict((oc) =>
+        oc
+          .columns(["consultation_id", "arrondissement_code", "cts_code", "channel"])
+          .doUpdateSet((eb) => ({
+            ballots: eb("ballot_totals.ballots", "+", eb.ref("excluded.ballots")),
+            // Every write bumps the row: Σ revision is the consultation's tally version.
+            revision: eb("ballot_totals.revision", "+", 1),
+          })),
+      )
+      .execute();
+  }
 }
 
 export async function logEvent(

@@ -211,23 +211,30 @@ export async function deleteComment(db: Kysely<Database>, input: { commentId: st
   const row = await ownComment(db, input.commentId, input.actor.id, "supprimer");
   if (row.deleted_at) return;
   const iso = (input.now ?? new Date()).toISOString();
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable("comments")
-      .set({ body: "", deleted_at: iso, updated_at: iso })
-      .where("id", "=", input.commentId)
-      .where("deleted_at", "is", null)
-      .execute();
-    await trx.deleteFrom("comment_useful").where("comment_id", "=", input.commentId).execute();
-    // Nothing left to examine.
-    await trx
-      .updateTable("reports")
-      .set({ resolved_at: iso, resolution: "dismissed" })
-      .where("target_kind", "=", "comment")
-      .where("target_id", "=", input.commentId)
-      .where("resolved_at", "is", null)
-      .execute();
-  });
+  await db.transaction().execute((trx) => tombstoneComments(trx, [input.commentId], iso));
+}
+
+/**
+ * Erases comments' text, keeping tombstones so their replies stay readable; their useful marks go
+ * and their open reports are closed (nothing left to examine). Run inside the caller's
+ * transaction (one comment deleted by its author, or all of them when an account is deleted).
+ */
+export async function tombstoneComments(trx: Kysely<Database>, commentIds: readonly string[], iso: string): Promise<void> {
+  if (!commentIds.length) return;
+  await trx
+    .updateTable("comments")
+    .set({ body: "", deleted_at: iso, updated_at: iso })
+    .where("id", "in", commentIds)
+    .where("deleted_at", "is", null)
+    .execute();
+  await trx.deleteFrom("comment_useful").where("comment_id", "in", commentIds).execute();
+  await trx
+    .updateTable("reports")
+    .set({ resolved_at: iso, resolution: "dismissed" })
+    .where("target_kind", "=", "comment")
+    .where("target_id", "in", commentIds)
+    .where("resolved_at", "is", null)
+    .execute();
 }
 
 /**

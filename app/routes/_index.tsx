@@ -24,6 +24,12 @@ export default function Home() {
   return (
     <>
       {searchParams.get("deconnecte") ? <Notice kind="info">Vous êtes déconnecté.</Notice> : null}
+      {searchParams.get("compte-supprime") ? (
+        <Notice kind="success" title="Compte supprimé">
+          Votre compte et les données qui s’y rattachaient ont été supprimés, et vos bulletins des consultations ouvertes
+          retirés des résultats. Merci de votre participation.
+        </Notice>
+      ) : null}
       <h1>Vos priorités pour la santé dans votre territoire</h1>
       <p className="fr-text--lead">
         À l’automne 2022, des centaines d’ateliers du Conseil national de la refondation en santé (CNR Santé) ont

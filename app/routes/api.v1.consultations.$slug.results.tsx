@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { ResultsError, resultsDocument } from "~/ballots/results-api.server";
 import { db } from "~/server/db.server";
+import { retryHeaders, take } from "~/server/rate-limit.server";
 
 /**
  * Open data: GET /api/v1/consultations/:slug/results?territory=region:28|cts:14|arrondissement:143
@@ -8,6 +9,8 @@ import { db } from "~/server/db.server";
  */
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
+  const allowance = await take("apiPerAddress", context.clientAddress);
+  if (!allowance.ok) return Response.json({ error: allowance.message }, { status: 429, headers: retryHeaders(allowance) });
   try {
     const document = await resultsDocument(db(), {
       slug: params.slug ?? "",

@@ -1,12 +1,13 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { sendVerificationEmail } from "~/auth/account-emails.server";
-import { PASSWORD_MIN } from "~/auth/forms";
+import { HONEYPOT_FIELD, PASSWORD_MIN } from "~/auth/forms";
 import { isCommonPassword } from "~/auth/password.server";
 import { startSession } from "~/auth/session.server";
+import { DISPOSABLE_EMAIL_MESSAGE, isDisposableEmail, signupGate } from "~/auth/signup-guard.server";
 import { createAssociationAccount } from "~/comments/associations.server";
 import { associationSignupSchema } from "~/comments/forms";
 import { db } from "~/server/db.server";
@@ -14,8 +15,12 @@ import { CommunePicker, CommuneSearchForm } from "~/territories/commune-picker";
 import { communeMatch, searchCommunes } from "~/territories/territories.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
+import { Honeypot } from "~/ui/honeypot";
 
 export const meta: MetaFunction = () => [{ title: "Inscrire une association — Priorités Santé" }];
+
+// Carries the action's Retry-After onto the page of a 429.
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (context.auth.user) throw redirect("/espace-association");
@@ -30,8 +35,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const selected = await communeMatch(db(), formData.get("commune"));
   const fail = (fieldErrors?: Record<string, string[]>, taken = false) =>
     data({ result: submission.reply({ hideFields: ["password"], ...(fieldErrors ? { fieldErrors } : {}) }), selected, taken }, { status: 400 });
+  const refused = await signupGate(formData, context.clientAddress);
+  if (refused) {
+    return data(
+      { result: submission.reply({ formErrors: [refused.message], hideFields: ["password", HONEYPOT_FIELD] }), selected, taken: false },
+      { status: refused.status, ...(refused.headers ? { headers: refused.headers } : {}) },
+    );
+  }
   if (submission.status !== "success") return fail();
   const { email, password, commune } = submission.value;
+  if (isDisposableEmail(email)) return fail({ email: [DISPOSABLE_EMAIL_MESSAGE] });
   if (!selected) return fail({ commune: ["Commune inconnue : choisissez-la dans la liste."] });
   if (isCommonPassword(password)) return fail({ password: ["Ce mot de passe fait partie des plus utilisés : choisissez-en un autre."] });
   const created = await createAssociationAccount(db(), { email, password, communeCode: commune });
@@ -71,6 +84,7 @@ export default function AssociationSignup() {
             Un compte existe peut-être déjà avec cette adresse électronique. Essayez de vous <Link to="/connexion">connecter</Link>.
           </Notice>
         ) : null}
+        {form.errors?.length ? <Notice kind="error">{form.errors.join(" ")}</Notice> : null}
         <CommuneSearchForm />
         <Form method="post" {...getFormProps(form)}>
           <CommunePicker
@@ -89,6 +103,7 @@ export default function AssociationSignup() {
             type="password"
             autoComplete="new-password"
           />
+          <Honeypot />
           <button className="fr-btn fr-mt-2w" type="submit" disabled={navigation.state === "submitting"}>
             Créer le compte de l’association
           </button>

@@ -9,7 +9,7 @@ import { verifyAgainstDummy, verifyPassword } from "~/auth/password.server";
 import { startSession } from "~/auth/session.server";
 import { findUserByEmail } from "~/auth/users.server";
 import { db } from "~/server/db.server";
-import { clearLoginFailures, loginRetryAfter, recordLoginFailure } from "~/server/rate-limit.server";
+import { charge, clear, peek, retryHeaders } from "~/server/rate-limit.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 
@@ -25,30 +25,27 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData();
   const submission = parseWithZod(formData, { schema: loginSchema });
   if (submission.status !== "success") {
     return data({ result: submission.reply({ hideFields: ["password"] }), retryAfter: 0 }, { status: 400 });
   }
   const { email, password, redirectTo } = submission.value;
-  const retryAfter = await loginRetryAfter(email);
-  if (retryAfter > 0) {
-    return data(
-      {
-        result: submission.reply({
-          formErrors: [`Trop de tentatives de connexion pour cette adresse. Réessayez dans ${retryAfter} secondes.`],
-          hideFields: ["password"],
-        }),
-        retryAfter,
-      },
-      { status: 429, headers: { "Retry-After": String(retryAfter) } },
-    );
+  const address = context.clientAddress;
+  // Checked before the password is: a blocked attempt costs no hashing and proves nothing.
+  for (const blocked of [await peek("loginFailuresPerEmail", email), await peek("loginFailuresPerAddress", address)]) {
+    if (!blocked.ok) {
+      return data(
+        { result: submission.reply({ formErrors: [blocked.message], hideFields: ["password"] }), retryAfter: blocked.retryAfter },
+        { status: 429, headers: retryHeaders(blocked) },
+      );
+    }
   }
   const user = await findUserByEmail(db(), email);
   const valid = user ? await verifyPassword(user.password_hash, password) : await verifyAgainstDummy(password);
   if (!user || !valid) {
-    await recordLoginFailure(email);
+    await Promise.all([charge("loginFailuresPerEmail", email), charge("loginFailuresPerAddress", address)]);
     // The attempt, not the address typed: an e-mail in the journal would be personal data kept for nothing.
     await recordAudit(db(), { kind: "login_failed", userId: user?.id ?? null, detail: user ? "mot de passe incorrect" : "adresse inconnue" });
     return data(
@@ -62,7 +59,8 @@ export async function action({ request }: ActionFunctionArgs) {
       { status: 400 },
     );
   }
-  await clearLoginFailures(email);
+  // The address's count stays: a valid login among many failures does not reset a stuffing run.
+  await clear("loginFailuresPerEmail", email);
   const cookie = await startSession(user.id);
   return redirect(safeRedirect(redirectTo, "/mon-compte"), { headers: { "Set-Cookie": cookie } });
 }

@@ -1,9 +1,10 @@
 import { parseWithZod } from "@conform-to/zod/v4";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { BallotError, changeBallot, readMethodParams } from "~/ballots/ballots.server";
 import { db } from "~/server/db.server";
+import { retryHeaders, take } from "~/server/rate-limit.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
 import { setVoteFlash } from "~/voting/flash.server";
@@ -19,6 +20,9 @@ import { findConsultationForVote, findProposalsBySlug, toVoter, voteReturnPath, 
 
 // The title cannot tell a refusal from a plain visit (meta does not see the action's data).
 export const meta: MetaFunction = () => [{ title: "Vote — Priorités Santé" }];
+
+// Carries the action's Retry-After onto the refusal page of a 429.
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export async function loader({ params }: LoaderFunctionArgs) {
   // Runs for the refusal page too (loaders follow a document POST), so it cannot redirect: on a
@@ -45,6 +49,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   // The most specific rule first: may this person vote here at all?
   const reason = await voteRefusal(db(), consultation, user);
   if (reason) return refuse(403, reason);
+  const allowance = await take("ballots", user.id);
+  if (!allowance.ok) {
+    return data<VoteResult>(
+      { ok: false, status: 429, message: allowance.message, proposal: proposalSlug, back },
+      { status: 429, headers: retryHeaders(allowance) },
+    );
+  }
 
   const submission = parseWithZod(formData, { schema: voteSchema });
   if (submission.status !== "success") {

@@ -1,20 +1,25 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { sendVerificationEmail } from "~/auth/account-emails.server";
-import { PASSWORD_MIN, signupSchema } from "~/auth/forms";
+import { HONEYPOT_FIELD, PASSWORD_MIN, signupSchema } from "~/auth/forms";
 import { isCommonPassword } from "~/auth/password.server";
 import { startSession } from "~/auth/session.server";
+import { DISPOSABLE_EMAIL_MESSAGE, isDisposableEmail, signupGate } from "~/auth/signup-guard.server";
 import { createResident } from "~/auth/users.server";
 import { db } from "~/server/db.server";
 import { CommunePicker, CommuneSearchForm } from "~/territories/commune-picker";
 import { communeMatch, searchCommunes } from "~/territories/territories.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
+import { Honeypot } from "~/ui/honeypot";
 
 export const meta: MetaFunction = () => [{ title: "Créer un compte — Priorités Santé" }];
+
+// Carries the action's Retry-After onto the page of a 429.
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (context.auth.user) throw redirect("/mon-compte");
@@ -29,10 +34,24 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData();
   const submission = parseWithZod(formData, { schema: signupSchema });
   const selected = await communeMatch(db(), formData.get("commune"));
+  const refused = await signupGate(formData, context.clientAddress);
+  if (refused) {
+    // The form comes back as it was sent (but the password), with the reason above it.
+    return data(
+      { result: submission.reply({ formErrors: [refused.message], hideFields: ["password", HONEYPOT_FIELD] }), selected, taken: false },
+      { status: refused.status, ...(refused.headers ? { headers: refused.headers } : {}) },
+    );
+  }
   if (submission.status !== "success") {
     return data({ result: submission.reply({ hideFields: ["password"] }), selected, taken: false }, { status: 400 });
   }
   const { email, password, commune } = submission.value;
+  if (isDisposableEmail(email)) {
+    return data(
+      { result: submission.reply({ fieldErrors: { email: [DISPOSABLE_EMAIL_MESSAGE] }, hideFields: ["password"] }), selected, taken: false },
+      { status: 400 },
+    );
+  }
   if (!selected) {
     return data(
       {
@@ -111,6 +130,7 @@ export default function Signup() {
             type="password"
             autoComplete="new-password"
           />
+          <Honeypot />
           <button className="fr-btn fr-mt-2w" type="submit" disabled={navigation.state === "submitting"}>
             Créer mon compte
           </button>

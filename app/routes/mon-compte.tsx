@@ -1,21 +1,26 @@
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { sendVerificationEmail } from "~/auth/account-emails.server";
-import { changeCommuneSchema } from "~/auth/forms";
-import { requireUser } from "~/auth/session.server";
-import { setCommune } from "~/auth/users.server";
+import { changeCommuneSchema, changePasswordSchema, PASSWORD_MIN } from "~/auth/forms";
+import { isCommonPassword, verifyPassword } from "~/auth/password.server";
+import { renewSessionAlone, requireUser } from "~/auth/session.server";
+import { findUserById, setCommune, setPassword } from "~/auth/users.server";
 import { setDisplayName } from "~/comments/comments.server";
 import { displayNameSchema } from "~/comments/forms";
 import { db } from "~/server/db.server";
+import { charge, peek, retryHeaders, take } from "~/server/rate-limit.server";
 import { CommunePicker, CommuneSearchForm } from "~/territories/commune-picker";
 import { locateCommune, searchCommunes } from "~/territories/territories.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 
 export const meta: MetaFunction = () => [{ title: "Mon compte — Priorités Santé" }];
+
+// Carries the action's Retry-After onto the page of a 429.
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
@@ -46,6 +51,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const intent = formData.get("intent");
   if (intent === "resend") {
     if (user.emailVerified) return { result: undefined, message: "Votre adresse est déjà confirmée." };
+    const allowance = await take("verificationResend", user.id);
+    if (!allowance.ok) return data({ result: undefined, message: allowance.message }, { status: 429, headers: retryHeaders(allowance) });
     await sendVerificationEmail(db(), { id: user.id, email: user.email });
     return { result: undefined, message: "Un nouveau lien de confirmation vient de vous être envoyé." };
   }
@@ -60,6 +67,34 @@ export async function action({ request, context }: ActionFunctionArgs) {
         ? `Votre nom public est désormais « ${submission.value.displayName} ». Vous choisissez à chaque commentaire de signer de ce nom ou anonymement.`
         : "Vous n’avez plus de nom public : vos commentaires sont signés « un·e habitant·e ».",
     };
+  }
+  if (intent === "password") {
+    const submission = parseWithZod(formData, { schema: changePasswordSchema });
+    const hide = { hideFields: ["current", "password", "confirm"] };
+    if (submission.status !== "success") return data({ result: undefined, passwordResult: submission.reply(hide), message: null }, { status: 400 });
+    // The current password is guessed no faster here than on the login page.
+    const blocked = await peek("loginFailuresPerEmail", user.email);
+    if (!blocked.ok) {
+      return data({ result: undefined, passwordResult: submission.reply({ ...hide, formErrors: [blocked.message] }), message: null }, { status: 429, headers: retryHeaders(blocked) });
+    }
+    const account = await findUserById(db(), user.id);
+    if (!account || !(await verifyPassword(account.password_hash, submission.value.current))) {
+      await charge("loginFailuresPerEmail", user.email);
+      return data({ result: undefined, passwordResult: submission.reply({ ...hide, fieldErrors: { current: ["Mot de passe actuel incorrect."] } }), message: null }, { status: 400 });
+    }
+    if (isCommonPassword(submission.value.password)) {
+      return data(
+        { result: undefined, passwordResult: submission.reply({ ...hide, fieldErrors: { password: ["Ce mot de passe fait partie des plus utilisés : choisissez-en un autre."] } }), message: null },
+        { status: 400 },
+      );
+    }
+    await setPassword(db(), user.id, submission.value.password);
+    // Every other session ends; this browser gets a new session id.
+    const cookie = await renewSessionAlone(user.id);
+    return data(
+      { result: undefined, passwordResult: submission.reply({ resetForm: true }), message: "Votre mot de passe est modifié. Vos autres sessions ont été fermées." },
+      { headers: { "Set-Cookie": cookie } },
+    );
   }
   if (intent !== "commune") {
     throw new Response("Action inconnue.", { status: 400 });
@@ -131,6 +166,7 @@ export default function Account() {
           </ul>
         </section>
       ) : null}
+      <PasswordForm lastResult={actionData && "passwordResult" in actionData ? actionData.passwordResult : undefined} />
       <DisplayNameForm displayName={displayName} lastResult={actionData && "nameResult" in actionData ? actionData.nameResult : undefined} />
       <section className="fr-mb-6w">
         <h2>Mon territoire</h2>
@@ -176,7 +212,50 @@ export default function Account() {
           </button>
         </Form>
       </section>
+      <section className="fr-mt-6w" id="mes-donnees" aria-labelledby="mes-donnees-titre">
+        <h2 id="mes-donnees-titre">Mes données</h2>
+        <p>
+          Vous pouvez télécharger tout ce que la plateforme conserve à votre sujet (fichier JSON), ou supprimer votre
+          compte. <Link to="/donnees-personnelles">Ce que nous conservons et pourquoi</Link>.
+        </p>
+        <ul className="fr-btns-group fr-btns-group--inline-md">
+          <li>
+            <a className="fr-btn fr-btn--secondary" href="/mon-compte/donnees.json" download>
+              Télécharger mes données
+            </a>
+          </li>
+          <li>
+            <Link className="fr-btn fr-btn--tertiary" to="/mon-compte/suppression">
+              Supprimer mon compte
+            </Link>
+          </li>
+        </ul>
+      </section>
     </>
+  );
+}
+
+function PasswordForm({ lastResult }: { lastResult: SubmissionResult<string[]> | undefined }) {
+  const [form, fields] = useForm({
+    id: "password-form",
+    lastResult,
+    constraint: getZodConstraint(changePasswordSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: changePasswordSchema }),
+  });
+  return (
+    <section className="fr-mb-6w" aria-labelledby="mot-de-passe-titre">
+      <h2 id="mot-de-passe-titre">Mon mot de passe</h2>
+      {form.errors?.length ? <Notice kind="error">{form.errors.join(" ")}</Notice> : null}
+      <Form method="post" {...getFormProps(form)}>
+        <input type="hidden" name="intent" value="password" />
+        <InputField meta={fields.current} label="Mot de passe actuel" type="password" autoComplete="current-password" />
+        <InputField meta={fields.password} label="Nouveau mot de passe" hint={`Au moins ${PASSWORD_MIN} caractères. Vos autres sessions seront fermées.`} type="password" autoComplete="new-password" />
+        <InputField meta={fields.confirm} label="Confirmez le nouveau mot de passe" type="password" autoComplete="new-password" />
+        <button className="fr-btn fr-btn--secondary" type="submit">
+          Changer mon mot de passe
+        </button>
+      </Form>
+    </section>
   );
 }
 

@@ -1,20 +1,31 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { sendPasswordResetEmail } from "~/auth/account-emails.server";
 import { forgotPasswordSchema } from "~/auth/forms";
 import { findUserByEmail } from "~/auth/users.server";
 import { db } from "~/server/db.server";
+import { refund, retryHeaders, take } from "~/server/rate-limit.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 
 export const meta: MetaFunction = () => [{ title: "Mot de passe oublié — Priorités Santé" }];
 
-export async function action({ request }: ActionFunctionArgs) {
+// Carries the action's Retry-After onto the page of a 429.
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
+
+export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: forgotPasswordSchema });
   if (submission.status !== "success") return data({ result: submission.reply(), sent: false }, { status: 400 });
+  // Counted whether or not the address has an account, so a 429 reveals nothing either.
+  const fromAddress = await take("passwordResetPerAddress", context.clientAddress);
+  const forEmail = fromAddress.ok ? await take("passwordResetPerEmail", submission.value.email) : fromAddress;
+  if (!forEmail.ok) {
+    if (fromAddress.ok) await refund("passwordResetPerAddress", context.clientAddress);
+    return data({ result: submission.reply({ formErrors: [forEmail.message] }), sent: false }, { status: 429, headers: retryHeaders(forEmail) });
+  }
   const user = await findUserByEmail(db(), submission.value.email);
   if (user) await sendPasswordResetEmail(db(), user);
   // The same answer whether or not the address has an account.
@@ -37,6 +48,11 @@ export default function ForgotPassword() {
           <Notice kind="success" title="Demande enregistrée">
             Si un compte existe avec cette adresse, un e-mail vient de lui être envoyé avec un lien pour choisir un
             nouveau mot de passe (valable 1 heure).
+          </Notice>
+        ) : null}
+        {form.errors?.length ? (
+          <Notice kind="error" title="Demande temporairement bloquée">
+            {form.errors.join(" ")}
           </Notice>
         ) : null}
         <Form method="post" {...getFormProps(form)}>

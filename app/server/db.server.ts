@@ -23,6 +23,7 @@ export async function openDatabase(log: (line: string) => void = console.log): P
     databaseUrl: e.DATABASE_URL,
     sqliteFile: e.SQLITE_FILE,
     busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS,
+    ...(e.DATABASE_SCHEMA ? { pgSchema: e.DATABASE_SCHEMA } : {}),
   });
   log(`Base de données : ${handle.dialect} (${handle.location})`);
   const migrations = await migrateToLatest(handle.db, handle.schema);

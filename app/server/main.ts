@@ -5,6 +5,7 @@ import express from "express";
 import { DatabaseOpenError } from "../../db/connect";
 import { auditRequests, scheduleAuditPurge } from "../audit/audit.server";
 import { sessionMiddleware } from "../auth/session.server";
+import { clientAddress } from "./client-address.server";
 import { closeDatabase, database, db, openDatabase } from "./db.server";
 import { env, EnvError } from "./env.server";
 import { securityHeaders } from "./headers.server";
@@ -20,17 +21,18 @@ async function main() {
   const started = Date.now();
   const config = env();
   await openDatabase();
-  // — issue 7 (operations): audit retention, request log, health, security headers —
+  // Operations: audit retention, request log, health, security headers.
   const stopAuditPurge = scheduleAuditPurge(db, (removed) => console.log(`Journal de sécurité : ${removed} événements de plus de 6 mois supprimés.`));
   let stopping = false;
 
   const app = express();
   app.disable("x-powered-by");
+  // Believe X-Forwarded-For only from the proxies TRUST_PROXY names (README, "Déploiement").
+  if (config.TRUST_PROXY !== false) app.set("trust proxy", config.TRUST_PROXY);
   app.use(requestLog(log(config)));
   app.use(securityHeaders({ publicUrl: config.PUBLIC_URL, development: config.NODE_ENV === "development" }));
   app.use(healthRoutes({ database: () => (stopping ? undefined : database()), stopping: () => stopping }));
   app.use(auditRequests(db));
-  // — end issue 7 —
   app.use("/build", express.static(path.resolve("public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.resolve("public"), { maxAge: "1h" }));
   app.use(sameOriginOnly(config.PUBLIC_URL));
@@ -40,7 +42,7 @@ async function main() {
     createRequestHandler({
       build,
       mode: build.mode,
-      getLoadContext: (_req, res) => ({ auth: res.locals.auth, cspNonce: res.locals.cspNonce }),
+      getLoadContext: (req, res) => ({ auth: res.locals.auth, cspNonce: res.locals.cspNonce, clientAddress: clientAddress(req) }),
     }),
   );
 

@@ -125,6 +125,17 @@ test.describe("connecté", () => {
     });
   }
 
+  test("/mon-compte/suppression, refusée (choix et mot de passe manquants) : WCAG 2.1 AA, lisible à 320 px", async ({ page }) => {
+    const response = await page.goto("/mon-compte/suppression");
+    expect(response?.status()).toBe(200);
+    await expect(page.getByRole("heading", { level: 1, name: "Supprimer mon compte" })).toBeVisible();
+    await checkPage(page);
+    // The refusal, with its messages tied to the fields.
+    await page.getByRole("button", { name: "Supprimer définitivement mon compte" }).click();
+    await expect(page.getByText("Choisissez ce que deviennent vos commentaires.")).toBeVisible();
+    await checkPage(page);
+  });
+
   // Not verified yet: the consultation says why voting is not possible, once, and "Mon vote" too.
   for (const pagePath of ["/consultations/normandie-cnr-sante-2022", "/consultations/normandie-cnr-sante-2022/mon-vote"]) {
     test(`${pagePath} (adresse non confirmée) : WCAG 2.1 AA, lisible à 320 px`, async ({ page }) => {

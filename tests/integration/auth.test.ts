@@ -105,7 +105,7 @@ describe.each(testDatabases)("accounts and sessions on $name", ({ open }) => {
   it("validates lucia sessions end to end: new id per login, invalidation", async () => {
     const created = await createResident(h.db, { email: "l@example.fr", password: "une phrase de passe", communeCode: "14366" });
     if (!created.ok) throw new Error("setup");
-    const lucia = createLucia(h.db, { secureCookie: true, idleDays: 30 });
+    const lucia = createLucia(h.db, { secureCookie: true, idleDays: 30, absoluteDays: 30 });
     const a = await lucia.createSession(created.userId, {});
     const b = await lucia.createSession(created.userId, {});
     expect(a.id).not.toBe(b.id);
@@ -121,6 +121,25 @@ describe.each(testDatabases)("accounts and sessions on $name", ({ open }) => {
     await markEmailVerified(h.db, created.userId);
     await setCommune(h.db, created.userId, "14118");
     expect((await lucia.validateSession(b.id)).user).toMatchObject({ emailVerified: true, communeCode: "14118" });
+  });
+
+  it("ends a session at its absolute timeout however active it is, and deletes the row", async () => {
+    const created = await createResident(h.db, { email: "abs@example.fr", password: "une phrase de passe", communeCode: "14366" });
+    if (!created.ok) throw new Error("setup");
+    const lucia = createLucia(h.db, { secureCookie: false, idleDays: 30, absoluteDays: 30 });
+    const young = await lucia.createSession(created.userId, {});
+    const old = await lucia.createSession(created.userId, {});
+    // Used yesterday (idle expiry far away), but signed in 31 days ago.
+    const days = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
+    await h.db.updateTable("sessions").set({ created_at: days(31), expires_at: new Date(Date.now() + 29 * 86_400_000).toISOString() }).where("id", "=", old.id).execute();
+    await h.db.updateTable("sessions").set({ created_at: days(29) }).where("id", "=", young.id).execute();
+    expect((await lucia.validateSession(old.id)).session).toBeNull();
+    expect(await h.db.selectFrom("sessions").select("id").where("id", "=", old.id).executeTakeFirst()).toBeUndefined();
+    expect((await lucia.validateSession(young.id)).user).toMatchObject({ email: "abs@example.fr" });
+    // The cookie's attributes without the __Host- prefix (plain http, development).
+    const cookie = lucia.createSessionCookie(young.id).serialize();
+    expect(cookie).toMatch(/^ps_session=/);
+    for (const attribute of ["HttpOnly", "SameSite=Lax", "Path=/"]) expect(cookie).toContain(attribute);
   });
 
   it("e-mail tokens: stored hashed, single use, expire after 24 h", async () => {

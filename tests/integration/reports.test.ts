@@ -2,12 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
 import { loadTerritories } from "../../db/territories/load";
 import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
+import { changeBallot } from "../../app/ballots/ballots.server";
 import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
 import { importPaperBallots } from "../../app/ballots/paper-import.server";
 import { tallyVersion, territoryBallots, verifyCounts } from "../../app/ballots/results.server";
 import { buildCtsReport, findReportConsultation, findReportTerritory } from "../../app/reports/cts-report.server";
 import { tally, type Ballot } from "../../app/tally";
 import { testDatabases } from "../support/databases";
+import { makePerson } from "../support/people";
 
 const NORMANDIE = "normandie-cnr-sante-2022";
 const NOUVELLE_AQUITAINE = "nouvelle-aquitaine-cnr-sante-2022";
@@ -124,6 +126,22 @@ describe.each(testDatabases)("CTS reports on $name", ({ open }) => {
     expect(after.tallyVersion).toBeGreaterThan(version);
     expect(after.ballots).toBe(before.ballots + 1);
     expect(await verifyCounts(h.db, consultation.id)).toEqual([]);
+  });
+
+  it("a ballot changed where it was cast is a new tally version too (its counts changed, its totals did not)", async () => {
+    const { consultation, report: before } = await report(NORMANDIE, "14");
+    const [a, b] = (await h.db.selectFrom("proposals").select("id").where("consultation_id", "=", consultation.id).orderBy("position").limit(2).execute()).map((p) => p.id);
+    const voter = await makePerson(h.db, "14366");
+    expect((await changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [a] }))).outcome).toBe("cast");
+    const cast = await report(NORMANDIE, "14");
+    expect(cast.report.tallyVersion).toBeGreaterThan(before.tallyVersion);
+    const selectedA = (r: typeof before) => (r.rankings.raw.find((row) => row.id === a)!.row as { selections: number }).selections;
+    expect(selectedA(cast.report)).toBe(selectedA(before) + 1);
+    expect((await changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [b] }))).outcome).toBe("changed");
+    const changed = await report(NORMANDIE, "14");
+    expect(changed.report.tallyVersion).toBeGreaterThan(cast.report.tallyVersion);
+    expect(selectedA(changed.report)).toBe(selectedA(before));
+    expect(changed.report.ballots).toBe(cast.report.ballots);
   });
 
   it("refuses territories the consultation does not cover", async () => {

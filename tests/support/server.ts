@@ -3,8 +3,8 @@ import net from "node:net";
 import path from "node:path";
 
 // Starts the production build (build/index.js; tests/run-all.mjs builds it before vitest) as its
-// own process, the way `npm start` does, for the tests that need a real server: shutdown, crash,
-// backup under load.
+// own process, the way `npm start` does, for the tests that need a real server over HTTP:
+// shutdown, crash, backup under load, abuse cases, two servers on one database.
 
 export const root = path.resolve(import.meta.dirname, "../..");
 export const serverEntry = path.join(root, "build/index.js");
@@ -17,6 +17,8 @@ export interface RunningServer {
   output(): string;
   /** Resolves with the exit code (or the signal's name) once the process is gone. */
   exited: Promise<number | string | null>;
+  /** SIGTERM, then SIGKILL if it is still there after 5 s. */
+  stop(): Promise<void>;
 }
 
 /** A port nobody listens on right now (the machine is shared: fixed ports collide). */
@@ -31,29 +33,40 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(options: { port?: number; sqliteFile: string; env?: Record<string, string> }): Promise<RunningServer> {
+/**
+ * `loadData` lets the server load territories and the catalogue at start (a new database);
+ * without it the test has prepared the file itself.
+ */
+export async function startServer(options: {
+  port?: number;
+  sqliteFile?: string;
+  env?: Record<string, string>;
+  loadData?: boolean;
+  timeoutMs?: number;
+}): Promise<RunningServer> {
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const env: Record<string, string | undefined> = {
-      ...process.env,
-      NODE_ENV: "production",
-      LOG_LEVEL: "silent",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      PUBLIC_URL: url,
-      SQLITE_FILE: options.sqliteFile,
-      SKIP_TERRITORY_LOAD: "true",
-      SKIP_CATALOGUE_LOAD: "true",
-      ...options.env,
+    ...process.env,
+    NODE_ENV: "production",
+    LOG_LEVEL: "silent",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    PUBLIC_URL: url,
+    DEV_OUTBOX: "true",
+    ...(options.sqliteFile ? { SQLITE_FILE: options.sqliteFile } : {}),
+    ...(options.loadData ? {} : { SKIP_TERRITORY_LOAD: "true", SKIP_CATALOGUE_LOAD: "true" }),
+    ...options.env,
   };
-  // These tests are about the SQLite file; a PostgreSQL URL from the environment would win over it.
+  // A PostgreSQL URL from the environment would win over the SQLite file the test meant.
   if (!options.env?.DATABASE_URL) delete env.DATABASE_URL;
   const child = spawn(process.execPath, [serverEntry], { cwd: root, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const exited = new Promise<number | string | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal)));
-  const deadline = Date.now() + 60_000;
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const deadline = Date.now() + timeoutMs;
   let gone = false;
   void exited.then(() => (gone = true));
   for (;;) {
@@ -66,9 +79,38 @@ export async function startServer(options: { port?: number; sqliteFile: string; 
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`the server did not start in 60 s:\n${output}`);
+      throw new Error(`the server did not start in ${timeoutMs} ms:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { child, port, url, output: () => output, exited };
+  return {
+    child,
+    port,
+    url,
+    output: () => output,
+    exited,
+    async stop() {
+      if (gone) return;
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (!gone) child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+/** A form POST from the site itself (the Origin check passes), redirects not followed. */
+export function postForm(server: RunningServer, path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
+  return fetch(server.url + path, {
+    method: "POST",
+    body: new URLSearchParams(form),
+    headers: { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded", ...headers },
+    redirect: "manual",
+  });
+}
+
+/** The session cookie of a response ("ps_session=…"), for the next requests. */
+export function sessionCookie(response: Response): string {
+  const cookie = response.headers.getSetCookie().find((c) => /^(__Host-)?ps_session=[^;]+/.test(c));
+  if (!cookie) throw new Error("no session cookie");
+  return cookie.split(";")[0]!;
 }

@@ -26,6 +26,20 @@ describe("environment", () => {
     expect(() => parseEnv({ PORT: "abc" })).toThrow(/PORT/);
     expect(() => parseEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
   });
+
+  it("rate limits in memory, sessions 30 days, no proxy believed, unless told otherwise", () => {
+    expect(parseEnv({})).toMatchObject({ RATE_LIMIT_STORE: "memory", TRUST_PROXY: false, SESSION_ABSOLUTE_DAYS: 30, RATE_LIMIT_IP_FACTOR: 1 });
+    expect(parseEnv({ TRUST_PROXY: "1" }).TRUST_PROXY).toBe(1);
+    expect(parseEnv({ TRUST_PROXY: "loopback, 10.0.0.0/8" }).TRUST_PROXY).toEqual(["loopback", "10.0.0.0/8"]);
+    expect(parseEnv({ RATE_LIMIT_STORE: "redis", REDIS_URL: "redis://127.0.0.1:6379" }).RATE_LIMIT_STORE).toBe("redis");
+  });
+
+  it("refuses a shared rate-limit store without its connection", () => {
+    expect(() => parseEnv({ RATE_LIMIT_STORE: "redis" })).toThrow(/REDIS_URL/);
+    expect(() => parseEnv({ RATE_LIMIT_STORE: "postgres" })).toThrow(/DATABASE_URL/);
+    expect(() => parseEnv({ RATE_LIMIT_STORE: "fichier" })).toThrow(/RATE_LIMIT_STORE/);
+    expect(() => parseEnv({ DATABASE_SCHEMA: "Robert'); drop" })).toThrow(/DATABASE_SCHEMA/);
+  });
 });
 
 describe("searchKey", () => {

@@ -1,0 +1,157 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, type DatabaseHandle } from "../../db/connect";
+import { createResident, markEmailVerified } from "../../app/auth/users.server";
+import { verifyCounts } from "../../app/ballots/results.server";
+import { RULES } from "../../app/server/rate-limit.server";
+import { postForm, sessionCookie, startServer, type RunningServer } from "../support/server";
+
+// Two app processes (`node build/index.js`) on one PostgreSQL schema, sharing nothing in memory:
+// one ballot per resident whichever server takes the votes (even both at once), kept counts equal
+// to a recount, a session made on one valid on the other, and rate limits counted once for both
+// through the shared store. Runs when TEST_DATABASE_URL is set (like tests/support/databases.ts),
+// with the PostgreSQL store, and with Redis too when TEST_REDIS_URL is set.
+
+const url = process.env.TEST_DATABASE_URL;
+const redisUrl = process.env.TEST_REDIS_URL;
+const legs: { store: "postgres" | "redis" }[] = url ? [{ store: "postgres" }, ...(redisUrl ? [{ store: "redis" as const }] : [])]
+  : [];
+
+const NORMANDIE = "normandie-cnr-sante-2022";
+const PASSWORD = "tilleul lanterne boussole marée";
+const RESIDENTS = 16;
+
+describe.each(legs)("two servers on one PostgreSQL, rate limits in $store", ({ store }) => {
+  const tag = randomBytes(4).toString("hex");
+  const schema = `t2s_${process.pid}_${tag}`;
+  const prefix = `ps-test-${tag}`;
+  let a: RunningServer;
+  let b: RunningServer;
+  let h: DatabaseHandle;
+
+  beforeAll(async () => {
+    const env = {
+      DATABASE_URL: url!,
+      DATABASE_SCHEMA: schema,
+      RATE_LIMIT_STORE: store,
+      RATE_LIMIT_PREFIX: prefix,
+      ...(store === "redis" ? { REDIS_URL: redisUrl! } : {}),
+    };
+    // One after the other: the first migrates the new schema and loads the data.
+    a = await startServer({ env, loadData: true });
+    b = await startServer({ env, loadData: true });
+    h = await connect({ databaseUrl: url!, pgSchema: schema, pgPoolSize: 2 });
+  }, 300_000);
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await h?.close();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`drop schema if exists ${schema} cascade`);
+    await client.end();
+    if (store === "redis") {
+      const redis = new Redis(redisUrl!);
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
+    }
+  });
+
+  /** What the servers printed about errors, for a failure's message. */
+  const serverErrors = () => [a, b].map((s) => s.output().split("\n").filter((l) => /error|erreur/i.test(l)).slice(0, 5).join("\n")).join("\n");
+
+  async function logIn(server: RunningServer, email: string): Promise<string> {
+    const response = await postForm(server, "/connexion", { email, password: PASSWORD });
+    expect(response.status, await response.clone().text().then((t) => t.slice(0, 200))).toBe(302);
+    return sessionCookie(response);
+  }
+
+  it("a session made on one server is valid on the other, and a logout on one ends it on both", async () => {
+    const email = `session-${tag}@exemple.fr`;
+    const signup = await postForm(a, "/inscription", { email, password: PASSWORD, commune: "14366" });
+    expect(signup.status).toBe(302);
+    const cookie = sessionCookie(signup);
+    const onB = await fetch(`${b.url}/mon-compte`, { headers: { Cookie: cookie }, redirect: "manual" });
+    expect(onB.status).toBe(200);
+    expect(await onB.text()).toContain(email);
+    expect((await postForm(b, "/deconnexion", {}, { Cookie: cookie })).status).toBe(302);
+    const onA = await fetch(`${a.url}/mon-compte`, { headers: { Cookie: cookie }, redirect: "manual" });
+    expect(onA.status).toBe(302);
+    expect(onA.headers.get("location")).toMatch(/^\/connexion/);
+  });
+
+  it("ballots through both servers, the same resident on both at once: one ballot each, counts equal a recount", async () => {
+    const consultation = await h.db.selectFrom("consultations").select("id").where("slug", "=", NORMANDIE).executeTakeFirstOrThrow();
+    const proposals = (
+      await h.db.selectFrom("proposals").select("slug").where("consultation_id", "=", consultation.id).orderBy("position").limit(7).execute()
+    ).map((p) => p.slug);
+    const residents: { id: string; cookie: string }[] = [];
+    for (let i = 0; i < RESIDENTS; i++) {
+      const email = `votant-${i}-${tag}@exemple.fr`;
+      const created = await createResident(h.db, { email, password: PASSWORD, communeCode: i % 2 ? "14366" : "76540" });
+      if (!created.ok) throw new Error("setup");
+      await markEmailVerified(h.db, created.userId);
+      residents.push({ id: created.userId, cookie: await logIn(i % 2 ? a : b, email) });
+    }
+
+    // Every resident approves 7 proposals (the cap is 5), each request sent to A or B in turn,
+    // all at once; then each repeats its first approval on both servers at once.
+    const started = Date.now();
+    const accepted = new Map<string, Set<string>>();
+    await Promise.all(
+      residents.map(async (r, i) => {
+        const answers = await Promise.all(
+          proposals.map(async (slug, j) => {
+            const server = (i + j) % 2 ? a : b;
+            const response = await postForm(server, `/consultations/${NORMANDIE}/vote`, { intent: "approve", proposal: slug, reply: "data" }, { Cookie: r.cookie });
+            await response.arrayBuffer();
+            return { slug, status: response.status };
+          }),
+        );
+        for (const answer of answers) expect([200, 400], `resident ${i}, ${answer.slug}\n${serverErrors()}`).toContain(answer.status);
+        accepted.set(r.id, new Set(answers.filter((x) => x.status === 200).map((x) => x.slug)));
+        const again = await Promise.all(
+          [a, b].map((server) =>
+            postForm(server, `/consultations/${NORMANDIE}/vote`, { intent: "approve", proposal: [...accepted.get(r.id)!][0]!, reply: "data" }, { Cookie: r.cookie }),
+          ),
+        );
+        for (const response of again) expect(response.status).toBe(200);
+      }),
+    );
+    const requests = RESIDENTS * (proposals.length + 2);
+    console.log(`${store}: ${requests} vote requests through 2 servers in ${Date.now() - started} ms`);
+
+    const rows = await h.db.selectFrom("ballots").select(["user_id", "content"]).where("consultation_id", "=", consultation.id).execute();
+    const slugOf = new Map(
+      (await h.db.selectFrom("proposals").select(["id", "slug"]).where("consultation_id", "=", consultation.id).execute()).map((p) => [p.id, p.slug]),
+    );
+    for (const r of residents) {
+      const mine = rows.filter((row) => row.user_id === r.id);
+      expect(mine, "one ballot per resident").toHaveLength(1);
+      const selected = (JSON.parse(mine[0]!.content) as { selections: string[] }).selections.map((id) => slugOf.get(id));
+      // Exactly the approvals the servers acknowledged, never more than the cap.
+      expect(new Set(selected)).toEqual(accepted.get(r.id));
+      expect(selected.length).toBe(5);
+    }
+    expect(await verifyCounts(h.db, consultation.id)).toEqual([]);
+  });
+
+  it("rate limits are shared: failed logins split across both servers hit the limit at the configured total", async () => {
+    const email = `cible-${tag}@exemple.fr`;
+    const limit = RULES.loginFailuresPerEmail.points;
+    for (let i = 0; i < limit; i++) {
+      const response = await postForm(i % 2 ? b : a, "/connexion", { email, password: `mauvais ${i}` });
+      expect(response.status, `failure ${i + 1}`).toBe(400);
+    }
+    // Each server saw only part of the failures: with per-process counters both would let this through.
+    for (const server of [a, b]) {
+      const refused = await postForm(server, "/connexion", { email, password: "encore un essai" });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
+      expect(await refused.text()).toContain("Trop de tentatives de connexion pour cette adresse.");
+    }
+  });
+});
