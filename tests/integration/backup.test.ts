@@ -7,7 +7,9 @@ import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { changeBallot } from "../../app/ballots/ballots.server";
 import { connect } from "../../db/connect";
+import { Migrator } from "kysely";
 import { migrateToLatest } from "../../db/migrate";
+import { migrations } from "../../db/migrations/index";
 import { loadTerritories } from "../../db/territories/load";
 import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { makePerson } from "../support/people";
@@ -125,11 +127,13 @@ describe("db:backup and db:restore (SQLite)", () => {
     const backup = path.join(dir, "a-restaurer.sqlite");
     expect((await cli("backup", [backup], live)).code).toBe(0);
     const saved = counts(backup);
-    // A backup from before the audit migration: the restore must bring it up to date.
-    const old = new SQLite(backup);
-    old.exec("drop table audit_events");
-    old.prepare("delete from kysely_migration where name = ?").run("2026_11_23_1300_audit");
-    old.close();
+    // A backup from before the latest migration (undone by its own `down`): the restore must
+    // bring it up to date.
+    const latest = Object.keys(migrations).at(-1)!;
+    const old = await connect({ sqliteFile: backup });
+    const undone = await new Migrator({ db: old.db, provider: { getMigrations: async () => migrations } }).migrateDown();
+    expect(undone.results?.map((r) => [r.migrationName, r.status])).toEqual([[latest, "Success"]]);
+    await old.close();
 
     // The live database moves on after the backup, and a server killed mid-way leaves its WAL
     // behind (copied before the clean close, which would have merged it, then put back).
@@ -144,14 +148,14 @@ describe("db:backup and db:restore (SQLite)", () => {
     expect(counts(live).ballots).toBe(0);
 
     const result = await cli("restore", [backup], live);
-    expect(result.output).toContain("Migration appliquée : 2026_11_23_1300_audit");
+    expect(result.output).toContain(`Migration appliquée : ${latest}`);
     expect(result.code).toBe(0);
     expect(counts(live)).toEqual(saved);
     // Replayed onto the restored file, that WAL would have deleted its ballots (or corrupted it).
     expect(fs.existsSync(`${live}-wal`) ? fs.statSync(`${live}-wal`).size : 0).toBe(0);
     const restored = new SQLite(live, { readonly: true });
     expect(restored.pragma("integrity_check", { simple: true })).toBe("ok");
-    expect(restored.prepare("select count(*) as n from sqlite_master where name = 'audit_events'").get()).toEqual({ n: 1 });
+    expect(restored.prepare("select name from kysely_migration order by name").all().map((r) => (r as { name: string }).name)).toEqual(Object.keys(migrations).sort());
     restored.close();
     const kept = fs.readdirSync(dir).filter((f) => f.startsWith("live.sqlite.avant-restauration-"));
     expect(kept).toHaveLength(1);
