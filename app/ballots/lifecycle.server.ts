@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { bumpContentVersion } from "../../db/content-version";
 import type { ConsultationStatus, Database } from "../../db/schema";
 
 /** The phases in order; a consultation only moves forward. */
@@ -50,6 +51,7 @@ export async function advanceConsultation(
       })
       .where("id", "=", consultation.id)
       .execute();
+    await bumpContentVersion(trx);
     return { from: consultation.status, to, anonymised };
   });
 }

@@ -1,12 +1,16 @@
+import http from "node:http";
 import path from "node:path";
+import { readContentVersion } from "../../db/content-version";
 import { createRequestHandler } from "@remix-run/express";
 import * as build from "@remix-run/dev/server-build";
 import express from "express";
 import { DatabaseOpenError } from "../../db/connect";
 import { sessionMiddleware } from "../auth/session.server";
-import { closeDatabase, openDatabase } from "./db.server";
+import { closeDatabase, db, openDatabase } from "./db.server";
 import { env, EnvError } from "./env.server";
 import { sameOriginOnly } from "./origin.server";
+import { RenderCache } from "./render-cache.server";
+import { contentVersionOnce } from "./request-content.server";
 
 // The production server, bundled with the Remix build (remix.config.js `server`), so the app and
 // this file share one environment and one database handle.
@@ -22,16 +26,38 @@ async function main() {
   app.use(express.static(path.resolve("public"), { maxAge: "1h" }));
   app.use(sameOriginOnly(config.PUBLIC_URL));
   app.use(sessionMiddleware);
+  const renderCache = new RenderCache(() => readContentVersion(db()));
+  app.use((req, res, next) => {
+    // One read of the content version per request, shared by the render cache and the loaders.
+    res.locals.contentVersion = contentVersionOnce(db());
+    renderCache.record(req, res, res.locals.contentVersion).then((slot) => {
+      res.locals.renderCache = slot;
+      next();
+    }, next);
+  });
   app.all(
     "*",
     createRequestHandler({
       build,
       mode: build.mode,
-      getLoadContext: (_req, res) => ({ auth: res.locals.auth }),
+      getLoadContext: (_req, res) => ({
+        auth: res.locals.auth,
+        contentVersion: res.locals.contentVersion,
+        renderCache: res.locals.renderCache,
+      }),
     }),
   );
 
-  const server = app.listen(config.PORT, config.HOST, () => {
+  // Anonymous pages already rendered are answered here, before Express and Remix.
+  const server = http.createServer((req, res) => {
+    renderCache.serve(req, res).then(
+      (served) => {
+        if (!served) app(req, res);
+      },
+      () => app(req, res),
+    );
+  });
+  server.listen(config.PORT, config.HOST, () => {
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(`Priorités Santé prêt en ${seconds} s : http://${config.HOST}:${config.PORT} (${config.PUBLIC_URL})`);
   });
