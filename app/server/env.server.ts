@@ -16,6 +16,11 @@ const envSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, "DATABASE_URL doit commencer par postgres:// ou postgresql://")
       .optional(),
+    /** PostgreSQL schema holding the tables (created if missing); unset: the connection's default. */
+    DATABASE_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, "DATABASE_SCHEMA : lettres minuscules, chiffres et _")
+      .optional(),
     SQLITE_FILE: z.string().min(1).default("./data/priorites-sante.sqlite"),
     SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
     /** smtp://user:pass@host:port; unset keeps e-mails in the outbox table. */
@@ -31,6 +36,8 @@ const envSchema = z
     SKIP_CATALOGUE_LOAD: booleanFlag.default(false),
     /** Serve /bench/insert, the benchmarks' minimal action (never in production). */
     BENCH_BASELINE: booleanFlag.default(false),
+    /** Keep reference data and anonymous pages in memory (off: the benchmarks' uncached baseline). */
+    CONTENT_CACHE: booleanFlag.default(true),
   })
   .transform((env) => {
     const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;

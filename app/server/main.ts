@@ -26,7 +26,7 @@ async function main() {
   app.use(express.static(path.resolve("public"), { maxAge: "1h" }));
   app.use(sameOriginOnly(config.PUBLIC_URL));
   app.use(sessionMiddleware);
-  const renderCache = new RenderCache(() => readContentVersion(db()));
+  const renderCache = new RenderCache(() => readContentVersion(db()), config.CONTENT_CACHE ? 500 : 0);
   app.use((req, res, next) => {
     // One read of the content version per request, shared by the render cache and the loaders.
     res.locals.contentVersion = contentVersionOnce(db());

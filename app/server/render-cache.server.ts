@@ -102,6 +102,7 @@ export class RenderCache {
   }
 
   private store(key: string, entry: Entry) {
+    if (this.limit === 0) return;
     this.entries.delete(key);
     if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, entry);

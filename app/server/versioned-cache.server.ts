@@ -1,3 +1,16 @@
+import { env } from "./env.server";
+
+let enabled: boolean | undefined;
+function cachingEnabled(): boolean {
+  // Tests and CLI commands run without the server's environment check: caching stays on there.
+  try {
+    enabled ??= env().CONTENT_CACHE;
+  } catch {
+    enabled = true;
+  }
+  return enabled;
+}
+
 /**
  * Values computed from the reference data, kept while the content version they were read under
  * is current (db/content-version.ts). Callers read the version first, then the data: a change
@@ -13,6 +26,7 @@ export class VersionedCache<V> {
   constructor(private readonly limit = 1000) {}
 
   get(version: string, key: string, load: () => Promise<V>): Promise<V> {
+    if (!cachingEnabled()) return load();
     const found = this.entries.get(key);
     if (found && found.version === version) return found.value;
     const value = load();

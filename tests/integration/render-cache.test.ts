@@ -41,7 +41,7 @@ describe.skipIf(!fs.existsSync(path.join(root, "build/index.js")))("render cache
     await migrateToLatest(h.db);
     await loadTerritories(h.db);
     await loadCatalogue(h.db);
-    [session] = await createVoters(h.db, "28", 1);
+    session = (await createVoters(h.db, "28", 1))[0]!;
     server = await startServer(root, { PORT, PUBLIC_URL: base, SQLITE_FILE: file, SKIP_TERRITORY_LOAD: "true" });
   });
   afterAll(async () => {

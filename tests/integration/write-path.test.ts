@@ -11,6 +11,7 @@ import { verifyCounts } from "../../app/ballots/results.server";
 import { createResident, markEmailVerified } from "../../app/auth/users.server";
 import { locateCommuneAt } from "../../app/territories/territories.server";
 import { VersionedCache } from "../../app/server/versioned-cache.server";
+import type { Database } from "../../db/schema";
 import { testDatabases } from "../support/databases";
 
 // The optimisations of the vote path (README, Benchmarks) keep its guarantees: group commit keeps
@@ -84,7 +85,7 @@ describe.each(testDatabases)("write path on $name", ({ open }) => {
     const key = `write-path-nested:${n}`;
     await expect(
       h.db.transaction().execute(async (trx) => {
-        await writeTransaction(trx, (inner) => inner.insertInto("app_state").values({ key, value: "1" }).execute());
+        await writeTransaction<Database, unknown>(trx, (inner) => inner.insertInto("app_state").values({ key, value: "1" }).execute());
         throw new Error("annulé");
       }),
     ).rejects.toThrow("annulé");
