@@ -109,6 +109,18 @@ export async function generateDemoBallots(
     }
     await db.transaction().execute(async (trx) => {
       for (let i = 0; i < rows.length; i += 500) await trx.insertInto("ballots").values(rows.slice(i, i + 500)).execute();
+      // One "cast" event per ballot, as a real vote leaves: the event count is the tally version
+      // that kept rank intervals are checked against (intervals.server.ts).
+      const events = rows.map((r) => ({
+        id: randomUUID(),
+        consultation_id: r.consultation_id,
+        kind: "cast" as const,
+        arrondissement_code: r.arrondissement_code,
+        cts_code: r.cts_code,
+        channel: "online" as const,
+        created_at: now,
+      }));
+      for (let i = 0; i < events.length; i += 500) await trx.insertInto("ballot_events").values(events.slice(i, i + 500)).execute();
       const cellRows = [...cells].map(([key, count]) => {
         const [proposal_id, arrondissement_code, cts_code, cell] = key.split("|") as [string, string, string, string];
         return { consultation_id: consultation.id, proposal_id, arrondissement_code, cts_code, cell: Number(cell), count };

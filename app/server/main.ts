@@ -1,5 +1,6 @@
 import http from "node:http";
 import path from "node:path";
+import { isMainThread, workerData } from "node:worker_threads";
 import { readContentVersion } from "../../db/content-version";
 import { createRequestHandler } from "@remix-run/express";
 import * as build from "@remix-run/dev/server-build";
@@ -9,6 +10,8 @@ import { sessionMiddleware } from "../auth/session.server";
 import { closeDatabase, db, openDatabase } from "./db.server";
 import { env, EnvError } from "./env.server";
 import { sameOriginOnly } from "./origin.server";
+import { setIntervalRunner } from "../ballots/intervals.server";
+import { runIntervalWorker, workerIntervalRunner } from "./intervals-worker.server";
 import { RenderCache } from "./render-cache.server";
 import { contentVersionOnce } from "./request-content.server";
 
@@ -19,6 +22,7 @@ async function main() {
   const started = Date.now();
   const config = env();
   await openDatabase();
+  setIntervalRunner(workerIntervalRunner(new URL(import.meta.url)));
 
   const app = express();
   app.disable("x-powered-by");
@@ -76,7 +80,9 @@ async function main() {
   process.once("SIGINT", () => shutdown("SIGINT"));
 }
 
-main().catch((error: unknown) => {
+// This bundle is also the rank-interval worker (intervals-worker.server.ts).
+const run = !isMainThread && (workerData as { kind?: string } | null)?.kind === "intervals" ? runIntervalWorker : main;
+run().catch((error: unknown) => {
   if (error instanceof EnvError || error instanceof DatabaseOpenError) {
     console.error(error.message);
   } else {
