@@ -9,7 +9,8 @@ import { env } from "./env.server";
 // workerData.kind = "intervals", see main.ts), with a database connection of its own; it reads
 // the ballots and posts back only the intervals. It stops when idle, giving its memory back.
 
-const IDLE_MS = 15_000;
+// Short: a bootstrap at a national scale holds its ballots in the worker's heap until it exits.
+const IDLE_MS = 2_000;
 
 type Reply = { id: number; intervals: Record<string, RankInterval> } | { id: number; error: string };
 
