@@ -14,7 +14,7 @@ import { formatDate } from "~/ui/format";
 import { Pagination } from "~/ui/pagination";
 import { takeVoteFlash } from "~/voting/flash.server";
 import { PAGE_SLOT, ProposalVoteControls, VoteAnnouncer, VoteMessage, VoteSummary, voteAnchor, useShownBallot } from "~/voting/vote-controls";
-import { phaseChangeAfter, readVoting } from "~/voting/voting.server";
+import { ballotStamp, phaseChangeAfter, readVoting } from "~/voting/voting.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.consultation.title} — Priorités Santé` : "Consultation — Priorités Santé" },
@@ -36,9 +36,19 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     proposalFacetsAt(db(), version, found.consultation.id),
   ]);
   const url = new URL(request.url);
-  const voting = await readVoting(db(), version, found.consultation, context.auth.user, `${url.pathname}${url.search}`);
+  const user = context.auth.user;
+  // Signed in, the page also shows the resident's ballot: its stamp is read before it, and the
+  // kept page is served again only while the stamp is unchanged.
+  const stamp = user && context.renderCache ? await ballotStamp(db(), found.consultation.id, user.id) : null;
+  const voting = await readVoting(db(), version, found.consultation, user, `${url.pathname}${url.search}`);
   const { flash, headers } = await takeVoteFlash(request);
-  if (!context.auth.user && !flash) context.renderCache?.allow(phaseChangeAfter(found.consultation, new Date()));
+  if (!flash) {
+    const consultationId = found.consultation.id;
+    context.renderCache?.allow(
+      phaseChangeAfter(found.consultation, new Date()),
+      user && stamp !== null ? { stamp, read: () => ballotStamp(db(), consultationId, user.id) } : undefined,
+    );
+  }
   return data(
     {
       consultation: found.consultation,

@@ -6,13 +6,13 @@ import { createRequestHandler } from "@remix-run/express";
 import * as build from "@remix-run/dev/server-build";
 import express from "express";
 import { DatabaseOpenError } from "../../db/connect";
-import { sessionMiddleware } from "../auth/session.server";
+import { sessionMiddleware, type AuthContext } from "../auth/session.server";
 import { closeDatabase, db, openDatabase } from "./db.server";
 import { env, EnvError } from "./env.server";
 import { sameOriginOnly } from "./origin.server";
 import { setIntervalRunner } from "../ballots/intervals.server";
 import { runIntervalWorker, workerIntervalRunner } from "./intervals-worker.server";
-import { RenderCache } from "./render-cache.server";
+import { RenderCache, type Account } from "./render-cache.server";
 import { contentVersionOnce } from "./request-content.server";
 
 // The production server, bundled with the Remix build (remix.config.js `server`), so the app and
@@ -30,14 +30,20 @@ async function main() {
   app.use(express.static(path.resolve("public"), { maxAge: "1h" }));
   app.use(sameOriginOnly(config.PUBLIC_URL));
   app.use(sessionMiddleware);
-  const renderCache = new RenderCache(() => readContentVersion(db()), config.CONTENT_CACHE ? 500 : 0);
+  const renderCache = new RenderCache(() => readContentVersion(db()), config.CONTENT_CACHE ? 500 : 0, config.CONTENT_CACHE ? 1000 : 0);
   app.use((req, res, next) => {
     // One read of the content version per request, shared by the render cache and the loaders.
-    res.locals.contentVersion = contentVersionOnce(db());
-    renderCache.record(req, res, res.locals.contentVersion).then((slot) => {
-      res.locals.renderCache = slot;
-      next();
-    }, next);
+    const version = contentVersionOnce(db());
+    res.locals.contentVersion = version;
+    const account = (res.locals.auth as AuthContext).user as Account | null;
+    renderCache
+      .serveSignedIn(req, res, account, version)
+      .then(async (served) => {
+        if (served) return;
+        res.locals.renderCache = await renderCache.record(req, res, account, version);
+        next();
+      })
+      .catch(next);
   });
   app.all(
     "*",
@@ -52,7 +58,8 @@ async function main() {
     }),
   );
 
-  // Anonymous pages already rendered are answered here, before Express and Remix.
+  // Anonymous pages already rendered are answered here, before Express and Remix (signed-in
+  // ones after the session middleware above).
   const server = http.createServer((req, res) => {
     renderCache.serve(req, res).then(
       (served) => {

@@ -1,16 +1,24 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-// Anonymous visitors all see the same consultation page for a given URL: it is rendered once and
-// its bytes served from memory until its inputs change. An entry is kept with
+// A consultation page is rendered once and its bytes served from memory until its inputs change.
+//
+// Anonymous visitors all see the same page for a given URL: kept per URL, served before Express
+// and Remix (a hit costs one query, the content version, and one write).
+// A signed-in resident sees their own page (their place, their ballot, their e-mail in the
+// header): kept per (resident, URL), looked up after the session is read, and served only if
+// the resident's account is as it was (the session lookup returns it anew at every request) and
+// the page's own check still gives the same stamp (the consultation page: the resident's ballot).
+//
+// Every entry also holds
 //   - the content version it was rendered under (db/content-version.ts): loading the catalogue,
 //     a phase change or a territory load changes the version, and the next request renders anew;
 //   - a time limit set by the page: the next opening or closing date, where the page changes
 //     by itself (the vote opens or closes).
-// Only plain GETs without the session or vote-confirmation cookie are served from here; the page
-// opts in from its loader (`context.renderCache?.allow(until)`), so nothing else is ever cached.
-// Served before Express and Remix: a hit costs one query (the version) and one write.
+// Only document GETs without the vote-confirmation cookie are kept, and only pages that opt in
+// from their loader (`context.renderCache?.allow(…)`); a response that sets a cookie is not kept.
 
-const PRIVATE_COOKIES = /(?:^|[;\s])(?:__Host-)?ps_session=|ps_vote_flash=/;
+const SESSION_COOKIE = /(?:^|[;\s])(?:__Host-)?ps_session=/;
+const FLASH_COOKIE = /(?:^|[;\s])ps_vote_flash=/;
 // Headers of the stored response that belong to one exchange, not to the page.
 const EXCHANGE_HEADERS = new Set(["set-cookie", "date", "connection", "keep-alive", "content-length", "transfer-encoding"]);
 
@@ -19,61 +27,114 @@ interface Entry {
   until: number;
   headers: Record<string, string | string[]>;
   body: Buffer;
+  /** Signed-in pages: the account as it was, and the page's check with the stamp it gave. */
+  account?: string;
+  check?: PageCheck;
 }
 
-/** What a loader sees in its context on a cacheable request. */
+/** What a signed-in page is checked with before its kept bytes are served again. */
+export interface PageCheck {
+  /** What `read` gave before the page's data was read. */
+  stamp: string;
+  /** Reads the stamp again (one cheap query): a different answer means "render anew". */
+  read: () => Promise<string>;
+}
+
+/** What a loader sees in its context on a request whose response may be kept. */
 export interface RenderCacheSlot {
-  /** Let this response be kept until `until` (null: no time limit), for the current version. */
-  allow(until: Date | null): void;
+  signedIn: boolean;
+  /**
+   * Let this response be kept until `until` (null: no time limit), for the current version. A
+   * signed-in page must give its check; without one it is not kept.
+   */
+  allow(until: Date | null, check?: PageCheck): void;
 }
 
-export function isAnonymousRequest(req: IncomingMessage): boolean {
+function isDocumentGet(req: IncomingMessage): boolean {
   const cookie = req.headers.cookie;
-  return !cookie || !PRIVATE_COOKIES.test(cookie);
+  return req.method === "GET" && !(cookie && FLASH_COOKIE.test(cookie)) && !(req.url ?? "").split("?")[0]!.endsWith(".data");
 }
 
-/** A document GET (not a single-fetch `.data` request) from someone without a session. */
-function isCacheable(req: IncomingMessage): boolean {
-  const url = req.url ?? "";
-  return req.method === "GET" && isAnonymousRequest(req) && !url.split("?")[0]!.endsWith(".data");
+function isAnonymous(req: IncomingMessage): boolean {
+  const cookie = req.headers.cookie;
+  return !cookie || !SESSION_COOKIE.test(cookie);
 }
+
+/** The account fields a page may show; any change makes the resident's kept pages stale. */
+export type Account = { id: string } & Record<string, unknown>;
 
 export class RenderCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly anonymous = new Map<string, Entry>();
+  private readonly signedIn = new Map<string, Entry>();
 
   constructor(
     private readonly readVersion: () => Promise<string>,
     private readonly limit = 500,
+    private readonly signedInLimit = 1000,
   ) {}
 
-  /** Answers from memory when it can; false means "not answered, go on to the app". */
+  /** Anonymous requests, before Express: answers from memory when it can (false: go on). */
   async serve(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const key = req.url ?? "";
-    const entry = this.entries.get(key);
-    if (!entry || !isCacheable(req)) return false;
-    if (Date.now() >= entry.until || (await this.readVersion()) !== entry.version) {
-      this.entries.delete(key);
+    if (!isDocumentGet(req) || !isAnonymous(req)) return false;
+    return this.answer(this.anonymous, req.url ?? "", res, this.readVersion, null);
+  }
+
+  /** Signed-in requests, once the session is read: answers from memory when it can. */
+  async serveSignedIn(req: IncomingMessage, res: ServerResponse, account: Account | null, readVersion = this.readVersion): Promise<boolean> {
+    if (!account || !isDocumentGet(req)) return false;
+    return this.answer(this.signedIn, `${account.id}|${req.url ?? ""}`, res, readVersion, JSON.stringify(account));
+  }
+
+  private async answer(
+    entries: Map<string, Entry>,
+    key: string,
+    res: ServerResponse,
+    readVersion: () => Promise<string>,
+    account: string | null,
+  ): Promise<boolean> {
+    const entry = entries.get(key);
+    if (!entry) return false;
+    const fresh =
+      Date.now() < entry.until &&
+      (account === null || (entry.account === account && !!entry.check)) &&
+      (await readVersion()) === entry.version &&
+      (!entry.check || (await entry.check.read()) === entry.check.stamp);
+    if (!fresh) {
+      if (entries.get(key) === entry) entries.delete(key);
       return false;
     }
-    res.writeHead(200, { ...entry.headers, "Content-Length": entry.body.length, "X-Render-Cache": "hit" });
+    // The session middleware may have set a refreshed session cookie: it goes with the answer.
+    for (const [name, value] of Object.entries(entry.headers)) res.setHeader(name, value);
+    res.setHeader("Content-Length", entry.body.length);
+    res.setHeader("X-Render-Cache", "hit");
+    res.statusCode = 200;
     res.end(entry.body);
     return true;
   }
 
   /**
-   * For a cacheable request, reads the version now (before any data is read: a change during the
-   * render leaves the entry under the older version), records the response's bytes as they are
-   * written, and keeps them if the page allowed it and the answer is a plain 200 without cookies.
-   * Returns the slot to hand to loaders, or undefined for a request that is not cacheable.
+   * For a request whose response may be kept, reads the version now (before any data is read: a
+   * change during the render leaves the entry under the older version), records the response's
+   * bytes as they are written, and keeps them if the page allowed it and the answer is a plain
+   * 200 without cookies. Returns the slot to hand to loaders, or undefined.
    */
-  async record(req: IncomingMessage, res: ServerResponse, readVersion = this.readVersion): Promise<RenderCacheSlot | undefined> {
-    if (!isCacheable(req)) return undefined;
-    const key = req.url ?? "";
+  async record(req: IncomingMessage, res: ServerResponse, account: Account | null, readVersion = this.readVersion): Promise<RenderCacheSlot | undefined> {
+    if (!isDocumentGet(req)) return undefined;
+    if (!account && !isAnonymous(req)) return undefined; // a cookie for a session that has ended
+    const limit = account ? this.signedInLimit : this.limit;
+    if (limit === 0) return undefined;
+    const key = account ? `${account.id}|${req.url ?? ""}` : (req.url ?? "");
+    const entries = account ? this.signedIn : this.anonymous;
+    const accountJson = account ? JSON.stringify(account) : undefined;
     const version = await readVersion();
     let until: number | null = null;
+    let check: PageCheck | undefined;
     const slot: RenderCacheSlot = {
-      allow: (date) => {
+      signedIn: !!account,
+      allow: (date, pageCheck) => {
+        if (account && !pageCheck) return;
         until = date ? date.getTime() : Number.POSITIVE_INFINITY;
+        check = pageCheck;
       },
     };
     const chunks: Buffer[] = [];
@@ -94,17 +155,13 @@ export class RenderCache {
         for (const [name, value] of Object.entries(res.getHeaders())) {
           if (value !== undefined && !EXCHANGE_HEADERS.has(name)) headers[name] = typeof value === "number" ? String(value) : value;
         }
-        this.store(key, { version, until, headers, body: Buffer.concat(chunks) });
+        const entry: Entry = { version, until, headers, body: Buffer.concat(chunks), ...(accountJson ? { account: accountJson, check } : {}) };
+        entries.delete(key);
+        if (entries.size >= limit) entries.delete(entries.keys().next().value!);
+        entries.set(key, entry);
       }
       return end(chunk, ...rest);
     }) as typeof res.end;
     return slot;
-  }
-
-  private store(key: string, entry: Entry) {
-    if (this.limit === 0) return;
-    this.entries.delete(key);
-    if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, entry);
   }
 }

@@ -88,6 +88,20 @@ export interface BallotView {
   updatedAt: string;
 }
 
+/**
+ * Everything about a resident's ballot that a page shows, as one string ("" without a ballot):
+ * two equal stamps mean the same ballot view. One query, on the (consultation, user) index.
+ */
+export async function ballotStamp(db: Kysely<Database>, consultationId: string, userId: string): Promise<string> {
+  const row = await db
+    .selectFrom("ballots")
+    .select(["content", "arrondissement_code", "cts_code", "created_at", "updated_at"])
+    .where("consultation_id", "=", consultationId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  return row ? JSON.stringify([row.content, row.arrondissement_code, row.cts_code, row.created_at, row.updated_at]) : "";
+}
+
 /** Names of the places a ballot is counted in, kept per content version (a few hundred rows). */
 const placeNames = new VersionedCache<{ arrondissements: Map<string, string>; cts: Map<string, string>; departements: Map<string, string> }>(2);
 

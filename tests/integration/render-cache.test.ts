@@ -9,6 +9,8 @@ import { loadTerritories } from "../../db/territories/load";
 import { importCtsRules } from "../../db/territories/cts-import";
 import { loadCatalogue, readCatalogueFiles } from "../../app/catalogue/catalogue-load.server";
 import { advanceConsultation } from "../../app/ballots/lifecycle.server";
+import { changeBallot } from "../../app/ballots/ballots.server";
+import { setCommune } from "../../app/auth/users.server";
 import { phaseChangeAfter } from "../../app/voting/voting.server";
 import { createVoters } from "../../bench/fixtures";
 import { startServer, stopServer } from "../../bench/http";
@@ -33,6 +35,7 @@ describe.skipIf(!fs.existsSync(path.join(root, "build/index.js")))("render cache
   let h: DatabaseHandle;
   let server: ChildProcess;
   let session: string;
+  let signedInElsewhere: string;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "ps-render-"));
@@ -42,6 +45,7 @@ describe.skipIf(!fs.existsSync(path.join(root, "build/index.js")))("render cache
     await loadTerritories(h.db);
     await loadCatalogue(h.db);
     session = (await createVoters(h.db, "28", 1))[0]!;
+    signedInElsewhere = (await createVoters(h.db, "28", 1))[0]!;
     server = await startServer(root, { PORT, PUBLIC_URL: base, SQLITE_FILE: file, SKIP_TERRITORY_LOAD: "true" });
   });
   afterAll(async () => {
@@ -59,9 +63,50 @@ describe.skipIf(!fs.existsSync(path.join(root, "build/index.js")))("render cache
     expect(second.body).toBe(first.body);
   });
 
-  it("never serves it to a signed-in resident, nor to a visitor with a vote confirmation", async () => {
+  it("a resident's own page is kept for them, and rendered anew when their ballot, account or session changes", async () => {
+    const cookie = `ps_session=${session}`;
+    const user = (await h.db.selectFrom("sessions").innerJoin("users", "users.id", "sessions.user_id").select(["users.id", "users.commune_code", "users.email"]).where("sessions.id", "=", session).executeTakeFirstOrThrow());
+    const voter = { id: user.id, emailVerified: true, communeCode: user.commune_code, roles: [{ role: "resident", scope: "" }] };
+    // The bench's sessions are made to expire in 7 days: the first request extends them (a new
+    // cookie is set, so that response is not kept).
+    await get(page, cookie);
+    const first = await get(page, cookie);
+    expect(first.body).toContain(user.email);
+    const second = await get(page, cookie);
+    expect(second.hit).toBe(true);
+    expect(second.body).toBe(first.body);
+    // Another resident never gets it.
+    const [other] = await createVoters(h.db, "28", 1);
+    const theirs = await get(page, `ps_session=${other}`);
+    expect(theirs.hit).toBe(false);
+    expect(theirs.body).not.toContain(user.email);
+
+    // A vote, cast through the domain function from another process.
+    const pressed = (body: string) => (body.match(/aria-pressed="true"/g) ?? []).length;
+    expect(pressed(second.body)).toBe(0);
+    const proposal = await h.db.selectFrom("proposals").innerJoin("consultations", "consultations.id", "proposals.consultation_id").select("proposals.id").where("consultations.slug", "=", NORMANDIE).orderBy("proposals.position").executeTakeFirstOrThrow();
+    await changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [proposal.id] }));
+    const voted = await get(page, cookie);
+    expect(voted.hit).toBe(false);
+    expect(pressed(voted.body)).toBe(1);
+    expect((await get(page, cookie)).hit).toBe(true);
+
+    // A change of commune (account), through the domain function.
+    await setCommune(h.db, user.id, "76540");
+    const after = await get(page, cookie);
+    expect(after.hit).toBe(false);
+    expect(after.body).toContain("Rouen");
+
+    // Logging out ends the session at once: the same cookie gets an anonymous page.
+    await h.db.deleteFrom("sessions").where("id", "=", session).execute();
+    const loggedOut = await get(page, cookie);
+    expect(loggedOut.hit).toBe(false);
+    expect(loggedOut.body).not.toContain(user.email);
+  });
+
+  it("never serves the anonymous page to a signed-in resident, nor to a visitor with a vote confirmation", async () => {
     await get(page);
-    const signedIn = await get(page, `ps_session=${session}`);
+    const signedIn = await get(page, `ps_session=${signedInElsewhere}`);
     expect(signedIn.hit).toBe(false);
     expect(signedIn.body).toContain("Mon vote");
     expect((await get(page)).body).not.toContain("Mon vote");
