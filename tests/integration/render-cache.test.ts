@@ -67,8 +67,8 @@ describe.skipIf(!fs.existsSync(path.join(root, "build/index.js")))("render cache
     const cookie = `ps_session=${session}`;
     const user = (await h.db.selectFrom("sessions").innerJoin("users", "users.id", "sessions.user_id").select(["users.id", "users.commune_code", "users.email"]).where("sessions.id", "=", session).executeTakeFirstOrThrow());
     const voter = { id: user.id, emailVerified: true, communeCode: user.commune_code, roles: [{ role: "resident", scope: "" }] };
-    // The bench's sessions are made to expire in 7 days: the first request extends them (a new
-    // cookie is set, so that response is not kept).
+    // A request that extends the session sets a new cookie, and such a response is not kept:
+    // one request first, so that the next one is kept whatever the session's age.
     await get(page, cookie);
     const first = await get(page, cookie);
     expect(first.body).toContain(user.email);
