@@ -112,6 +112,24 @@ describe.each(testDatabases)("write path on $name", ({ open }) => {
     expect(await verifyCounts(h.db, consultationId)).toEqual([]);
   });
 
+  it("a ballot changed, moved to another arrondissement and withdrawn: the kept counts follow the net changes", async () => {
+    const voter = await resident("14366");
+    const [a, b, c] = proposalIds;
+    const consultationId = (await h.db.selectFrom("consultations").select("id").where("slug", "=", NORMANDIE).executeTakeFirstOrThrow()).id;
+    const steps: (() => Promise<unknown>)[] = [
+      () => changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [a, b] })),
+      () => changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [b, c] })),
+      // Moved to Rouen: the same selections now count in another arrondissement and CTS.
+      () => changeBallot(h.db, { consultationSlug: NORMANDIE, voter: { ...voter, communeCode: "76540" } }, () => ({ selections: [b, c] })),
+      () => changeBallot(h.db, { consultationSlug: NORMANDIE, voter: { ...voter, communeCode: "76540" } }, () => ({ selections: [a] })),
+      () => changeBallot(h.db, { consultationSlug: NORMANDIE, voter: { ...voter, communeCode: "76540" } }, () => null),
+    ];
+    for (const step of steps) {
+      await step();
+      expect(await verifyCounts(h.db, consultationId)).toEqual([]);
+    }
+  });
+
   it("a place kept for a content version is read again once the version changes", async () => {
     const before = await readContentVersion(h.db);
     const place = await locateCommuneAt(h.db, before, "76540");
