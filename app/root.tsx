@@ -5,7 +5,7 @@ import iconsHref from "@gouvfr/dsfr/dist/utility/icons/icons.min.css";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
-import { locateCommune } from "./territories/territories.server";
+import { locateCommuneAt } from "./territories/territories.server";
 import { db } from "./server/db.server";
 import { GeneralErrorBoundary } from "./ui/error-boundary";
 import { Layout, spacesFor, type HeaderUser } from "./ui/layout";
@@ -36,7 +36,7 @@ export const meta: MetaFunction = () => [{ title: "Priorités Santé" }];
 export async function loader({ context }: LoaderFunctionArgs) {
   const user = context.auth.user;
   if (!user) return { user: null };
-  const place = await locateCommune(db(), user.communeCode);
+  const place = await locateCommuneAt(db(), await context.contentVersion(), user.communeCode);
   const headerUser: HeaderUser = {
     email: user.email,
     emailVerified: user.emailVerified,

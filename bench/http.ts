@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import autocannon from "autocannon";
 
 export interface LoadResult {
@@ -6,6 +7,8 @@ export interface LoadResult {
   throughput: number;
   p50: number;
   p99: number;
+  /** Answers other than 2xx and 3xx (a vote without JavaScript is answered by a 303/302 redirect). */
+  refused: number;
   non2xx: number;
   errors: number;
 }
@@ -73,12 +76,65 @@ export async function load(options: {
       : undefined,
   } as autocannon.Options);
   const result = await instance;
+  const codes = (result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {};
+  const refused = Object.entries(codes).reduce((n, [code, { count }]) => (Number(code) >= 400 ? n + count : n), 0);
   return {
     requests: result.requests.total,
     throughput: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    refused,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };
+}
+
+/** The server's resident memory (VmRSS in /proc/<pid>/status), in MiB. */
+export function rssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+/** `count` requests one after the other (one connection): latencies in ms, sorted. */
+export async function sequential(url: string, count: number, headers: Record<string, string> = {}): Promise<{ first: number; times: number[]; status: number; bytes: number }> {
+  const times: number[] = [];
+  let status = 0;
+  let bytes = 0;
+  let first = 0;
+  for (let i = 0; i <= count; i++) {
+    const started = process.hrtime.bigint();
+    const response = await fetch(url, { headers });
+    const body = await response.arrayBuffer();
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    status = response.status;
+    bytes = body.byteLength;
+    if (i === 0) first = ms;
+    else times.push(ms);
+  }
+  return { first, times: times.sort((a, b) => a - b), status, bytes };
+}
+
+/**
+ * A bare Node http server in a process of its own (like the app's), answering every request with
+ * the bytes of `file`: the ceiling for a page of those bytes on this machine.
+ */
+export async function startBareServer(port: number, file: string, contentType: string): Promise<ChildProcess> {
+  const script = `
+    const body = require("node:fs").readFileSync(${JSON.stringify(file)});
+    require("node:http").createServer((req, res) => {
+      res.writeHead(200, { "Content-Type": ${JSON.stringify(contentType)}, "Content-Length": body.length });
+      res.end(body);
+    }).listen(${port}, "127.0.0.1");`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: "ignore" });
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill("SIGKILL");
+  throw new Error("Le serveur Node nu ne répond pas.");
 }

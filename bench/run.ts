@@ -1,93 +1,193 @@
-// npm run bench — the benchmarks, each figure beside a baseline measured in the same run on this
-// machine. Writes bench/results.json and bench/results.md. Options (environment):
-//   BENCH_SIZES=10000,100000,1000000  ballots for the tally benchmark
+// npm run bench — every figure beside a baseline measured in the same run on this machine, on
+// SQLite and (when BENCH_DATABASE_URL is set) on PostgreSQL side by side. Writes
+// bench/results.json and bench/results.md. Options (environment):
+//   BENCH_SIZES=10000,100000,1000000  ballots for the tally and report benchmarks
 //   BENCH_SECONDS=10                   duration of each HTTP load
 //   BENCH_CONNECTIONS=50               concurrent connections
+//   BENCH_DATABASE_URL=postgres://…    also run everything on PostgreSQL (a schema per dataset, dropped after)
 import { execSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { connect, type DatabaseHandle } from "../db/connect";
+import pg from "pg";
+import { connect, type ConnectOptions, type DatabaseHandle } from "../db/connect";
 import { migrateToLatest } from "../db/migrate";
 import { loadTerritories } from "../db/territories/load";
 import { loadCatalogue } from "../app/catalogue/catalogue-load.server";
 import { generateDemoBallots } from "../app/ballots/demo-ballots.server";
-import { territoryTally, verifyCounts } from "../app/ballots/results.server";
-import { createVoters } from "./fixtures";
-import { load, startServer, stopServer, type LoadResult } from "./http";
+import { readMethodParams } from "../app/ballots/ballots.server";
+import { territoryBallots, territoryParticipation, territoryTally, verifyCounts } from "../app/ballots/results.server";
+import { bootstrapIntervals, seedFromString } from "../app/tally";
+import { createMember, createVoters } from "./fixtures";
+import { load, rssMiB, sequential, startBareServer, startServer, stopServer, type LoadResult } from "./http";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const sizes = (process.env.BENCH_SIZES ?? "10000,100000,1000000").split(",").map(Number);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const pgUrl = process.env.BENCH_DATABASE_URL;
 const CONSULTATION = "normandie-cnr-sante-2022";
 const CTS = { kind: "cts" as const, code: "76-rouen-elbeuf" };
+const REGION = { kind: "region" as const, code: "28" };
+const PORT = 3190;
+const BARE_PORT = 3191;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "ps-bench-"));
-const log = (line: string) => console.log(`[bench] ${line}`);
+const started = Date.now();
+const log = (line: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const fr = (n: number) => n.toLocaleString("fr-FR");
 
-async function freshDatabase(name: string): Promise<DatabaseHandle> {
-  const handle = await connect({ sqliteFile: path.join(work, `${name}.sqlite`) });
-  await migrateToLatest(handle.db);
+// ─── HOOK (lead) : page de rapport CTS ────────────────────────────────────────────────────────
+// "CTS report page at 10k/100k/1M" and "RSS after the 1M-ballot report" request this path with
+// a CTS member's session (Rouen-Elbeuf): the whole report page (participation, both rankings with
+// intervals, breakdown, per-proposal detail). The first request of each size is reported apart: it
+// waits for the first rank intervals. The PDF export is timed after it.
+const CTS_REPORT_PATH = `/cts/${CTS.code}/rapports/${CONSULTATION}`;
+const CTS_REPORT_LABEL = "page de rapport du CTS Rouen-Elbeuf";
+// ──────────────────────────────────────────────────────────────────────────────────────────────
+
+type Dialect = "sqlite" | "postgres";
+const pgSchemas: string[] = [];
+
+/** Where a dataset lives: connect options for this process, environment for the server. */
+function target(dialect: Dialect, name: string): { options: ConnectOptions; env: Record<string, string> } {
+  if (dialect === "sqlite") {
+    const file = path.join(work, `${name}.sqlite`);
+    return { options: { sqliteFile: file }, env: { SQLITE_FILE: file } };
+  }
+  const schema = `bench_${name}_${process.pid}`;
+  if (!pgSchemas.includes(schema)) pgSchemas.push(schema);
+  return { options: { databaseUrl: pgUrl!, pgSchema: schema }, env: { DATABASE_URL: pgUrl!, DATABASE_SCHEMA: schema } };
+}
+
+async function freshDatabase(dialect: Dialect, name: string): Promise<DatabaseHandle> {
+  const handle = await connect(target(dialect, name).options);
+  await migrateToLatest(handle.db, handle.schema);
   await loadTerritories(handle.db);
   await loadCatalogue(handle.db);
   return handle;
+}
+
+async function server(dialect: Dialect, name: string, extra: Record<string, string> = {}) {
+  const base = `http://localhost:${PORT}`;
+  const child = await startServer(root, { PORT: String(PORT), PUBLIC_URL: base, BENCH_BASELINE: "true", SKIP_TERRITORY_LOAD: "true", ...target(dialect, name).env, ...extra });
+  return { child, base };
 }
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 }
+const p99Of = (sorted: number[]) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]!;
 
 async function timeIt(fn: () => Promise<unknown>, runs: number): Promise<{ median: number; p99: number }> {
   await fn(); // warm-up
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
+    const t = process.hrtime.bigint();
     await fn();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
-  const sorted = [...times].sort((a, b) => a - b);
-  return { median: median(times), p99: sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]! };
+  return { median: median(times), p99: p99Of([...times].sort((a, b) => a - b)) };
 }
 
-/** Tally of one CTS from the kept counts as the consultation grows: cost should follow proposals × arrondissements. */
-async function tallyBenchmark() {
-  log(`tally d'un CTS depuis les comptes tenus, à ${sizes.map((n) => n.toLocaleString("fr-FR")).join(" / ")} bulletins`);
-  const handle = await freshDatabase("tally");
-  const consultation = await handle.db
-    .selectFrom("consultations")
-    .select(["id", "method", "method_params"])
-    .where("slug", "=", CONSULTATION)
-    .executeTakeFirstOrThrow();
-  const rows: { ballots: number; rawMs: number; weightedMs: number; p99Ms: number; ctsBallots: number }[] = [];
+/**
+ * One dataset grown to each size: the tally of one CTS from the kept counts (in this process),
+ * the CTS report over HTTP (production server, a CTS member's session), the bootstrap at 100k,
+ * the server's memory at rest and after the report, and a full recount at the end.
+ */
+async function tallyAndReport(dialect: Dialect) {
+  log(`${dialect} — tally et rapport CTS à ${sizes.map(fr).join(" / ")} bulletins`);
+  const handle = await freshDatabase(dialect, "tally");
+  const consultation = await handle.db.selectFrom("consultations").select(["id", "method", "method_params"]).where("slug", "=", CONSULTATION).executeTakeFirstOrThrow();
+  const member = await createMember(handle.db, "cts_member", CTS.code, "76540");
+  const rows: {
+    ballots: number;
+    ctsBallots: number;
+    rawMs: number;
+    weightedMs: number;
+    p99Ms: number;
+    report: { firstMs: number; p50Ms: number; p99Ms: number; status: number; bytes: number };
+    rssAtRestMiB: number;
+    rssAfterReportMiB: number;
+    pdf: { firstMs: number; p50Ms: number; bytes: number };
+  }[] = [];
+  let bootstrap: { ballots: number; proposals: number; resamples: number; readMs: number; ms: number } | null = null;
   let have = 0;
   for (const size of sizes) {
-    const started = Date.now();
+    const t = Date.now();
     await generateDemoBallots(handle.db, { consultationSlug: CONSULTATION, count: size - have, seed: size }, (done) => {
-      if (done % 100_000 === 0) log(`  … ${(have + done).toLocaleString("fr-FR")} bulletins`);
+      if (done % 100_000 === 0) log(`  … ${fr(have + done)} bulletins`);
     });
     have = size;
-    log(`  ${size.toLocaleString("fr-FR")} bulletins générés en ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(`  ${fr(size)} bulletins générés en ${((Date.now() - t) / 1000).toFixed(1)} s`);
     const raw = await timeIt(() => territoryTally(handle.db, consultation, CTS, "raw"), 30);
     const weighted = await timeIt(() => territoryTally(handle.db, consultation, CTS, "population"), 30);
     const { result } = await territoryTally(handle.db, consultation, CTS, "raw");
-    rows.push({ ballots: size, rawMs: raw.median, weightedMs: weighted.median, p99Ms: raw.p99, ctsBallots: result.ballots });
-    log(`  ${size.toLocaleString("fr-FR")} : ${raw.median.toFixed(2)} ms (pondéré ${weighted.median.toFixed(2)} ms), CTS Rouen-Elbeuf ${result.ballots.toLocaleString("fr-FR")} bulletins`);
+    log(`  tally direct : ${raw.median.toFixed(2)} ms (pondéré ${weighted.median.toFixed(2)} ms), CTS ${fr(result.ballots)} bulletins`);
+
+    if (!bootstrap && size >= 100_000) {
+      // What the interval worker does for the whole region: read the ballots, then resample.
+      const populations = Object.fromEntries((await territoryParticipation(handle.db, consultation.id, REGION)).map((p) => [p.arrondissement, Math.max(1, p.population)]));
+      const rules = readMethodParams(consultation.method, consultation.method_params);
+      const t0 = Date.now();
+      const [ballots, proposals] = await Promise.all([
+        territoryBallots(handle.db, consultation.id, REGION),
+        handle.db.selectFrom("proposals").select("id").where("consultation_id", "=", consultation.id).orderBy("position").execute(),
+      ]);
+      const t1 = Date.now();
+      bootstrapIntervals(
+        ballots,
+        { method: rules.method, proposals: proposals.map((p) => p.id), params: { k: rules.k, quorum: rules.quorum }, weighting: "raw", populations },
+        { resamples: 200, seed: seedFromString("bench") },
+      );
+      bootstrap = { ballots: ballots.length, proposals: proposals.length, resamples: 200, readMs: t1 - t0, ms: Date.now() - t1 };
+      log(`  intervalles de rang (200 tirages, ${proposals.length} propositions, ${fr(ballots.length)} bulletins) : ${bootstrap.ms} ms de calcul, après ${bootstrap.readMs} ms de lecture`);
+    }
+
+    const { child, base } = await server(dialect, "tally");
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+      const rssAtRestMiB = rssMiB(child.pid!);
+      const report = await sequential(`${base}${CTS_REPORT_PATH}`, 30, { Cookie: `ps_session=${member}` });
+      // Memory once the report has been served and the interval worker, idle, has exited (2 s).
+      await new Promise((r) => setTimeout(r, 3000));
+      const rssAfterReportMiB = rssMiB(child.pid!);
+      const r = { firstMs: report.first, p50Ms: median(report.times), p99Ms: p99Of(report.times), status: report.status, bytes: report.bytes };
+      log(`  rapport CTS (HTTP) : 1re requête ${r.firstMs.toFixed(0)} ms, puis p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (statut ${r.status}) ; RSS ${rssAtRestMiB.toFixed(0)} → ${rssAfterReportMiB.toFixed(0)} Mio`);
+      const pdfRuns = await sequential(`${base}${CTS_REPORT_PATH}/export/pdf`, 5, { Cookie: `ps_session=${member}` });
+      const pdf = { firstMs: pdfRuns.first, p50Ms: median(pdfRuns.times), bytes: pdfRuns.bytes };
+      log(`  export PDF du rapport : 1re ${pdf.firstMs.toFixed(0)} ms, puis p50 ${pdf.p50Ms.toFixed(0)} ms (${fr(pdf.bytes)} octets, statut ${pdfRuns.status})`);
+      rows.push({ ballots: size, ctsBallots: result.ballots, rawMs: raw.median, weightedMs: weighted.median, p99Ms: raw.p99, report: r, rssAtRestMiB, rssAfterReportMiB, pdf });
+    } finally {
+      await stopServer(child);
+    }
   }
-  const verifyStarted = Date.now();
+  log("  recomptage complet depuis les bulletins");
+  const t = Date.now();
   const differences = await verifyCounts(handle.db, consultation.id);
-  const verifyMs = Date.now() - verifyStarted;
+  const recount = { ms: Date.now() - t, differences: differences.length };
   await handle.close();
   const first = rows[0]!;
   const last = rows[rows.length - 1]!;
-  return { rows, ratioLastToFirst: last.rawMs / first.rawMs, recount: { ms: verifyMs, differences: differences.length } };
+  return {
+    rows,
+    ratioLastToFirst: last.rawMs / first.rawMs,
+    reportRatioLastToFirst: last.report.p50Ms / first.report.p50Ms,
+    bootstrap,
+    recount,
+  };
 }
 
-/** Casting a ballot over HTTP, the browser's path, against the cheapest action that writes a row. */
-async function castingBenchmark() {
-  log(`vote par HTTP, ${connections} connexions, ${seconds} s, contre une action Remix minimale`);
-  const handle = await freshDatabase("casting");
+/**
+ * Casting a ballot over HTTP as a browser without JavaScript does, against the cheapest action
+ * that writes a row; then the consultation page, anonymous (render cache) against a bare Node
+ * server sending the same bytes, and signed in (voters with their selections) against the same
+ * page with CONTENT_CACHE=false. Then a recount.
+ */
+async function castingAndPages(dialect: Dialect) {
+  log(`${dialect} — vote et page de consultation, ${connections} connexions, ${seconds} s par mesure`);
+  const handle = await freshDatabase(dialect, "casting");
   const sessions = await createVoters(handle.db, "28", 5000);
   const slugs = (
     await handle.db
@@ -100,90 +200,265 @@ async function castingBenchmark() {
       .execute()
   ).map((r) => r.slug);
   const consultationId = (await handle.db.selectFrom("consultations").select("id").where("slug", "=", CONSULTATION).executeTakeFirstOrThrow()).id;
-  await handle.close();
 
-  const port = "3190";
-  const base = `http://localhost:${port}`;
-  const server = await startServer(root, { PORT: port, PUBLIC_URL: base, SQLITE_FILE: path.join(work, "casting.sqlite"), BENCH_BASELINE: "true" });
-  const common = { Origin: base, "Content-Type": "application/x-www-form-urlencoded" };
-  let baseline: LoadResult;
-  let vote: LoadResult;
-  try {
-    // Single-fetch data requests, as a browser with JavaScript sends them.
-    await load({ url: `${base}/bench/insert.data`, method: "POST", connections, seconds: 2, headers: common, nextRequest: () => ({ body: "x=1" }) });
-    baseline = await load({ url: `${base}/bench/insert.data`, method: "POST", connections, seconds, headers: common, nextRequest: () => ({ body: "x=1" }) });
-    log(`  action minimale : ${Math.round(baseline.throughput)} req/s, p99 ${baseline.p99} ms`);
-    let counter = 0;
-    vote = await load({
-      url: `${base}/consultations/${CONSULTATION}/vote.data`,
-      method: "POST",
-      connections,
-      seconds,
-      headers: common,
-      nextRequest: () => {
-        // Each resident in turn selects their 1st, then 2nd … 5th priority; later rounds repeat
-        // a selection (the idempotent path, still fully checked).
-        const n = counter++;
-        const session = sessions[n % sessions.length]!;
-        const slug = slugs[Math.floor(n / sessions.length) % slugs.length]!;
-        return { body: `intent=approve&proposal=${slug}&reply=data`, headers: { Cookie: `ps_session=${session}` } };
-      },
-    });
-    log(`  vote : ${Math.round(vote.throughput)} req/s, p99 ${vote.p99} ms, ${vote.non2xx} réponses non 2xx, ${vote.errors} erreurs`);
-  } finally {
-    await stopServer(server);
+  const page = `/consultations/${CONSULTATION}`;
+  const form = { "Content-Type": "application/x-www-form-urlencoded" };
+  let baseline: LoadResult, vote: LoadResult, anonymous: LoadResult, bare: LoadResult, signedIn: LoadResult;
+  let signedInUncached: LoadResult, anonymousUncached: LoadResult;
+  let pageBytes = 0;
+  let bareRssMiB = 0;
+  let rssAfterLoadMiB = 0;
+  // Voters who have voted (the first ones, in turn), so that their pages show their selections.
+  const signedCookie = () => {
+    let i = 0;
+    return () => ({ headers: { Cookie: `ps_session=${sessions[i++ % 1000]}` } });
+  };
+
+  {
+    const { child, base } = await server(dialect, "casting");
+    try {
+      const common = { ...form, Origin: base };
+      // The minimal action: a resource route's action inserting one row, posted as a form.
+      await load({ url: `${base}/bench/insert`, method: "POST", connections, seconds: 2, headers: common, nextRequest: () => ({ body: "x=1" }) });
+      baseline = await load({ url: `${base}/bench/insert`, method: "POST", connections, seconds, headers: common, nextRequest: () => ({ body: "x=1" }) });
+      log(`  action minimale : ${Math.round(baseline.throughput)} req/s, p99 ${baseline.p99} ms`);
+      let counter = 0;
+      vote = await load({
+        url: `${base}${page}/vote`,
+        method: "POST",
+        connections,
+        seconds,
+        headers: common,
+        nextRequest: () => {
+          // Each resident in turn selects their 1st, then 2nd … 5th priority; later rounds repeat
+          // a selection (the idempotent path, still fully checked). No JavaScript: the answer is
+          // a redirect to the consultation page.
+          const n = counter++;
+          const session = sessions[n % sessions.length]!;
+          const slug = slugs[Math.floor(n / sessions.length) % slugs.length]!;
+          return { body: `intent=approve&proposal=${slug}`, headers: { Cookie: `ps_session=${session}` } };
+        },
+      });
+      log(`  vote : ${Math.round(vote.throughput)} req/s, p99 ${vote.p99} ms, ${vote.refused} refus, ${vote.errors} erreurs`);
+
+      const bytes = Buffer.from(await (await fetch(`${base}${page}`)).arrayBuffer());
+      pageBytes = bytes.length;
+      await load({ url: `${base}${page}`, connections, seconds: 2 });
+      anonymous = await load({ url: `${base}${page}`, connections, seconds });
+      log(`  page anonyme (cache de rendu) : ${Math.round(anonymous.throughput)} req/s, p99 ${anonymous.p99} ms`);
+      const pageFile = path.join(work, "page.html");
+      fs.writeFileSync(pageFile, bytes);
+      const bareServer = await startBareServer(BARE_PORT, pageFile, "text/html; charset=utf-8");
+      try {
+        await load({ url: `http://127.0.0.1:${BARE_PORT}/`, connections, seconds: 2 });
+        bare = await load({ url: `http://127.0.0.1:${BARE_PORT}/`, connections, seconds });
+        bareRssMiB = rssMiB(bareServer.pid!);
+      } finally {
+        await stopServer(bareServer);
+      }
+      log(`  Node http nu, mêmes ${fr(pageBytes)} octets : ${Math.round(bare.throughput)} req/s`);
+      // Warm-up (as for every load): each of the 1,000 residents' pages is rendered once.
+      await load({ url: `${base}${page}`, connections, seconds: Math.max(2, seconds / 2), nextRequest: signedCookie() });
+      signedIn = await load({ url: `${base}${page}`, connections, seconds, nextRequest: signedCookie() });
+      log(`  page connectée : ${Math.round(signedIn.throughput)} req/s, p99 ${signedIn.p99} ms`);
+      rssAfterLoadMiB = rssMiB(child.pid!);
+    } finally {
+      await stopServer(child);
+    }
   }
-  const after = await connect({ sqliteFile: path.join(work, "casting.sqlite") });
-  const differences = await verifyCounts(after.db, consultationId);
+  {
+    const { child, base } = await server(dialect, "casting", { CONTENT_CACHE: "false" });
+    try {
+      await load({ url: `${base}${page}`, connections, seconds: Math.max(2, seconds / 2), nextRequest: signedCookie() });
+      signedInUncached = await load({ url: `${base}${page}`, connections, seconds, nextRequest: signedCookie() });
+      log(`  page connectée sans cache : ${Math.round(signedInUncached.throughput)} req/s, p99 ${signedInUncached.p99} ms`);
+      await load({ url: `${base}${page}`, connections, seconds: 2 });
+      anonymousUncached = await load({ url: `${base}${page}`, connections, seconds });
+      log(`  page anonyme sans cache : ${Math.round(anonymousUncached.throughput)} req/s, p99 ${anonymousUncached.p99} ms`);
+    } finally {
+      await stopServer(child);
+    }
+  }
+  const differences = await verifyCounts(handle.db, consultationId);
   const ballots = Number(
-    (await after.db.selectFrom("ballots").select((eb) => eb.fn.countAll<number>().as("n")).where("consultation_id", "=", consultationId).executeTakeFirstOrThrow()).n,
+    (await handle.db.selectFrom("ballots").select((eb) => eb.fn.countAll<number>().as("n")).where("consultation_id", "=", consultationId).executeTakeFirstOrThrow()).n,
   );
-  await after.close();
-  return { baseline, vote, ratio: vote.throughput / baseline.throughput, ballots, recountDifferences: differences.length };
+  await handle.close();
+  log(`  recomptage après la charge : ${ballots} bulletins, ${differences.length} écart`);
+  return {
+    casting: { baseline, vote, ratio: vote.throughput / baseline.throughput, ballots, recountDifferences: differences.length },
+    pages: {
+      bytes: pageBytes,
+      anonymous,
+      bare,
+      anonymousRatio: anonymous.throughput / bare.throughput,
+      anonymousUncached,
+      signedIn,
+      signedInUncached,
+      signedInRatio: signedIn.throughput / signedInUncached.throughput,
+    },
+    memory: { rssAfterPageLoadMiB: rssAfterLoadMiB, bareNodeRssMiB: bareRssMiB },
+  };
+}
+
+async function runSide(dialect: Dialect) {
+  const tally = await tallyAndReport(dialect);
+  const http = await castingAndPages(dialect);
+  return { dialect, tally, ...http };
+}
+type Side = Awaited<ReturnType<typeof runSide>>;
+
+// ─── the Markdown ─────────────────────────────────────────────────────────────────────────────
+const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
+const ok = (met: boolean) => (met ? "oui" : "**non**");
+
+function targets(s: Side) {
+  const last = s.tally.rows[s.tally.rows.length - 1]!;
+  const c = s.casting;
+  const p = s.pages;
+  return [
+    {
+      figure: "Liste anonyme (100 propositions, 1re page de 20), cache de rendu",
+      value: `${fr(Math.round(p.anonymous.throughput))} req/s, p99 ${p.anonymous.p99} ms`,
+      baseline: `Node http nu, mêmes octets : ${fr(Math.round(p.bare.throughput))} req/s`,
+      ratio: pct(p.anonymousRatio),
+      target: "≥ 25 %",
+      met: p.anonymousRatio >= 0.25,
+    },
+    {
+      figure: "Liste connectée (sélections affichées)",
+      value: `${fr(Math.round(p.signedIn.throughput))} req/s, p99 ${p.signedIn.p99} ms`,
+      baseline: `même page sans cache : ${fr(Math.round(p.signedInUncached.throughput))} req/s, p99 ${p.signedInUncached.p99} ms`,
+      ratio: pct(p.signedInRatio),
+      target: "≥ 1 500 req/s, p99 < 100 ms",
+      met: p.signedIn.throughput >= 1500 && p.signedIn.p99 < 100,
+    },
+    {
+      figure: "Vote (POST de formulaire sans JavaScript, session)",
+      value: `${fr(Math.round(c.vote.throughput))} req/s, p99 ${c.vote.p99} ms, ${c.vote.refused + c.vote.errors} erreur(s), ${c.recountDifferences} écart au recomptage`,
+      baseline: `action minimale : ${fr(Math.round(c.baseline.throughput))} req/s, p99 ${c.baseline.p99} ms`,
+      ratio: pct(c.ratio),
+      target: "≥ 60 %, p99 < 100 ms, 0 erreur, 0 écart",
+      met: c.ratio >= 0.6 && c.vote.p99 < 100 && c.vote.refused + c.vote.errors === 0 && c.recountDifferences === 0,
+    },
+    {
+      figure: `Rapport CTS à ${fr(last.ballots)} bulletins (${CTS_REPORT_LABEL}), p50`,
+      value: `${last.report.p50Ms.toFixed(1)} ms`,
+      baseline: `à ${fr(s.tally.rows[0]!.ballots)} : ${s.tally.rows[0]!.report.p50Ms.toFixed(1)} ms`,
+      ratio: s.tally.reportRatioLastToFirst.toFixed(2),
+      target: "p50 < 50 ms, rapport < 2",
+      met: last.report.p50Ms < 50 && s.tally.reportRatioLastToFirst < 2,
+    },
+    ...(s.tally.bootstrap
+      ? [
+          {
+            figure: `Intervalles de rang (200 tirages, ${s.tally.bootstrap.proposals} propositions, ${fr(s.tally.bootstrap.ballots)} bulletins), calcul`,
+            value: `${fr(s.tally.bootstrap.ms)} ms (hors requête, une fois par version du décompte)`,
+            baseline: `lecture des bulletins avant : ${fr(s.tally.bootstrap.readMs)} ms`,
+            ratio: pct(s.tally.bootstrap.ms / 2000),
+            target: "< 2 s",
+            met: s.tally.bootstrap.ms < 2000,
+          },
+        ]
+      : []),
+    {
+      figure: `Mémoire du serveur (VmRSS) au repos, puis après le rapport à ${fr(last.ballots)}`,
+      value: `${last.rssAtRestMiB.toFixed(0)} Mio → ${last.rssAfterReportMiB.toFixed(0)} Mio`,
+      baseline: `Node http nu : ${s.memory.bareNodeRssMiB.toFixed(0)} Mio`,
+      ratio: pct(last.rssAfterReportMiB / 300),
+      target: "< 300 Mio",
+      met: last.rssAtRestMiB < 300 && last.rssAfterReportMiB < 300,
+    },
+  ];
+}
+
+function sideMarkdown(s: Side): string[] {
+  const t = s.tally;
+  const c = s.casting;
+  const p = s.pages;
+  const row = (label: string, r: LoadResult) => `| ${label} | ${fr(Math.round(r.throughput))} | ${r.p50} ms | ${r.p99} ms | ${r.refused} | ${r.errors} |`;
+  return [
+    `## ${s.dialect === "sqlite" ? "SQLite" : "PostgreSQL"}`,
+    "",
+    "| mesure | valeur | référence (même passage) | rapport | cible | atteinte |",
+    "|---|---|---|---:|---|---|",
+    ...targets(s).map((x) => `| ${x.figure} | ${x.value} | ${x.baseline} | ${x.ratio} | ${x.target} | ${ok(x.met)} |`),
+    "",
+    `### Tally d'un CTS (Rouen-Elbeuf) et rapport CTS par HTTP`,
+    "",
+    "| bulletins (région) | bulletins (CTS) | tally brut, médiane | pondéré, médiane | tally p99 | rapport HTTP : 1re requête | p50 | p99 | export PDF, p50 | RSS repos → après |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...t.rows.map(
+      (r) =>
+        `| ${fr(r.ballots)} | ${fr(r.ctsBallots)} | ${r.rawMs.toFixed(2)} ms | ${r.weightedMs.toFixed(2)} ms | ${r.p99Ms.toFixed(2)} ms | ${r.report.firstMs.toFixed(0)} ms | ${r.report.p50Ms.toFixed(1)} ms | ${r.report.p99Ms.toFixed(1)} ms | ${r.pdf.p50Ms.toFixed(0)} ms | ${r.rssAtRestMiB.toFixed(0)} → ${r.rssAfterReportMiB.toFixed(0)} Mio |`,
+    ),
+    "",
+    `Tally ${fr(t.rows[t.rows.length - 1]!.ballots)} / ${fr(t.rows[0]!.ballots)} : **${t.ratioLastToFirst.toFixed(2)}** ; rapport HTTP (p50) : **${t.reportRatioLastToFirst.toFixed(2)}**. La 1re requête de chaque taille attend les premiers intervalles de rang (calculés dans un thread de travail) ; les suivantes servent ceux-ci. Recomptage complet : ${(t.recount.ms / 1000).toFixed(1)} s, ${t.recount.differences} écart.`,
+    "",
+    `### Requêtes HTTP (${connections} connexions, ${seconds} s chacune)`,
+    "",
+    "| chemin | req/s | p50 | p99 | refus (4xx/5xx) | erreurs |",
+    "|---|---:|---:|---:|---:|---:|",
+    row("action Remix minimale (insère une ligne)", c.baseline),
+    row("vote sans JavaScript (session, origine, validation, transaction, comptes, redirection)", c.vote),
+    row(`Node http nu (${fr(p.bytes)} octets)`, p.bare),
+    row("page de consultation, anonyme, cache de rendu", p.anonymous),
+    row("page de consultation, anonyme, sans cache", p.anonymousUncached),
+    row("page de consultation, connecté", p.signedIn),
+    row("page de consultation, connecté, sans cache (CONTENT_CACHE=false)", p.signedInUncached),
+    "",
+    `Bulletins après la charge : ${fr(c.ballots)}, écarts au recomptage : ${c.recountDifferences}.`,
+    "",
+  ];
+}
+
+async function dropPgSchemas() {
+  if (!pgUrl || !pgSchemas.length) return;
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  try {
+    for (const schema of pgSchemas) await client.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await client.end();
+  }
 }
 
 async function main() {
-  const started = Date.now();
-  if (!fs.existsSync(path.join(root, "build/index.js"))) {
-    log("construction de l'application (npm run build)");
-    execSync("npm run -s build", { cwd: root, stdio: "inherit" });
-  }
-  const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? "?", memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
-  const tallyResult = await tallyBenchmark();
-  const casting = await castingBenchmark();
-  const results = { generatedAt: new Date().toISOString(), machine, tally: tallyResult, casting, seconds: (Date.now() - started) / 1000 };
+  log("construction de l'application (npm run build)");
+  execSync("npm run -s build", { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? "?", memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: os.loadavg() };
+  const sides: Side[] = [await runSide("sqlite")];
+  if (pgUrl) sides.push(await runSide("postgres"));
+  const results = { generatedAt: new Date().toISOString(), machine, connections, seconds, sizes, ctsReportPath: CTS_REPORT_PATH, sides, seconds_total: (Date.now() - started) / 1000 };
   fs.writeFileSync(path.join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+
+  const summary = [
+    "| base | mesure | valeur | référence | rapport | cible | atteinte |",
+    "|---|---|---|---|---:|---|---|",
+    ...sides.flatMap((s) => targets(s).map((x) => `| ${s.dialect} | ${x.figure} | ${x.value} | ${x.baseline} | ${x.ratio} | ${x.target} | ${ok(x.met)} |`)),
+  ];
   const md = [
     `# Benchmarks — ${results.generatedAt.slice(0, 16).replace("T", " ")} UTC`,
     "",
-    `Machine : ${machine.cpus} cœurs (${machine.model}), ${machine.memoryGiB} Gio, Node ${machine.node}. Client et serveur partagent la machine.`,
+    `Machine : ${machine.cpus} cœurs (${machine.model}), ${machine.memoryGiB} Gio, Node ${machine.node}, charge moyenne au départ ${machine.loadAverage.map((l) => l.toFixed(1)).join(" / ")}. Client (autocannon) et serveur partagent la machine ; chaque chiffre est à comparer à sa référence mesurée dans le même passage. Durée totale : ${(results.seconds_total / 60).toFixed(1)} min.`,
     "",
-    "## Tally d'un CTS (Rouen-Elbeuf) depuis les comptes tenus",
+    "## Résumé",
     "",
-    "| bulletins (région) | bulletins (CTS) | brut, médiane | pondéré, médiane | brut, p99 |",
-    "|---:|---:|---:|---:|---:|",
-    ...tallyResult.rows.map((r) => `| ${r.ballots.toLocaleString("fr-FR")} | ${r.ctsBallots.toLocaleString("fr-FR")} | ${r.rawMs.toFixed(2)} ms | ${r.weightedMs.toFixed(2)} ms | ${r.p99Ms.toFixed(2)} ms |`),
+    ...summary,
     "",
-    `Rapport de temps ${sizes[sizes.length - 1]!.toLocaleString("fr-FR")} / ${sizes[0]!.toLocaleString("fr-FR")} : **${tallyResult.ratioLastToFirst.toFixed(2)}**. Recomptage complet depuis les bulletins : ${(tallyResult.recount.ms / 1000).toFixed(1)} s, ${tallyResult.recount.differences} écart.`,
-    "",
-    `## Vote par HTTP (${connections} connexions, ${seconds} s)`,
-    "",
-    "| chemin | req/s | p50 | p99 | non 2xx | erreurs |",
-    "|---|---:|---:|---:|---:|---:|",
-    `| action Remix minimale (insère une ligne) | ${Math.round(casting.baseline.throughput)} | ${casting.baseline.p50} ms | ${casting.baseline.p99} ms | ${casting.baseline.non2xx} | ${casting.baseline.errors} |`,
-    `| vote (session, origine, validation, transaction, comptes) | ${Math.round(casting.vote.throughput)} | ${casting.vote.p50} ms | ${casting.vote.p99} ms | ${casting.vote.non2xx} | ${casting.vote.errors} |`,
-    "",
-    `Rapport vote / action minimale : **${(casting.ratio * 100).toFixed(0)} %**. Bulletins après la charge : ${casting.ballots}, écarts au recomptage : ${casting.recountDifferences}.`,
-    "",
+    ...sides.flatMap(sideMarkdown),
   ].join("\n");
   fs.writeFileSync(path.join(root, "bench/results.md"), md);
-  console.log(`\n${md}`);
-  log(`terminé en ${results.seconds.toFixed(0)} s ; résultats dans bench/results.json et bench/results.md`);
-  fs.rmSync(work, { recursive: true, force: true });
+  console.log(`\n${["Résumé", "", ...summary].join("\n")}\n`);
+  log(`terminé ; résultats dans bench/results.json et bench/results.md`);
 }
 
-main().catch((error) => {
-  console.error(error);
-  fs.rmSync(work, { recursive: true, force: true });
-  process.exit(1);
-});
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await dropPgSchemas().catch((error) => console.error("Schémas PostgreSQL non supprimés :", error));
+    fs.rmSync(work, { recursive: true, force: true });
+  });

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import { lockRow } from "../../db/dialect";
+import { lockRow, writeTransaction } from "../../db/dialect";
 import type { BallotChannel, Database } from "../../db/schema";
-import { locateCommune } from "../territories/territories.server";
+import { locateCommune, type Place } from "../territories/territories.server";
 import { DEFAULT_K, DEFAULT_QUORUM, type Method } from "../tally/types";
 import { BallotContentError, contentCells, isEmptyContent, validateContent, type BallotContent, type BallotRules } from "./ballot-content";
 
@@ -96,26 +96,32 @@ export interface BallotChange {
  * Reads a resident's ballot, lets `mutate` say what it becomes (null or empty: withdrawn), checks
  * it and writes it with the kept counts and the event log — all in one transaction, under a lock
  * on the resident, with the consultation's phase read inside it: a vote in the closing second is
- * fully in or fully out, and the cap K holds against parallel requests.
+ * fully in or fully out, and the cap K holds against parallel requests. On SQLite the transaction
+ * may be shared with other votes of the same moment (`writeTransaction`: group commit), each vote
+ * in a savepoint of its own.
+ *
+ * `place` (the voter's commune's place) and `proposalIds` (the consultation's proposal ids) may
+ * be given by a caller that already has them for the current content version; they change only
+ * with it (territory or catalogue load), never during a vote.
  */
 export async function changeBallot(
   db: Kysely<Database>,
-  input: { consultationSlug: string; voter: Voter; now?: Date },
+  input: { consultationSlug: string; voter: Voter; now?: Date; place?: Place | null; proposalIds?: ReadonlySet<string> },
   mutate: (current: BallotContent | null, rules: ConsultationRules) => unknown,
 ): Promise<BallotChange> {
-  // Where the voter lives and the consultation's proposals change only by administration: read
-  // them before the transaction, which holds SQLite's one connection, so it stays short.
+  // Read before the transaction, which holds SQLite's one connection, so it stays short.
   const [place, proposals] = await Promise.all([
-    locateCommune(db, input.voter.communeCode),
-    db
-      .selectFrom("proposals")
-      .innerJoin("consultations", "consultations.id", "proposals.consultation_id")
-      .select("proposals.id")
-      .where("consultations.slug", "=", input.consultationSlug)
-      .execute()
-      .then((rows) => new Set(rows.map((r) => r.id))),
+    input.place !== undefined ? input.place : locateCommune(db, input.voter.communeCode),
+    input.proposalIds ??
+      db
+        .selectFrom("proposals")
+        .innerJoin("consultations", "consultations.id", "proposals.consultation_id")
+        .select("proposals.id")
+        .where("consultations.slug", "=", input.consultationSlug)
+        .execute()
+        .then((rows) => new Set(rows.map((r) => r.id))),
   ]);
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     await lockRow(trx, "users", input.voter.id);
     const consultation = await trx
       .selectFrom("consultations")

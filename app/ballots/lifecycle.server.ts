@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { bumpContentVersion } from "../../db/content-version";
 import type { ConsultationStatus, Database } from "../../db/schema";
 
 /** The phases in order; a consultation only moves forward. */
@@ -50,6 +51,18 @@ export async function advanceConsultation(
       })
       .where("id", "=", consultation.id)
       .execute();
+    await bumpContentVersion(trx);
     return { from: consultation.status, to, anonymised };
+  });
+}
+
+/**
+ * Whether residents see the live ranking while the vote is open (off by default). The consultation
+ * page shows a link to it: pages kept in memory are renewed through the content version.
+ */
+export async function setLiveResults(db: Kysely<Database>, consultationId: string, on: boolean, now = new Date()): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable("consultations").set({ live_results: on ? 1 : 0, updated_at: now.toISOString() }).where("id", "=", consultationId).execute();
+    await bumpContentVersion(trx);
   });
 }

@@ -3,7 +3,8 @@ import type { Database } from "../../db/schema";
 import type { SessionUser } from "../auth/session.server";
 import { resolveCts } from "../territories/territories.server";
 import { GRADE_LABELS, SMALL_GROUP_THRESHOLD, smallGroupLabel, type Method, type RowByMethod, type Weighting } from "../tally";
-import { findTerritory, parseTerritory, rankIntervals, territoryTally, weightingPopulations, type TerritoryRef } from "./results.server";
+import { rankIntervalsSnapshot } from "./intervals.server";
+import { findTerritory, parseTerritory, territoryTally, weightingPopulations, type TerritoryRef } from "./results.server";
 
 export class ResultsError extends Error {
   constructor(
@@ -76,7 +77,13 @@ export async function resultsDocument(
   const byId = new Map(proposals.map((p) => [p.id, p]));
   const smallGroup = result.ballots < SMALL_GROUP_THRESHOLD;
   const populations = weightingPopulations(participation);
-  const intervals = smallGroup || result.ballots === 0 ? {} : await rankIntervals(db, consultation, ref, weighting, populations);
+  // The last intervals computed (a newer computation starts in the background when votes came
+  // since); only a territory never computed before waits for its first ones.
+  const snapshot =
+    smallGroup || result.ballots === 0
+      ? null
+      : await rankIntervalsSnapshot(db, consultation, ref, weighting, populations, { wait: "first" });
+  const intervals = snapshot?.intervals ?? {};
   return {
     consultation: consultation.slug,
     title: consultation.title,
@@ -88,6 +95,7 @@ export async function resultsDocument(
     generatedAt: (input.now ?? new Date()).toISOString(),
     explanation: result.explanation,
     smallGroup: smallGroup ? smallGroupLabel(SMALL_GROUP_THRESHOLD) : null,
+    rankIntervals: snapshot ? { version: snapshot.version, computedAt: snapshot.computedAt, computing: snapshot.computing } : null,
     ranking: smallGroup
       ? []
       : result.ranking.map((row) => {

@@ -2,9 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import {
   aggregatesFromRows,
-  bootstrapIntervals,
   isSmallGroup,
-  seedFromString,
   tally,
   type Ballot,
   type CountRow,
@@ -15,6 +13,7 @@ import {
 } from "../tally";
 import { contentCells, type BallotContent } from "./ballot-content";
 import { readMethodParams } from "./ballots.server";
+import { rankIntervalsSnapshot } from "./intervals.server";
 
 export type TerritoryKind = "region" | "cts" | "arrondissement";
 export interface TerritoryRef {
@@ -182,9 +181,11 @@ export async function tallyVersion(db: Kysely<Database>, consultationId: string)
   return Number(row?.version ?? 0);
 }
 
-// Intervals per (consultation, territory, weighting), valid while the tally version stays the same.
-const intervalCache = new Map<string, { version: number; intervals: Record<string, RankInterval> }>();
-
+/**
+ * The rank intervals of the current tally version, waiting for them if they are being computed
+ * (the same signature as before intervals moved off the request path). Pages should rather use
+ * `rankIntervalsSnapshot` (intervals.server.ts), which never waits once a first computation exists.
+ */
 export async function rankIntervals(
   db: Kysely<Database>,
   consultation: ConsultationForResults,
@@ -193,22 +194,8 @@ export async function rankIntervals(
   populations: Record<string, number>,
   resamples = 200,
 ): Promise<Record<string, RankInterval>> {
-  const version = await tallyVersion(db, consultation.id);
-  const key = `${consultation.id}|${ref.kind}:${ref.code}|${weighting}|${resamples}`;
-  const cached = intervalCache.get(key);
-  if (cached && cached.version === version) return cached.intervals;
-  const rules = readMethodParams(consultation.method, consultation.method_params);
-  const [ballots, proposals] = await Promise.all([
-    territoryBallots(db, consultation.id, ref),
-    db.selectFrom("proposals").select("id").where("consultation_id", "=", consultation.id).orderBy("position").execute(),
-  ]);
-  const { intervals } = bootstrapIntervals(
-    ballots,
-    { method: rules.method, proposals: proposals.map((p) => p.id), params: { k: rules.k, quorum: rules.quorum }, weighting, populations },
-    { resamples, seed: seedFromString(key) },
-  );
-  intervalCache.set(key, { version, intervals });
-  return intervals;
+  const snapshot = await rankIntervalsSnapshot(db, consultation, ref, weighting, populations, { resamples, wait: "current" });
+  return snapshot.intervals ?? {};
 }
 
 export { isSmallGroup };

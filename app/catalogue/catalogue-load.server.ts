@@ -6,6 +6,7 @@ import type { BallotMethod, ConsultationStatus, Database } from "../../db/schema
 import { consultationFileSchema, type ConsultationFile } from "./catalogue-schema";
 import { GLOSSARY } from "./glossary";
 import { proposalSearchText } from "./search";
+import { bumpContentVersion } from "../../db/content-version";
 
 export const CATALOGUE_DIR = path.resolve("db/catalogue");
 
@@ -114,6 +115,7 @@ export async function loadCatalogue(
         .execute();
       result.consultations.push({ slug: data.slug, proposals: data.proposals.length, changed: true });
     }
+    if (result.consultations.some((c) => c.changed)) await bumpContentVersion(trx);
   });
   return result;
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database, ProposalKind, ProposalLevel, Theme } from "../../db/schema";
 import type { PROPOSAL_SORTS } from "./filters";
+import { VersionedCache } from "../server/versioned-cache.server";
 import { searchPatterns } from "./search";
 
 export async function listConsultations(db: Kysely<Database>) {
@@ -182,4 +183,33 @@ async function relatedProposals(
     );
   }
   return query.orderBy("p.position").limit(12).execute();
+}
+
+// What the consultation page reads from the catalogue, kept per content version (see
+// db/content-version.ts: loading the catalogue, a phase change or a territory load changes it).
+// The values are shared between requests: callers must not modify them.
+const consultations = new VersionedCache<Awaited<ReturnType<typeof getConsultation>>>(100);
+const lists = new VersionedCache<Awaited<ReturnType<typeof listProposals>>>(2000);
+const facets = new VersionedCache<Awaited<ReturnType<typeof proposalFacets>>>(100);
+
+export function getConsultationAt(db: Kysely<Database>, version: string, slug: string) {
+  return consultations.get(version, slug, () => getConsultation(db, slug));
+}
+
+export function listProposalsAt(db: Kysely<Database>, version: string, consultationId: string, filters: ProposalFilters) {
+  const key = JSON.stringify([consultationId, filters.theme, filters.level, filters.kind, filters.q, filters.sort, filters.page, filters.pageSize]);
+  return lists.get(version, key, () => listProposals(db, consultationId, filters));
+}
+
+/** The levels and kinds a consultation's proposals use (the page offers only those as filters). */
+export async function proposalFacets(db: Kysely<Database>, consultationId: string) {
+  const rows = await db.selectFrom("proposals").select(["level", "kind"]).distinct().where("consultation_id", "=", consultationId).execute();
+  return {
+    levels: [...new Set(rows.map((r) => r.level).filter((l): l is ProposalLevel => l !== null))],
+    kinds: [...new Set(rows.map((r) => r.kind))] as ProposalKind[],
+  };
+}
+
+export function proposalFacetsAt(db: Kysely<Database>, version: string, consultationId: string) {
+  return facets.get(version, consultationId, () => proposalFacets(db, consultationId));
 }

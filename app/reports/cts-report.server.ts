@@ -1,7 +1,8 @@
 import { sql, type Kysely } from "kysely";
+import { readContentVersion } from "../../db/content-version";
 import type { BallotMethod, ConsultationStatus, Database, Stance, Theme } from "../../db/schema";
+import { rankIntervalsSnapshot, type IntervalSnapshot } from "../ballots/intervals.server";
 import {
-  rankIntervals,
   tallyCounts,
   tallyVersion,
   territoryCounts,
@@ -115,9 +116,26 @@ export interface CtsReport {
   explanations: Record<Weighting, string>;
   participation: { lines: ParticipationLine[]; total: ParticipationLine; timeline: TimelineDay[] };
   rankings: Record<Weighting, RankingRow[]>;
+  /** Which tally version the rank intervals were computed on (they are computed in the background). */
+  intervals: IntervalStamp | null;
   breakdown: { columns: BreakdownColumn[]; rows: { id: string; title: string; cells: (BreakdownCell | null)[] }[]; allSmall: boolean };
   disagreements: Disagreement[];
   proposals: ProposalDetail[];
+}
+
+export interface IntervalStamp {
+  version: number;
+  computedAt: string;
+  /** A computation for a newer tally version is under way. */
+  computing: boolean;
+}
+
+/** The older of the two weightings' interval stamps (the one a reader should be told about). */
+export function intervalStamp(...snapshots: (IntervalSnapshot | null)[]): IntervalStamp | null {
+  const done = snapshots.filter((s): s is IntervalSnapshot & { version: number; computedAt: string } => !!s && s.version !== null && s.computedAt !== null);
+  if (!done.length) return null;
+  const oldest = done.reduce((a, b) => (b.version < a.version ? b : a));
+  return { version: oldest.version, computedAt: oldest.computedAt, computing: done.some((s) => s.computing) };
 }
 
 /** The CTS territory, when the consultation covers it (a CTS consultation covers its own only). */
@@ -128,23 +146,12 @@ export async function findReportTerritory(db: Kysely<Database>, consultation: Re
   return { code: cts.code, name: cts.name };
 }
 
-/**
- * When the consultation or its proposals last changed (a catalogue reload, a phase): with the
- * tally version, what a cached report depends on.
- */
-export async function catalogueStamp(db: Kysely<Database>, consultationId: string): Promise<string> {
-  const row = await db
-    .selectFrom("consultations as c")
-    .select((eb) => [
-      "c.updated_at",
-      eb.selectFrom("proposals as p").whereRef("p.consultation_id", "=", "c.id").select((e) => e.fn.max("p.updated_at").as("m")).as("proposals"),
-    ])
-    .where("c.id", "=", consultationId)
-    .executeTakeFirst();
-  return `${row?.updated_at ?? ""}|${row?.proposals ?? ""}`;
-}
-
-type Computed = Omit<CtsReport, "proposals"> & { details: Omit<ProposalDetail, "comments" | "contributions">[] };
+type Computed = Omit<CtsReport, "proposals" | "rankings" | "intervals"> & {
+  details: Omit<ProposalDetail, "comments" | "contributions">[];
+  results: Record<Weighting, TallyResult>;
+  byId: Map<string, { id: string; slug: string; title: string; theme: Theme }>;
+  populations: Record<string, number>;
+};
 
 // Tallies, intervals and participation per (consultation, territory, tally version): a report
 // opened again, or exported, while no ballot was written costs only its comment counts.
@@ -162,7 +169,7 @@ export async function buildCtsReport(
   territory: { code: string; name: string },
   now = new Date(),
 ): Promise<CtsReport> {
-  const [version, stamp] = await Promise.all([tallyVersion(db, consultation.id), catalogueStamp(db, consultation.id)]);
+  const [version, stamp] = await Promise.all([tallyVersion(db, consultation.id), readContentVersion(db)]);
   const key = `${consultation.id}|${territory.code}|${version}|${consultation.status}|${stamp}`;
   let computed = computedCache.get(key);
   if (!computed) {
@@ -170,10 +177,22 @@ export async function buildCtsReport(
     if (computedCache.size >= CACHE_SIZE) computedCache.delete(computedCache.keys().next().value!);
     computedCache.set(key, computed);
   }
-  const { details, ...report } = computed;
-  const [comments, contributions] = await Promise.all([commentCounts(db, consultation.id, territory.code), contributionCounts(db, consultation.id)]);
+  const { details, results, byId, populations, ...report } = computed;
+  const ref: TerritoryRef = { kind: "cts", code: territory.code };
+  const ranked = report.state === "ranked";
+  const [comments, contributions, rawIntervals, weightedIntervals] = await Promise.all([
+    commentCounts(db, consultation.id, territory.code),
+    contributionCounts(db, consultation.id),
+    ranked ? rankIntervalsSnapshot(db, consultation, ref, "raw", populations, { wait: "first" }) : null,
+    ranked ? rankIntervalsSnapshot(db, consultation, ref, "population", populations, { wait: "first" }) : null,
+  ]);
   return {
     ...report,
+    rankings: {
+      raw: ranked ? rankingRows(results.raw, byId, rawIntervals?.intervals ?? {}) : [],
+      population: ranked ? rankingRows(results.population, byId, weightedIntervals?.intervals ?? {}) : [],
+    },
+    intervals: intervalStamp(rawIntervals, weightedIntervals),
     proposals: details.map((d) => ({
       ...d,
       comments: comments.get(d.id) ?? { pour: 0, contre: 0, nuance: 0 },
@@ -202,10 +221,6 @@ async function compute(
   const ballots = raw.ballots;
   const state = ballots === 0 ? "empty" : ballots < SMALL_GROUP_THRESHOLD ? "small" : "ranked";
   const populations = weightingPopulations(counts.participation);
-  const [rawIntervals, weightedIntervals] =
-    state === "ranked"
-      ? await Promise.all([rankIntervals(db, consultation, ref, "raw", populations), rankIntervals(db, consultation, ref, "population", populations)])
-      : [{}, {}];
   const participation = await participationLines(db, consultation.id, territory.code, counts, arrondissements);
   const columns: BreakdownColumn[] = participation.lines.map((l) => ({
     code: l.code,
@@ -248,10 +263,9 @@ async function compute(
     state,
     explanations: { raw: raw.explanation, population: weighted.explanation },
     participation,
-    rankings: {
-      raw: state === "ranked" ? rankingRows(raw, byId, rawIntervals) : [],
-      population: state === "ranked" ? rankingRows(weighted, byId, weightedIntervals) : [],
-    },
+    results: { raw, population: weighted },
+    byId,
+    populations,
     breakdown: { columns, rows: state === "empty" ? [] : breakdownRows, allSmall: columns.every((c) => c.small) },
     disagreements: disagreements(columns, columnTallies, byId),
     details: raw.ranking.map((r) => {

@@ -51,6 +51,7 @@ function header(report: CtsReport): [string, string][] {
     ["Méthode", METHOD_LABELS[report.consultation.method]],
     ["Généré le", formatDateTime(report.generatedAt)],
     ["Version du décompte", String(report.tallyVersion)],
+    ["Intervalles de rang", report.intervals ? `version ${report.intervals.version} du décompte, calculés le ${formatDateTime(report.intervals.computedAt)}` : "—"],
   ];
 }
 

@@ -1,8 +1,10 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema";
-import { rankIntervals, tallyCounts, tallyVersion, territoryCounts, weightingPopulations, type TerritoryRef } from "../ballots/results.server";
-import { SMALL_GROUP_THRESHOLD, smallGroupLabel, type Weighting } from "../tally";
-import { catalogueStamp, rankingRows, type RankingRow, type ReportConsultation } from "./cts-report.server";
+import { readContentVersion } from "../../db/content-version";
+import type { Database, Theme } from "../../db/schema";
+import { rankIntervalsSnapshot } from "../ballots/intervals.server";
+import { tallyCounts, tallyVersion, territoryCounts, weightingPopulations, type TerritoryRef } from "../ballots/results.server";
+import { SMALL_GROUP_THRESHOLD, smallGroupLabel, type TallyResult, type Weighting } from "../tally";
+import { intervalStamp, rankingRows, type IntervalStamp, type RankingRow, type ReportConsultation } from "./cts-report.server";
 import { figureColumns, figureValues, rowFigure } from "./figures";
 
 export interface RegionView {
@@ -15,18 +17,45 @@ export interface RegionView {
   smallGroupLabel: string;
   explanations: Record<Weighting, string>;
   rankings: Record<Weighting, RankingRow[]>;
+  intervals: IntervalStamp | null;
   arrondissements: { code: string; name: string; departement: string; population: number; ballots: number; rate: number | null }[];
   territories: { code: string; name: string; ballots: number; top: { rank: number; title: string; figure: string }[] }[];
 }
 
-const cache = new Map<string, RegionView>();
+type Computed = Omit<RegionView, "rankings" | "intervals"> & {
+  results: Record<Weighting, TallyResult>;
+  byId: Map<string, { id: string; slug: string; title: string; theme: Theme }>;
+  populations: Record<string, number>;
+};
+const cache = new Map<string, Computed>();
 
 /** The region's ranking, its participation per arrondissement, and each CTS's first priorities. */
 export async function buildRegionView(db: Kysely<Database>, consultation: ReportConsultation, now = new Date()): Promise<RegionView> {
-  const [version, stamp] = await Promise.all([tallyVersion(db, consultation.id), catalogueStamp(db, consultation.id)]);
+  const [version, stamp] = await Promise.all([tallyVersion(db, consultation.id), readContentVersion(db)]);
   const key = `${consultation.id}|${version}|${consultation.status}|${stamp}`;
-  const cached = cache.get(key);
-  if (cached) return cached;
+  const ref: TerritoryRef = { kind: "region", code: consultation.region_code };
+  let computed = cache.get(key);
+  if (!computed) {
+    computed = await compute(db, consultation, version, now);
+    if (cache.size >= 32) cache.delete(cache.keys().next().value!);
+    cache.set(key, computed);
+  }
+  const { results, byId, populations, ...view } = computed;
+  const ranked = view.state === "ranked";
+  const [raw, weighted] = await Promise.all(
+    (["raw", "population"] as const).map((w) => (ranked ? rankIntervalsSnapshot(db, consultation, ref, w, populations, { wait: "first" }) : null)),
+  );
+  return {
+    ...view,
+    rankings: {
+      raw: ranked ? rankingRows(results.raw, byId, raw?.intervals ?? {}) : [],
+      population: ranked ? rankingRows(results.population, byId, weighted?.intervals ?? {}) : [],
+    },
+    intervals: intervalStamp(raw ?? null, weighted ?? null),
+  };
+}
+
+async function compute(db: Kysely<Database>, consultation: ReportConsultation, version: number, now: Date): Promise<Computed> {
   const ref: TerritoryRef = { kind: "region", code: consultation.region_code };
   const [counts, region, arrondissements, departements, territories, proposals] = await Promise.all([
     territoryCounts(db, consultation, ref),
@@ -47,10 +76,6 @@ export async function buildRegionView(db: Kysely<Database>, consultation: Report
   const weighted = tallyCounts(counts, "population");
   const state = raw.ballots === 0 ? "empty" : raw.ballots < SMALL_GROUP_THRESHOLD ? "small" : "ranked";
   const populations = weightingPopulations(counts.participation);
-  const [rawIntervals, weightedIntervals] =
-    state === "ranked"
-      ? await Promise.all([rankIntervals(db, consultation, ref, "raw", populations), rankIntervals(db, consultation, ref, "population", populations)])
-      : [{}, {}];
   const kept = new Map(counts.participation.map((p) => [p.arrondissement, p.ballots]));
   const departementNames = new Map(departements.map((d) => [d.code, d.name]));
   const tops = await Promise.all(
@@ -67,7 +92,7 @@ export async function buildRegionView(db: Kysely<Database>, consultation: Report
       };
     }),
   );
-  const view: RegionView = {
+  return {
     consultation: { slug: consultation.slug, title: consultation.title, status: consultation.status, method: consultation.method, regionName: region.name },
     generatedAt: now.toISOString(),
     tallyVersion: version,
@@ -76,10 +101,9 @@ export async function buildRegionView(db: Kysely<Database>, consultation: Report
     threshold: SMALL_GROUP_THRESHOLD,
     smallGroupLabel: smallGroupLabel(SMALL_GROUP_THRESHOLD),
     explanations: { raw: raw.explanation, population: weighted.explanation },
-    rankings: {
-      raw: state === "ranked" ? rankingRows(raw, byId, rawIntervals) : [],
-      population: state === "ranked" ? rankingRows(weighted, byId, weightedIntervals) : [],
-    },
+    results: { raw, population: weighted },
+    byId,
+    populations,
     arrondissements: arrondissements
       // A CTS consultation shows the arrondissements that voted in it.
       .filter((a) => !consultation.cts_code || kept.has(a.code))
@@ -90,9 +114,6 @@ export async function buildRegionView(db: Kysely<Database>, consultation: Report
       }),
     territories: tops,
   };
-  if (cache.size >= 32) cache.delete(cache.keys().next().value!);
-  cache.set(key, view);
-  return view;
 }
 
 /**

@@ -265,11 +265,19 @@ export function ProposalsSection({ report, proposalHref }: { report: CtsReport; 
   );
 }
 
-export function GeneratedStamp({ report }: { report: { generatedAt: string; tallyVersion: number; consultation: { status: string } } }) {
+export function GeneratedStamp({
+  report,
+}: {
+  report: { generatedAt: string; tallyVersion: number; consultation: { status: string }; intervals: { version: number; computedAt: string; computing: boolean } | null };
+}) {
+  const i = report.intervals;
   return (
     <p className="fr-text--sm">
       Chiffres du {formatDateTime(report.generatedAt)}, version du décompte n° {report.tallyVersion}.
       {report.consultation.status === "ouverte" ? " Le vote est ouvert : ces chiffres évoluent en direct." : null}
+      {i && i.version !== report.tallyVersion
+        ? ` Les intervalles de rang datent de la version n° ${i.version} (${formatDateTime(i.computedAt)})${i.computing ? " ; leur mise à jour est en cours" : ""}.`
+        : null}
     </p>
   );
 }

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { advanceConsultation, LifecycleError } from "~/ballots/lifecycle.server";
+import { advanceConsultation, LifecycleError, setLiveResults } from "~/ballots/lifecycle.server";
 import { requireRole } from "~/auth/session.server";
 import { METHOD_LABELS, STATUS_LABELS } from "~/catalogue/themes";
 import { requireConsultationForAdmin } from "~/catalogue/catalogue.server";
@@ -44,8 +44,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const parsed = phaseSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return data({ ok: false, message: parsed.error.issues[0]!.message }, { status: 400 });
   if (parsed.data.intent === "live") {
-    const live = parsed.data.live === "1" ? 1 : 0;
-    await db().updateTable("consultations").set({ live_results: live, updated_at: new Date().toISOString() }).where("id", "=", consultation.id).execute();
+    const live = parsed.data.live === "1";
+    await setLiveResults(db(), consultation.id, live);
     return {
       ok: true,
       message: live ? "Les habitants voient désormais les résultats en direct pendant le vote." : "Les résultats ne sont plus montrés aux habitants avant leur publication.",

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { getConsultation, listProposals } from "~/catalogue/catalogue.server";
+import { getConsultationAt, listProposalsAt, proposalFacetsAt } from "~/catalogue/catalogue.server";
 import { PAGE_SIZE, parseProposalFilters } from "~/catalogue/filters";
 import { KIND_LABELS, LEVEL_LABELS, METHOD_LABELS, STATUS_LABELS, THEME_LABELS, THEME_SHORT } from "~/catalogue/themes";
-import type { ProposalKind, ProposalLevel, Theme } from "../../db/schema";
+import type { Theme } from "../../db/schema";
 import { db } from "~/server/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
@@ -14,23 +14,41 @@ import { formatDate } from "~/ui/format";
 import { Pagination } from "~/ui/pagination";
 import { takeVoteFlash } from "~/voting/flash.server";
 import { PAGE_SLOT, ProposalVoteControls, VoteAnnouncer, VoteMessage, VoteSummary, voteAnchor, useShownBallot } from "~/voting/vote-controls";
-import { readVoting } from "~/voting/voting.server";
+import { ballotStamp, phaseChangeAfter, readVoting } from "~/voting/voting.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.consultation.title} — Priorités Santé` : "Consultation — Priorités Santé" },
 ];
 
+// Everything this page shows comes from the catalogue (kept per content version), the phase and
+// dates of the consultation, and, signed in, the resident's place and ballot. For anonymous
+// visitors that makes the page a function of its URL, the content version and the clock: it lets
+// the render cache keep it until the next opening or closing date.
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
-  const found = await getConsultation(db(), params.slug ?? "");
+  const version = await context.contentVersion();
+  const found = await getConsultationAt(db(), version, params.slug ?? "");
   if (!found) throw new Response("Cette consultation n’existe pas ou n’est pas publiée.", { status: 404 });
   const parsed = parseProposalFilters(new URL(request.url).searchParams);
   if (!parsed.ok) throw data(parsed.message, { status: 400 });
   const { filters, truncated } = parsed;
-  const list = await listProposals(db(), found.consultation.id, { ...filters, pageSize: PAGE_SIZE });
-  const levels = await availableValues(found.consultation.id);
+  const [list, facets] = await Promise.all([
+    listProposalsAt(db(), version, found.consultation.id, { ...filters, pageSize: PAGE_SIZE }),
+    proposalFacetsAt(db(), version, found.consultation.id),
+  ]);
   const url = new URL(request.url);
-  const voting = await readVoting(db(), found.consultation, context.auth.user, `${url.pathname}${url.search}`);
+  const user = context.auth.user;
+  // Signed in, the page also shows the resident's ballot: its stamp is read before it, and the
+  // kept page is served again only while the stamp is unchanged.
+  const stamp = user && context.renderCache ? await ballotStamp(db(), found.consultation.id, user.id) : null;
+  const voting = await readVoting(db(), version, found.consultation, user, `${url.pathname}${url.search}`);
   const { flash, headers } = await takeVoteFlash(request);
+  if (!flash) {
+    const consultationId = found.consultation.id;
+    context.renderCache?.allow(
+      phaseChangeAfter(found.consultation, new Date()),
+      user && stamp !== null ? { stamp, read: () => ballotStamp(db(), consultationId, user.id) } : undefined,
+    );
+  }
   return data(
     {
       consultation: found.consultation,
@@ -39,20 +57,12 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       filters,
       truncated,
       list,
-      ...levels,
+      ...facets,
       voting,
       flash,
     },
     { headers },
   );
-}
-
-async function availableValues(consultationId: string) {
-  const rows = await db().selectFrom("proposals").select(["level", "kind"]).distinct().where("consultation_id", "=", consultationId).execute();
-  return {
-    levels: [...new Set(rows.map((r) => r.level).filter((l): l is ProposalLevel => l !== null))],
-    kinds: [...new Set(rows.map((r) => r.kind))] as ProposalKind[],
-  };
 }
 
 export default function ConsultationPage() {

@@ -42,7 +42,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const found = await getConsultation(db(), params.slug ?? "");
   if (!found) throw new Response("Cette consultation n’existe pas ou n’est pas publiée.", { status: 404 });
   const url = new URL(request.url);
-  const voting = await readVoting(db(), found.consultation, user, url.pathname);
+  const voting = await readVoting(db(), await context.contentVersion(), found.consultation, user, url.pathname);
   if (voting.kind === "anonymous") throw new Error("unreachable: requireUser");
   const { flash, headers } = await takeVoteFlash(request);
   const { slug, title, status } = found.consultation;

@@ -36,7 +36,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const detail = await getProposal(db(), found.consultation.id, params.proposal ?? "");
   if (!detail) throw new Response("Cette proposition n’existe pas dans cette consultation.", { status: 404 });
   const url = new URL(request.url);
-  const voting = await readVoting(db(), found.consultation, context.auth.user, `${url.pathname}${url.search}`);
+  const voting = await readVoting(db(), await context.contentVersion(), found.consultation, context.auth.user, `${url.pathname}${url.search}`);
   const { flash, headers } = await takeVoteFlash(request);
   const discussion = await proposalDiscussion({ consultation: found.consultation, proposalId: detail.proposal.id, user: context.auth.user, url });
   return data(

@@ -11,7 +11,7 @@ import { setVoteFlash } from "~/voting/flash.server";
 import { voteAnchor } from "~/voting/vote-controls";
 import { voteSchema, votedSlugs, type VoteResult } from "~/voting/vote-forms";
 import { confirmation, mutateFor } from "~/voting/vote-intents.server";
-import { findConsultationForVote, findProposalsBySlug, toVoter, voteReturnPath, voteRefusal } from "~/voting/voting.server";
+import { findConsultationForVoteAt, findProposalsBySlug, placeOf, toVoter, voteReturnPath, voteRefusal } from "~/voting/voting.server";
 
 // Every vote button posts here. With JavaScript (reply=data, sent by useFetcher) the answer is data
 // and the page updates in place; without it, a redirect back to the page the form was on (filters,
@@ -24,16 +24,19 @@ export const meta: MetaFunction = () => [{ title: "Vote — Priorités Santé" }
 // Carries the action's Retry-After onto the refusal page of a 429.
 export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ params, context }: LoaderFunctionArgs) {
   // Runs for the refusal page too (loaders follow a document POST), so it cannot redirect: on a
   // plain visit the page just points to the consultation.
-  const consultation = await findConsultationForVote(db(), params.slug ?? "");
+  const consultation = await findConsultationForVoteAt(db(), await context.contentVersion(), params.slug ?? "");
   if (!consultation) throw new Response("Cette consultation n’existe pas ou n’est pas publiée.", { status: 404 });
   return { consultationSlug: consultation.slug };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const consultation = await findConsultationForVote(db(), params.slug ?? "");
+  // The consultation, the voter's place and the proposals are kept per content version: a vote
+  // reads them once, from memory (see the README, Benchmarks, for the profile behind this).
+  const version = await context.contentVersion();
+  const consultation = await findConsultationForVoteAt(db(), version, params.slug ?? "");
   if (!consultation) throw new Response("Cette consultation n’existe pas ou n’est pas publiée.", { status: 404 });
   const back = voteReturnPath(request, consultation.slug);
   const user = context.auth.user;
@@ -47,7 +50,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     data<VoteResult>({ ok: false, status, message, proposal: proposalSlug, back }, { status });
 
   // The most specific rule first: may this person vote here at all?
-  const reason = await voteRefusal(db(), consultation, user);
+  const place = await placeOf(db(), version, user);
+  const reason = voteRefusal(consultation, user, place);
   if (reason) return refuse(403, reason);
   const allowance = await take("ballots", user.id);
   if (!allowance.ok) {
@@ -64,12 +68,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   const vote = submission.value;
   const slugs = votedSlugs(vote);
-  const proposals = await findProposalsBySlug(db(), consultation.id, slugs);
+  const { named: proposals, ids } = await findProposalsBySlug(db(), version, consultation.id, slugs);
   if (slugs.some((s) => !proposals.has(s))) return refuse(400, "Cette proposition n’appartient pas à cette consultation.");
 
   let change;
   try {
-    change = await changeBallot(db(), { consultationSlug: consultation.slug, voter: toVoter(user) }, mutateFor(vote, proposals));
+    change = await changeBallot(
+      db(),
+      { consultationSlug: consultation.slug, voter: toVoter(user), place, proposalIds: ids },
+      mutateFor(vote, proposals),
+    );
   } catch (error) {
     if (error instanceof BallotError) return refuse(error.status, error.message);
     throw error;

@@ -21,9 +21,9 @@ export async function openDatabase(log: (line: string) => void = console.log): P
   const e = env();
   handle = await connect({
     databaseUrl: e.DATABASE_URL,
+    ...(e.DATABASE_SCHEMA ? { pgSchema: e.DATABASE_SCHEMA } : {}),
     sqliteFile: e.SQLITE_FILE,
     busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS,
-    ...(e.DATABASE_SCHEMA ? { pgSchema: e.DATABASE_SCHEMA } : {}),
   });
   log(`Base de données : ${handle.dialect} (${handle.location})`);
   const migrations = await migrateToLatest(handle.db, handle.schema);

@@ -16,6 +16,11 @@ const envSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, "DATABASE_URL doit commencer par postgres:// ou postgresql://")
       .optional(),
+    /** PostgreSQL schema holding the tables (created if missing); unset: the connection's default. */
+    DATABASE_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, "DATABASE_SCHEMA : lettres minuscules, chiffres et _")
+      .optional(),
     SQLITE_FILE: z.string().min(1).default("./data/priorites-sante.sqlite"),
     SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
     /** smtp://user:pass@host:port; unset keeps e-mails in the outbox table. */
@@ -27,11 +32,6 @@ const envSchema = z
     SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(90).default(30),
     /** A session ends this many days after sign-in, however active (counted from sessions.created_at). */
     SESSION_ABSOLUTE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-    /** PostgreSQL schema holding the tables (default: public); created if missing. */
-    DATABASE_SCHEMA: z
-      .string()
-      .regex(/^[a-z_][a-z0-9_]{0,62}$/, "DATABASE_SCHEMA : lettres minuscules, chiffres et _ seulement")
-      .optional(),
     /** Where rate-limit counters live: memory (per process), redis (REDIS_URL) or postgres (DATABASE_URL). */
     RATE_LIMIT_STORE: z.enum(["memory", "redis", "postgres"]).default("memory"),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL doit commencer par redis:// ou rediss://").optional(),
@@ -63,6 +63,8 @@ const envSchema = z
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     /** Serve /bench/insert, the benchmarks' minimal action (never in production). */
     BENCH_BASELINE: booleanFlag.default(false),
+    /** Keep reference data and anonymous pages in memory (off: the benchmarks' uncached baseline). */
+    CONTENT_CACHE: booleanFlag.default(true),
   })
   .superRefine((env, ctx) => {
     if (env.RATE_LIMIT_STORE === "redis" && !env.REDIS_URL) {

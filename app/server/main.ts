@@ -1,17 +1,23 @@
 import path from "node:path";
+import { isMainThread, workerData } from "node:worker_threads";
 import { createRequestHandler } from "@remix-run/express";
 import * as build from "@remix-run/dev/server-build";
 import express from "express";
 import { DatabaseOpenError } from "../../db/connect";
+import { readContentVersion } from "../../db/content-version";
 import { auditRequests, scheduleAuditPurge } from "../audit/audit.server";
-import { sessionMiddleware } from "../auth/session.server";
+import { sessionMiddleware, type AuthContext } from "../auth/session.server";
+import { setIntervalRunner } from "../ballots/intervals.server";
 import { clientAddress } from "./client-address.server";
 import { closeDatabase, database, db, openDatabase } from "./db.server";
 import { env, EnvError } from "./env.server";
 import { securityHeaders } from "./headers.server";
 import { healthRoutes } from "./health.server";
+import { runIntervalWorker, workerIntervalRunner } from "./intervals-worker.server";
 import { log, requestLog } from "./log.server";
 import { sameOriginOnly } from "./origin.server";
+import { RenderCache, type Account } from "./render-cache.server";
+import { contentVersionOnce } from "./request-content.server";
 import { closeGracefully } from "./shutdown.server";
 
 // The production server, bundled with the Remix build (remix.config.js `server`), so the app and
@@ -21,6 +27,7 @@ async function main() {
   const started = Date.now();
   const config = env();
   await openDatabase();
+  setIntervalRunner(workerIntervalRunner(new URL(import.meta.url)));
   // Operations: audit retention, request log, health, security headers.
   const stopAuditPurge = scheduleAuditPurge(db, (removed) => console.log(`Journal de sécurité : ${removed} événements de plus de 6 mois supprimés.`));
   let stopping = false;
@@ -33,16 +40,42 @@ async function main() {
   app.use(securityHeaders({ publicUrl: config.PUBLIC_URL, development: config.NODE_ENV === "development" }));
   app.use(healthRoutes({ database: () => (stopping ? undefined : database()), stopping: () => stopping }));
   app.use(auditRequests(db));
+  const renderCache = new RenderCache(() => readContentVersion(db()), config.CONTENT_CACHE ? 500 : 0, config.CONTENT_CACHE ? 1000 : 0);
+  // Anonymous pages already rendered are answered here: after the log and the security headers
+  // (a fresh CSP nonce is written into the kept bytes), before the session and Remix.
+  app.use((req, res, next) => {
+    renderCache.serve(req, res).then((served) => (served ? undefined : next()), next);
+  });
   app.use("/build", express.static(path.resolve("public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.resolve("public"), { maxAge: "1h" }));
   app.use(sameOriginOnly(config.PUBLIC_URL));
   app.use(sessionMiddleware);
+  app.use((req, res, next) => {
+    // One read of the content version per request, shared by the render cache and the loaders.
+    const version = contentVersionOnce(db());
+    res.locals.contentVersion = version;
+    const account = (res.locals.auth as AuthContext).user as Account | null;
+    renderCache
+      .serveSignedIn(req, res, account, version)
+      .then(async (served) => {
+        if (served) return;
+        res.locals.renderCache = await renderCache.record(req, res, account, version);
+        next();
+      })
+      .catch(next);
+  });
   app.all(
     "*",
     createRequestHandler({
       build,
       mode: build.mode,
-      getLoadContext: (req, res) => ({ auth: res.locals.auth, cspNonce: res.locals.cspNonce, clientAddress: clientAddress(req) }),
+      getLoadContext: (req, res) => ({
+        auth: res.locals.auth,
+        cspNonce: res.locals.cspNonce,
+        clientAddress: clientAddress(req),
+        contentVersion: res.locals.contentVersion,
+        renderCache: res.locals.renderCache,
+      }),
     }),
   );
 
@@ -77,7 +110,9 @@ async function main() {
   process.once("SIGINT", () => void shutdown("SIGINT"));
 }
 
-main().catch((error: unknown) => {
+// This bundle is also the rank-interval worker (intervals-worker.server.ts).
+const run = !isMainThread && (workerData as { kind?: string } | null)?.kind === "intervals" ? runIntervalWorker : main;
+run().catch((error: unknown) => {
   if (error instanceof EnvError || error instanceof DatabaseOpenError) {
     console.error(error.message);
   } else {

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { searchKey } from "../../db/search-key";
 import type { Database, CtsRuleLevel } from "../../db/schema";
+import { VersionedCache } from "../server/versioned-cache.server";
 
 export interface Place {
   commune: { code: string; name: string; kind: "commune" | "arrondissement_municipal"; postalCodes: string[] };
@@ -65,6 +66,16 @@ export async function locateCommune(db: Kysely<Database>, code: string): Promise
     region: { code: row.region_code, name: row.region_name },
     cts,
   };
+}
+
+const places = new VersionedCache<Place | null>(5000);
+
+/**
+ * `locateCommune` kept per content version: a place changes only when territories or CTS rules
+ * are (re)loaded, which changes the version. Every page of a signed-in resident asks for it.
+ */
+export function locateCommuneAt(db: Kysely<Database>, version: string, code: string): Promise<Place | null> {
+  return places.get(version, code, () => locateCommune(db, code));
 }
 
 const PRECEDENCE: Record<CtsRuleLevel, number> = { commune: 0, arrondissement: 1, departement: 2 };

@@ -2,7 +2,8 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import type { SessionUser } from "../auth/session.server";
 import { getMyBallot, readMethodParams, refusal, type Voter } from "../ballots/ballots.server";
-import { locateCommune } from "../territories/territories.server";
+import { VersionedCache } from "../server/versioned-cache.server";
+import { locateCommuneAt, type Place } from "../territories/territories.server";
 import type { Grade, Method } from "../tally/types";
 import type { VotedProposal } from "./vote-intents.server";
 
@@ -30,24 +31,45 @@ export async function findConsultationForVote(db: Kysely<Database>, slug: string
   );
 }
 
-/** Why this user cannot vote in this consultation now (null: they can). */
-export async function voteRefusal(db: Kysely<Database>, consultation: ConsultationForVote, user: SessionUser, now = new Date()) {
-  const place = await locateCommune(db, user.communeCode);
+// The consultation and its proposals change only with the content version (catalogue load, phase
+// change): every vote needs them, so they are kept per version instead of read per vote.
+const consultationsForVote = new VersionedCache<Awaited<ReturnType<typeof findConsultationForVote>>>(100);
+const proposalsByConsultation = new VersionedCache<Map<string, VotedProposal & { position: number }>>(100);
+
+export function findConsultationForVoteAt(db: Kysely<Database>, version: string, slug: string) {
+  return consultationsForVote.get(version, slug, () => findConsultationForVote(db, slug));
+}
+
+/** Every proposal of a consultation by slug, kept per content version. Do not modify the map. */
+export function consultationProposalsAt(db: Kysely<Database>, version: string, consultationId: string) {
+  return proposalsByConsultation.get(version, consultationId, async () => {
+    const rows = await db.selectFrom("proposals").select(["id", "slug", "title", "position"]).where("consultation_id", "=", consultationId).execute();
+    return new Map(rows.map((r) => [r.slug, r]));
+  });
+}
+
+/** Where a user lives, as the vote rules read it (one lookup per request, kept per version). */
+export function placeOf(db: Kysely<Database>, version: string, user: SessionUser): Promise<Place | null> {
+  return locateCommuneAt(db, version, user.communeCode);
+}
+
+/** Why this user, living at `place`, cannot vote in this consultation now (null: they can). */
+export function voteRefusal(consultation: ConsultationForVote, user: SessionUser, place: Place | null, now = new Date()) {
   return refusal(consultation, toVoter(user), place && { regionCode: place.region.code, ctsCode: place.cts?.code ?? null }, now);
 }
 
-/** The consultation's proposals named by `slugs`, by slug; slugs of other consultations are absent. */
-export async function findProposalsBySlug(db: Kysely<Database>, consultationId: string, slugs: readonly string[]) {
-  const unique = [...new Set(slugs)];
-  const rows = unique.length
-    ? await db
-        .selectFrom("proposals")
-        .select(["id", "slug", "title"])
-        .where("consultation_id", "=", consultationId)
-        .where("slug", "in", unique)
-        .execute()
-    : [];
-  return new Map<string, VotedProposal>(rows.map((r) => [r.slug, r]));
+/**
+ * The consultation's proposals named by `slugs`, by slug (slugs of other consultations are
+ * absent), and the ids of all its proposals (what a ballot may cite).
+ */
+export async function findProposalsBySlug(db: Kysely<Database>, version: string, consultationId: string, slugs: readonly string[]) {
+  const all = await consultationProposalsAt(db, version, consultationId);
+  const named = new Map<string, VotedProposal>();
+  for (const slug of slugs) {
+    const found = all.get(slug);
+    if (found) named.set(slug, found);
+  }
+  return { named, ids: new Set([...all.values()].map((p) => p.id)) };
 }
 
 export interface BallotEntry {
@@ -66,27 +88,53 @@ export interface BallotView {
   updatedAt: string;
 }
 
-/** A resident's ballot as "Mon vote" shows it, or null when they have not voted. */
-export async function readMyBallot(db: Kysely<Database>, consultationId: string, userId: string): Promise<BallotView | null> {
+/**
+ * Everything about a resident's ballot that a page shows, as one string ("" without a ballot):
+ * two equal stamps mean the same ballot view. One query, on the (consultation, user) index.
+ */
+export async function ballotStamp(db: Kysely<Database>, consultationId: string, userId: string): Promise<string> {
+  const row = await db
+    .selectFrom("ballots")
+    .select(["content", "arrondissement_code", "cts_code", "created_at", "updated_at"])
+    .where("consultation_id", "=", consultationId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  return row ? JSON.stringify([row.content, row.arrondissement_code, row.cts_code, row.created_at, row.updated_at]) : "";
+}
+
+/** Names of the places a ballot is counted in, kept per content version (a few hundred rows). */
+const placeNames = new VersionedCache<{ arrondissements: Map<string, string>; cts: Map<string, string>; departements: Map<string, string> }>(2);
+
+function placeNamesAt(db: Kysely<Database>, version: string) {
+  return placeNames.get(version, "all", async () => {
+    const [arrondissements, cts, departements] = await Promise.all([
+      db.selectFrom("arrondissements").select(["code", "name"]).execute(),
+      db.selectFrom("cts_territories").select(["code", "name"]).execute(),
+      db.selectFrom("departements").select(["code", "name"]).execute(),
+    ]);
+    const byCode = (rows: { code: string; name: string }[]) => new Map(rows.map((r) => [r.code, r.name]));
+    return { arrondissements: byCode(arrondissements), cts: byCode(cts), departements: byCode(departements) };
+  });
+}
+
+/**
+ * A resident's ballot as "Mon vote" shows it, or null when they have not voted. One query for the
+ * ballot; proposal titles and place names come from what is kept for this content version.
+ */
+export async function readMyBallot(db: Kysely<Database>, version: string, consultationId: string, userId: string): Promise<BallotView | null> {
   const ballot = await getMyBallot(db, consultationId, userId);
   if (!ballot) return null;
   const content = ballot.content;
   const ids = "selections" in content ? [...content.selections] : "grades" in content ? Object.keys(content.grades) : [...content.order];
-  const [proposals, arrondissement, cts, departement] = await Promise.all([
-    ids.length
-      ? db
-          .selectFrom("proposals")
-          .select(["id", "slug", "title", "position"])
-          .where("consultation_id", "=", consultationId)
-          .where("id", "in", ids)
-          .execute()
-      : Promise.resolve([]),
-    db.selectFrom("arrondissements").select(["code", "name"]).where("code", "=", ballot.arrondissement_code).executeTakeFirst(),
-    db.selectFrom("cts_territories").select(["code", "name"]).where("code", "=", ballot.cts_code).executeTakeFirst(),
-    // A commune without a CTS territory counts in its département's (see changeBallot).
-    db.selectFrom("departements").select(["code", "name"]).where("code", "=", ballot.cts_code).executeTakeFirst(),
-  ]);
-  const byId = new Map(proposals.map((p) => [p.id, p]));
+  const [proposals, names] = await Promise.all([consultationProposalsAt(db, version, consultationId), placeNamesAt(db, version)]);
+  const byId = new Map([...proposals.values()].map((p) => [p.id, p]));
+  const arrondissementName = names.arrondissements.get(ballot.arrondissement_code);
+  const arrondissement = arrondissementName ? { code: ballot.arrondissement_code, name: arrondissementName } : undefined;
+  const ctsName = names.cts.get(ballot.cts_code);
+  const cts = ctsName ? { code: ballot.cts_code, name: ctsName } : undefined;
+  // A commune without a CTS territory counts in its département's (see changeBallot).
+  const departementName = names.departements.get(ballot.cts_code);
+  const departement = departementName ? { name: departementName } : undefined;
   // The consultation's order for approval and majority judgment (a changed grade does not move
   // the proposal under the resident's focus), the resident's order for ranked.
   const entries = ids.flatMap((id) => {
@@ -104,6 +152,16 @@ export async function readMyBallot(db: Kysely<Database>, consultationId: string,
   };
 }
 
+/**
+ * The next moment after `now` at which the vote opens or closes by the clock (the page changes
+ * then with no write to the database), or null when no such date is ahead.
+ */
+export function phaseChangeAfter(consultation: Pick<ConsultationForVote, "opens_at" | "closes_at">, now: Date): Date | null {
+  const iso = now.toISOString();
+  const ahead = [consultation.opens_at, consultation.closes_at].filter((d): d is string => !!d && d > iso).sort();
+  return ahead.length ? new Date(ahead[0]!) : null;
+}
+
 /** A verified resident living where any consultation asks (the place is passed alongside). */
 const ANY_RESIDENT: Voter = { id: "", emailVerified: true, communeCode: "", roles: [{ role: "resident", scope: "" }] };
 
@@ -118,6 +176,7 @@ export type VotingState =
  */
 export async function readVoting(
   db: Kysely<Database>,
+  version: string,
   consultation: ConsultationForVote,
   user: SessionUser | null,
   returnTo: string,
@@ -130,7 +189,8 @@ export async function readVoting(
     if (phase) return { kind: "refused", method, k, reason: phase, unverified: false, ballot: null };
     return { kind: "anonymous", method, k, loginHref: `/connexion?redirectTo=${encodeURIComponent(returnTo)}` };
   }
-  const [reason, ballot] = await Promise.all([voteRefusal(db, consultation, user), readMyBallot(db, consultation.id, user.id)]);
+  const [place, ballot] = await Promise.all([placeOf(db, version, user), readMyBallot(db, version, consultation.id, user.id)]);
+  const reason = voteRefusal(consultation, user, place);
   if (reason) return { kind: "refused", method, k, reason, unverified: !user.emailVerified, ballot };
   return { kind: "open", method, k, ballot };
 }

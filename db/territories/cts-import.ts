@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import { readCsv, type CsvLineError } from "../csv";
+import { bumpContentVersion } from "../content-version";
 import type { CtsRuleLevel, Database } from "../schema";
 
 /**
@@ -86,6 +87,7 @@ export async function importCtsRules(db: Kysely<Database>, csv: string): Promise
   if (errors.length) return { ok: false, errors };
 
   await db.transaction().execute(async (trx) => {
+    await bumpContentVersion(trx);
     for (const [code, t] of created) {
       await trx.insertInto("cts_territories").values({ code, name: t.name, region_code: t.region }).execute();
     }

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import type { Kysely } from "kysely";
+import { bumpContentVersion } from "../content-version";
 import type { Database } from "../schema";
 import { searchKey } from "../search-key";
 import { CTS_SPLITS, MAYOTTE } from "./cts-defaults";
@@ -183,6 +184,7 @@ export async function loadTerritories(
       .values({ key: TERRITORIES_STATE_KEY, value: version })
       .onConflict((oc) => oc.column("key").doUpdateSet({ value: version }))
       .execute();
+    await bumpContentVersion(trx);
   });
   return { loaded: true, version, counts: await countTerritories(db) };
 }

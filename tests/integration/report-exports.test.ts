@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
+import { bumpContentVersion } from "../../db/content-version";
 import { loadTerritories } from "../../db/territories/load";
 import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
@@ -47,8 +48,12 @@ describe.each(testDatabases)("report exports on $name", ({ open }) => {
   it("CSV: BOM, header with time and tally version, rankings equal to the report's, formula-like titles neutralised", async () => {
     const consultationId = (await h.db.selectFrom("consultations").select("id").where("slug", "=", NORMANDIE).executeTakeFirstOrThrow()).id;
     const first = await h.db.selectFrom("proposals").select(["id", "title"]).where("consultation_id", "=", consultationId).orderBy("position").executeTakeFirstOrThrow();
-    // As a catalogue reload would write it (a changed entry gets a new updated_at).
-    const retitle = (title: string) => h.db.updateTable("proposals").set({ title, updated_at: new Date().toISOString() }).where("id", "=", first.id).execute();
+    // As a catalogue reload writes it: the entry, and a new content version in the same transaction.
+    const retitle = (title: string) =>
+      h.db.transaction().execute(async (trx) => {
+        await trx.updateTable("proposals").set({ title, updated_at: new Date().toISOString() }).where("id", "=", first.id).execute();
+        await bumpContentVersion(trx);
+      });
     await retitle("=HYPERLINK(\"http://exemple.invalid\";\"clic\")");
     try {
       const r = await report(NORMANDIE, "14");
