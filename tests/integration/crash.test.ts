@@ -8,7 +8,7 @@ import { verifyCounts } from "../../app/ballots/results.server";
 import { connect } from "../../db/connect";
 import { migrateToLatest } from "../../db/migrate";
 import { loadTerritories } from "../../db/territories/load";
-import { serverEntry, startServer, type RunningServer } from "../support/server";
+import { startServer, type RunningServer } from "../support/server";
 
 // The crash test: residents vote over HTTP (single-fetch POSTs, as the page sends them with
 // JavaScript) while the production server is killed with SIGKILL — no shutdown, no flush. After a
@@ -19,7 +19,7 @@ const CONSULTATION = "normandie-cnr-sante-2022";
 const RESIDENTS = 120;
 const CONCURRENCY = 16;
 
-describe.skipIf(!fs.existsSync(serverEntry))("SIGKILL during voting (SQLite)", () => {
+describe("SIGKILL during voting (SQLite)", () => {
   let dir: string;
   let file: string;
   let sessions: string[];

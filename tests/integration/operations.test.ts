@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serverEntry, startServer } from "../support/server";
+import { startServer } from "../support/server";
 
 // Operations of the production server: /healthz, /readyz, the request log, and a graceful stop
 // on SIGTERM that lets a request in progress finish.
@@ -41,7 +41,7 @@ function refused(port: number): Promise<boolean> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe.skipIf(!fs.existsSync(serverEntry))("operations of the built server", () => {
+describe("operations of the built server", () => {
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "ps-ops-"));

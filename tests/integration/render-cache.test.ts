@@ -27,10 +27,14 @@ const page = `/consultations/${NORMANDIE}`;
 
 async function get(url: string, cookie?: string) {
   const response = await fetch(`${base}${url}`, { headers: cookie ? { Cookie: cookie } : {} });
-  return { status: response.status, hit: response.headers.get("x-render-cache") === "hit", body: await response.text() };
+  const html = await response.text();
+  const nonces = [...new Set([...html.matchAll(/nonce="([^"]+)"/g)].map((m) => m[1]!))];
+  const cspNonce = /'nonce-([^']+)'/.exec(response.headers.get("content-security-policy") ?? "")?.[1] ?? null;
+  // Each response has its own CSP nonce: pages are compared without it.
+  return { status: response.status, hit: response.headers.get("x-render-cache") === "hit", body: html.replace(/nonce="[^"]+"/g, 'nonce=""'), nonces, cspNonce };
 }
 
-describe.skipIf(!fs.existsSync(path.join(root, "build/index.js")))("render cache of the anonymous consultation page", () => {
+describe("render cache of the anonymous consultation page", () => {
   let dir: string;
   let h: DatabaseHandle;
   let server: ChildProcess;
@@ -61,6 +65,18 @@ describe.skipIf(!fs.existsSync(path.join(root, "build/index.js")))("render cache
     expect(first.hit).toBe(false);
     expect(second.hit).toBe(true);
     expect(second.body).toBe(first.body);
+  });
+
+  it("gives every kept page the CSP nonce of its own response", async () => {
+    await get(page);
+    const a = await get(page);
+    const b = await get(page);
+    expect(a.hit && b.hit).toBe(true);
+    for (const r of [a, b]) {
+      expect(r.cspNonce).not.toBeNull();
+      expect(r.nonces).toEqual([r.cspNonce]);
+    }
+    expect(a.cspNonce).not.toBe(b.cspNonce);
   });
 
   it("a resident's own page is kept for them, and rendered anew when their ballot, account or session changes", async () => {
