@@ -160,13 +160,29 @@ export async function territoryTally(
 }
 
 /** The ballots of a territory, as the tally reads them (for the bootstrap and recounts). */
-export async function territoryBallots(db: Kysely<Database>, consultationId: string, ref: TerritoryRef): Promise<Ballot[]> {
+export async function territoryBallots(db: Kysely<Database>, consultationId: string, ref: TerritoryRef, chunk = BALLOT_CHUNK): Promise<Ballot[]> {
   const column = territoryColumn(ref);
-  let query = db.selectFrom("ballots").select(["arrondissement_code", "content"]).where("consultation_id", "=", consultationId);
-  if (column) query = query.where(column, "=", ref.code);
-  const rows = await query.execute();
-  return rows.map((r) => ({ arrondissement: r.arrondissement_code, content: JSON.parse(r.content) as BallotContent }));
+  // Read in chunks (by id, so each chunk goes on where the last stopped): the rows of one chunk
+  // are dropped once parsed, instead of every row and every parsed ballot held together.
+  const ballots: Ballot[] = [];
+  let after = "";
+  for (;;) {
+    let query = db
+      .selectFrom("ballots")
+      .select(["id", "arrondissement_code", "content"])
+      .where("consultation_id", "=", consultationId)
+      .where("id", ">", after)
+      .orderBy("id")
+      .limit(chunk);
+    if (column) query = query.where(column, "=", ref.code);
+    const rows = await query.execute();
+    for (const r of rows) ballots.push({ arrondissement: r.arrondissement_code, content: JSON.parse(r.content) as BallotContent });
+    if (rows.length < chunk) return ballots;
+    after = rows[rows.length - 1]!.id;
+  }
 }
+
+const BALLOT_CHUNK = 20_000;
 
 /**
  * A number that grows with every ballot written to a consultation (cast, change, withdrawal,

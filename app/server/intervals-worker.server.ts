@@ -61,10 +61,15 @@ export async function runIntervalWorker(): Promise<void> {
     pgPoolSize: 1,
     ...(e.DATABASE_SCHEMA ? { pgSchema: e.DATABASE_SCHEMA } : {}),
   });
+  // One job at a time: two at once (a report asks for raw and weighted) would hold the
+  // territory's ballots twice.
+  let queue: Promise<void> = Promise.resolve();
   parentPort!.on("message", ({ id, job }: { id: number; job: IntervalJob }) => {
-    computeIntervals(handle.db, job).then(
-      (intervals) => parentPort!.postMessage({ id, intervals } satisfies Reply),
-      (error: unknown) => parentPort!.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies Reply),
+    queue = queue.then(() =>
+      computeIntervals(handle.db, job).then(
+        (intervals) => parentPort!.postMessage({ id, intervals } satisfies Reply),
+        (error: unknown) => parentPort!.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies Reply),
+      ),
     );
   });
 }

@@ -76,6 +76,16 @@ describe.each(testDatabases)("CTS reports on $name", ({ open }) => {
     expect(r.participation.timeline.at(-1)!.total).toBe(ballots.length);
   });
 
+  it("reads a territory's ballots in chunks without losing or repeating one", async () => {
+    const consultation = (await findReportConsultation(h.db, NORMANDIE))!;
+    const whole = await territoryBallots(h.db, consultation.id, { kind: "cts", code: "14" });
+    const chunked = await territoryBallots(h.db, consultation.id, { kind: "cts", code: "14" }, 7);
+    expect(chunked).toEqual(whole);
+    expect(whole.length).toBeGreaterThan(50);
+    const count = await h.db.selectFrom("ballots").select((eb) => eb.fn.countAll<number>().as("n")).where("consultation_id", "=", consultation.id).where("cts_code", "=", "14").executeTakeFirstOrThrow();
+    expect(whole.length).toBe(Number(count.n));
+  });
+
   it("lists every arrondissement of the territory, even those without ballots, with its population", async () => {
     const { report: r } = await report(NORMANDIE, "14");
     expect(r.participation.lines.map((l) => l.code)).toEqual(["141", "142", "143", "144"]);
