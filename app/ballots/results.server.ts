@@ -7,13 +7,11 @@ import {
   type Ballot,
   type CountRow,
   type Method,
-  type RankInterval,
   type TallyResult,
   type Weighting,
 } from "../tally";
 import { contentCells, type BallotContent } from "./ballot-content";
 import { readMethodParams } from "./ballots.server";
-import { rankIntervalsSnapshot } from "./intervals.server";
 
 export type TerritoryKind = "region" | "cts" | "arrondissement";
 export interface TerritoryRef {
@@ -195,23 +193,6 @@ export async function tallyVersion(db: Kysely<Database>, consultationId: string)
     .where("consultation_id", "=", consultationId)
     .executeTakeFirst();
   return Number(row?.version ?? 0);
-}
-
-/**
- * The rank intervals of the current tally version, waiting for them if they are being computed
- * (the same signature as before intervals moved off the request path). Pages should rather use
- * `rankIntervalsSnapshot` (intervals.server.ts), which never waits once a first computation exists.
- */
-export async function rankIntervals(
-  db: Kysely<Database>,
-  consultation: ConsultationForResults,
-  ref: TerritoryRef,
-  weighting: Weighting,
-  populations: Record<string, number>,
-  resamples = 200,
-): Promise<Record<string, RankInterval>> {
-  const snapshot = await rankIntervalsSnapshot(db, consultation, ref, weighting, populations, { resamples, wait: "current" });
-  return snapshot.intervals ?? {};
 }
 
 export { isSmallGroup };

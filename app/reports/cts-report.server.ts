@@ -131,8 +131,8 @@ export interface IntervalStamp {
 }
 
 /** The older of the two weightings' interval stamps (the one a reader should be told about). */
-export function intervalStamp(...snapshots: (IntervalSnapshot | null)[]): IntervalStamp | null {
-  const done = snapshots.filter((s): s is IntervalSnapshot & { version: number; computedAt: string } => !!s && s.version !== null && s.computedAt !== null);
+function intervalStamp(...snapshots: IntervalSnapshot[]): IntervalStamp | null {
+  const done = snapshots.filter((s): s is IntervalSnapshot & { version: number; computedAt: string } => s.version !== null && s.computedAt !== null);
   if (!done.length) return null;
   const oldest = done.reduce((a, b) => (b.version < a.version ? b : a));
   return { version: oldest.version, computedAt: oldest.computedAt, computing: done.some((s) => s.computing) };
@@ -178,26 +178,43 @@ export async function buildCtsReport(
     computedCache.set(key, computed);
   }
   const { details, results, byId, populations, ...report } = computed;
-  const ref: TerritoryRef = { kind: "cts", code: territory.code };
-  const ranked = report.state === "ranked";
-  const [comments, contributions, rawIntervals, weightedIntervals] = await Promise.all([
+  const [comments, contributions, ranked] = await Promise.all([
     commentCounts(db, consultation.id, territory.code),
     contributionCounts(db, consultation.id),
-    ranked ? rankIntervalsSnapshot(db, consultation, ref, "raw", populations, { wait: "first" }) : null,
-    ranked ? rankIntervalsSnapshot(db, consultation, ref, "population", populations, { wait: "first" }) : null,
+    rankingsWithIntervals(db, consultation, { kind: "cts", code: territory.code }, report.state === "ranked", results, byId, populations),
   ]);
   return {
     ...report,
-    rankings: {
-      raw: ranked ? rankingRows(results.raw, byId, rawIntervals?.intervals ?? {}) : [],
-      population: ranked ? rankingRows(results.population, byId, weightedIntervals?.intervals ?? {}) : [],
-    },
-    intervals: intervalStamp(rawIntervals, weightedIntervals),
+    ...ranked,
     proposals: details.map((d) => ({
       ...d,
       comments: comments.get(d.id) ?? { pour: 0, contre: 0, nuance: 0 },
       contributions: contributions.get(d.id) ?? 0,
     })),
+  };
+}
+
+/**
+ * Both rankings with the last rank intervals computed for them (waiting only for a territory's
+ * first ones), and which tally version those intervals belong to.
+ */
+export async function rankingsWithIntervals(
+  db: Kysely<Database>,
+  consultation: ReportConsultation,
+  ref: TerritoryRef,
+  ranked: boolean,
+  results: Record<Weighting, TallyResult>,
+  byId: Map<string, { id: string; slug: string; title: string; theme: Theme }>,
+  populations: Record<string, number>,
+): Promise<{ rankings: Record<Weighting, RankingRow[]>; intervals: IntervalStamp | null }> {
+  if (!ranked) return { rankings: { raw: [], population: [] }, intervals: null };
+  const [raw, population] = await Promise.all([
+    rankIntervalsSnapshot(db, consultation, ref, "raw", populations, { wait: "first" }),
+    rankIntervalsSnapshot(db, consultation, ref, "population", populations, { wait: "first" }),
+  ]);
+  return {
+    rankings: { raw: rankingRows(results.raw, byId, raw.intervals ?? {}), population: rankingRows(results.population, byId, population.intervals ?? {}) },
+    intervals: intervalStamp(raw, population),
   };
 }
 
@@ -275,7 +292,7 @@ async function compute(
   };
 }
 
-export function rankingRows(
+function rankingRows(
   result: TallyResult,
   byId: Map<string, { id: string; slug: string; title: string; theme: Theme }>,
   intervals: Record<string, RankInterval>,

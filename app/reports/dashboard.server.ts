@@ -1,9 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { tallyCounts, territoryCounts } from "../ballots/results.server";
-import { SMALL_GROUP_THRESHOLD } from "../tally";
 import { ctsArrondissements } from "../territories/territories.server";
-import { rowFigure } from "./figures";
+import { firstPriorities } from "./figures";
 
 /**
  * A CTS member's home: every consultation that covers the territory, with its live figures
@@ -38,10 +37,7 @@ export async function ctsDashboard(db: Kysely<Database>, ctsCode: string) {
         closesAt: c.closes_at,
         ballots: result.ballots,
         rate: population > 0 ? result.ballots / population : null,
-        top:
-          result.ballots >= SMALL_GROUP_THRESHOLD
-            ? result.ranking.filter((r) => r.rank !== null && r.rank <= 3).map((r) => ({ rank: r.rank!, title: titles.get(r.proposal)!, figure: rowFigure(result.method, r) }))
-            : [],
+        top: firstPriorities(result, (id) => titles.get(id)!),
       };
     }),
   );

@@ -1,6 +1,6 @@
 // How a ranking row reads, in the page, the CSV, the XLSX and the PDF alike. No server code here:
 // the report page's components use it too.
-import { GRADE_LABELS, GRADES, type Method, type RowByMethod } from "../tally";
+import { GRADE_LABELS, GRADES, SMALL_GROUP_THRESHOLD, type Method, type RowByMethod, type TallyResult } from "../tally";
 
 export type AnyRow = RowByMethod[Method];
 
@@ -81,4 +81,12 @@ export function distribution(method: Method, row: AnyRow, ballots: number, k: nu
   }
   const r = row as RowByMethod["majority_judgment"];
   return GRADES.map((g, i) => ({ label: GRADE_LABELS[g], count: r.profile.counts[i] ?? 0, share: r.grades ? (r.profile.counts[i] ?? 0) / r.grades : 0 }));
+}
+
+/** The first `n` ranks of a ranking (ties included), or nothing under the small-group threshold. */
+export function firstPriorities(result: TallyResult, title: (id: string) => string, n = 3) {
+  if (result.ballots < SMALL_GROUP_THRESHOLD) return [];
+  return result.ranking
+    .filter((r) => r.rank !== null && r.rank <= n)
+    .map((r) => ({ rank: r.rank!, title: title(r.proposal), figure: rowFigure(result.method, r) }));
 }

@@ -1,11 +1,10 @@
 import type { Kysely } from "kysely";
 import { readContentVersion } from "../../db/content-version";
 import type { Database, Theme } from "../../db/schema";
-import { rankIntervalsSnapshot } from "../ballots/intervals.server";
 import { tallyCounts, tallyVersion, territoryCounts, weightingPopulations, type TerritoryRef } from "../ballots/results.server";
 import { SMALL_GROUP_THRESHOLD, smallGroupLabel, type TallyResult, type Weighting } from "../tally";
-import { intervalStamp, rankingRows, type IntervalStamp, type RankingRow, type ReportConsultation } from "./cts-report.server";
-import { figureColumns, figureValues, rowFigure } from "./figures";
+import { rankingsWithIntervals, type IntervalStamp, type RankingRow, type ReportConsultation } from "./cts-report.server";
+import { figureColumns, figureValues, firstPriorities } from "./figures";
 
 export interface RegionView {
   consultation: { slug: string; title: string; status: ReportConsultation["status"]; method: ReportConsultation["method"]; regionName: string };
@@ -41,18 +40,7 @@ export async function buildRegionView(db: Kysely<Database>, consultation: Report
     cache.set(key, computed);
   }
   const { results, byId, populations, ...view } = computed;
-  const ranked = view.state === "ranked";
-  const [raw, weighted] = await Promise.all(
-    (["raw", "population"] as const).map((w) => (ranked ? rankIntervalsSnapshot(db, consultation, ref, w, populations, { wait: "first" }) : null)),
-  );
-  return {
-    ...view,
-    rankings: {
-      raw: ranked ? rankingRows(results.raw, byId, raw?.intervals ?? {}) : [],
-      population: ranked ? rankingRows(results.population, byId, weighted?.intervals ?? {}) : [],
-    },
-    intervals: intervalStamp(raw ?? null, weighted ?? null),
-  };
+  return { ...view, ...(await rankingsWithIntervals(db, consultation, ref, view.state === "ranked", results, byId, populations)) };
 }
 
 async function compute(db: Kysely<Database>, consultation: ReportConsultation, version: number, now: Date): Promise<Computed> {
@@ -85,10 +73,7 @@ async function compute(db: Kysely<Database>, consultation: ReportConsultation, v
         code: t.code,
         name: t.name,
         ballots: result.ballots,
-        top:
-          result.ballots >= SMALL_GROUP_THRESHOLD
-            ? result.ranking.filter((r) => r.rank !== null && r.rank <= 3).map((r) => ({ rank: r.rank!, title: byId.get(r.proposal)!.title, figure: rowFigure(result.method, r) }))
-            : [],
+        top: firstPriorities(result, (id) => byId.get(id)!.title),
       };
     }),
   );
