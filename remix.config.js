@@ -1,7 +1,7 @@
 /** @type {import('@remix-run/dev').AppConfig} */
 export default {
   // The Express server is bundled with the app so it shares one database handle and one env.
-  server: "./app/server/main.ts",
+  server: "./app/start/main.ts",
   serverModuleFormat: "esm",
   serverPlatform: "node",
   ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}"],

@@ -6,7 +6,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
 import { locateCommuneAt } from "./territories/territories.server";
-import { db } from "./server/db.server";
+import { db } from "./platform/db.server";
 import { GeneralErrorBoundary } from "./ui/error-boundary";
 import { Layout, spacesFor, type HeaderUser } from "./ui/layout";
 import { useNonce } from "./ui/nonce";
@@ -76,7 +76,6 @@ function Document({ children }: { children: ReactNode }) {
     </html>
   );
 }
-
 
 export default function App() {
   const data = useRouteLoaderData<typeof loader>("root");

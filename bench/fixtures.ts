@@ -52,17 +52,39 @@ export async function createVoters(db: Kysely<Database>, regionCode: string, cou
 }
 
 /** A user holding `role` (scope: a CTS code, a region…) with a live session; returns the session id. */
-export async function createMember(db: Kysely<Database>, role: Database["user_roles"]["role"], scope: string, communeCode: string): Promise<string> {
+export async function createMember(
+  db: Kysely<Database>,
+  role: Database["user_roles"]["role"],
+  scope: string,
+  communeCode: string,
+): Promise<string> {
   const now = new Date().toISOString();
   const id = randomUUID();
   const session = randomBytes(20).toString("hex");
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto("users")
-      .values({ id, email: `bench-${role}-${id.slice(0, 8)}@exemple.fr`, password_hash: "bench", email_verified_at: now, commune_code: communeCode, display_name: null, created_at: now, updated_at: now })
+      .values({
+        id,
+        email: `bench-${role}-${id.slice(0, 8)}@exemple.fr`,
+        password_hash: "bench",
+        email_verified_at: now,
+        commune_code: communeCode,
+        display_name: null,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     await trx.insertInto("user_roles").values({ user_id: id, role, scope, created_at: now }).execute();
-    await trx.insertInto("sessions").values({ id: session, user_id: id, expires_at: new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString(), created_at: now }).execute();
+    await trx
+      .insertInto("sessions")
+      .values({
+        id: session,
+        user_id: id,
+        expires_at: new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString(),
+        created_at: now,
+      })
+      .execute();
   });
   return session;
 }

@@ -69,7 +69,11 @@ export async function load(options: {
           {
             setupRequest: (request: Record<string, unknown>) => {
               const next = options.nextRequest!();
-              return { ...request, ...(next.body !== undefined ? { body: next.body } : {}), headers: { ...(request.headers as object), ...next.headers } };
+              return {
+                ...request,
+                ...(next.body !== undefined ? { body: next.body } : {}),
+                headers: { ...(request.headers as object), ...next.headers },
+              };
             },
           },
         ]
@@ -97,7 +101,11 @@ export function rssMiB(pid: number): number {
 }
 
 /** `count` requests one after the other (one connection): latencies in ms, sorted. */
-export async function sequential(url: string, count: number, headers: Record<string, string> = {}): Promise<{ first: number; times: number[]; status: number; bytes: number }> {
+export async function sequential(
+  url: string,
+  count: number,
+  headers: Record<string, string> = {},
+): Promise<{ first: number; times: number[]; status: number; bytes: number }> {
   const times: number[] = [];
   let status = 0;
   let bytes = 0;

@@ -34,7 +34,8 @@ const PORT = 3190;
 const BARE_PORT = 3191;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "ps-bench-"));
 const started = Date.now();
-const log = (line: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const log = (line: string) =>
+  console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 const fr = (n: number) => n.toLocaleString("fr-FR");
 
 // ─── HOOK (lead) : page de rapport CTS ────────────────────────────────────────────────────────
@@ -70,7 +71,14 @@ async function freshDatabase(dialect: Dialect, name: string): Promise<DatabaseHa
 
 async function server(dialect: Dialect, name: string, extra: Record<string, string> = {}) {
   const base = `http://localhost:${PORT}`;
-  const child = await startServer(root, { PORT: String(PORT), PUBLIC_URL: base, BENCH_BASELINE: "true", SKIP_TERRITORY_LOAD: "true", ...target(dialect, name).env, ...extra });
+  const child = await startServer(root, {
+    PORT: String(PORT),
+    PUBLIC_URL: base,
+    BENCH_BASELINE: "true",
+    SKIP_TERRITORY_LOAD: "true",
+    ...target(dialect, name).env,
+    ...extra,
+  });
   return { child, base };
 }
 
@@ -99,7 +107,11 @@ async function timeIt(fn: () => Promise<unknown>, runs: number): Promise<{ media
 async function tallyAndReport(dialect: Dialect) {
   log(`${dialect} — tally et rapport CTS à ${sizes.map(fr).join(" / ")} bulletins`);
   const handle = await freshDatabase(dialect, "tally");
-  const consultation = await handle.db.selectFrom("consultations").select(["id", "method", "method_params"]).where("slug", "=", CONSULTATION).executeTakeFirstOrThrow();
+  const consultation = await handle.db
+    .selectFrom("consultations")
+    .select(["id", "method", "method_params"])
+    .where("slug", "=", CONSULTATION)
+    .executeTakeFirstOrThrow();
   const member = await createMember(handle.db, "cts_member", CTS.code, "76540");
   const rows: {
     ballots: number;
@@ -124,25 +136,51 @@ async function tallyAndReport(dialect: Dialect) {
     const raw = await timeIt(() => territoryTally(handle.db, consultation, CTS, "raw"), 30);
     const weighted = await timeIt(() => territoryTally(handle.db, consultation, CTS, "population"), 30);
     const { result } = await territoryTally(handle.db, consultation, CTS, "raw");
-    log(`  tally direct : ${raw.median.toFixed(2)} ms (pondéré ${weighted.median.toFixed(2)} ms), CTS ${fr(result.ballots)} bulletins`);
+    log(
+      `  tally direct : ${raw.median.toFixed(2)} ms (pondéré ${weighted.median.toFixed(2)} ms), CTS ${fr(result.ballots)} bulletins`,
+    );
 
     if (!bootstrap && size >= 100_000) {
       // What the interval worker does for the whole region: read the ballots, then resample.
-      const populations = Object.fromEntries((await territoryParticipation(handle.db, consultation.id, REGION)).map((p) => [p.arrondissement, Math.max(1, p.population)]));
+      const populations = Object.fromEntries(
+        (await territoryParticipation(handle.db, consultation.id, REGION)).map((p) => [
+          p.arrondissement,
+          Math.max(1, p.population),
+        ]),
+      );
       const rules = readMethodParams(consultation.method, consultation.method_params);
       const t0 = Date.now();
       const [ballots, proposals] = await Promise.all([
         territoryBallots(handle.db, consultation.id, REGION),
-        handle.db.selectFrom("proposals").select("id").where("consultation_id", "=", consultation.id).orderBy("position").execute(),
+        handle.db
+          .selectFrom("proposals")
+          .select("id")
+          .where("consultation_id", "=", consultation.id)
+          .orderBy("position")
+          .execute(),
       ]);
       const t1 = Date.now();
       bootstrapIntervals(
         ballots,
-        { method: rules.method, proposals: proposals.map((p) => p.id), params: { k: rules.k, quorum: rules.quorum }, weighting: "raw", populations },
+        {
+          method: rules.method,
+          proposals: proposals.map((p) => p.id),
+          params: { k: rules.k, quorum: rules.quorum },
+          weighting: "raw",
+          populations,
+        },
         { resamples: 200, seed: seedFromString("bench") },
       );
-      bootstrap = { ballots: ballots.length, proposals: proposals.length, resamples: 200, readMs: t1 - t0, ms: Date.now() - t1 };
-      log(`  intervalles de rang (200 tirages, ${proposals.length} propositions, ${fr(ballots.length)} bulletins) : ${bootstrap.ms} ms de calcul, après ${bootstrap.readMs} ms de lecture`);
+      bootstrap = {
+        ballots: ballots.length,
+        proposals: proposals.length,
+        resamples: 200,
+        readMs: t1 - t0,
+        ms: Date.now() - t1,
+      };
+      log(
+        `  intervalles de rang (200 tirages, ${proposals.length} propositions, ${fr(ballots.length)} bulletins) : ${bootstrap.ms} ms de calcul, après ${bootstrap.readMs} ms de lecture`,
+      );
     }
 
     const { child, base } = await server(dialect, "tally");
@@ -153,12 +191,32 @@ async function tallyAndReport(dialect: Dialect) {
       // Memory once the report has been served and the interval worker, idle, has exited (2 s).
       await new Promise((r) => setTimeout(r, 3000));
       const rssAfterReportMiB = rssMiB(child.pid!);
-      const r = { firstMs: report.first, p50Ms: median(report.times), p99Ms: p99Of(report.times), status: report.status, bytes: report.bytes };
-      log(`  rapport CTS (HTTP) : 1re requête ${r.firstMs.toFixed(0)} ms, puis p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (statut ${r.status}) ; RSS ${rssAtRestMiB.toFixed(0)} → ${rssAfterReportMiB.toFixed(0)} Mio`);
+      const r = {
+        firstMs: report.first,
+        p50Ms: median(report.times),
+        p99Ms: p99Of(report.times),
+        status: report.status,
+        bytes: report.bytes,
+      };
+      log(
+        `  rapport CTS (HTTP) : 1re requête ${r.firstMs.toFixed(0)} ms, puis p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (statut ${r.status}) ; RSS ${rssAtRestMiB.toFixed(0)} → ${rssAfterReportMiB.toFixed(0)} Mio`,
+      );
       const pdfRuns = await sequential(`${base}${CTS_REPORT_PATH}/export/pdf`, 5, { Cookie: `ps_session=${member}` });
       const pdf = { firstMs: pdfRuns.first, p50Ms: median(pdfRuns.times), bytes: pdfRuns.bytes };
-      log(`  export PDF du rapport : 1re ${pdf.firstMs.toFixed(0)} ms, puis p50 ${pdf.p50Ms.toFixed(0)} ms (${fr(pdf.bytes)} octets, statut ${pdfRuns.status})`);
-      rows.push({ ballots: size, ctsBallots: result.ballots, rawMs: raw.median, weightedMs: weighted.median, p99Ms: raw.p99, report: r, rssAtRestMiB, rssAfterReportMiB, pdf });
+      log(
+        `  export PDF du rapport : 1re ${pdf.firstMs.toFixed(0)} ms, puis p50 ${pdf.p50Ms.toFixed(0)} ms (${fr(pdf.bytes)} octets, statut ${pdfRuns.status})`,
+      );
+      rows.push({
+        ballots: size,
+        ctsBallots: result.ballots,
+        rawMs: raw.median,
+        weightedMs: weighted.median,
+        p99Ms: raw.p99,
+        report: r,
+        rssAtRestMiB,
+        rssAfterReportMiB,
+        pdf,
+      });
     } finally {
       await stopServer(child);
     }
@@ -199,15 +257,15 @@ async function castingAndPages(dialect: Dialect) {
       .limit(5)
       .execute()
   ).map((r) => r.slug);
-  const consultationId = (await handle.db.selectFrom("consultations").select("id").where("slug", "=", CONSULTATION).executeTakeFirstOrThrow()).id;
+  const consultationId = (
+    await handle.db.selectFrom("consultations").select("id").where("slug", "=", CONSULTATION).executeTakeFirstOrThrow()
+  ).id;
 
   const page = `/consultations/${CONSULTATION}`;
   const form = { "Content-Type": "application/x-www-form-urlencoded" };
   let baseline: LoadResult, vote: LoadResult, anonymous: LoadResult, bare: LoadResult, signedIn: LoadResult;
   let signedInUncached: LoadResult, anonymousUncached: LoadResult;
-  let pageBytes = 0;
-  let bareRssMiB = 0;
-  let rssAfterLoadMiB = 0;
+  let pageBytes: number, bareRssMiB: number, rssAfterLoadMiB: number;
   // Voters who have voted (the first ones, in turn), so that their pages show their selections.
   const signedCookie = () => {
     let i = 0;
@@ -219,8 +277,22 @@ async function castingAndPages(dialect: Dialect) {
     try {
       const common = { ...form, Origin: base };
       // The minimal action: a resource route's action inserting one row, posted as a form.
-      await load({ url: `${base}/bench/insert`, method: "POST", connections, seconds: 2, headers: common, nextRequest: () => ({ body: "x=1" }) });
-      baseline = await load({ url: `${base}/bench/insert`, method: "POST", connections, seconds, headers: common, nextRequest: () => ({ body: "x=1" }) });
+      await load({
+        url: `${base}/bench/insert`,
+        method: "POST",
+        connections,
+        seconds: 2,
+        headers: common,
+        nextRequest: () => ({ body: "x=1" }),
+      });
+      baseline = await load({
+        url: `${base}/bench/insert`,
+        method: "POST",
+        connections,
+        seconds,
+        headers: common,
+        nextRequest: () => ({ body: "x=1" }),
+      });
       log(`  action minimale : ${Math.round(baseline.throughput)} req/s, p99 ${baseline.p99} ms`);
       let counter = 0;
       vote = await load({
@@ -239,7 +311,9 @@ async function castingAndPages(dialect: Dialect) {
           return { body: `intent=approve&proposal=${slug}`, headers: { Cookie: `ps_session=${session}` } };
         },
       });
-      log(`  vote : ${Math.round(vote.throughput)} req/s, p99 ${vote.p99} ms, ${vote.refused} refus, ${vote.errors} erreurs`);
+      log(
+        `  vote : ${Math.round(vote.throughput)} req/s, p99 ${vote.p99} ms, ${vote.refused} refus, ${vote.errors} erreurs`,
+      );
 
       const bytes = Buffer.from(await (await fetch(`${base}${page}`)).arrayBuffer());
       pageBytes = bytes.length;
@@ -258,7 +332,12 @@ async function castingAndPages(dialect: Dialect) {
       }
       log(`  Node http nu, mêmes ${fr(pageBytes)} octets : ${Math.round(bare.throughput)} req/s`);
       // Warm-up (as for every load): each of the 1,000 residents' pages is rendered once.
-      await load({ url: `${base}${page}`, connections, seconds: Math.max(2, seconds / 2), nextRequest: signedCookie() });
+      await load({
+        url: `${base}${page}`,
+        connections,
+        seconds: Math.max(2, seconds / 2),
+        nextRequest: signedCookie(),
+      });
       signedIn = await load({ url: `${base}${page}`, connections, seconds, nextRequest: signedCookie() });
       log(`  page connectée : ${Math.round(signedIn.throughput)} req/s, p99 ${signedIn.p99} ms`);
       rssAfterLoadMiB = rssMiB(child.pid!);
@@ -269,24 +348,45 @@ async function castingAndPages(dialect: Dialect) {
   {
     const { child, base } = await server(dialect, "casting", { CONTENT_CACHE: "false" });
     try {
-      await load({ url: `${base}${page}`, connections, seconds: Math.max(2, seconds / 2), nextRequest: signedCookie() });
+      await load({
+        url: `${base}${page}`,
+        connections,
+        seconds: Math.max(2, seconds / 2),
+        nextRequest: signedCookie(),
+      });
       signedInUncached = await load({ url: `${base}${page}`, connections, seconds, nextRequest: signedCookie() });
-      log(`  page connectée sans cache : ${Math.round(signedInUncached.throughput)} req/s, p99 ${signedInUncached.p99} ms`);
+      log(
+        `  page connectée sans cache : ${Math.round(signedInUncached.throughput)} req/s, p99 ${signedInUncached.p99} ms`,
+      );
       await load({ url: `${base}${page}`, connections, seconds: 2 });
       anonymousUncached = await load({ url: `${base}${page}`, connections, seconds });
-      log(`  page anonyme sans cache : ${Math.round(anonymousUncached.throughput)} req/s, p99 ${anonymousUncached.p99} ms`);
+      log(
+        `  page anonyme sans cache : ${Math.round(anonymousUncached.throughput)} req/s, p99 ${anonymousUncached.p99} ms`,
+      );
     } finally {
       await stopServer(child);
     }
   }
   const differences = await verifyCounts(handle.db, consultationId);
   const ballots = Number(
-    (await handle.db.selectFrom("ballots").select((eb) => eb.fn.countAll<number>().as("n")).where("consultation_id", "=", consultationId).executeTakeFirstOrThrow()).n,
+    (
+      await handle.db
+        .selectFrom("ballots")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("consultation_id", "=", consultationId)
+        .executeTakeFirstOrThrow()
+    ).n,
   );
   await handle.close();
   log(`  recomptage après la charge : ${ballots} bulletins, ${differences.length} écart`);
   return {
-    casting: { baseline, vote, ratio: vote.throughput / baseline.throughput, ballots, recountDifferences: differences.length },
+    casting: {
+      baseline,
+      vote,
+      ratio: vote.throughput / baseline.throughput,
+      ballots,
+      recountDifferences: differences.length,
+    },
     pages: {
       bytes: pageBytes,
       anonymous,
@@ -376,7 +476,8 @@ function sideMarkdown(s: Side): string[] {
   const t = s.tally;
   const c = s.casting;
   const p = s.pages;
-  const row = (label: string, r: LoadResult) => `| ${label} | ${fr(Math.round(r.throughput))} | ${r.p50} ms | ${r.p99} ms | ${r.refused} | ${r.errors} |`;
+  const row = (label: string, r: LoadResult) =>
+    `| ${label} | ${fr(Math.round(r.throughput))} | ${r.p50} ms | ${r.p99} ms | ${r.refused} | ${r.errors} |`;
   return [
     `## ${s.dialect === "sqlite" ? "SQLite" : "PostgreSQL"}`,
     "",
@@ -426,16 +527,35 @@ async function dropPgSchemas() {
 async function main() {
   log("construction de l'application (npm run build)");
   execSync("npm run -s build", { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
-  const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? "?", memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: os.loadavg() };
+  const machine = {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model ?? "?",
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverage: os.loadavg(),
+  };
   const sides: Side[] = [await runSide("sqlite")];
   if (pgUrl) sides.push(await runSide("postgres"));
-  const results = { generatedAt: new Date().toISOString(), machine, connections, seconds, sizes, ctsReportPath: CTS_REPORT_PATH, sides, seconds_total: (Date.now() - started) / 1000 };
+  const results = {
+    generatedAt: new Date().toISOString(),
+    machine,
+    connections,
+    seconds,
+    sizes,
+    ctsReportPath: CTS_REPORT_PATH,
+    sides,
+    seconds_total: (Date.now() - started) / 1000,
+  };
   fs.writeFileSync(path.join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
 
   const summary = [
     "| base | mesure | valeur | référence | rapport | cible | atteinte |",
     "|---|---|---|---|---:|---|---|",
-    ...sides.flatMap((s) => targets(s).map((x) => `| ${s.dialect} | ${x.figure} | ${x.value} | ${x.baseline} | ${x.ratio} | ${x.target} | ${ok(x.met)} |`)),
+    ...sides.flatMap((s) =>
+      targets(s).map(
+        (x) => `| ${s.dialect} | ${x.figure} | ${x.value} | ${x.baseline} | ${x.ratio} | ${x.target} | ${ok(x.met)} |`,
+      ),
+    ),
   ];
   const md = [
     `# Benchmarks — ${results.generatedAt.slice(0, 16).replace("T", " ")} UTC`,

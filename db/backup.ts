@@ -30,21 +30,38 @@ export function checkSqliteFile(file: string): FileCheck {
   try {
     const rows = db.pragma("integrity_check(20)") as { integrity_check: string }[];
     const integrity = rows.map((r) => r.integrity_check).join("\n");
-    if (integrity !== "ok") return { integrity, counts: { users: 0, ballots: 0, consultations: 0, comments: 0 }, migrations: [] };
-    const tables = new Set((db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map((t) => t.name));
+    if (integrity !== "ok")
+      return { integrity, counts: { users: 0, ballots: 0, consultations: 0, comments: 0 }, migrations: [] };
+    const tables = new Set(
+      (db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map(
+        (t) => t.name,
+      ),
+    );
     for (const table of ["kysely_migration", "users", "ballots", "consultations", "comments"]) {
-      if (!tables.has(table)) throw new BackupError(`${file} n'est pas une base Priorités Santé (table ${table} absente).`);
+      if (!tables.has(table))
+        throw new BackupError(`${file} n'est pas une base Priorités Santé (table ${table} absente).`);
     }
     const count = (table: string) => (db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
     return {
       integrity,
-      counts: { users: count("users"), ballots: count("ballots"), consultations: count("consultations"), comments: count("comments") },
-      migrations: (db.prepare("select name from kysely_migration order by name").all() as { name: string }[]).map((m) => m.name),
+      counts: {
+        users: count("users"),
+        ballots: count("ballots"),
+        consultations: count("consultations"),
+        comments: count("comments"),
+      },
+      migrations: (db.prepare("select name from kysely_migration order by name").all() as { name: string }[]).map(
+        (m) => m.name,
+      ),
     };
   } catch (error) {
     if (error instanceof BackupError) throw error;
     // A damaged file often fails before integrity_check can even say so.
-    return { integrity: message(error), counts: { users: 0, ballots: 0, consultations: 0, comments: 0 }, migrations: [] };
+    return {
+      integrity: message(error),
+      counts: { users: 0, ballots: 0, consultations: 0, comments: 0 },
+      migrations: [],
+    };
   } finally {
     db.close();
   }
@@ -57,9 +74,14 @@ export function checkSqliteFile(file: string): FileCheck {
  * renamed when complete and checked, so `target` is never a half-written file. The copy is left in
  * rollback-journal mode: one self-contained file.
  */
-export async function backupSqlite(source: string, target: string, options: { force?: boolean } = {}): Promise<FileCheck> {
+export async function backupSqlite(
+  source: string,
+  target: string,
+  options: { force?: boolean } = {},
+): Promise<FileCheck> {
   if (!fs.existsSync(source)) throw new BackupError(`Base introuvable : ${source}`);
-  if (path.resolve(source) === path.resolve(target)) throw new BackupError("La sauvegarde doit être un autre fichier que la base.");
+  if (path.resolve(source) === path.resolve(target))
+    throw new BackupError("La sauvegarde doit être un autre fichier que la base.");
   if (fs.existsSync(target) && !options.force) {
     throw new BackupError(`${target} existe déjà : choisissez un autre nom, ou ajoutez --force pour le remplacer.`);
   }
@@ -101,10 +123,16 @@ export async function backupSqlite(source: string, target: string, options: { fo
  * backup is copied under a temporary name and renamed, so `target` is always whole.
  * Migrations are the caller's next step.
  */
-export function restoreSqlite(backup: string, target: string, now = new Date()): { check: FileCheck; previous: string | null } {
+export function restoreSqlite(
+  backup: string,
+  target: string,
+  now = new Date(),
+): { check: FileCheck; previous: string | null } {
   const check = checkSqliteFile(backup);
   if (check.integrity !== "ok") {
-    throw new BackupError(`Sauvegarde refusée : le contrôle d'intégrité a échoué (${check.integrity.split("\n")[0]}). La base n'a pas été touchée.`);
+    throw new BackupError(
+      `Sauvegarde refusée : le contrôle d'intégrité a échoué (${check.integrity.split("\n")[0]}). La base n'a pas été touchée.`,
+    );
   }
   const holders = processesHolding(target);
   if (holders.length) {

@@ -22,6 +22,10 @@ export async function bumpContentVersion(db: Kysely<Database>): Promise<void> {
 
 /** The current content version ("0" before any change was recorded). */
 export async function readContentVersion(db: Kysely<Database>): Promise<string> {
-  const row = await db.selectFrom("app_state").select("value").where("key", "=", CONTENT_VERSION_KEY).executeTakeFirst();
+  const row = await db
+    .selectFrom("app_state")
+    .select("value")
+    .where("key", "=", CONTENT_VERSION_KEY)
+    .executeTakeFirst();
   return row?.value ?? "0";
 }

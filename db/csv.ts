@@ -23,11 +23,18 @@ export function readCsv(
       trim: true,
     });
   } catch (error) {
-    return { ok: false, errors: [{ line: (error as { lines?: number }).lines ?? 1, message: `CSV illisible : ${(error as Error).message}` }] };
+    return {
+      ok: false,
+      errors: [
+        { line: (error as { lines?: number }).lines ?? 1, message: `CSV illisible : ${(error as Error).message}` },
+      ],
+    };
   }
-  if (!records.length) return { ok: false, errors: [{ line: 1, message: "Le fichier ne contient aucune ligne de données." }] };
+  if (!records.length)
+    return { ok: false, errors: [{ line: 1, message: "Le fichier ne contient aucune ligne de données." }] };
   const header = Object.keys(records[0]!);
   const missing = required.filter((h) => !header.includes(h));
-  if (missing.length) return { ok: false, errors: [{ line: 1, message: `Colonne(s) manquante(s) : ${missing.join(", ")}.` }] };
+  if (missing.length)
+    return { ok: false, errors: [{ line: 1, message: `Colonne(s) manquante(s) : ${missing.join(", ")}.` }] };
   return { ok: true, records };
 }

@@ -76,7 +76,10 @@ async function runGroup(db: Kysely<any>, queue: Pending[]): Promise<void> {
       }
       await trx.commit().execute();
     } catch (error) {
-      await trx.rollback().execute().catch(() => undefined);
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => undefined);
       throw error;
     }
   } catch (error) {

@@ -15,7 +15,9 @@ export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise
   const result = await migrator(db, schema).migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === "Error")?.migrationName;
-    throw new Error(`${failed ? `La migration ${failed} a échoué` : "Les migrations ont échoué"} : ${String(result.error)}`);
+    throw new Error(
+      `${failed ? `La migration ${failed} a échoué` : "Les migrations ont échoué"} : ${String(result.error)}`,
+    );
   }
   return result;
 }

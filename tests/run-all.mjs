@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type check, production build, unit + integration tests (SQLite, and PostgreSQL when
+// `npm test`: type check, lint (layers and format), production build, unit + integration tests (SQLite, and PostgreSQL when
 // TEST_DATABASE_URL is set), then end-to-end tests in Chromium. Ends with one line
 // "N passed, N failed" over everything, and a non-zero exit if anything failed.
 import { spawnSync } from "node:child_process";
@@ -16,7 +16,9 @@ function run(title, command, args, env = {}) {
   console.log(`\n▶ ${title}`);
   const started = Date.now();
   const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
-  console.log(`  ${title} : ${result.status === 0 ? "ok" : `échec (code ${result.status})`} en ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `  ${title} : ${result.status === 0 ? "ok" : `échec (code ${result.status})`} en ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return result.status === 0;
 }
 
@@ -24,12 +26,14 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 let ok = true;
 
 ok = run("Vérification des types (tsc)", bin("tsc"), ["--noEmit"]) && ok;
+ok = run("Analyse statique et mise en forme (eslint, prettier)", "npm", ["run", "-s", "lint"]) && ok;
 const built = run("Construction (remix build)", "npm", ["run", "-s", "build"]);
 ok = built && ok;
 
 const vitestJson = path.join(tmp, "vitest.json");
 fs.rmSync(vitestJson, { force: true });
-if (!process.env.TEST_DATABASE_URL) console.log("\n(TEST_DATABASE_URL absent : tests d'intégration sur SQLite seulement)");
+if (!process.env.TEST_DATABASE_URL)
+  console.log("\n(TEST_DATABASE_URL absent : tests d'intégration sur SQLite seulement)");
 ok =
   run("Tests unitaires et d'intégration (vitest)", bin("vitest"), [
     "run",
@@ -54,9 +58,14 @@ const playwrightJson = path.join(tmp, "playwright.json");
 fs.rmSync(playwrightJson, { force: true });
 if (built) {
   ok =
-    run("Tests de bout en bout (Playwright, Chromium)", bin("playwright"), ["test", "-c", "tests/playwright.config.ts", "--reporter=list,json"], {
-      PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,
-    }) && ok;
+    run(
+      "Tests de bout en bout (Playwright, Chromium)",
+      bin("playwright"),
+      ["test", "-c", "tests/playwright.config.ts", "--reporter=list,json"],
+      {
+        PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,
+      },
+    ) && ok;
 }
 if (fs.existsSync(playwrightJson)) {
   const stats = JSON.parse(fs.readFileSync(playwrightJson, "utf8")).stats;

@@ -5,7 +5,7 @@ import type { Request as ExpressRequest, Response as ExpressResponse, NextFuncti
 import type { Kysely } from "kysely";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { AuditKind, Database } from "../../db/schema";
-import { log, loggedPath } from "../server/log.server";
+import { log, loggedPath } from "../platform/log.server";
 
 export { AUDIT_KINDS } from "./labels";
 
@@ -49,8 +49,13 @@ export function truncateIp(address: string | undefined | null): string | null {
     const [head = "", tail = ""] = mapped.split("::");
     const left = head ? head.split(":") : [];
     const right = tail ? tail.split(":") : [];
-    const groups = mapped.includes("::") ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right] : left;
-    return `${groups.slice(0, 3).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::`;
+    const groups = mapped.includes("::")
+      ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right]
+      : left;
+    return `${groups
+      .slice(0, 3)
+      .map((g) => g.replace(/^0+(?=.)/, ""))
+      .join(":")}::`;
   }
   return null;
 }
@@ -94,7 +99,16 @@ export async function recordAudit(db: Kysely<Database>, event: AuditEvent): Prom
       })
       .execute();
   } catch (error) {
-    log().error({ kind: event.kind, err: { type: error instanceof Error ? error.name : "inconnu", message: error instanceof Error ? error.message : String(error) } }, "journal de sécurité : échec d'écriture");
+    log().error(
+      {
+        kind: event.kind,
+        err: {
+          type: error instanceof Error ? error.name : "inconnu",
+          message: error instanceof Error ? error.message : String(error),
+        },
+      },
+      "journal de sécurité : échec d'écriture",
+    );
   }
 }
 
@@ -105,16 +119,25 @@ export async function recordAudit(db: Kysely<Database>, event: AuditEvent): Prom
  */
 export function auditRequests(db: () => Kysely<Database>) {
   return (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
-    const current: RequestScope = { ip: truncateIp(req.ip ?? req.socket.remoteAddress), path: loggedPath(req.originalUrl), res };
+    const current: RequestScope = {
+      ip: truncateIp(req.ip ?? req.socket.remoteAddress),
+      path: loggedPath(req.originalUrl),
+      res,
+    };
     res.on("finish", () => {
       const kind = res.statusCode === 403 ? "forbidden" : res.statusCode === 429 ? "rate_limited" : null;
       if (!kind) return;
       // An event handler must not throw: db() does once the database is closed (shutdown).
       try {
         const handle = db();
-        void scope.run(current, () => recordAudit(handle, { kind, detail: `${req.method} refusé (${res.statusCode})` }));
+        void scope.run(current, () =>
+          recordAudit(handle, { kind, detail: `${req.method} refusé (${res.statusCode})` }),
+        );
       } catch (error) {
-        log().error({ err: { type: error instanceof Error ? error.name : "inconnu" } }, "journal de sécurité : base indisponible");
+        log().error(
+          { err: { type: error instanceof Error ? error.name : "inconnu" } },
+          "journal de sécurité : base indisponible",
+        );
       }
     });
     scope.run(current, next);
@@ -133,14 +156,22 @@ export async function purgeAuditEvents(db: Kysely<Database>, now = new Date()): 
  * Purges now, then once a day. The timer does not keep the process alive; call the returned
  * function at shutdown to stop it.
  */
-export function scheduleAuditPurge(db: () => Kysely<Database>, report: (removed: number) => void = () => {}): () => void {
+export function scheduleAuditPurge(
+  db: () => Kysely<Database>,
+  report: (removed: number) => void = () => {},
+): () => void {
   const run = () =>
     Promise.resolve()
       .then(() => purgeAuditEvents(db()))
       .then((removed) => {
         if (removed > 0) report(removed);
       })
-      .catch((error: unknown) => log().error({ err: { type: error instanceof Error ? error.name : "inconnu" } }, "purge du journal de sécurité en échec"));
+      .catch((error: unknown) =>
+        log().error(
+          { err: { type: error instanceof Error ? error.name : "inconnu" } },
+          "purge du journal de sécurité en échec",
+        ),
+      );
   void run();
   const timer = setInterval(run, 24 * 60 * 60 * 1000);
   timer.unref();
@@ -151,11 +182,22 @@ export interface AuditPage {
   page: number;
   pageCount: number;
   total: number;
-  entries: { id: string; kind: AuditKind; user_id: string | null; ip: string | null; path: string | null; detail: string | null; created_at: string }[];
+  entries: {
+    id: string;
+    kind: AuditKind;
+    user_id: string | null;
+    ip: string | null;
+    path: string | null;
+    detail: string | null;
+    created_at: string;
+  }[];
 }
 
 /** One page of the journal, newest first, optionally of one kind. */
-export async function auditJournal(db: Kysely<Database>, input: { page: number; kind?: AuditKind | undefined; pageSize?: number }): Promise<AuditPage> {
+export async function auditJournal(
+  db: Kysely<Database>,
+  input: { page: number; kind?: AuditKind | undefined; pageSize?: number },
+): Promise<AuditPage> {
   const pageSize = input.pageSize ?? 50;
   let base = db.selectFrom("audit_events");
   if (input.kind) base = base.where("kind", "=", input.kind);

@@ -30,14 +30,18 @@ export function validateContent(rules: BallotRules, content: unknown): BallotCon
   const parsed = schemas[rules.method].safeParse(content);
   if (!parsed.success) throw new BallotContentError("Bulletin illisible pour cette consultation.");
   const unknown = (id: string) => {
-    if (!rules.proposals.has(id)) throw new BallotContentError("Ce bulletin cite une proposition qui n’appartient pas à cette consultation.");
+    if (!rules.proposals.has(id))
+      throw new BallotContentError("Ce bulletin cite une proposition qui n’appartient pas à cette consultation.");
   };
   if (rules.method === "approval") {
     const { selections } = parsed.data as ContentByMethod["approval"];
-    if (new Set(selections).size !== selections.length) throw new BallotContentError("Une proposition est choisie deux fois.");
+    if (new Set(selections).size !== selections.length)
+      throw new BallotContentError("Une proposition est choisie deux fois.");
     selections.forEach(unknown);
     if (selections.length > rules.k) {
-      throw new BallotContentError(`Vous pouvez choisir au plus ${rules.k} priorités : retirez-en une avant d’en ajouter une autre.`);
+      throw new BallotContentError(
+        `Vous pouvez choisir au plus ${rules.k} priorités : retirez-en une avant d’en ajouter une autre.`,
+      );
     }
     return { selections: [...selections].sort() };
   }
@@ -47,7 +51,8 @@ export function validateContent(rules: BallotRules, content: unknown): BallotCon
     return { grades: Object.fromEntries(Object.entries(grades).sort(([a], [b]) => (a < b ? -1 : 1))) };
   }
   const { order } = parsed.data as ContentByMethod["ranked"];
-  if (new Set(order).size !== order.length) throw new BallotContentError("Une proposition apparaît deux fois dans votre classement.");
+  if (new Set(order).size !== order.length)
+    throw new BallotContentError("Une proposition apparaît deux fois dans votre classement.");
   order.forEach(unknown);
   if (order.length > rules.k) throw new BallotContentError(`Vous pouvez classer au plus ${rules.k} propositions.`);
   return { order: [...order] };

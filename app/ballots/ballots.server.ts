@@ -4,7 +4,14 @@ import { lockRow, writeTransaction } from "../../db/dialect";
 import type { BallotChannel, Database } from "../../db/schema";
 import { locateCommune, type Place } from "../territories/territories.server";
 import { DEFAULT_K, DEFAULT_QUORUM, type Method } from "../tally/types";
-import { BallotContentError, contentCells, isEmptyContent, validateContent, type BallotContent, type BallotRules } from "./ballot-content";
+import {
+  BallotContentError,
+  contentCells,
+  isEmptyContent,
+  validateContent,
+  type BallotContent,
+  type BallotRules,
+} from "./ballot-content";
 
 /** A refusal to show the person: the HTTP status and why, in French. Nothing was written. */
 export class BallotError extends Error {
@@ -37,7 +44,8 @@ export function readMethodParams(method: Method, json: string): ConsultationRule
     // A broken parameter string falls back to the defaults rather than blocking the vote.
   }
   const k = Number.isInteger(params.k) && (params.k as number) > 0 ? (params.k as number) : DEFAULT_K;
-  const quorum = Number.isInteger(params.quorum) && (params.quorum as number) >= 0 ? (params.quorum as number) : DEFAULT_QUORUM;
+  const quorum =
+    Number.isInteger(params.quorum) && (params.quorum as number) >= 0 ? (params.quorum as number) : DEFAULT_QUORUM;
   return { method, k, quorum };
 }
 
@@ -47,7 +55,10 @@ type ConsultationRow = Pick<
 >;
 
 /** Whether ballots may be cast, changed or withdrawn now: open phase, between its dates. */
-export function votingIsOpen(consultation: Pick<ConsultationRow, "status" | "opens_at" | "closes_at">, now: Date): boolean {
+export function votingIsOpen(
+  consultation: Pick<ConsultationRow, "status" | "opens_at" | "closes_at">,
+  now: Date,
+): boolean {
   const iso = now.toISOString();
   return (
     consultation.status === "ouverte" &&
@@ -76,9 +87,11 @@ export function refusal(
     return "Les comptes de membre de CTS servent à lire les résultats et ne votent pas.";
   }
   if (!voter.roles.some((r) => r.role === "resident")) return "Seuls les habitants inscrits votent.";
-  if (!voter.emailVerified) return "Confirmez d’abord votre adresse électronique (lien reçu par e-mail) pour pouvoir voter.";
+  if (!voter.emailVerified)
+    return "Confirmez d’abord votre adresse électronique (lien reçu par e-mail) pour pouvoir voter.";
   if (!place) return "Votre commune est inconnue : choisissez-la dans « Mon compte ».";
-  if (place.regionCode !== consultation.region_code) return "Cette consultation est réservée aux habitants de sa région.";
+  if (place.regionCode !== consultation.region_code)
+    return "Cette consultation est réservée aux habitants de sa région.";
   if (consultation.cts_code && place.ctsCode !== consultation.cts_code) {
     return "Cette consultation est réservée aux habitants du territoire de son conseil territorial de santé.";
   }
@@ -106,7 +119,13 @@ export interface BallotChange {
  */
 export async function changeBallot(
   db: Kysely<Database>,
-  input: { consultationSlug: string; voter: Voter; now?: Date; place?: Place | null; proposalIds?: ReadonlySet<string> },
+  input: {
+    consultationSlug: string;
+    voter: Voter;
+    now?: Date;
+    place?: Place | null;
+    proposalIds?: ReadonlySet<string>;
+  },
   mutate: (current: BallotContent | null, rules: ConsultationRules) => unknown,
 ): Promise<BallotChange> {
   // Read before the transaction, which holds SQLite's one connection, so it stays short.
@@ -160,12 +179,26 @@ export async function changeBallot(
     const where = { arrondissement: place.arrondissement.code, cts: place.cts?.code ?? place.departement.code };
     const nowIso = (input.now ?? new Date()).toISOString();
     if (!existing && !next) return { outcome: "unchanged", content: null };
-    if (existing && next && existing.content === JSON.stringify(next) && existing.arrondissement_code === where.arrondissement && existing.cts_code === where.cts) {
+    if (
+      existing &&
+      next &&
+      existing.content === JSON.stringify(next) &&
+      existing.arrondissement_code === where.arrondissement &&
+      existing.cts_code === where.cts
+    ) {
       return { outcome: "unchanged", content: next };
     }
     // The old cells out and the new ones in, as one set of net changes taken in a fixed order.
     await applyChanges(trx, consultation.id, "online", [
-      ...(existing ? [{ where: { arrondissement: existing.arrondissement_code, cts: existing.cts_code }, content: current!, sign: -1 as const }] : []),
+      ...(existing
+        ? [
+            {
+              where: { arrondissement: existing.arrondissement_code, cts: existing.cts_code },
+              content: current!,
+              sign: -1 as const,
+            },
+          ]
+        : []),
       ...(next ? [{ where, content: next, sign: 1 as const }] : []),
     ]);
     let outcome: BallotOutcome;
@@ -173,7 +206,12 @@ export async function changeBallot(
       if (existing) {
         await trx
           .updateTable("ballots")
-          .set({ content: JSON.stringify(next), arrondissement_code: where.arrondissement, cts_code: where.cts, updated_at: nowIso })
+          .set({
+            content: JSON.stringify(next),
+            arrondissement_code: where.arrondissement,
+            cts_code: where.cts,
+            updated_at: nowIso,
+          })
           .where("id", "=", existing.id)
           .execute();
         outcome = "changed";
@@ -211,11 +249,25 @@ export async function changeBallot(
  * consultation whose vote has ended but that is not closed yet stays counted, detached from the
  * person. Run inside the caller's transaction, with the person's row locked.
  */
-export async function withdrawAllBallots(trx: Kysely<Database>, userId: string, now: Date): Promise<{ withdrawn: number; detached: number }> {
+export async function withdrawAllBallots(
+  trx: Kysely<Database>,
+  userId: string,
+  now: Date,
+): Promise<{ withdrawn: number; detached: number }> {
   const rows = await trx
     .selectFrom("ballots as b")
     .innerJoin("consultations as c", "c.id", "b.consultation_id")
-    .select(["b.id", "b.consultation_id", "b.arrondissement_code", "b.cts_code", "b.channel", "b.content", "c.status", "c.opens_at", "c.closes_at"])
+    .select([
+      "b.id",
+      "b.consultation_id",
+      "b.arrondissement_code",
+      "b.cts_code",
+      "b.channel",
+      "b.content",
+      "c.status",
+      "c.opens_at",
+      "c.closes_at",
+    ])
     .where("b.user_id", "=", userId)
     .execute();
   const iso = now.toISOString();
@@ -261,13 +313,27 @@ export interface CellChange {
  * changing overlapping cells at once would otherwise lock them in opposite orders and deadlock
  * (measured: 500s with two servers voting at once).
  */
-export async function applyChanges(db: Kysely<Database>, consultationId: string, channel: BallotChannel, changes: readonly CellChange[]): Promise<void> {
-  const cells = new Map<string, { arrondissement: string; cts: string; proposal: string; cell: number; delta: number }>();
+export async function applyChanges(
+  db: Kysely<Database>,
+  consultationId: string,
+  channel: BallotChannel,
+  changes: readonly CellChange[],
+): Promise<void> {
+  const cells = new Map<
+    string,
+    { arrondissement: string; cts: string; proposal: string; cell: number; delta: number }
+  >();
   const totals = new Map<string, { arrondissement: string; cts: string; delta: number }>();
   for (const { where, content, sign } of changes) {
     for (const [proposal, cell] of contentCells(content)) {
       const key = [where.arrondissement, where.cts, proposal, String(cell).padStart(6, "0")].join("\u0000");
-      const entry = cells.get(key) ?? { arrondissement: where.arrondissement, cts: where.cts, proposal, cell, delta: 0 };
+      const entry = cells.get(key) ?? {
+        arrondissement: where.arrondissement,
+        cts: where.cts,
+        proposal,
+        cell,
+        delta: 0,
+      };
       entry.delta += sign;
       cells.set(key, entry);
     }
@@ -304,15 +370,22 @@ export async function applyChanges(db: Kysely<Database>, consultationId: string,
   if (totalRows.length) {
     await db
       .insertInto("ballot_totals")
-      .values(totalRows.map((t) => ({ consultation_id: consultationId, arrondissement_code: t.arrondissement, cts_code: t.cts, channel, ballots: t.delta, revision: 1 })))
+      .values(
+        totalRows.map((t) => ({
+          consultation_id: consultationId,
+          arrondissement_code: t.arrondissement,
+          cts_code: t.cts,
+          channel,
+          ballots: t.delta,
+          revision: 1,
+        })),
+      )
       .onConflict((oc) =>
-        oc
-          .columns(["consultation_id", "arrondissement_code", "cts_code", "channel"])
-          .doUpdateSet((eb) => ({
-            ballots: eb("ballot_totals.ballots", "+", eb.ref("excluded.ballots")),
-            // Every write bumps the row: Σ revision is the consultation's tally version.
-            revision: eb("ballot_totals.revision", "+", 1),
-          })),
+        oc.columns(["consultation_id", "arrondissement_code", "cts_code", "channel"]).doUpdateSet((eb) => ({
+          ballots: eb("ballot_totals.ballots", "+", eb.ref("excluded.ballots")),
+          // Every write bumps the row: Σ revision is the consultation's tally version.
+          revision: eb("ballot_totals.revision", "+", 1),
+        })),
       )
       .execute();
   }

@@ -25,14 +25,28 @@ export async function generateDemoBallots(
     .executeTakeFirst();
   if (!consultation) throw new Error(`Consultation inconnue : ${input.consultationSlug}`);
   const rules = readMethodParams(consultation.method, consultation.method_params);
-  const proposals = (await db.selectFrom("proposals").select("id").where("consultation_id", "=", consultation.id).orderBy("position").execute()).map((p) => p.id);
+  const proposals = (
+    await db
+      .selectFrom("proposals")
+      .select("id")
+      .where("consultation_id", "=", consultation.id)
+      .orderBy("position")
+      .execute()
+  ).map((p) => p.id);
   const places: { code: string; cts: string; population: number }[] = [];
-  for (const a of await db.selectFrom("arrondissements").select(["code", "departement_code", "population"]).where("region_code", "=", consultation.region_code).execute()) {
-    const cts = (await resolveCts(db, { communeCodes: [], arrondissement: a.code, departement: a.departement_code }))?.code ?? a.departement_code;
+  for (const a of await db
+    .selectFrom("arrondissements")
+    .select(["code", "departement_code", "population"])
+    .where("region_code", "=", consultation.region_code)
+    .execute()) {
+    const cts =
+      (await resolveCts(db, { communeCodes: [], arrondissement: a.code, departement: a.departement_code }))?.code ??
+      a.departement_code;
     if (consultation.cts_code && cts !== consultation.cts_code) continue;
     places.push({ code: a.code, cts, population: Number(a.population) });
   }
-  if (!places.length || !proposals.length) throw new Error("Aucun arrondissement ou aucune proposition pour cette consultation.");
+  if (!places.length || !proposals.length)
+    throw new Error("Aucun arrondissement ou aucune proposition pour cette consultation.");
   const random = mulberry32(input.seed ?? 20221208);
   const totalPopulation = places.reduce((s, p) => s + p.population, 0);
   const cumulative: number[] = [];
@@ -66,7 +80,8 @@ export async function generateDemoBallots(
     return chosen;
   };
   const makeContent = (placeIndex: number): BallotContent => {
-    if (rules.method === "approval") return { selections: drawDistinct(placeIndex, 1 + Math.floor(random() * rules.k)).sort() };
+    if (rules.method === "approval")
+      return { selections: drawDistinct(placeIndex, 1 + Math.floor(random() * rules.k)).sort() };
     if (rules.method === "ranked") return { order: drawDistinct(placeIndex, 1 + Math.floor(random() * rules.k)) };
     const graded = drawDistinct(placeIndex, Math.min(proposals.length, 5 + Math.floor(random() * 15)));
     const grades: Record<string, Grade> = {};
@@ -131,7 +146,14 @@ export async function generateDemoBallots(
       }
       const cellRows = [...cells].map(([key, count]) => {
         const [proposal_id, arrondissement_code, cts_code, cell] = key.split("|") as [string, string, string, string];
-        return { consultation_id: consultation.id, proposal_id, arrondissement_code, cts_code, cell: Number(cell), count };
+        return {
+          consultation_id: consultation.id,
+          proposal_id,
+          arrondissement_code,
+          cts_code,
+          cell: Number(cell),
+          count,
+        };
       });
       for (let i = 0; i < cellRows.length; i += 500) {
         await trx
@@ -146,18 +168,23 @@ export async function generateDemoBallots(
       }
       const totalRows = [...totals].map(([key, ballots]) => {
         const [arrondissement_code, cts_code] = key.split("|") as [string, string];
-        return { consultation_id: consultation.id, arrondissement_code, cts_code, channel: "online" as const, ballots, revision: 1 };
+        return {
+          consultation_id: consultation.id,
+          arrondissement_code,
+          cts_code,
+          channel: "online" as const,
+          ballots,
+          revision: 1,
+        };
       });
       await trx
         .insertInto("ballot_totals")
         .values(totalRows)
         .onConflict((oc) =>
-          oc
-            .columns(["consultation_id", "arrondissement_code", "cts_code", "channel"])
-            .doUpdateSet((eb) => ({
-              ballots: eb("ballot_totals.ballots", "+", eb.ref("excluded.ballots")),
-              revision: eb("ballot_totals.revision", "+", 1),
-            })),
+          oc.columns(["consultation_id", "arrondissement_code", "cts_code", "channel"]).doUpdateSet((eb) => ({
+            ballots: eb("ballot_totals.ballots", "+", eb.ref("excluded.ballots")),
+            revision: eb("ballot_totals.revision", "+", 1),
+          })),
         )
         .execute();
     });

@@ -36,11 +36,22 @@ export async function computeIntervals(db: Kysely<Database>, job: IntervalJob): 
   const rules = readMethodParams(job.consultation.method, job.consultation.method_params);
   const [ballots, proposals] = await Promise.all([
     territoryBallots(db, job.consultation.id, job.ref),
-    db.selectFrom("proposals").select("id").where("consultation_id", "=", job.consultation.id).orderBy("position").execute(),
+    db
+      .selectFrom("proposals")
+      .select("id")
+      .where("consultation_id", "=", job.consultation.id)
+      .orderBy("position")
+      .execute(),
   ]);
   return bootstrapIntervals(
     ballots,
-    { method: rules.method, proposals: proposals.map((p) => p.id), params: { k: rules.k, quorum: rules.quorum }, weighting: job.weighting, populations: job.populations },
+    {
+      method: rules.method,
+      proposals: proposals.map((p) => p.id),
+      params: { k: rules.k, quorum: rules.quorum },
+      weighting: job.weighting,
+      populations: job.populations,
+    },
     { resamples: job.resamples, seed: job.seed },
   ).intervals;
 }

@@ -23,21 +23,30 @@ export async function advanceConsultation(
   now = new Date(),
 ): Promise<{ from: ConsultationStatus; to: ConsultationStatus; anonymised: number }> {
   return db.transaction().execute(async (trx) => {
-    const consultation = await trx.selectFrom("consultations").select(["id", "status", "closes_at"]).where("slug", "=", slug).executeTakeFirst();
+    const consultation = await trx
+      .selectFrom("consultations")
+      .select(["id", "status", "closes_at"])
+      .where("slug", "=", slug)
+      .executeTakeFirst();
     if (!consultation) throw new LifecycleError("Consultation inconnue.");
     if (NEXT[consultation.status] !== to) {
       throw new LifecycleError(`Une consultation « ${consultation.status} » ne peut pas passer à « ${to} ».`);
     }
     let anonymised = 0;
     if (to === "close") {
-      const dayOf = (column: "created_at" | "updated_at") => sql<string>`substr(${sql.ref(column)}, 1, 10) || 'T00:00:00.000Z'`;
+      const dayOf = (column: "created_at" | "updated_at") =>
+        sql<string>`substr(${sql.ref(column)}, 1, 10) || 'T00:00:00.000Z'`;
       const result = await trx
         .updateTable("ballots")
         .set({ user_id: null, created_at: dayOf("created_at"), updated_at: dayOf("updated_at") })
         .where("consultation_id", "=", consultation.id)
         .executeTakeFirst();
       anonymised = Number(result.numUpdatedRows);
-      await trx.updateTable("ballot_events").set({ created_at: dayOf("created_at") }).where("consultation_id", "=", consultation.id).execute();
+      await trx
+        .updateTable("ballot_events")
+        .set({ created_at: dayOf("created_at") })
+        .where("consultation_id", "=", consultation.id)
+        .execute();
     }
     const iso = now.toISOString();
     await trx
@@ -60,9 +69,18 @@ export async function advanceConsultation(
  * Whether residents see the live ranking while the vote is open (off by default). The consultation
  * page shows a link to it: pages kept in memory are renewed through the content version.
  */
-export async function setLiveResults(db: Kysely<Database>, consultationId: string, on: boolean, now = new Date()): Promise<void> {
+export async function setLiveResults(
+  db: Kysely<Database>,
+  consultationId: string,
+  on: boolean,
+  now = new Date(),
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable("consultations").set({ live_results: on ? 1 : 0, updated_at: now.toISOString() }).where("id", "=", consultationId).execute();
+    await trx
+      .updateTable("consultations")
+      .set({ live_results: on ? 1 : 0, updated_at: now.toISOString() })
+      .where("id", "=", consultationId)
+      .execute();
     await bumpContentVersion(trx);
   });
 }

@@ -24,15 +24,23 @@ const gradeByName = new Map<string, Grade>([
  * `order` (slug|slug…). The whole file is checked first — every bad line is listed — and nothing
  * is written unless all lines are good. Imported ballots count like online ones, marked "paper".
  */
-export async function importPaperBallots(db: Kysely<Database>, consultationSlug: string, csv: string): Promise<PaperImportResult> {
+export async function importPaperBallots(
+  db: Kysely<Database>,
+  consultationSlug: string,
+  csv: string,
+): Promise<PaperImportResult> {
   const consultation = await db
     .selectFrom("consultations")
     .select(["id", "region_code", "cts_code", "method", "method_params", "status"])
     .where("slug", "=", consultationSlug)
     .executeTakeFirst();
-  if (!consultation) return { ok: false, errors: [{ line: 0, message: `Consultation inconnue : ${consultationSlug}` }] };
+  if (!consultation)
+    return { ok: false, errors: [{ line: 0, message: `Consultation inconnue : ${consultationSlug}` }] };
   if (consultation.status !== "ouverte") {
-    return { ok: false, errors: [{ line: 0, message: "La consultation n’est pas ouverte : les bulletins ne peuvent plus être ajoutés." }] };
+    return {
+      ok: false,
+      errors: [{ line: 0, message: "La consultation n’est pas ouverte : les bulletins ne peuvent plus être ajoutés." }],
+    };
   }
   const rules = readMethodParams(consultation.method, consultation.method_params);
   const column = COLUMN[consultation.method];
@@ -41,7 +49,11 @@ export async function importPaperBallots(db: Kysely<Database>, consultationSlug:
   if (!csvRead.ok) return { ok: false, errors: csvRead.errors };
   const records = csvRead.records;
 
-  const proposals = await db.selectFrom("proposals").select(["id", "slug"]).where("consultation_id", "=", consultation.id).execute();
+  const proposals = await db
+    .selectFrom("proposals")
+    .select(["id", "slug"])
+    .where("consultation_id", "=", consultation.id)
+    .execute();
   const idBySlug = new Map(proposals.map((p) => [p.slug, p.id]));
   const arrondissements = await db
     .selectFrom("arrondissements")
@@ -66,7 +78,10 @@ export async function importPaperBallots(db: Kysely<Database>, consultationSlug:
       return;
     }
     if (consultation.cts_code && cts !== consultation.cts_code) {
-      errors.push({ line, message: `L’arrondissement ${arrondissement} n’est pas dans le territoire de cette consultation.` });
+      errors.push({
+        line,
+        message: `L’arrondissement ${arrondissement} n’est pas dans le territoire de cette consultation.`,
+      });
       return;
     }
     const raw = record[column] ?? "";
@@ -75,7 +90,10 @@ export async function importPaperBallots(db: Kysely<Database>, consultationSlug:
       let content: unknown;
       if (consultation.method === "majority_judgment") {
         const grades: Record<string, Grade> = {};
-        for (const pair of raw.split(";").map((s) => s.trim()).filter(Boolean)) {
+        for (const pair of raw
+          .split(";")
+          .map((s) => s.trim())
+          .filter(Boolean)) {
           const [slug = "", grade = ""] = pair.split("=").map((s) => s.trim());
           const id = idBySlug.get(slug);
           if (!id) throw new BallotContentError(slugError(slug));
@@ -86,11 +104,15 @@ export async function importPaperBallots(db: Kysely<Database>, consultationSlug:
         }
         content = { grades };
       } else {
-        const list = raw.split("|").map((s) => s.trim()).filter(Boolean).map((slug) => {
-          const id = idBySlug.get(slug);
-          if (!id) throw new BallotContentError(slugError(slug));
-          return id;
-        });
+        const list = raw
+          .split("|")
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((slug) => {
+            const id = idBySlug.get(slug);
+            if (!id) throw new BallotContentError(slugError(slug));
+            return id;
+          });
         content = consultation.method === "approval" ? { selections: list } : { order: list };
       }
       ballots.push({ arrondissement, cts, content: validateContent(ballotRules, content) });

@@ -1,10 +1,23 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import type { SessionUser } from "../auth/session.server";
+import type { SessionUser } from "../identity/session.server";
 import { resolveCts } from "../territories/territories.server";
-import { GRADE_LABELS, SMALL_GROUP_THRESHOLD, smallGroupLabel, type Method, type RowByMethod, type Weighting } from "../tally";
+import {
+  GRADE_LABELS,
+  SMALL_GROUP_THRESHOLD,
+  smallGroupLabel,
+  type Method,
+  type RowByMethod,
+  type Weighting,
+} from "../tally";
 import { rankIntervalsSnapshot } from "./intervals.server";
-import { findTerritory, parseTerritory, territoryTally, weightingPopulations, type TerritoryRef } from "./results.server";
+import {
+  findTerritory,
+  parseTerritory,
+  territoryTally,
+  weightingPopulations,
+  type TerritoryRef,
+} from "./results.server";
 
 export class ResultsError extends Error {
   constructor(
@@ -33,9 +46,17 @@ export async function canReadResults(
   if (!scopes.length) return false;
   if (territory.kind === "cts") return scopes.includes(territory.code);
   if (territory.kind === "arrondissement") {
-    const arrondissement = await db.selectFrom("arrondissements").select("departement_code").where("code", "=", territory.code).executeTakeFirst();
+    const arrondissement = await db
+      .selectFrom("arrondissements")
+      .select("departement_code")
+      .where("code", "=", territory.code)
+      .executeTakeFirst();
     if (!arrondissement) return false;
-    const cts = await resolveCts(db, { communeCodes: [], arrondissement: territory.code, departement: arrondissement.departement_code });
+    const cts = await resolveCts(db, {
+      communeCodes: [],
+      arrondissement: territory.code,
+      departement: arrondissement.departement_code,
+    });
     return !!cts && scopes.includes(cts.code);
   }
   return false;
@@ -54,12 +75,15 @@ export async function resultsDocument(
     .executeTakeFirst();
   if (!consultation) throw new ResultsError(404, "Consultation inconnue.");
   const ref = parseTerritory(input.territory ?? `region:${consultation.region_code}`);
-  if (!ref) throw new ResultsError(400, "Paramètre territory invalide : region:<code>, cts:<code> ou arrondissement:<code>.");
+  if (!ref)
+    throw new ResultsError(400, "Paramètre territory invalide : region:<code>, cts:<code> ou arrondissement:<code>.");
   const weighting = (input.weighting ?? "raw") as Weighting;
-  if (weighting !== "raw" && weighting !== "population") throw new ResultsError(400, "Paramètre weighting invalide : raw ou population.");
+  if (weighting !== "raw" && weighting !== "population")
+    throw new ResultsError(400, "Paramètre weighting invalide : raw ou population.");
   const territory = await findTerritory(db, ref);
   if (!territory) throw new ResultsError(404, "Territoire inconnu.");
-  if (territory.regionCode !== consultation.region_code) throw new ResultsError(404, "Ce territoire n’est pas dans la région de la consultation.");
+  if (territory.regionCode !== consultation.region_code)
+    throw new ResultsError(404, "Ce territoire n’est pas dans la région de la consultation.");
   if (!(await canReadResults(db, input.user, consultation, territory))) {
     throw new ResultsError(
       403,
@@ -95,24 +119,36 @@ export async function resultsDocument(
     generatedAt: (input.now ?? new Date()).toISOString(),
     explanation: result.explanation,
     smallGroup: smallGroup ? smallGroupLabel(SMALL_GROUP_THRESHOLD) : null,
-    rankIntervals: snapshot ? { version: snapshot.version, computedAt: snapshot.computedAt, computing: snapshot.computing } : null,
+    rankIntervals: snapshot
+      ? { version: snapshot.version, computedAt: snapshot.computedAt, computing: snapshot.computing }
+      : null,
     ranking: smallGroup
       ? []
       : result.ranking.map((row) => {
           const interval = intervals[row.proposal];
-          return apiRankingRow(row, byId.get(row.proposal)!, interval && interval.lo !== null && interval.hi !== null ? [interval.lo, interval.hi] : null);
+          return apiRankingRow(
+            row,
+            byId.get(row.proposal)!,
+            interval && interval.lo !== null && interval.hi !== null ? [interval.lo, interval.hi] : null,
+          );
         }),
   };
 }
 
 /** One ranking row as the open-data API (and every JSON export) writes it. */
-export function apiRankingRow(row: RowByMethod[Method], p: { slug: string; title: string }, interval: [number, number] | null) {
+export function apiRankingRow(
+  row: RowByMethod[Method],
+  p: { slug: string; title: string },
+  interval: [number, number] | null,
+) {
   const { proposal: _id, ...figures } = row;
   return {
     proposal: p.slug,
     title: p.title,
     ...figures,
-    ...("majorityGrade" in figures && figures.majorityGrade ? { majorityGradeLabel: GRADE_LABELS[figures.majorityGrade] } : {}),
+    ...("majorityGrade" in figures && figures.majorityGrade
+      ? { majorityGradeLabel: GRADE_LABELS[figures.majorityGrade] }
+      : {}),
     rankInterval: interval,
   };
 }

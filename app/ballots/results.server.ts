@@ -32,7 +32,11 @@ export async function findTerritory(db: Kysely<Database>, ref: TerritoryRef) {
     const row = await db.selectFrom("regions").select(["code", "name"]).where("code", "=", ref.code).executeTakeFirst();
     return row ? { ...ref, name: row.name, regionCode: row.code } : null;
   }
-  const row = await db.selectFrom(table).select(["code", "name", "region_code"]).where("code", "=", ref.code).executeTakeFirst();
+  const row = await db
+    .selectFrom(table)
+    .select(["code", "name", "region_code"])
+    .where("code", "=", ref.code)
+    .executeTakeFirst();
   return row ? { ...ref, name: row.name, regionCode: row.region_code } : null;
 }
 
@@ -40,7 +44,11 @@ type ConsultationForResults = { id: string; method: Method; method_params: strin
 
 // The filter that selects a territory's rows in ballot_counts, ballot_totals and ballots.
 function territoryColumn(ref: TerritoryRef) {
-  return ref.kind === "cts" ? ("cts_code" as const) : ref.kind === "arrondissement" ? ("arrondissement_code" as const) : null;
+  return ref.kind === "cts"
+    ? ("cts_code" as const)
+    : ref.kind === "arrondissement"
+      ? ("arrondissement_code" as const)
+      : null;
 }
 
 export interface Participation {
@@ -53,12 +61,22 @@ export interface Participation {
 }
 
 /** Ballots per arrondissement of a territory (online and paper), with populations, from the kept totals. */
-export async function territoryParticipation(db: Kysely<Database>, consultationId: string, ref: TerritoryRef): Promise<Participation[]> {
+export async function territoryParticipation(
+  db: Kysely<Database>,
+  consultationId: string,
+  ref: TerritoryRef,
+): Promise<Participation[]> {
   const column = territoryColumn(ref);
   let query = db
     .selectFrom("ballot_totals as t")
     .innerJoin("arrondissements as a", "a.code", "t.arrondissement_code")
-    .select((eb) => ["t.arrondissement_code", "t.channel", "a.name", "a.population", eb.fn.sum<number>("t.ballots").as("ballots")])
+    .select((eb) => [
+      "t.arrondissement_code",
+      "t.channel",
+      "a.name",
+      "a.population",
+      eb.fn.sum<number>("t.ballots").as("ballots"),
+    ])
     .where("t.consultation_id", "=", consultationId)
     .groupBy(["t.arrondissement_code", "t.channel", "a.name", "a.population"]);
   if (column) query = query.where(`t.${column}`, "=", ref.code);
@@ -78,7 +96,9 @@ export async function territoryParticipation(db: Kysely<Database>, consultationI
     entry.ballots += n;
     byArrondissement.set(r.arrondissement_code, entry);
   }
-  return [...byArrondissement.values()].filter((p) => p.ballots > 0).sort((a, b) => (a.arrondissement < b.arrondissement ? -1 : 1));
+  return [...byArrondissement.values()]
+    .filter((p) => p.ballots > 0)
+    .sort((a, b) => (a.arrondissement < b.arrondissement ? -1 : 1));
 }
 
 /** What a territory's rankings are computed from: its kept counts, loaded once. */
@@ -94,7 +114,11 @@ export interface TerritoryCounts {
  * A territory's kept counts (proposal × arrondissement × cell) with its participation: cost in
  * proportion to proposals × arrondissements, not to ballots.
  */
-export async function territoryCounts(db: Kysely<Database>, consultation: ConsultationForResults, ref: TerritoryRef): Promise<TerritoryCounts> {
+export async function territoryCounts(
+  db: Kysely<Database>,
+  consultation: ConsultationForResults,
+  ref: TerritoryRef,
+): Promise<TerritoryCounts> {
   const rules = readMethodParams(consultation.method, consultation.method_params);
   const column = territoryColumn(ref);
   let counts = db
@@ -106,7 +130,12 @@ export async function territoryCounts(db: Kysely<Database>, consultation: Consul
   const [rows, participation, proposals] = await Promise.all([
     counts.execute(),
     territoryParticipation(db, consultation.id, ref),
-    db.selectFrom("proposals").select("id").where("consultation_id", "=", consultation.id).orderBy("position").execute(),
+    db
+      .selectFrom("proposals")
+      .select("id")
+      .where("consultation_id", "=", consultation.id)
+      .orderBy("position")
+      .execute(),
   ]);
   return {
     rules,
@@ -114,7 +143,12 @@ export async function territoryCounts(db: Kysely<Database>, consultation: Consul
     participation,
     rows: rows
       .filter((r) => Number(r.count) !== 0)
-      .map((r) => ({ proposal: r.proposal_id, arrondissement: r.arrondissement_code, cell: r.cell, count: Number(r.count) })),
+      .map((r) => ({
+        proposal: r.proposal_id,
+        arrondissement: r.arrondissement_code,
+        cell: r.cell,
+        count: Number(r.count),
+      })),
   };
 }
 
@@ -158,7 +192,12 @@ export async function territoryTally(
 }
 
 /** The ballots of a territory, as the tally reads them (for the bootstrap and recounts). */
-export async function territoryBallots(db: Kysely<Database>, consultationId: string, ref: TerritoryRef, chunk = BALLOT_CHUNK): Promise<Ballot[]> {
+export async function territoryBallots(
+  db: Kysely<Database>,
+  consultationId: string,
+  ref: TerritoryRef,
+  chunk = BALLOT_CHUNK,
+): Promise<Ballot[]> {
   const column = territoryColumn(ref);
   // Read in chunks (by id, so each chunk goes on where the last stopped): the rows of one chunk
   // are dropped once parsed, instead of every row and every parsed ballot held together.
@@ -174,7 +213,8 @@ export async function territoryBallots(db: Kysely<Database>, consultationId: str
       .limit(chunk);
     if (column) query = query.where(column, "=", ref.code);
     const rows = await query.execute();
-    for (const r of rows) ballots.push({ arrondissement: r.arrondissement_code, content: JSON.parse(r.content) as BallotContent });
+    for (const r of rows)
+      ballots.push({ arrondissement: r.arrondissement_code, content: JSON.parse(r.content) as BallotContent });
     if (rows.length < chunk) return ballots;
     after = rows[rows.length - 1]!.id;
   }
@@ -244,9 +284,15 @@ export async function verifyCounts(db: Kysely<Database>, consultationId: string)
   };
   compare(
     "compte",
-    new Map(keptCells.map((r) => [`${r.proposal_id}|${r.arrondissement_code}|${r.cts_code}|${r.cell}`, Number(r.count)])),
+    new Map(
+      keptCells.map((r) => [`${r.proposal_id}|${r.arrondissement_code}|${r.cts_code}|${r.cell}`, Number(r.count)]),
+    ),
     expectedCells,
   );
-  compare("bulletins", new Map(keptTotals.map((r) => [`${r.arrondissement_code}|${r.cts_code}|${r.channel}`, Number(r.ballots)])), expectedTotals);
+  compare(
+    "bulletins",
+    new Map(keptTotals.map((r) => [`${r.arrondissement_code}|${r.cts_code}|${r.channel}`, Number(r.ballots)])),
+    expectedTotals,
+  );
   return differences;
 }

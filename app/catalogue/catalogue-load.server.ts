@@ -72,7 +72,8 @@ function describePath(json: unknown, issuePath: PropertyKey[]): string {
   for (const key of issuePath) {
     if (typeof key === "number") {
       const item = Array.isArray(node) ? node[key] : undefined;
-      const slug = item && typeof item === "object" && "slug" in item ? ` (« ${String((item as { slug: unknown }).slug)} »)` : "";
+      const slug =
+        item && typeof item === "object" && "slug" in item ? ` (« ${String((item as { slug: unknown }).slug)} »)` : "";
       parts[parts.length - 1] = `${parts[parts.length - 1] ?? ""}[${key}]${slug}`;
     } else {
       parts.push(String(key));
@@ -122,7 +123,11 @@ export async function loadCatalogue(
 
 async function upsertConsultation(db: Kysely<Database>, data: ConsultationFile): Promise<void> {
   const now = new Date().toISOString();
-  const setup = INITIAL_SETUP[data.slug] ?? { method: "approval" as const, status: "brouillon" as const, position: 100 };
+  const setup = INITIAL_SETUP[data.slug] ?? {
+    method: "approval" as const,
+    status: "brouillon" as const,
+    position: 100,
+  };
   await db
     .insertInto("consultations")
     .values({

@@ -26,7 +26,11 @@ export const sourceSchema = z.object({
   /** Slugs of the consultation's workshops that raised it, when known. */
   workshops: z.array(slug).default([]),
   /** INSEE code of the département the source attributes it to, when it names one. */
-  departement: z.string().regex(/^(\d{2}|2A|2B|97\d)$/).nullable().default(null),
+  departement: z
+    .string()
+    .regex(/^(\d{2}|2A|2B|97\d)$/)
+    .nullable()
+    .default(null),
 });
 
 export const departementCountSchema = z.object({
@@ -57,9 +61,21 @@ export const workshopSchema = z.object({
   slug,
   place: text,
   /** INSEE code of the arrondissement (e.g. "503"), when it can be told. */
-  arrondissement: z.string().regex(/^(\d{3,4}|2[AB]\d)$/).nullable().default(null),
-  departement: z.string().regex(/^(\d{2}|2A|2B|97\d)$/).nullable().default(null),
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().default(null),
+  arrondissement: z
+    .string()
+    .regex(/^(\d{3,4}|2[AB]\d)$/)
+    .nullable()
+    .default(null),
+  departement: z
+    .string()
+    .regex(/^(\d{2}|2A|2B|97\d)$/)
+    .nullable()
+    .default(null),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable()
+    .default(null),
   participants: z.number().int().nonnegative().nullable().default(null),
   participantsByCategory: z.record(z.string(), z.number().int().nonnegative()).nullable().default(null),
 });

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database, ProposalKind, ProposalLevel, Theme } from "../../db/schema";
 import type { PROPOSAL_SORTS } from "./filters";
-import { VersionedCache } from "../server/versioned-cache.server";
+import { VersionedCache } from "../platform/versioned-cache.server";
 import { searchPatterns } from "./search";
 
 export async function listConsultations(db: Kysely<Database>) {
@@ -20,7 +20,11 @@ export async function listConsultations(db: Kysely<Database>) {
       "c.closes_at",
       "r.name as region_name",
       "t.name as cts_name",
-      eb.selectFrom("proposals as p").whereRef("p.consultation_id", "=", "c.id").select(eb.fn.countAll<number>().as("n")).as("proposal_count"),
+      eb
+        .selectFrom("proposals as p")
+        .whereRef("p.consultation_id", "=", "c.id")
+        .select(eb.fn.countAll<number>().as("n"))
+        .as("proposal_count"),
     ])
     .where("c.status", "!=", "brouillon")
     .orderBy("c.position")
@@ -62,7 +66,15 @@ export async function getConsultation(db: Kysely<Database>, slug: string) {
       .selectFrom("workshops as w")
       .leftJoin("arrondissements as a", "a.code", "w.arrondissement_code")
       .leftJoin("departements as d", "d.code", "w.departement_code")
-      .select(["w.slug", "w.place", "w.date", "w.participants", "a.name as arrondissement_name", "d.name as departement_name", "w.departement_code"])
+      .select([
+        "w.slug",
+        "w.place",
+        "w.date",
+        "w.participants",
+        "a.name as arrondissement_name",
+        "d.name as departement_name",
+        "w.departement_code",
+      ])
       .where("w.consultation_id", "=", consultation.id)
       .orderBy("w.position")
       .execute(),
@@ -102,7 +114,9 @@ export async function listProposals(db: Kysely<Database>, consultationId: string
   let ordered = query.select(["id", "slug", "title", "summary", "theme", "level", "kind", "mentions", "position"]);
   if (filters.sort === "mentions") {
     // Proposals without a printed count come last, in source order.
-    ordered = ordered.orderBy((eb) => eb.case().when("mentions", "is", null).then(1).else(0).end()).orderBy("mentions", "desc");
+    ordered = ordered
+      .orderBy((eb) => eb.case().when("mentions", "is", null).then(1).else(0).end())
+      .orderBy("mentions", "desc");
   } else if (filters.sort === "alpha") {
     ordered = ordered.orderBy("search_text");
   }
@@ -138,7 +152,12 @@ export async function getProposal(db: Kysely<Database>, consultationId: string, 
       .orderBy("c.mentions", "desc")
       .orderBy("c.departement_code")
       .execute(),
-    db.selectFrom("proposal_verbatims").select("text").where("proposal_id", "=", proposal.id).orderBy("position").execute(),
+    db
+      .selectFrom("proposal_verbatims")
+      .select("text")
+      .where("proposal_id", "=", proposal.id)
+      .orderBy("position")
+      .execute(),
     relatedProposals(db, proposal),
   ]);
   const workshopSlugs = [...new Set(sources.flatMap((s) => (s.workshops ? s.workshops.split(" ") : [])))];
@@ -157,7 +176,13 @@ export async function getProposal(db: Kysely<Database>, consultationId: string, 
 /** Proposals under the same heading: the same group, or else the same source section. */
 async function relatedProposals(
   db: Kysely<Database>,
-  proposal: { id: string; consultation_id: string; group_slug: string | null; level: ProposalLevel | null; kind: ProposalKind },
+  proposal: {
+    id: string;
+    consultation_id: string;
+    group_slug: string | null;
+    level: ProposalLevel | null;
+    kind: ProposalKind;
+  },
 ) {
   let query = db
     .selectFrom("proposals as p")
@@ -172,15 +197,17 @@ async function relatedProposals(
       .where("p.kind", "=", proposal.kind)
       .where((eb) => (proposal.level ? eb("p.level", "=", proposal.level) : eb("p.level", "is", null)))
       .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("proposal_sources as mine")
-          .innerJoin("proposal_sources as theirs", (join) => join.onRef("theirs.section", "=", "mine.section").onRef("theirs.file", "=", "mine.file"))
-          .where("mine.proposal_id", "=", proposal.id)
-          .whereRef("theirs.proposal_id", "=", "p.id")
-          .select("theirs.proposal_id"),
-      ),
-    );
+        eb.exists(
+          eb
+            .selectFrom("proposal_sources as mine")
+            .innerJoin("proposal_sources as theirs", (join) =>
+              join.onRef("theirs.section", "=", "mine.section").onRef("theirs.file", "=", "mine.file"),
+            )
+            .where("mine.proposal_id", "=", proposal.id)
+            .whereRef("theirs.proposal_id", "=", "p.id")
+            .select("theirs.proposal_id"),
+        ),
+      );
   }
   return query.orderBy("p.position").limit(12).execute();
 }
@@ -196,14 +223,33 @@ export function getConsultationAt(db: Kysely<Database>, version: string, slug: s
   return consultations.get(version, slug, () => getConsultation(db, slug));
 }
 
-export function listProposalsAt(db: Kysely<Database>, version: string, consultationId: string, filters: ProposalFilters) {
-  const key = JSON.stringify([consultationId, filters.theme, filters.level, filters.kind, filters.q, filters.sort, filters.page, filters.pageSize]);
+export function listProposalsAt(
+  db: Kysely<Database>,
+  version: string,
+  consultationId: string,
+  filters: ProposalFilters,
+) {
+  const key = JSON.stringify([
+    consultationId,
+    filters.theme,
+    filters.level,
+    filters.kind,
+    filters.q,
+    filters.sort,
+    filters.page,
+    filters.pageSize,
+  ]);
   return lists.get(version, key, () => listProposals(db, consultationId, filters));
 }
 
 /** The levels and kinds a consultation's proposals use (the page offers only those as filters). */
 export async function proposalFacets(db: Kysely<Database>, consultationId: string) {
-  const rows = await db.selectFrom("proposals").select(["level", "kind"]).distinct().where("consultation_id", "=", consultationId).execute();
+  const rows = await db
+    .selectFrom("proposals")
+    .select(["level", "kind"])
+    .distinct()
+    .where("consultation_id", "=", consultationId)
+    .execute();
   return {
     levels: [...new Set(rows.map((r) => r.level).filter((l): l is ProposalLevel => l !== null))],
     kinds: [...new Set(rows.map((r) => r.kind))] as ProposalKind[],

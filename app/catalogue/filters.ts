@@ -15,7 +15,15 @@ export const proposalFiltersSchema = z.object({
   // A long search is cut, not refused: what was cut is said on the page.
   q: z.preprocess(emptyIsAbsent, z.string().trim().optional()),
   sort: z.preprocess(emptyIsAbsent, z.enum(PROPOSAL_SORTS, { error: "tri inconnu" }).default("source")),
-  page: z.preprocess(emptyIsAbsent, z.coerce.number({ error: "numéro de page invalide" }).int("numéro de page invalide").min(1, "numéro de page invalide").max(100_000, "numéro de page invalide").default(1)),
+  page: z.preprocess(
+    emptyIsAbsent,
+    z.coerce
+      .number({ error: "numéro de page invalide" })
+      .int("numéro de page invalide")
+      .min(1, "numéro de page invalide")
+      .max(100_000, "numéro de page invalide")
+      .default(1),
+  ),
 });
 
 export type ProposalFiltersInput = z.infer<typeof proposalFiltersSchema>;
@@ -30,7 +38,10 @@ export function parseProposalFilters(params: URLSearchParams): ParsedFilters {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const value = raw[String(issue.path[0])];
-    return { ok: false, message: `Filtre invalide : ${issue.message}${value ? ` (« ${String(value).slice(0, 40)} »)` : ""}.` };
+    return {
+      ok: false,
+      message: `Filtre invalide : ${issue.message}${value ? ` (« ${String(value).slice(0, 40)} »)` : ""}.`,
+    };
   }
   const q = parsed.data.q;
   const truncated = !!q && q.length > SEARCH_MAX;

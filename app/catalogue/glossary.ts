@@ -34,7 +34,11 @@ export const GLOSSARY: GlossaryEntry[] = [
   {
     abbr: "ARM",
     expansion: "assistant de régulation médicale",
-    aliases: ["assistants de régulation médicale", "assistante de régulation médicale", "assistantes de régulation médicale"],
+    aliases: [
+      "assistants de régulation médicale",
+      "assistante de régulation médicale",
+      "assistantes de régulation médicale",
+    ],
     definition:
       "Personne qui répond en premier aux appels du 15 : elle note la situation, évalue l’urgence et transmet l’appel au médecin régulateur du SAMU.",
   },
@@ -56,7 +60,8 @@ export const GLOSSARY: GlossaryEntry[] = [
     abbr: "CAF",
     expansion: "caisse d’allocations familiales",
     aliases: ["caisses d’allocations familiales"],
-    definition: "Organisme qui verse les prestations familiales et sociales, comme les allocations familiales ou les aides au logement.",
+    definition:
+      "Organisme qui verse les prestations familiales et sociales, comme les allocations familiales ou les aides au logement.",
   },
   {
     abbr: "CCAS",
@@ -238,7 +243,11 @@ export const GLOSSARY: GlossaryEntry[] = [
   {
     abbr: "IAO",
     expansion: "infirmier d’accueil et d’orientation",
-    aliases: ["infirmière d’accueil et d’orientation", "infirmiers d’accueil et d’orientation", "infirmières d’accueil et d’orientation"],
+    aliases: [
+      "infirmière d’accueil et d’orientation",
+      "infirmiers d’accueil et d’orientation",
+      "infirmières d’accueil et d’orientation",
+    ],
     definition:
       "Infirmier ou infirmière qui accueille les patients à leur arrivée (aux urgences, par exemple), évalue leur état et les oriente vers la bonne prise en charge.",
   },
@@ -291,13 +300,15 @@ export const GLOSSARY: GlossaryEntry[] = [
     abbr: "IVG",
     expansion: "interruption volontaire de grossesse",
     aliases: ["interruptions volontaires de grossesse"],
-    definition: "Avortement demandé par la femme enceinte. Il est encadré par la loi et entièrement remboursé par l’Assurance maladie.",
+    definition:
+      "Avortement demandé par la femme enceinte. Il est encadré par la loi et entièrement remboursé par l’Assurance maladie.",
   },
   {
     abbr: "MAS",
     expansion: "maison d’accueil spécialisée",
     aliases: ["maisons d’accueil spécialisées"],
-    definition: "Établissement qui accueille des adultes très lourdement handicapés, qui ont besoin d’aide et de soins en permanence.",
+    definition:
+      "Établissement qui accueille des adultes très lourdement handicapés, qui ont besoin d’aide et de soins en permanence.",
   },
   {
     abbr: "MDPH",
@@ -421,12 +432,17 @@ export const GLOSSARY: GlossaryEntry[] = [
     abbr: "PS",
     expansion: "professionnel de santé",
     aliases: ["professionnels de santé", "professionnelle de santé", "professionnelles de santé"],
-    definition: "Personne dont le métier est de soigner : médecin, infirmier, pharmacien, sage-femme, kinésithérapeute, dentiste…",
+    definition:
+      "Personne dont le métier est de soigner : médecin, infirmier, pharmacien, sage-femme, kinésithérapeute, dentiste…",
   },
   {
     abbr: "PSLA",
     expansion: "pôle de santé libéral et ambulatoire",
-    aliases: ["pôles de santé libéraux et ambulatoires", "pôle de santé libéral ambulatoire", "pôles de santé libéraux ambulatoires"],
+    aliases: [
+      "pôles de santé libéraux et ambulatoires",
+      "pôle de santé libéral ambulatoire",
+      "pôles de santé libéraux ambulatoires",
+    ],
     definition:
       "Nom donné en Normandie aux maisons de santé où des professionnels de santé libéraux exercent ensemble, parfois sur plusieurs sites, autour d’un projet de santé commun.",
   },
@@ -506,7 +522,8 @@ export const GLOSSARY: GlossaryEntry[] = [
   {
     abbr: "TPMR",
     expansion: "transport de personnes à mobilité réduite",
-    definition: "Véhicule ou service de transport adapté aux personnes en fauteuil roulant ou qui ont du mal à se déplacer.",
+    definition:
+      "Véhicule ou service de transport adapté aux personnes en fauteuil roulant ou qui ont du mal à se déplacer.",
   },
   {
     abbr: "TROD",
@@ -519,7 +536,8 @@ export const GLOSSARY: GlossaryEntry[] = [
     abbr: "UDAF",
     expansion: "union départementale des associations familiales",
     aliases: ["unions départementales des associations familiales"],
-    definition: "Organisme qui représente les familles du département et gère des services pour elles, comme la protection des majeurs vulnérables.",
+    definition:
+      "Organisme qui représente les familles du département et gère des services pour elles, comme la protection des majeurs vulnérables.",
   },
   {
     abbr: "UFS",
@@ -537,7 +555,8 @@ export const GLOSSARY: GlossaryEntry[] = [
   {
     abbr: "VAE",
     expansion: "validation des acquis de l’expérience",
-    definition: "Démarche qui permet d’obtenir tout ou partie d’un diplôme grâce à son expérience professionnelle ou bénévole.",
+    definition:
+      "Démarche qui permet d’obtenir tout ou partie d’un diplôme grâce à son expérience professionnelle ou bénévole.",
   },
   {
     abbr: "VIH",

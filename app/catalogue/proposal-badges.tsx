@@ -19,7 +19,9 @@ export function ProposalBadges({
   return (
     <ul className={`fr-badges-group${className ? ` ${className}` : ""}`}>
       <li>
-        <p className={`fr-badge${sm} fr-badge--blue-ecume`}>{size === "sm" ? THEME_SHORT[theme] : THEME_LABELS[theme]}</p>
+        <p className={`fr-badge${sm} fr-badge--blue-ecume`}>
+          {size === "sm" ? THEME_SHORT[theme] : THEME_LABELS[theme]}
+        </p>
       </li>
       {level ? (
         <li>

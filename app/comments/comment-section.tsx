@@ -8,7 +8,17 @@ import { Pagination } from "../ui/pagination";
 import { RadioGroup, TextareaField } from "../ui/textarea";
 import type { CommentView, StanceCounts } from "./comments.server";
 import { commentSchema, editSchema, replySchema } from "./forms";
-import { COMMENT_MAX, COMMENT_MIN, EDIT_WINDOW_MINUTES, REASON_CHOICES, REASON_LABELS, REPORT_REASONS, STANCE_BADGES, STANCE_LABELS, STANCES } from "./labels";
+import {
+  COMMENT_MAX,
+  COMMENT_MIN,
+  EDIT_WINDOW_MINUTES,
+  REASON_CHOICES,
+  REASON_LABELS,
+  REPORT_REASONS,
+  STANCE_BADGES,
+  STANCE_LABELS,
+  STANCES,
+} from "./labels";
 import { PlainText } from "./plain-text";
 import type { DiscussionActionData, ProposalDiscussion } from "./proposal-page.server";
 
@@ -33,7 +43,13 @@ export function stanceSummary(counts: StanceCounts): string {
   return `${plural(counts.total, "commentaire")} : ${counts.pour} pour, ${counts.contre} contre, ${plural(counts.nuance, "nuancé")}`;
 }
 
-export function CommentSection({ discussion, actionData }: { discussion: ProposalDiscussion; actionData: DiscussionActionData | undefined }) {
+export function CommentSection({
+  discussion,
+  actionData,
+}: {
+  discussion: ProposalDiscussion;
+  actionData: DiscussionActionData | undefined;
+}) {
   const [searchParams] = useSearchParams();
   const ok = searchParams.get("ok");
   const { list, counts } = discussion;
@@ -50,7 +66,11 @@ export function CommentSection({ discussion, actionData }: { discussion: Proposa
       )}
       <CommentFilters discussion={discussion} />
       {list.items.length === 0 ? (
-        <p>{list.total === 0 && !searchParams.get("position") && !searchParams.get("territoire") ? "Aucun commentaire pour l’instant." : "Aucun commentaire ne correspond à ces filtres."}</p>
+        <p>
+          {list.total === 0 && !searchParams.get("position") && !searchParams.get("territoire")
+            ? "Aucun commentaire pour l’instant."
+            : "Aucun commentaire ne correspond à ces filtres."}
+        </p>
       ) : (
         <ol className="ps-comments" aria-label="Commentaires">
           {list.items.map((comment) => (
@@ -96,9 +116,12 @@ function RefusalNotice({ discussion }: { discussion: ProposalDiscussion }) {
 function CtsPanel({ cts }: { cts: NonNullable<ProposalDiscussion["cts"]> }) {
   return (
     <div className="fr-callout fr-callout--blue-ecume fr-mb-4w" data-testid="cts-panel">
-      <h3 className="fr-callout__title fr-h6">Votre territoire : {cts.territories.map((t) => `CTS ${t.name}`).join(", ")}</h3>
+      <h3 className="fr-callout__title fr-h6">
+        Votre territoire : {cts.territories.map((t) => `CTS ${t.name}`).join(", ")}
+      </h3>
       <p className="fr-callout__text">
-        {capitalise(stanceSummary(cts.counts))}. Les commentaires écrits depuis votre territoire sont affichés en premier.
+        {capitalise(stanceSummary(cts.counts))}. Les commentaires écrits depuis votre territoire sont affichés en
+        premier.
       </p>
       <ul className="ps-plain-list fr-mt-1w">
         {cts.territories.map((t) => (
@@ -128,7 +151,13 @@ function useResetAfter(what: string, reset: () => void) {
   }, [marker]);
 }
 
-function NewCommentForm({ displayName, actionData }: { displayName: string | null; actionData: DiscussionActionData | undefined }) {
+function NewCommentForm({
+  displayName,
+  actionData,
+}: {
+  displayName: string | null;
+  actionData: DiscussionActionData | undefined;
+}) {
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "comment-new",
@@ -151,7 +180,12 @@ function NewCommentForm({ displayName, actionData }: { displayName: string | nul
         </div>
       ) : null}
       <input type="hidden" name="intent" value="comment" />
-      <RadioGroup meta={fields.stance} legend="Votre position sur cette proposition" inline options={STANCES.map((s) => ({ value: s, label: STANCE_LABELS[s] }))} />
+      <RadioGroup
+        meta={fields.stance}
+        legend="Votre position sur cette proposition"
+        inline
+        options={STANCES.map((s) => ({ value: s, label: STANCE_LABELS[s] }))}
+      />
       <TextareaField
         meta={fields.body}
         label="Votre commentaire"
@@ -166,13 +200,19 @@ function NewCommentForm({ displayName, actionData }: { displayName: string | nul
   );
 }
 
-function SignatureChoice({ meta, displayName }: { meta: Parameters<typeof RadioGroup>[0]["meta"]; displayName: string | null }) {
+function SignatureChoice({
+  meta,
+  displayName,
+}: {
+  meta: Parameters<typeof RadioGroup>[0]["meta"];
+  displayName: string | null;
+}) {
   if (!displayName) {
     return (
       <p className="fr-text--sm">
         <input type="hidden" name={meta.name} value="anonyme" />
-        Vos commentaires sont signés « un·e habitant·e », avec votre arrondissement. Pour signer de votre nom, choisissez un{" "}
-        <Link to="/mon-compte#nom-public">nom public dans « Mon compte »</Link>.
+        Vos commentaires sont signés « un·e habitant·e », avec votre arrondissement. Pour signer de votre nom,
+        choisissez un <Link to="/mon-compte#nom-public">nom public dans « Mon compte »</Link>.
       </p>
     );
   }
@@ -281,14 +321,23 @@ function CommentItem({
   const visible = comment.state === "visible";
   const canAct = discussion.open && discussion.signedIn;
   return (
-    <li id={`commentaire-${comment.id}`} className={reply ? "ps-comment ps-comment--reply" : "ps-comment"} data-testid={reply ? "reply" : "comment"}>
+    <li
+      id={`commentaire-${comment.id}`}
+      className={reply ? "ps-comment ps-comment--reply" : "ps-comment"}
+      data-testid={reply ? "reply" : "comment"}
+    >
       <article>
         {comment.state !== "deleted" ? (
           <p className="ps-comment__meta">
             <StanceBadge stance={comment.stance} /> <strong data-testid="comment-author">{comment.authorLabel}</strong>
             {comment.arrondissementName ? <> · arrondissement de {comment.arrondissementName}</> : null} ·{" "}
             <time dateTime={comment.createdAt}>{comment.createdLabel}</time>
-            {comment.edited ? <> · <em>modifié</em></> : null}
+            {comment.edited ? (
+              <>
+                {" "}
+                · <em>modifié</em>
+              </>
+            ) : null}
           </p>
         ) : null}
         {hiddenText ? (
@@ -308,9 +357,13 @@ function CommentItem({
         ) : null}
         <div className="ps-comment__actions">
           {visible ? <UsefulControl comment={comment} discussion={discussion} actionData={actionData} /> : null}
-          {visible && !reply && canAct && !discussion.refusal ? <ReplyForm parent={comment} discussion={discussion} actionData={actionData} /> : null}
+          {visible && !reply && canAct && !discussion.refusal ? (
+            <ReplyForm parent={comment} discussion={discussion} actionData={actionData} />
+          ) : null}
           {comment.canEdit ? <EditForm comment={comment} actionData={actionData} reply={reply} /> : null}
-          {comment.mine && comment.state !== "deleted" ? <DeleteForm comment={comment} actionData={actionData} /> : null}
+          {comment.mine && comment.state !== "deleted" ? (
+            <DeleteForm comment={comment} actionData={actionData} />
+          ) : null}
           {visible && discussion.signedIn && !comment.mine ? (
             <ReportForm kind="comment" id={comment.id} reported={comment.reportedByMe} actionData={actionData} />
           ) : null}
@@ -331,7 +384,15 @@ function CommentItem({
   );
 }
 
-function UsefulControl({ comment, discussion, actionData }: { comment: CommentView; discussion: ProposalDiscussion; actionData: DiscussionActionData | undefined }) {
+function UsefulControl({
+  comment,
+  discussion,
+  actionData,
+}: {
+  comment: CommentView;
+  discussion: ProposalDiscussion;
+  actionData: DiscussionActionData | undefined;
+}) {
   const count = comment.useful;
   const label = `${count} personne${count > 1 ? "s ont" : " a"} trouvé ce commentaire utile`;
   if (comment.mine || !discussion.signedIn || !discussion.open || discussion.refusal) {
@@ -356,7 +417,17 @@ function UsefulControl({ comment, discussion, actionData }: { comment: CommentVi
 }
 
 /** A disclosure (<details>) that holds a small form: opens without JavaScript, and by keyboard. */
-function Disclosure({ label, open, children, testId }: { label: string; open?: boolean; children: ReactNode; testId?: string }) {
+function Disclosure({
+  label,
+  open,
+  children,
+  testId,
+}: {
+  label: string;
+  open?: boolean;
+  children: ReactNode;
+  testId?: string;
+}) {
   return (
     <details className="ps-disclosure" open={open || undefined} data-testid={testId}>
       <summary className="fr-btn fr-btn--sm fr-btn--tertiary">{label}</summary>
@@ -365,7 +436,15 @@ function Disclosure({ label, open, children, testId }: { label: string; open?: b
   );
 }
 
-function ReplyForm({ parent, discussion, actionData }: { parent: CommentView; discussion: ProposalDiscussion; actionData: DiscussionActionData | undefined }) {
+function ReplyForm({
+  parent,
+  discussion,
+  actionData,
+}: {
+  parent: CommentView;
+  discussion: ProposalDiscussion;
+  actionData: DiscussionActionData | undefined;
+}) {
   const id = `reply-${parent.id}`;
   const [form, fields] = useForm({
     id,
@@ -386,7 +465,12 @@ function ReplyForm({ parent, discussion, actionData }: { parent: CommentView; di
           </p>
         ) : null}
         <p className="fr-text--xs fr-mb-1w">{HEALTH_WARNING}</p>
-        <TextareaField meta={fields.body} label={`Votre réponse à ${parent.authorLabel}`} rows={4} maxLength={COMMENT_MAX} />
+        <TextareaField
+          meta={fields.body}
+          label={`Votre réponse à ${parent.authorLabel}`}
+          rows={4}
+          maxLength={COMMENT_MAX}
+        />
         <SignatureChoice meta={fields.signature} displayName={discussion.displayName} />
         <button className="fr-btn fr-btn--sm" type="submit">
           Publier ma réponse
@@ -396,7 +480,15 @@ function ReplyForm({ parent, discussion, actionData }: { parent: CommentView; di
   );
 }
 
-function EditForm({ comment, actionData, reply }: { comment: CommentView; actionData: DiscussionActionData | undefined; reply: boolean }) {
+function EditForm({
+  comment,
+  actionData,
+  reply,
+}: {
+  comment: CommentView;
+  actionData: DiscussionActionData | undefined;
+  reply: boolean;
+}) {
   const id = `edit-${comment.id}`;
   const [form, fields] = useForm({
     id,
@@ -411,14 +503,22 @@ function EditForm({ comment, actionData, reply }: { comment: CommentView; action
       <Form method="post" preventScrollReset {...getFormProps(form)}>
         <input type="hidden" name="intent" value="edit" />
         <input type="hidden" name="commentId" value={comment.id} />
-        <p className="fr-text--xs fr-mb-1w">Modifiable pendant {EDIT_WINDOW_MINUTES} minutes après la publication ; le commentaire sera marqué « modifié ».</p>
+        <p className="fr-text--xs fr-mb-1w">
+          Modifiable pendant {EDIT_WINDOW_MINUTES} minutes après la publication ; le commentaire sera marqué « modifié
+          ».
+        </p>
         {form.errors?.length ? (
           <p className="fr-error-text" role="alert" id={form.errorId}>
             {form.errors.join(" ")}
           </p>
         ) : null}
         {!reply ? (
-          <RadioGroup meta={fields.stance} legend="Votre position" inline options={STANCES.map((s) => ({ value: s, label: STANCE_LABELS[s] }))} />
+          <RadioGroup
+            meta={fields.stance}
+            legend="Votre position"
+            inline
+            options={STANCES.map((s) => ({ value: s, label: STANCE_LABELS[s] }))}
+          />
         ) : null}
         <TextareaField meta={fields.body} label="Votre texte" rows={4} maxLength={COMMENT_MAX} />
         <button className="fr-btn fr-btn--sm" type="submit">
@@ -436,7 +536,9 @@ function DeleteForm({ comment, actionData }: { comment: CommentView; actionData:
       <Form method="post" preventScrollReset>
         <input type="hidden" name="intent" value="delete" />
         <input type="hidden" name="commentId" value={comment.id} />
-        <p className="fr-text--sm fr-mb-1w">Le texte sera effacé ; les réponses resteront affichées sous la mention « commentaire supprimé ».</p>
+        <p className="fr-text--sm fr-mb-1w">
+          Le texte sera effacé ; les réponses resteront affichées sous la mention « commentaire supprimé ».
+        </p>
         <FormError actionData={actionData} form={form} />
         <button className="fr-btn fr-btn--sm fr-btn--secondary" type="submit">
           Supprimer définitivement
@@ -458,7 +560,12 @@ export function ReportForm({
   actionData: DiscussionActionData | undefined;
 }) {
   const form = `report-${kind}-${id}`;
-  if (reported) return <p className="fr-text--sm fr-mb-0">Vous avez signalé {kind === "comment" ? "ce commentaire" : "cette contribution"}.</p>;
+  if (reported)
+    return (
+      <p className="fr-text--sm fr-mb-0">
+        Vous avez signalé {kind === "comment" ? "ce commentaire" : "cette contribution"}.
+      </p>
+    );
   return (
     <Disclosure label="Signaler" open={actionData?.form === form} testId="report-disclosure">
       <Form method="post" preventScrollReset>
@@ -495,7 +602,15 @@ export function ReportForm({
   );
 }
 
-export function ReviewForm({ kind, id, actionData }: { kind: "comment" | "contribution"; id: string; actionData: DiscussionActionData | undefined }) {
+export function ReviewForm({
+  kind,
+  id,
+  actionData,
+}: {
+  kind: "comment" | "contribution";
+  id: string;
+  actionData: DiscussionActionData | undefined;
+}) {
   const form = `review-${kind}-${id}`;
   return (
     <Disclosure label="Demander un réexamen" open={actionData?.form === form}>
@@ -503,7 +618,9 @@ export function ReviewForm({ kind, id, actionData }: { kind: "comment" | "contri
         <input type="hidden" name="intent" value="review" />
         <input type="hidden" name="targetKind" value={kind} />
         <input type="hidden" name="targetId" value={id} />
-        <p className="fr-text--sm fr-mb-1w">Un modérateur examinera de nouveau le masquage. Vous ne pouvez le demander qu’une fois.</p>
+        <p className="fr-text--sm fr-mb-1w">
+          Un modérateur examinera de nouveau le masquage. Vous ne pouvez le demander qu’une fois.
+        </p>
         <div className="fr-input-group">
           <label className="fr-label" htmlFor={`${form}-message`}>
             Votre message (facultatif)

@@ -26,10 +26,16 @@ export interface Actor {
   roles: readonly { role: string; scope: string }[];
 }
 
-type ConsultationRow = Pick<Database["consultations"], "id" | "slug" | "region_code" | "cts_code" | "status" | "opens_at" | "closes_at">;
+type ConsultationRow = Pick<
+  Database["consultations"],
+  "id" | "slug" | "region_code" | "cts_code" | "status" | "opens_at" | "closes_at"
+>;
 
 /** Open for comments: the same window as for votes. */
-export function consultationIsOpen(consultation: Pick<ConsultationRow, "status" | "opens_at" | "closes_at">, now: Date): boolean {
+export function consultationIsOpen(
+  consultation: Pick<ConsultationRow, "status" | "opens_at" | "closes_at">,
+  now: Date,
+): boolean {
   const iso = now.toISOString();
   return (
     consultation.status === "ouverte" &&
@@ -54,11 +60,14 @@ export function commentRefusal(
   if (actor.roles.some((r) => r.role === "association")) {
     return "Les associations publient des contributions dans leur propre rubrique, pas des commentaires d’habitants.";
   }
-  if (actor.roles.some((r) => r.role === "cts_member")) return "Les comptes de membre de CTS lisent les commentaires et n’en publient pas.";
+  if (actor.roles.some((r) => r.role === "cts_member"))
+    return "Les comptes de membre de CTS lisent les commentaires et n’en publient pas.";
   if (!actor.roles.some((r) => r.role === "resident")) return "Seuls les habitants inscrits peuvent commenter.";
-  if (!actor.emailVerified) return "Confirmez d’abord votre adresse électronique (lien reçu par e-mail) pour pouvoir commenter.";
+  if (!actor.emailVerified)
+    return "Confirmez d’abord votre adresse électronique (lien reçu par e-mail) pour pouvoir commenter.";
   if (!place) return "Votre commune est inconnue : choisissez-la dans « Mon compte ».";
-  if (place.region.code !== consultation.region_code) return "Les commentaires de cette consultation sont réservés aux habitants de sa région.";
+  if (place.region.code !== consultation.region_code)
+    return "Les commentaires de cette consultation sont réservés aux habitants de sa région.";
   if (consultation.cts_code && place.cts?.code !== consultation.cts_code) {
     return "Les commentaires de cette consultation sont réservés aux habitants du territoire de son conseil territorial de santé.";
   }
@@ -69,7 +78,16 @@ async function proposalWithConsultation(db: Kysely<Database>, proposalId: string
   const row = await db
     .selectFrom("proposals as p")
     .innerJoin("consultations as c", "c.id", "p.consultation_id")
-    .select(["p.id as proposal_id", "c.id", "c.slug", "c.region_code", "c.cts_code", "c.status", "c.opens_at", "c.closes_at"])
+    .select([
+      "p.id as proposal_id",
+      "c.id",
+      "c.slug",
+      "c.region_code",
+      "c.cts_code",
+      "c.status",
+      "c.opens_at",
+      "c.closes_at",
+    ])
     .where("p.id", "=", proposalId)
     .where("c.status", "!=", "brouillon")
     .executeTakeFirst();
@@ -100,7 +118,8 @@ export async function postComment(db: Kysely<Database>, input: NewComment): Prom
   const place = await locateCommune(db, input.actor.communeCode);
   const reason = commentRefusal(consultation, input.actor, place, now);
   if (reason || !place) throw new CommentError(403, reason ?? "Commentaire impossible.");
-  if (!input.parentId && !input.stance) throw new CommentError(400, "Indiquez votre position : pour, contre ou nuancé.");
+  if (!input.parentId && !input.stance)
+    throw new CommentError(400, "Indiquez votre position : pour, contre ou nuancé.");
   const id = randomUUID();
   const iso = now.toISOString();
   await db.transaction().execute(async (trx) => {
@@ -112,12 +131,15 @@ export async function postComment(db: Kysely<Database>, input: NewComment): Prom
         .select(["id", "proposal_id", "parent_id", "deleted_at", "moderation"])
         .where("id", "=", input.parentId)
         .executeTakeFirst();
-      if (!parent || parent.proposal_id !== input.proposalId) throw new CommentError(404, "Le commentaire auquel vous répondez n’existe pas.");
+      if (!parent || parent.proposal_id !== input.proposalId)
+        throw new CommentError(404, "Le commentaire auquel vous répondez n’existe pas.");
       if (parent.parent_id) {
         throw new CommentError(400, "On ne peut pas répondre à une réponse : répondez au commentaire de départ.");
       }
-      if (parent.deleted_at) throw new CommentError(409, "Ce commentaire a été supprimé par son auteur : on ne peut plus y répondre.");
-      if (parent.moderation !== "visible") throw new CommentError(409, "Ce commentaire est masqué : on ne peut pas y répondre pour l’instant.");
+      if (parent.deleted_at)
+        throw new CommentError(409, "Ce commentaire a été supprimé par son auteur : on ne peut plus y répondre.");
+      if (parent.moderation !== "visible")
+        throw new CommentError(409, "Ce commentaire est masqué : on ne peut pas y répondre pour l’instant.");
     }
     await trx
       .insertInto("comments")
@@ -184,10 +206,15 @@ export async function editComment(
   const now = input.now ?? new Date();
   const row = await ownComment(db, input.commentId, input.actor.id, "modifier");
   if (row.deleted_at) throw new CommentError(409, "Ce commentaire a été supprimé.");
-  if (row.moderation !== "visible") throw new CommentError(409, "Ce commentaire est masqué par la modération : il ne peut pas être modifié.");
-  if (!consultationIsOpen(row, now)) throw new CommentError(403, "La consultation est close : les commentaires ne peuvent plus être modifiés.");
+  if (row.moderation !== "visible")
+    throw new CommentError(409, "Ce commentaire est masqué par la modération : il ne peut pas être modifié.");
+  if (!consultationIsOpen(row, now))
+    throw new CommentError(403, "La consultation est close : les commentaires ne peuvent plus être modifiés.");
   if (!withinEditWindow(row.created_at, now)) {
-    throw new CommentError(403, `Un commentaire ne peut être modifié que dans les ${EDIT_WINDOW_MINUTES} minutes qui suivent sa publication.`);
+    throw new CommentError(
+      403,
+      `Un commentaire ne peut être modifié que dans les ${EDIT_WINDOW_MINUTES} minutes qui suivent sa publication.`,
+    );
   }
   const stance = row.parent_id ? row.stance : (input.stance ?? row.stance);
   if (row.body === input.body && row.stance === stance) return;
@@ -200,14 +227,18 @@ export async function editComment(
     .where("deleted_at", "is", null)
     .where("moderation", "=", "visible")
     .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new CommentError(409, "Ce commentaire a changé entre-temps : rechargez la page.");
+  if (Number(result.numUpdatedRows) !== 1)
+    throw new CommentError(409, "Ce commentaire a changé entre-temps : rechargez la page.");
 }
 
 /**
  * Deletes one's own comment, at any time: the text is erased and a tombstone keeps the thread
  * (its replies) readable. Deleting twice is harmless.
  */
-export async function deleteComment(db: Kysely<Database>, input: { commentId: string; actor: Actor; now?: Date }): Promise<void> {
+export async function deleteComment(
+  db: Kysely<Database>,
+  input: { commentId: string; actor: Actor; now?: Date },
+): Promise<void> {
   const row = await ownComment(db, input.commentId, input.actor.id, "supprimer");
   if (row.deleted_at) return;
   const iso = (input.now ?? new Date()).toISOString();
@@ -219,7 +250,11 @@ export async function deleteComment(db: Kysely<Database>, input: { commentId: st
  * and their open reports are closed (nothing left to examine). Run inside the caller's
  * transaction (one comment deleted by its author, or all of them when an account is deleted).
  */
-export async function tombstoneComments(trx: Kysely<Database>, commentIds: readonly string[], iso: string): Promise<void> {
+export async function tombstoneComments(
+  trx: Kysely<Database>,
+  commentIds: readonly string[],
+  iso: string,
+): Promise<void> {
   if (!commentIds.length) return;
   await trx
     .updateTable("comments")
@@ -253,9 +288,11 @@ export async function setUseful(
     .where("c.id", "=", input.commentId)
     .executeTakeFirst();
   if (!row) throw new CommentError(404, "Ce commentaire n’existe pas.");
-  if (!input.actor.roles.some((r) => r.role === "resident")) throw new CommentError(403, "Seuls les habitants inscrits peuvent juger un commentaire utile.");
+  if (!input.actor.roles.some((r) => r.role === "resident"))
+    throw new CommentError(403, "Seuls les habitants inscrits peuvent juger un commentaire utile.");
   if (!input.actor.emailVerified) throw new CommentError(403, "Confirmez d’abord votre adresse électronique.");
-  if (row.user_id === input.actor.id) throw new CommentError(403, "Vous ne pouvez pas juger utile votre propre commentaire.");
+  if (row.user_id === input.actor.id)
+    throw new CommentError(403, "Vous ne pouvez pas juger utile votre propre commentaire.");
   if (row.deleted_at || row.moderation !== "visible") throw new CommentError(409, "Ce commentaire n’est plus affiché.");
   if (!consultationIsOpen(row, now)) throw new CommentError(403, "La consultation est close.");
   if (input.useful) {
@@ -265,7 +302,11 @@ export async function setUseful(
       .onConflict((oc) => oc.columns(["comment_id", "user_id"]).doNothing())
       .execute();
   } else {
-    await db.deleteFrom("comment_useful").where("comment_id", "=", input.commentId).where("user_id", "=", input.actor.id).execute();
+    await db
+      .deleteFrom("comment_useful")
+      .where("comment_id", "=", input.commentId)
+      .where("user_id", "=", input.actor.id)
+      .execute();
   }
 }
 
@@ -365,7 +406,11 @@ function toView(
 export type StanceCounts = Record<Stance, number> & { total: number };
 
 /** Visible top-level comments of a proposal by stance, for the whole proposal or one CTS territory. */
-export async function stanceCounts(db: Kysely<Database>, proposalId: string, ctsCodes?: string[]): Promise<StanceCounts> {
+export async function stanceCounts(
+  db: Kysely<Database>,
+  proposalId: string,
+  ctsCodes?: string[],
+): Promise<StanceCounts> {
   let query = db
     .selectFrom("comments")
     .select(["stance", (eb) => eb.fn.countAll<number>().as("n")])
@@ -414,7 +459,13 @@ export async function listComments(
     .where((eb) =>
       eb.or([
         eb("c.deleted_at", "is", null),
-        eb.exists(eb.selectFrom("comments as r").select("r.id").whereRef("r.parent_id", "=", "c.id").where("r.deleted_at", "is", null)),
+        eb.exists(
+          eb
+            .selectFrom("comments as r")
+            .select("r.id")
+            .whereRef("r.parent_id", "=", "c.id")
+            .where("r.deleted_at", "is", null),
+        ),
       ]),
     );
   if (filters.stance) base = base.where("c.stance", "=", filters.stance);
@@ -445,7 +496,11 @@ export async function listComments(
         "c.deleted_at",
         "u.display_name",
         "a.name as arrondissement_name",
-        eb.selectFrom("comment_useful as cu").whereRef("cu.comment_id", "=", "c.id").select(eb.fn.countAll<number>().as("n")).as("useful"),
+        eb
+          .selectFrom("comment_useful as cu")
+          .whereRef("cu.comment_id", "=", "c.id")
+          .select(eb.fn.countAll<number>().as("n"))
+          .as("useful"),
       ]);
 
   let ordered = columns(base);
@@ -474,7 +529,12 @@ export async function listComments(
   const [useful, reported] =
     input.viewerId && allIds.length
       ? await Promise.all([
-          db.selectFrom("comment_useful").select("comment_id").where("user_id", "=", input.viewerId).where("comment_id", "in", allIds).execute(),
+          db
+            .selectFrom("comment_useful")
+            .select("comment_id")
+            .where("user_id", "=", input.viewerId)
+            .where("comment_id", "in", allIds)
+            .execute(),
           db
             .selectFrom("reports")
             .select("target_id")

@@ -1,5 +1,5 @@
-import { hasRole, requireUser } from "../auth/session.server";
-import type { AuthContext } from "../auth/session.server";
+import { hasRole, requireUser } from "../identity/session.server";
+import type { AuthContext } from "../identity/session.server";
 
 /**
  * A CTS's comments and exports are for its members (role cts_member, scope = CTS code) and for

@@ -1,7 +1,7 @@
 import { stringify } from "csv-stringify/sync";
 import type { Kysely } from "kysely";
 import type { Database, Stance } from "../../db/schema";
-import { env } from "../server/env.server";
+import { env } from "../platform/env.server";
 import { authorLabel } from "./comments.server";
 import { formatDateTime } from "./dates";
 import { STANCE_LABELS } from "./labels";
@@ -60,7 +60,12 @@ export async function ctsForConsultation(db: Kysely<Database>, ctsCode: string, 
 /** The départements a CTS territory touches, from the commune → CTS rules. */
 async function ctsDepartements(db: Kysely<Database>, ctsCode: string): Promise<string[]> {
   const [deps, arrs, communes] = await Promise.all([
-    db.selectFrom("cts_rules").select("code").where("cts_code", "=", ctsCode).where("level", "=", "departement").execute(),
+    db
+      .selectFrom("cts_rules")
+      .select("code")
+      .where("cts_code", "=", ctsCode)
+      .where("level", "=", "departement")
+      .execute(),
     db
       .selectFrom("cts_rules as r")
       .innerJoin("arrondissements as a", "a.code", "r.code")
@@ -79,7 +84,10 @@ async function ctsDepartements(db: Kysely<Database>, ctsCode: string): Promise<s
   return [...new Set([...deps, ...arrs, ...communes].map((r) => r.code))];
 }
 
-export async function buildCtsExport(db: Kysely<Database>, input: { ctsCode: string; consultationSlug: string; now?: Date }): Promise<CtsExport | null> {
+export async function buildCtsExport(
+  db: Kysely<Database>,
+  input: { ctsCode: string; consultationSlug: string; now?: Date },
+): Promise<CtsExport | null> {
   const scope = await ctsForConsultation(db, input.ctsCode, input.consultationSlug);
   if (!scope) return null;
   const comments = await db
@@ -103,7 +111,11 @@ export async function buildCtsExport(db: Kysely<Database>, input: { ctsCode: str
       "p.slug as proposal_slug",
       "p.title as proposal_title",
       "p.position",
-      eb.selectFrom("comment_useful as cu").whereRef("cu.comment_id", "=", "c.id").select(eb.fn.countAll<number>().as("n")).as("useful"),
+      eb
+        .selectFrom("comment_useful as cu")
+        .whereRef("cu.comment_id", "=", "c.id")
+        .select(eb.fn.countAll<number>().as("n"))
+        .as("useful"),
     ])
     .where("c.consultation_id", "=", scope.id)
     .where("c.cts_code", "=", input.ctsCode)
@@ -122,7 +134,16 @@ export async function buildCtsExport(db: Kysely<Database>, input: { ctsCode: str
     .innerJoin("proposals as p", "p.id", "c.proposal_id")
     .innerJoin("associations as a", "a.id", "c.association_id")
     .leftJoin("contribution_files as f", "f.contribution_id", "c.id")
-    .select(["c.id", "c.title", "c.body", "c.published_at", "a.name as association_name", "p.slug as proposal_slug", "p.title as proposal_title", "f.id as file_id"])
+    .select([
+      "c.id",
+      "c.title",
+      "c.body",
+      "c.published_at",
+      "a.name as association_name",
+      "p.slug as proposal_slug",
+      "p.title as proposal_title",
+      "f.id as file_id",
+    ])
     .where("c.consultation_id", "=", scope.id)
     .where("c.published_at", "is not", null)
     .where("c.deleted_at", "is", null)
@@ -137,7 +158,9 @@ export async function buildCtsExport(db: Kysely<Database>, input: { ctsCode: str
           .where((w) =>
             w.or([
               w.and([w("t.kind", "=", "cts"), w("t.code", "=", input.ctsCode)]),
-              ...(departements.length ? [w.and([w("t.kind", "=", "departement"), w("t.code", "in", departements)])] : []),
+              ...(departements.length
+                ? [w.and([w("t.kind", "=", "departement"), w("t.code", "in", departements)])]
+                : []),
             ]),
           ),
       ),

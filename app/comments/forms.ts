@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { communeCode, PASSWORD_MAX, PASSWORD_MIN } from "../auth/forms";
+import { communeCode, PASSWORD_MAX, PASSWORD_MIN } from "../identity/forms";
 import { parseOrganisationId } from "./identifiers";
 import { COMMENT_MAX, COMMENT_MIN, CONTRIBUTION_MAX, REPORT_REASONS, STANCES } from "./labels";
 import { cleanText, type TextRules } from "./text";
@@ -30,10 +30,18 @@ export const commentSchema = z.object({ intent: z.literal("comment"), stance, bo
 export const replySchema = z.object({
   intent: z.literal("reply"),
   parentId: id,
-  body: cleaned({ label: "Votre réponse", min: COMMENT_MIN, max: COMMENT_MAX, multiline: true }, "Écrivez votre réponse."),
+  body: cleaned(
+    { label: "Votre réponse", min: COMMENT_MIN, max: COMMENT_MAX, multiline: true },
+    "Écrivez votre réponse.",
+  ),
   signature,
 });
-export const editSchema = z.object({ intent: z.literal("edit"), commentId: id, stance: stance.optional(), body: commentBody });
+export const editSchema = z.object({
+  intent: z.literal("edit"),
+  commentId: id,
+  stance: stance.optional(),
+  body: commentBody,
+});
 export const deleteSchema = z.object({ intent: z.literal("delete"), commentId: id });
 export const usefulSchema = z.object({ intent: z.literal("useful"), commentId: id });
 
@@ -89,7 +97,10 @@ const organisationId = z.string({ error: "Indiquez le numéro RNA ou SIREN." }).
 });
 
 export const associationApplicationSchema = z.object({
-  name: cleaned({ label: "Le nom de l’association", min: 2, max: 150, multiline: false }, "Indiquez le nom de l’association."),
+  name: cleaned(
+    { label: "Le nom de l’association", min: 2, max: 150, multiline: false },
+    "Indiquez le nom de l’association.",
+  ),
   identifier: organisationId,
   agrement: cleaned({ label: "Le numéro d’agrément", min: 1, max: 60, multiline: false }, "").optional(),
   territories: z
@@ -98,7 +109,10 @@ export const associationApplicationSchema = z.object({
     })
     .min(1, "Choisissez au moins un département ou territoire de CTS.")
     .max(120, "Trop de territoires choisis."),
-  contactName: cleaned({ label: "Le nom du contact", min: 2, max: 100, multiline: false }, "Indiquez le nom d’une personne à contacter."),
+  contactName: cleaned(
+    { label: "Le nom du contact", min: 2, max: 100, multiline: false },
+    "Indiquez le nom d’une personne à contacter.",
+  ),
   contactEmail: z
     .string({ error: "Indiquez l’adresse électronique du contact." })
     .trim()
@@ -115,7 +129,10 @@ export const associationApplicationSchema = z.object({
 export const contributionSchema = z.object({
   intent: z.enum(["draft", "publish"]),
   title: cleaned({ label: "Le titre", min: 5, max: 150, multiline: false }, "Donnez un titre à la contribution."),
-  body: cleaned({ label: "Le texte", min: 20, max: CONTRIBUTION_MAX, multiline: true }, "Écrivez le texte de la contribution."),
+  body: cleaned(
+    { label: "Le texte", min: 20, max: CONTRIBUTION_MAX, multiline: true },
+    "Écrivez le texte de la contribution.",
+  ),
 });
 
 export const associationDecisionSchema = z.discriminatedUnion("intent", [
@@ -123,7 +140,10 @@ export const associationDecisionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("refuse"),
     associationId: id,
-    reason: cleaned({ label: "Le motif", min: 10, max: 1000, multiline: true }, "Indiquez le motif du refus : il est envoyé à l’association."),
+    reason: cleaned(
+      { label: "Le motif", min: 10, max: 1000, multiline: true },
+      "Indiquez le motif du refus : il est envoyé à l’association.",
+    ),
   }),
 ]);
 

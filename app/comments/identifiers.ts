@@ -29,13 +29,17 @@ export function parseOrganisationId(input: string): { ok: true; id: Organisation
   if (/^W\d{9}$/.test(compact)) return { ok: true, id: { kind: "rna", value: compact } };
   if (/^\d{9}$/.test(compact)) {
     if (!luhnValid(compact)) {
-      return { ok: false, message: "Ce numéro SIREN n’est pas valide (sa clé de contrôle ne correspond pas) : vérifiez-le." };
+      return {
+        ok: false,
+        message: "Ce numéro SIREN n’est pas valide (sa clé de contrôle ne correspond pas) : vérifiez-le.",
+      };
     }
     return { ok: true, id: { kind: "siren", value: compact } };
   }
   return {
     ok: false,
-    message: "Indiquez le numéro RNA (W suivi de 9 chiffres, ex. W751234567) ou le SIREN (9 chiffres) de l’association.",
+    message:
+      "Indiquez le numéro RNA (W suivi de 9 chiffres, ex. W751234567) ou le SIREN (9 chiffres) de l’association.",
   };
 }
 

@@ -10,7 +10,12 @@ export const STANCE_BADGES: Record<Stance, string> = {
   nuance: "fr-badge--info",
 };
 
-export const REPORT_REASONS = ["spam", "insult", "personal_data", "off_topic"] as const satisfies readonly ReportReason[];
+export const REPORT_REASONS = [
+  "spam",
+  "insult",
+  "personal_data",
+  "off_topic",
+] as const satisfies readonly ReportReason[];
 /** How a reason reads in "masqué par la modération : …". */
 export const REASON_LABELS: Record<ReportReason, string> = {
   spam: "spam",

@@ -2,11 +2,11 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { SubmissionResult } from "@conform-to/react";
 import { data, redirect } from "@remix-run/node";
 import type { AppLoadContext } from "@remix-run/node";
-import { requireUser, type SessionUser } from "../auth/session.server";
-import { db } from "../server/db.server";
-import { refundComment, takeCommentAllowance } from "../server/rate-limit.server";
+import { requireUser, type SessionUser } from "../identity/session.server";
+import { db } from "../platform/db.server";
+import { refundComment, takeCommentAllowance } from "../platform/rate-limit.server";
 import { locateCommune } from "../territories/territories.server";
-import { listContributionsForProposal } from "./associations.server";
+import { listContributionsForProposal } from "../associations/associations.server";
 import {
   COMMENT_SORTS,
   CommentError,
@@ -21,9 +21,17 @@ import {
   type CommentFilters,
   type CommentSort,
 } from "./comments.server";
-import { commentSchema, deleteSchema, editSchema, replySchema, reportSchema, reviewSchema, usefulSchema } from "./forms";
+import {
+  commentSchema,
+  deleteSchema,
+  editSchema,
+  replySchema,
+  reportSchema,
+  reviewSchema,
+  usefulSchema,
+} from "./forms";
 import { STANCES } from "./labels";
-import { reportContent, requestReview } from "./moderation.server";
+import { reportContent, requestReview } from "../moderation/moderation.server";
 import type { Stance } from "../../db/schema";
 
 // The comment and contribution parts of a proposal page: what its loader adds, what its action
@@ -155,11 +163,17 @@ function refused(form: string, error: unknown, result?: SubmissionResult<string[
   );
 }
 
-function invalid(form: string, submission: { reply: () => SubmissionResult<string[]>; error?: Record<string, string[] | null> | null | undefined }) {
+function invalid(
+  form: string,
+  submission: { reply: () => SubmissionResult<string[]>; error?: Record<string, string[] | null> | null | undefined },
+) {
   const messages = Object.values(submission.error ?? {})
     .flatMap((m) => m ?? [])
     .filter(Boolean);
-  return data<DiscussionActionData>({ form, result: submission.reply(), message: messages.join(" ") || "Formulaire incomplet." }, { status: 400 });
+  return data<DiscussionActionData>(
+    { form, result: submission.reply(), message: messages.join(" ") || "Formulaire incomplet." },
+    { status: 400 },
+  );
 }
 
 /**
@@ -211,7 +225,12 @@ export async function discussionAction(input: {
       const form = `edit-${String(formData.get("commentId") ?? "")}`;
       if (submission.status !== "success") return invalid(form, submission);
       try {
-        await editComment(db(), { commentId: submission.value.commentId, actor: user, body: submission.value.body, stance: submission.value.stance });
+        await editComment(db(), {
+          commentId: submission.value.commentId,
+          actor: user,
+          body: submission.value.body,
+          stance: submission.value.stance,
+        });
         return back(url, "modifie", `commentaire-${submission.value.commentId}`);
       } catch (error) {
         return refused(form, error, submission.reply({ formErrors: [error instanceof Error ? error.message : ""] }));
@@ -233,7 +252,11 @@ export async function discussionAction(input: {
       const form = `useful-${String(formData.get("commentId") ?? "")}`;
       if (submission.status !== "success") return invalid(form, submission);
       try {
-        await setUseful(db(), { commentId: submission.value.commentId, actor: user, useful: formData.get("value") !== "0" });
+        await setUseful(db(), {
+          commentId: submission.value.commentId,
+          actor: user,
+          useful: formData.get("value") !== "0",
+        });
         return back(url, null, `commentaire-${submission.value.commentId}`);
       } catch (error) {
         return refused(form, error);
@@ -245,7 +268,13 @@ export async function discussionAction(input: {
       if (submission.status !== "success") return invalid(form, submission);
       const v = submission.value;
       try {
-        await reportContent(db(), { kind: v.targetKind, id: v.targetId, reporterId: user.id, reason: v.reason, details: v.details });
+        await reportContent(db(), {
+          kind: v.targetKind,
+          id: v.targetId,
+          reporterId: user.id,
+          reason: v.reason,
+          details: v.details,
+        });
         return back(url, "signale", `${v.targetKind === "comment" ? "commentaire" : "contribution"}-${v.targetId}`);
       } catch (error) {
         return refused(form, error);

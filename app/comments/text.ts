@@ -12,8 +12,10 @@ const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/u;
  * separator, zero-width non-joiner, directional marks, tag characters, and a zero-width joiner
  * unless it joins an emoji (👩‍⚕️ keeps its joiner).
  */
-const INVISIBLE = /[\u200B\u200C\u200E\u200F\u061C\u2060\uFEFF\u180E]|[\u{E0000}-\u{E007F}]|\u200D(?!\p{Extended_Pictographic})/gu;
+const INVISIBLE =
+  /[\u200B\u200C\u200E\u200F\u061C\u2060\uFEFF\u180E]|[\u{E0000}-\u{E007F}]|\u200D(?!\p{Extended_Pictographic})/gu;
 /** C0 and C1 control characters other than tab and line breaks (NUL breaks PostgreSQL text). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this removes
 const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
 
@@ -50,7 +52,8 @@ export function cleanText(input: string, rules: TextRules): CleanResult {
     };
   }
   let text = input.replace(/\r\n?/g, "\n");
-  if (CONTROLS.test(text)) return { ok: false, message: `${rules.label} contient des caractères de contrôle : retirez-les.` };
+  if (CONTROLS.test(text))
+    return { ok: false, message: `${rules.label} contient des caractères de contrôle : retirez-les.` };
   text = text.normalize("NFC").replace(INVISIBLE, "").replace(/\t/g, " ");
   if (rules.multiline) {
     text = text
@@ -65,7 +68,10 @@ export function cleanText(input: string, rules: TextRules): CleanResult {
   const length = textLength(text);
   if (length === 0) return { ok: false, message: `${rules.label} est vide.` };
   if (length < rules.min) {
-    return { ok: false, message: `${rules.label} doit contenir au moins ${rules.min} caractères (actuellement ${length}).` };
+    return {
+      ok: false,
+      message: `${rules.label} doit contenir au moins ${rules.min} caractères (actuellement ${length}).`,
+    };
   }
   if (length > rules.max) {
     return {
@@ -99,7 +105,10 @@ export function linkify(line: string): TextPiece[] {
       const trail = candidate.match(TRAILING)?.[0];
       if (!trail) break;
       let keep = "";
-      if (trail.startsWith(")") && (candidate.match(/\(/g)?.length ?? 0) > (candidate.slice(0, -trail.length).match(/\)/g)?.length ?? 0)) {
+      if (
+        trail.startsWith(")") &&
+        (candidate.match(/\(/g)?.length ?? 0) > (candidate.slice(0, -trail.length).match(/\)/g)?.length ?? 0)
+      ) {
         keep = ")";
       }
       const next = candidate.slice(0, candidate.length - trail.length) + keep;
@@ -142,5 +151,10 @@ export function paragraphs(text: string): string[][] {
 export function excerpt(text: string, max = 200): string {
   const flat = text.replace(/\s+/g, " ").trim();
   const chars = [...flat];
-  return chars.length <= max ? flat : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
+  return chars.length <= max
+    ? flat
+    : `${chars
+        .slice(0, max - 1)
+        .join("")
+        .trimEnd()}…`;
 }

@@ -15,9 +15,16 @@ export interface DeletionSummary {
 }
 
 /** What the confirmation page announces: the ballots that will be withdrawn, the comments to decide on. */
-export async function deletionPreview(db: Kysely<Database>, userId: string): Promise<{ ballots: number; comments: number }> {
+export async function deletionPreview(
+  db: Kysely<Database>,
+  userId: string,
+): Promise<{ ballots: number; comments: number }> {
   const [ballots, comments] = await Promise.all([
-    db.selectFrom("ballots").select((eb) => eb.fn.countAll<number>().as("n")).where("user_id", "=", userId).executeTakeFirstOrThrow(),
+    db
+      .selectFrom("ballots")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("user_id", "=", userId)
+      .executeTakeFirstOrThrow(),
     db
       .selectFrom("comments")
       .select((eb) => eb.fn.countAll<number>().as("n"))
@@ -51,12 +58,20 @@ export async function deleteAccount(
   const iso = now.toISOString();
   return db.transaction().execute(async (trx) => {
     await lockRow(trx, "users", input.userId);
-    const user = await trx.selectFrom("users").select(["id", "email"]).where("id", "=", input.userId).executeTakeFirst();
+    const user = await trx
+      .selectFrom("users")
+      .select(["id", "email"])
+      .where("id", "=", input.userId)
+      .executeTakeFirst();
     if (!user) throw new Error("Compte introuvable.");
 
     const ballots = await withdrawAllBallots(trx, user.id, now);
 
-    const comments = await trx.selectFrom("comments").select(["id", "deleted_at"]).where("user_id", "=", user.id).execute();
+    const comments = await trx
+      .selectFrom("comments")
+      .select(["id", "deleted_at"])
+      .where("user_id", "=", user.id)
+      .execute();
     const live = comments.filter((c) => c.deleted_at === null).map((c) => c.id);
     if (input.comments === "supprimer") {
       await tombstoneComments(trx, live, iso);
@@ -69,7 +84,11 @@ export async function deleteAccount(
 
     await trx.deleteFrom("comment_useful").where("user_id", "=", user.id).execute();
     await trx.deleteFrom("reports").where("reporter_id", "=", user.id).execute();
-    await trx.updateTable("moderation_log").set({ actor_id: null, actor_label: DELETED_ACCOUNT_LABEL }).where("actor_id", "=", user.id).execute();
+    await trx
+      .updateTable("moderation_log")
+      .set({ actor_id: null, actor_label: DELETED_ACCOUNT_LABEL })
+      .where("actor_id", "=", user.id)
+      .execute();
     await trx.deleteFrom("outbox").where("to_address", "=", user.email).execute();
     await trx.deleteFrom("sessions").where("user_id", "=", user.id).execute();
     await trx.deleteFrom("email_tokens").where("user_id", "=", user.id).execute();
@@ -86,7 +105,11 @@ export async function deleteAccount(
       await trx
         .deleteFrom("reports")
         .where("target_kind", "=", "contribution")
-        .where("target_id", "in", contributions.map((c) => c.id))
+        .where(
+          "target_id",
+          "in",
+          contributions.map((c) => c.id),
+        )
         .execute();
     }
     await trx.deleteFrom("users").where("id", "=", user.id).execute();

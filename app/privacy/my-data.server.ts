@@ -14,59 +14,95 @@ export async function collectMyData(db: Kysely<Database>, userId: string, now = 
     .select(["id", "email", "email_verified_at", "commune_code", "display_name", "created_at", "updated_at"])
     .where("id", "=", userId)
     .executeTakeFirstOrThrow();
-  const [place, roles, ballots, comments, useful, reports, sessions, tokens, emails, association, moderation] = await Promise.all([
-    locateCommune(db, user.commune_code),
-    db.selectFrom("user_roles").select(["role", "scope", "created_at"]).where("user_id", "=", userId).orderBy("created_at").execute(),
-    db
-      .selectFrom("ballots as b")
-      .innerJoin("consultations as c", "c.id", "b.consultation_id")
-      .select(["c.id as consultation_id", "c.slug as consultation", "c.title", "c.method", "b.content", "b.arrondissement_code", "b.cts_code", "b.created_at", "b.updated_at"])
-      .where("b.user_id", "=", userId)
-      .orderBy("b.created_at")
-      .execute(),
-    db
-      .selectFrom("comments as m")
-      .innerJoin("consultations as c", "c.id", "m.consultation_id")
-      .innerJoin("proposals as p", "p.id", "m.proposal_id")
-      .select([
-        "m.id",
-        "c.slug as consultation",
-        "p.slug as proposition",
-        "m.parent_id",
-        "m.anonymous",
-        "m.stance",
-        "m.body",
-        "m.arrondissement_code",
-        "m.cts_code",
-        "m.moderation",
-        "m.hidden_reason",
-        "m.review_requested_at",
-        "m.review_message",
-        "m.created_at",
-        "m.edited_at",
-        "m.deleted_at",
-      ])
-      .where("m.user_id", "=", userId)
-      .orderBy("m.created_at")
-      .execute(),
-    db.selectFrom("comment_useful").select(["comment_id", "created_at"]).where("user_id", "=", userId).orderBy("created_at").execute(),
-    db
-      .selectFrom("reports")
-      .select(["target_kind", "target_id", "reason", "details", "created_at", "resolved_at", "resolution"])
-      .where("reporter_id", "=", userId)
-      .orderBy("created_at")
-      .execute(),
-    db.selectFrom("sessions").select(["created_at", "expires_at"]).where("user_id", "=", userId).orderBy("created_at").execute(),
-    db.selectFrom("email_tokens").select(["kind", "created_at", "expires_at", "used_at"]).where("user_id", "=", userId).orderBy("created_at").execute(),
-    db.selectFrom("outbox").select(["subject", "body_text", "created_at"]).where("to_address", "=", user.email).orderBy("created_at").execute(),
-    associationOf(db, userId),
-    db
-      .selectFrom("moderation_log")
-      .select(["action", "target_kind", "target_id", "region_code", "reason", "note", "created_at"])
-      .where("actor_id", "=", userId)
-      .orderBy("created_at")
-      .execute(),
-  ]);
+  const [place, roles, ballots, comments, useful, reports, sessions, tokens, emails, association, moderation] =
+    await Promise.all([
+      locateCommune(db, user.commune_code),
+      db
+        .selectFrom("user_roles")
+        .select(["role", "scope", "created_at"])
+        .where("user_id", "=", userId)
+        .orderBy("created_at")
+        .execute(),
+      db
+        .selectFrom("ballots as b")
+        .innerJoin("consultations as c", "c.id", "b.consultation_id")
+        .select([
+          "c.id as consultation_id",
+          "c.slug as consultation",
+          "c.title",
+          "c.method",
+          "b.content",
+          "b.arrondissement_code",
+          "b.cts_code",
+          "b.created_at",
+          "b.updated_at",
+        ])
+        .where("b.user_id", "=", userId)
+        .orderBy("b.created_at")
+        .execute(),
+      db
+        .selectFrom("comments as m")
+        .innerJoin("consultations as c", "c.id", "m.consultation_id")
+        .innerJoin("proposals as p", "p.id", "m.proposal_id")
+        .select([
+          "m.id",
+          "c.slug as consultation",
+          "p.slug as proposition",
+          "m.parent_id",
+          "m.anonymous",
+          "m.stance",
+          "m.body",
+          "m.arrondissement_code",
+          "m.cts_code",
+          "m.moderation",
+          "m.hidden_reason",
+          "m.review_requested_at",
+          "m.review_message",
+          "m.created_at",
+          "m.edited_at",
+          "m.deleted_at",
+        ])
+        .where("m.user_id", "=", userId)
+        .orderBy("m.created_at")
+        .execute(),
+      db
+        .selectFrom("comment_useful")
+        .select(["comment_id", "created_at"])
+        .where("user_id", "=", userId)
+        .orderBy("created_at")
+        .execute(),
+      db
+        .selectFrom("reports")
+        .select(["target_kind", "target_id", "reason", "details", "created_at", "resolved_at", "resolution"])
+        .where("reporter_id", "=", userId)
+        .orderBy("created_at")
+        .execute(),
+      db
+        .selectFrom("sessions")
+        .select(["created_at", "expires_at"])
+        .where("user_id", "=", userId)
+        .orderBy("created_at")
+        .execute(),
+      db
+        .selectFrom("email_tokens")
+        .select(["kind", "created_at", "expires_at", "used_at"])
+        .where("user_id", "=", userId)
+        .orderBy("created_at")
+        .execute(),
+      db
+        .selectFrom("outbox")
+        .select(["subject", "body_text", "created_at"])
+        .where("to_address", "=", user.email)
+        .orderBy("created_at")
+        .execute(),
+      associationOf(db, userId),
+      db
+        .selectFrom("moderation_log")
+        .select(["action", "target_kind", "target_id", "region_code", "reason", "note", "created_at"])
+        .where("actor_id", "=", userId)
+        .orderBy("created_at")
+        .execute(),
+    ]);
 
   // Ballots name proposals by id: give their slug and title too, so the file reads on its own.
   const proposalIds = ballots.flatMap((b) => proposalIdsIn(JSON.parse(b.content)));
@@ -144,7 +180,12 @@ export async function collectMyData(db: Kysely<Database>, userId: string, now = 
     association,
     actionsDeModeration: moderation,
     sessions: sessions.map((s) => ({ ouverteLe: s.created_at, expireLe: s.expires_at })),
-    liensEnvoyes: tokens.map((t) => ({ type: t.kind, creeLe: t.created_at, expireLe: t.expires_at, utiliseLe: t.used_at })),
+    liensEnvoyes: tokens.map((t) => ({
+      type: t.kind,
+      creeLe: t.created_at,
+      expireLe: t.expires_at,
+      utiliseLe: t.used_at,
+    })),
     emails: emails.map((e) => ({ objet: e.subject, texte: redactTokens(e.body_text), envoyeLe: e.created_at })),
   };
 }
@@ -174,7 +215,11 @@ async function associationOf(db: Kysely<Database>, userId: string) {
     .executeTakeFirst();
   if (!association) return null;
   const [territories, contributions] = await Promise.all([
-    db.selectFrom("association_territories").select(["kind", "code"]).where("association_id", "=", association.id).execute(),
+    db
+      .selectFrom("association_territories")
+      .select(["kind", "code"])
+      .where("association_id", "=", association.id)
+      .execute(),
     db
       .selectFrom("contributions as c")
       .innerJoin("proposals as p", "p.id", "c.proposal_id")
@@ -201,7 +246,10 @@ async function associationOf(db: Kysely<Database>, userId: string) {
     ...association,
     territoires: territories,
     // The PDFs themselves are downloaded from the association's space; here their fingerprint.
-    contributions: contributions.map(({ filename, size, sha256, ...c }) => ({ ...c, piece: filename ? { nom: filename, octets: size, sha256 } : null })),
+    contributions: contributions.map(({ filename, size, sha256, ...c }) => ({
+      ...c,
+      piece: filename ? { nom: filename, octets: size, sha256 } : null,
+    })),
   };
 }
 

@@ -9,7 +9,12 @@ export const SEQUENTIAL = ["#e3e3fd", "#cacafb", "#8585f6", "#6a6af4", "#000091"
 /** Ordered categories (grades, places), best first: dark to light, then grey. */
 export const CATEGORICAL = ["#000091", "#6a6af4", "#8585f6", "#cacafb", "#e5e5e5", "#f6f6f6"] as const;
 
-const dayLabel = (iso: string) => new Date(`${iso}T12:00:00Z`).toLocaleDateString("fr-FR", { day: "numeric", month: "short", timeZone: "Europe/Paris" });
+const dayLabel = (iso: string) =>
+  new Date(`${iso}T12:00:00Z`).toLocaleDateString("fr-FR", {
+    day: "numeric",
+    month: "short",
+    timeZone: "Europe/Paris",
+  });
 
 /** Ballots kept at the end of each day, as columns. */
 export function TimelineChart({ id, days }: { id: string; days: { day: string; total: number }[] }) {
@@ -28,7 +33,13 @@ export function TimelineChart({ id, days }: { id: string; days: { day: string; t
   const summary = `Bulletins cumulés par jour, du ${dayLabel(first.day)} (${first.total}) au ${dayLabel(last.day)} (${last.total}).`;
   return (
     <figure className="ps-chart" aria-labelledby={`${id}-caption`}>
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-summary`} width="100%" preserveAspectRatio="xMinYMin meet">
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-labelledby={`${id}-summary`}
+        width="100%"
+        preserveAspectRatio="xMinYMin meet"
+      >
         <title id={`${id}-summary`}>{summary}</title>
         <line x1={left} x2={width} y1={y(0)} y2={y(0)} stroke="#666" />
         <text x={left - 6} y={y(max) + 4} textAnchor="end" fontSize="11" fill="#3a3a3a">
@@ -38,7 +49,14 @@ export function TimelineChart({ id, days }: { id: string; days: { day: string; t
           0
         </text>
         {days.map((d, i) => (
-          <rect key={d.day} x={left + i * step} y={y(d.total)} width={bar} height={y(0) - y(d.total)} fill={SEQUENTIAL[4]} />
+          <rect
+            key={d.day}
+            x={left + i * step}
+            y={y(d.total)}
+            width={bar}
+            height={y(0) - y(d.total)}
+            fill={SEQUENTIAL[4]}
+          />
         ))}
         <text x={left} y={height - 8} fontSize="11" fill="#3a3a3a">
           {dayLabel(first.day)}
@@ -64,7 +82,16 @@ export function StackedBar({ segments, label }: { segments: Segment[]; label: st
       <title>{text}</title>
       {segments.map((s, i) => {
         const w = (200 * s.share) / total;
-        const rect = <rect key={s.label} x={x} y={0} width={w} height={14} fill={CATEGORICAL[Math.min(i, CATEGORICAL.length - 1)]} />;
+        const rect = (
+          <rect
+            key={s.label}
+            x={x}
+            y={0}
+            width={w}
+            height={14}
+            fill={CATEGORICAL[Math.min(i, CATEGORICAL.length - 1)]}
+          />
+        );
         x += w;
         return rect;
       })}
@@ -103,7 +130,10 @@ export interface Tile {
  * one row per département, one tile per arrondissement, shaded by quintile of `value`.
  */
 export function TileGrid({ id, tiles, title }: { id: string; tiles: Tile[]; title: string }) {
-  const values = tiles.map((t) => t.value).filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const values = tiles
+    .map((t) => t.value)
+    .filter((v): v is number => v !== null)
+    .sort((a, b) => a - b);
   const cut = (q: number) => values[Math.min(values.length - 1, Math.floor(q * values.length))] ?? 0;
   const thresholds = [cut(0.2), cut(0.4), cut(0.6), cut(0.8)];
   const shade = (v: number | null) => (v === null ? 0 : thresholds.filter((t) => v > t).length);
@@ -116,7 +146,13 @@ export function TileGrid({ id, tiles, title }: { id: string; tiles: Tile[]; titl
   const height = groups.length * (size + gap);
   return (
     <figure className="ps-chart" aria-labelledby={`${id}-caption`}>
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby={`${id}-title`} preserveAspectRatio="xMinYMin meet">
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        width="100%"
+        role="img"
+        aria-labelledby={`${id}-title`}
+        preserveAspectRatio="xMinYMin meet"
+      >
         <title id={`${id}-title`}>{title}</title>
         {groups.map((g, row) => (
           <g key={g} transform={`translate(0 ${row * (size + gap)})`}>
@@ -131,10 +167,23 @@ export function TileGrid({ id, tiles, title }: { id: string; tiles: Tile[]; titl
                 return (
                   <g key={t.code} transform={`translate(${labelWidth + col * (size + gap)} 0)`}>
                     <rect width={size} height={size} fill={SEQUENTIAL[s]} stroke="#929292" />
-                    <text x={size / 2} y={size / 2 - 6} fontSize="11" textAnchor="middle" fill={dark ? "#fff" : "#161616"}>
+                    <text
+                      x={size / 2}
+                      y={size / 2 - 6}
+                      fontSize="11"
+                      textAnchor="middle"
+                      fill={dark ? "#fff" : "#161616"}
+                    >
                       {t.name.length > 14 ? `${t.name.slice(0, 13)}…` : t.name}
                     </text>
-                    <text x={size / 2} y={size / 2 + 12} fontSize="12" fontWeight="bold" textAnchor="middle" fill={dark ? "#fff" : "#161616"}>
+                    <text
+                      x={size / 2}
+                      y={size / 2 + 12}
+                      fontSize="12"
+                      fontWeight="bold"
+                      textAnchor="middle"
+                      fill={dark ? "#fff" : "#161616"}
+                    >
                       {t.label}
                     </text>
                   </g>
@@ -144,8 +193,8 @@ export function TileGrid({ id, tiles, title }: { id: string; tiles: Tile[]; titl
         ))}
       </svg>
       <figcaption id={`${id}-caption`} className="fr-text--sm">
-        {title}. Teinte par quintile, de la plus claire (participation la plus faible) à la plus foncée ; les chiffres sont dans le tableau
-        qui suit.
+        {title}. Teinte par quintile, de la plus claire (participation la plus faible) à la plus foncée ; les chiffres
+        sont dans le tableau qui suit.
       </figcaption>
     </figure>
   );

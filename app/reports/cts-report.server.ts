@@ -10,7 +10,14 @@ import {
   type TerritoryCounts,
   type TerritoryRef,
 } from "../ballots/results.server";
-import { SMALL_GROUP_THRESHOLD, STATUS_LABELS as ROW_STATUS_LABELS, smallGroupLabel, type RankInterval, type TallyResult, type Weighting } from "../tally";
+import {
+  SMALL_GROUP_THRESHOLD,
+  STATUS_LABELS as ROW_STATUS_LABELS,
+  smallGroupLabel,
+  type RankInterval,
+  type TallyResult,
+  type Weighting,
+} from "../tally";
 import { ctsArrondissements } from "../territories/territories.server";
 import { distribution, rowFigure, type AnyRow, type Segment } from "./figures";
 
@@ -32,7 +39,19 @@ export interface ReportConsultation {
 export async function findReportConsultation(db: Kysely<Database>, slug: string): Promise<ReportConsultation | null> {
   const row = await db
     .selectFrom("consultations")
-    .select(["id", "slug", "title", "status", "method", "method_params", "region_code", "cts_code", "opens_at", "closes_at", "live_results"])
+    .select([
+      "id",
+      "slug",
+      "title",
+      "status",
+      "method",
+      "method_params",
+      "region_code",
+      "cts_code",
+      "opens_at",
+      "closes_at",
+      "live_results",
+    ])
     .where("slug", "=", slug)
     .where("status", "!=", "brouillon")
     .executeTakeFirst();
@@ -118,7 +137,11 @@ export interface CtsReport {
   rankings: Record<Weighting, RankingRow[]>;
   /** Which tally version the rank intervals were computed on (they are computed in the background). */
   intervals: IntervalStamp | null;
-  breakdown: { columns: BreakdownColumn[]; rows: { id: string; title: string; cells: (BreakdownCell | null)[] }[]; allSmall: boolean };
+  breakdown: {
+    columns: BreakdownColumn[];
+    rows: { id: string; title: string; cells: (BreakdownCell | null)[] }[];
+    allSmall: boolean;
+  };
   disagreements: Disagreement[];
   proposals: ProposalDetail[];
 }
@@ -132,7 +155,9 @@ export interface IntervalStamp {
 
 /** The older of the two weightings' interval stamps (the one a reader should be told about). */
 function intervalStamp(...snapshots: IntervalSnapshot[]): IntervalStamp | null {
-  const done = snapshots.filter((s): s is IntervalSnapshot & { version: number; computedAt: string } => s.version !== null && s.computedAt !== null);
+  const done = snapshots.filter(
+    (s): s is IntervalSnapshot & { version: number; computedAt: string } => s.version !== null && s.computedAt !== null,
+  );
   if (!done.length) return null;
   const oldest = done.reduce((a, b) => (b.version < a.version ? b : a));
   return { version: oldest.version, computedAt: oldest.computedAt, computing: done.some((s) => s.computing) };
@@ -140,7 +165,11 @@ function intervalStamp(...snapshots: IntervalSnapshot[]): IntervalStamp | null {
 
 /** The CTS territory, when the consultation covers it (a CTS consultation covers its own only). */
 export async function findReportTerritory(db: Kysely<Database>, consultation: ReportConsultation, ctsCode: string) {
-  const cts = await db.selectFrom("cts_territories").select(["code", "name", "region_code"]).where("code", "=", ctsCode).executeTakeFirst();
+  const cts = await db
+    .selectFrom("cts_territories")
+    .select(["code", "name", "region_code"])
+    .where("code", "=", ctsCode)
+    .executeTakeFirst();
   if (!cts || cts.region_code !== consultation.region_code) return null;
   if (consultation.cts_code && consultation.cts_code !== cts.code) return null;
   return { code: cts.code, name: cts.name };
@@ -181,7 +210,15 @@ export async function buildCtsReport(
   const [comments, contributions, ranked] = await Promise.all([
     commentCounts(db, consultation.id, territory.code),
     contributionCounts(db, consultation.id),
-    rankingsWithIntervals(db, consultation, { kind: "cts", code: territory.code }, report.state === "ranked", results, byId, populations),
+    rankingsWithIntervals(
+      db,
+      consultation,
+      { kind: "cts", code: territory.code },
+      report.state === "ranked",
+      results,
+      byId,
+      populations,
+    ),
   ]);
   return {
     ...report,
@@ -213,7 +250,10 @@ export async function rankingsWithIntervals(
     rankIntervalsSnapshot(db, consultation, ref, "population", populations, { wait: "first" }),
   ]);
   return {
-    rankings: { raw: rankingRows(results.raw, byId, raw.intervals ?? {}), population: rankingRows(results.population, byId, population.intervals ?? {}) },
+    rankings: {
+      raw: rankingRows(results.raw, byId, raw.intervals ?? {}),
+      population: rankingRows(results.population, byId, population.intervals ?? {}),
+    },
     intervals: intervalStamp(raw, population),
   };
 }
@@ -230,7 +270,12 @@ async function compute(
     territoryCounts(db, consultation, ref),
     ctsArrondissements(db, territory.code),
     db.selectFrom("regions").select("name").where("code", "=", consultation.region_code).executeTakeFirstOrThrow(),
-    db.selectFrom("proposals").select(["id", "slug", "title", "theme"]).where("consultation_id", "=", consultation.id).orderBy("position").execute(),
+    db
+      .selectFrom("proposals")
+      .select(["id", "slug", "title", "theme"])
+      .where("consultation_id", "=", consultation.id)
+      .orderBy("position")
+      .execute(),
   ]);
   const byId = new Map(proposals.map((p) => [p.id, p]));
   const raw = tallyCounts(counts, "raw");
@@ -287,7 +332,12 @@ async function compute(
     disagreements: disagreements(columns, columnTallies, byId),
     details: raw.ranking.map((r) => {
       const p = byId.get(r.proposal)!;
-      return { id: p.id, slug: p.slug, title: p.title, segments: state === "ranked" ? distribution(raw.method, r, ballots, rules.k) : [] };
+      return {
+        id: p.id,
+        slug: p.slug,
+        title: p.title,
+        segments: state === "ranked" ? distribution(raw.method, r, ballots, rules.k) : [],
+      };
     }),
   };
 }
@@ -301,7 +351,8 @@ function rankingRows(
   return result.ranking.map((row) => {
     const p = byId.get(row.proposal)!;
     const i = intervals[row.proposal];
-    const interval: [number, number] | null = i && i.lo !== null && i.hi !== null && row.rank !== null ? [i.lo, i.hi] : null;
+    const interval: [number, number] | null =
+      i && i.lo !== null && i.hi !== null && row.rank !== null ? [i.lo, i.hi] : null;
     const indistinct = !!interval && !!previous && interval[0] <= previous[1];
     if (row.rank !== null) previous = interval;
     return {
@@ -359,7 +410,9 @@ async function participationLines(
 ) {
   // Written out (not bound) so PostgreSQL sees the same expression in SELECT and GROUP BY.
   const day = sql<string>`substr(created_at, 1, 10)`;
-  const codes = [...new Set([...arrondissements.map((a) => a.code), ...counts.participation.map((p) => p.arrondissement)])];
+  const codes = [
+    ...new Set([...arrondissements.map((a) => a.code), ...counts.participation.map((p) => p.arrondissement)]),
+  ];
   const [residents, events] = await Promise.all([
     codes.length
       ? db

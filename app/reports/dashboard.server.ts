@@ -9,7 +9,11 @@ import { firstPriorities } from "./figures";
  * (ballots, participation, the first three of the raw ranking) from the kept counts.
  */
 export async function ctsDashboard(db: Kysely<Database>, ctsCode: string) {
-  const cts = await db.selectFrom("cts_territories").select(["code", "name", "region_code"]).where("code", "=", ctsCode).executeTakeFirst();
+  const cts = await db
+    .selectFrom("cts_territories")
+    .select(["code", "name", "region_code"])
+    .where("code", "=", ctsCode)
+    .executeTakeFirst();
   if (!cts) return null;
   const [consultations, arrondissements] = await Promise.all([
     db
@@ -28,7 +32,9 @@ export async function ctsDashboard(db: Kysely<Database>, ctsCode: string) {
       const counts = await territoryCounts(db, c, { kind: "cts", code: ctsCode });
       const result = tallyCounts(counts, "raw");
       const titles = new Map(
-        (await db.selectFrom("proposals").select(["id", "title"]).where("consultation_id", "=", c.id).execute()).map((p) => [p.id, p.title]),
+        (await db.selectFrom("proposals").select(["id", "title"]).where("consultation_id", "=", c.id).execute()).map(
+          (p) => [p.id, p.title],
+        ),
       );
       return {
         slug: c.slug,
@@ -41,7 +47,12 @@ export async function ctsDashboard(db: Kysely<Database>, ctsCode: string) {
       };
     }),
   );
-  return { cts: { code: cts.code, name: cts.name }, population, arrondissements: arrondissements.length, consultations: items };
+  return {
+    cts: { code: cts.code, name: cts.name },
+    population,
+    arrondissements: arrondissements.length,
+    consultations: items,
+  };
 }
 
 /** The CTS territories a person may open: their own as a member, every one for an administrator. */

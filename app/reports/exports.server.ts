@@ -51,12 +51,26 @@ function header(report: CtsReport): [string, string][] {
     ["Méthode", METHOD_LABELS[report.consultation.method]],
     ["Généré le", formatDateTime(report.generatedAt)],
     ["Version du décompte", String(report.tallyVersion)],
-    ["Intervalles de rang", report.intervals ? `version ${report.intervals.version} du décompte, calculés le ${formatDateTime(report.intervals.computedAt)}` : "—"],
+    [
+      "Intervalles de rang",
+      report.intervals
+        ? `version ${report.intervals.version} du décompte, calculés le ${formatDateTime(report.intervals.computedAt)}`
+        : "—",
+    ],
   ];
 }
 
 function participationTable(report: CtsReport) {
-  const head = ["Code", "Arrondissement", "Population", "Habitants inscrits vérifiés", "Bulletins en ligne", "Bulletins papier", "Bulletins", "Participation (%)"];
+  const head = [
+    "Code",
+    "Arrondissement",
+    "Population",
+    "Habitants inscrits vérifiés",
+    "Bulletins en ligne",
+    "Bulletins papier",
+    "Bulletins",
+    "Participation (%)",
+  ];
   const line = (l: CtsReport["participation"]["total"]) => [
     l.code,
     l.name,
@@ -71,7 +85,14 @@ function participationTable(report: CtsReport) {
 }
 
 function rankingTable(report: CtsReport, weighting: Weighting) {
-  const head = ["Rang", "Intervalle bas", "Intervalle haut", "Proposition", "Statut", ...figureColumns(report.consultation.method, weighting === "population")];
+  const head = [
+    "Rang",
+    "Intervalle bas",
+    "Intervalle haut",
+    "Proposition",
+    "Statut",
+    ...figureColumns(report.consultation.method, weighting === "population"),
+  ];
   const rows = report.rankings[weighting].map((r) => [
     r.rank ?? "",
     r.interval?.[0] ?? "",
@@ -85,7 +106,10 @@ function rankingTable(report: CtsReport, weighting: Weighting) {
 
 function breakdownTable(report: CtsReport) {
   const head = ["Proposition", ...report.breakdown.columns.map((c) => `${c.name} (${c.code}) — rang`)];
-  const rows = report.breakdown.rows.map((row) => [row.title, ...row.cells.map((c) => (c === null ? report.smallGroupLabel : (c.rank ?? c.figure)))]);
+  const rows = report.breakdown.rows.map((row) => [
+    row.title,
+    ...row.cells.map((c) => (c === null ? report.smallGroupLabel : (c.rank ?? c.figure))),
+  ]);
   return { head, rows };
 }
 
@@ -98,7 +122,12 @@ type Cell = string | number;
 export function csvLines(rows: Cell[][]): string {
   return stringify(
     rows.map((r) => r.map((c) => (typeof c === "string" ? neutraliseFormula(c) : c))),
-    { delimiter: ";", quoted_string: true, record_delimiter: "\r\n", cast: { number: (v) => ({ value: String(v).replace(".", ","), quoted: false }) } },
+    {
+      delimiter: ";",
+      quoted_string: true,
+      record_delimiter: "\r\n",
+      cast: { number: (v) => ({ value: String(v).replace(".", ","), quoted: false }) },
+    },
   );
 }
 
@@ -113,14 +142,22 @@ export function* reportCsv(report: CtsReport): Generator<string> {
   };
   yield* section("Participation", participationTable(report));
   if (report.state !== "ranked") {
-    yield write([[], [report.state === "empty" ? "Aucun bulletin : pas de classement." : `Classement non publié : ${report.smallGroupLabel}.`]]);
+    yield write([
+      [],
+      [
+        report.state === "empty"
+          ? "Aucun bulletin : pas de classement."
+          : `Classement non publié : ${report.smallGroupLabel}.`,
+      ],
+    ]);
   } else {
     yield write([[], [report.explanations.raw]]);
     yield* section(WEIGHTING_TITLES.raw, rankingTable(report, "raw"));
     yield write([[], [report.explanations.population]]);
     yield* section(WEIGHTING_TITLES.population, rankingTable(report, "population"));
     yield* section("Ventilation par arrondissement (classement brut)", breakdownTable(report));
-    if (report.breakdown.allSmall) yield write([[`Tous les arrondissements ont ${report.smallGroupLabel} : aucune ventilation n’est possible.`]]);
+    if (report.breakdown.allSmall)
+      yield write([[`Tous les arrondissements ont ${report.smallGroupLabel} : aucune ventilation n’est possible.`]]);
   }
   yield write([[], ["Méthode et limites"], ...caveats(report).map((c) => [c])]);
 }
@@ -129,7 +166,10 @@ export function* reportCsv(report: CtsReport): Generator<string> {
  * A response body written piece by piece as the client reads, hashed on the way; `done` gets the
  * SHA-256 and size once the last piece is out (to record the export).
  */
-export function hashedStream(parts: Iterator<string> | AsyncIterator<string>, done: (sha256: string, bytes: number) => Promise<void>) {
+export function hashedStream(
+  parts: Iterator<string> | AsyncIterator<string>,
+  done: (sha256: string, bytes: number) => Promise<void>,
+) {
   const hash = createHash("sha256");
   let bytes = 0;
   return new ReadableStream<Uint8Array>({
@@ -170,7 +210,12 @@ export function reportJson(report: CtsReport) {
     },
     rankings: { raw: ranking(report.rankings.raw), population: ranking(report.rankings.population) },
     breakdown: {
-      arrondissements: report.breakdown.columns.map((c) => ({ code: c.code, name: c.name, ballots: c.ballots, smallGroup: c.small ? report.smallGroupLabel : null })),
+      arrondissements: report.breakdown.columns.map((c) => ({
+        code: c.code,
+        name: c.name,
+        ballots: c.ballots,
+        smallGroup: c.small ? report.smallGroupLabel : null,
+      })),
       proposals: report.breakdown.rows.map((row) => ({
         title: row.title,
         cells: row.cells.map((c, i) => ({
@@ -207,14 +252,23 @@ export async function reportXlsx(report: CtsReport): Promise<Buffer> {
 // The PDF's standard fonts (Helvetica) speak WinAnsi: Latin-1 plus these. The DSFR's Marianne
 // files are WOFF/WOFF2, which pdfkit's font engine could not subset into visible glyphs.
 const WIN_ANSI_EXTRA = new Set("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ");
-const REPLACEMENTS: Record<string, string> = { "\u202f": "\u00a0", "\u2009": " ", "\u2212": "-", "≈": "~", "≤": "<=", "≥": ">=", "→": "->" };
+const REPLACEMENTS: Record<string, string> = {
+  "\u202f": "\u00a0",
+  "\u2009": " ",
+  "\u2212": "-",
+  "≈": "~",
+  "≤": "<=",
+  "≥": ">=",
+  "→": "->",
+};
 
 /** Text the standard PDF fonts can draw: other characters replaced by a close one, or "?". */
 export function pdfText(text: string): string {
   let out = "";
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
-    if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.has(ch) || ch === "\n") out += ch;
+    if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.has(ch) || ch === "\n")
+      out += ch;
     else if (REPLACEMENTS[ch]) out += REPLACEMENTS[ch];
     else {
       const base = ch.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
@@ -245,14 +299,21 @@ export function reportPdf(report: CtsReport): Promise<Buffer> {
     doc.on("error", reject);
   });
   const width = doc.page.width - 90;
-  const h1 = (t: string) => doc.font("bold").fontSize(16).fillColor("#000091").text(pdfText(t)).moveDown(0.5).fillColor("#161616");
+  const h1 = (t: string) =>
+    doc.font("bold").fontSize(16).fillColor("#000091").text(pdfText(t)).moveDown(0.5).fillColor("#161616");
   const p = (t: string) => doc.font("regular").fontSize(10).text(pdfText(t), { width }).moveDown(0.4);
 
   // Cover.
   doc.font("bold").fontSize(11).fillColor("#000091").text("Priorités Santé", { width }).moveDown(4);
-  doc.font("bold").fontSize(24).fillColor("#161616").text(pdfText(`Rapport du conseil territorial de santé ${report.territory.name}`), { width }).moveDown();
+  doc
+    .font("bold")
+    .fontSize(24)
+    .fillColor("#161616")
+    .text(pdfText(`Rapport du conseil territorial de santé ${report.territory.name}`), { width })
+    .moveDown();
   doc.font("regular").fontSize(14).text(pdfText(report.consultation.title), { width }).moveDown(2);
-  for (const [k, v] of header(report).slice(2)) doc.fontSize(11).font("bold").text(`${k} : `, { continued: true }).font("regular").text(pdfText(v));
+  for (const [k, v] of header(report).slice(2))
+    doc.fontSize(11).font("bold").text(`${k} : `, { continued: true }).font("regular").text(pdfText(v));
   doc.moveDown();
   p(`${report.ballots.toLocaleString("fr-FR")} bulletins dans le territoire.`);
 
@@ -271,12 +332,18 @@ export function reportPdf(report: CtsReport): Promise<Buffer> {
   );
   if (report.participation.timeline.length) {
     const last = report.participation.timeline[report.participation.timeline.length - 1]!;
-    p(`Bulletins déposés du ${formatDate(report.participation.timeline[0]!.day)} au ${formatDate(last.day)} : ${last.total.toLocaleString("fr-FR")} à la fin de la période.`);
+    p(
+      `Bulletins déposés du ${formatDate(report.participation.timeline[0]!.day)} au ${formatDate(last.day)} : ${last.total.toLocaleString("fr-FR")} à la fin de la période.`,
+    );
   }
 
   if (report.state !== "ranked") {
     h1("Classement");
-    p(report.state === "empty" ? "Aucun bulletin n’a été déposé dans ce territoire : il n’y a pas de classement." : `Classement non publié : ${report.smallGroupLabel}.`);
+    p(
+      report.state === "empty"
+        ? "Aucun bulletin n’a été déposé dans ce territoire : il n’y a pas de classement."
+        : `Classement non publié : ${report.smallGroupLabel}.`,
+    );
   } else {
     for (const w of ["raw", "population"] as const) {
       doc.addPage();
@@ -297,7 +364,8 @@ export function reportPdf(report: CtsReport): Promise<Buffer> {
     }
     doc.addPage();
     h1("Ventilation par arrondissement");
-    if (report.breakdown.allSmall) p(`Tous les arrondissements ont ${report.smallGroupLabel} : aucune ventilation n’est possible.`);
+    if (report.breakdown.allSmall)
+      p(`Tous les arrondissements ont ${report.smallGroupLabel} : aucune ventilation n’est possible.`);
     else {
       p("Rang de chaque proposition dans chaque arrondissement (classement brut).");
       // At most four arrondissements per table, so cells stay legible on a portrait page.
@@ -306,7 +374,10 @@ export function reportPdf(report: CtsReport): Promise<Buffer> {
         table(
           doc,
           ["Proposition", ...cols.map((c) => c.name)],
-          report.breakdown.rows.map((row) => [row.title, ...row.cells.slice(i, i + 4).map((c) => (c === null ? report.smallGroupLabel : String(c.rank ?? c.figure)))]),
+          report.breakdown.rows.map((row) => [
+            row.title,
+            ...row.cells.slice(i, i + 4).map((c) => (c === null ? report.smallGroupLabel : String(c.rank ?? c.figure))),
+          ]),
           [505 - cols.length * 75, ...cols.map(() => 75)],
         );
         doc.moveDown();
@@ -314,7 +385,8 @@ export function reportPdf(report: CtsReport): Promise<Buffer> {
     }
     if (report.disagreements.length) {
       h1("Propositions sur lesquelles les arrondissements divergent le plus");
-      for (const d of report.disagreements) p(`${d.title} : ${d.best.rank}e à ${d.best.arrondissement}, ${d.worst.rank}e à ${d.worst.arrondissement}.`);
+      for (const d of report.disagreements)
+        p(`${d.title} : ${d.best.rank}e à ${d.best.arrondissement}, ${d.worst.rank}e à ${d.worst.arrondissement}.`);
     }
   }
   doc.addPage();
@@ -333,7 +405,9 @@ export function reportPdf(report: CtsReport): Promise<Buffer> {
       .fontSize(8)
       .fillColor("#666666")
       .text(
-        pdfText(`CTS ${report.territory.name} — ${report.consultation.title} — généré le ${formatDateTime(report.generatedAt)}, version du décompte ${report.tallyVersion} — page ${i + 1}/${range.count}`),
+        pdfText(
+          `CTS ${report.territory.name} — ${report.consultation.title} — généré le ${formatDateTime(report.generatedAt)}, version du décompte ${report.tallyVersion} — page ${i + 1}/${range.count}`,
+        ),
         45,
         doc.page.height - 40,
         { width, align: "center", lineBreak: false },
@@ -358,13 +432,25 @@ function table(doc: PDFKit.PDFDocument, head: string[], rows: string[][], widths
       if (!bold) drawRow(head, true);
     }
     const y = doc.y;
-    if (bold) doc.rect(x0, y, widths.reduce((a, b) => a + b, 0), height).fill("#eeeeee");
+    if (bold)
+      doc
+        .rect(
+          x0,
+          y,
+          widths.reduce((a, b) => a + b, 0),
+          height,
+        )
+        .fill("#eeeeee");
     let x = x0;
     cells.forEach((c, i) => {
       doc.fillColor("#161616").text(c, x + pad, y + pad, { width: widths[i]! - 2 * pad });
       x += widths[i]!;
     });
-    doc.moveTo(x0, y + height).lineTo(x, y + height).strokeColor("#cccccc").stroke();
+    doc
+      .moveTo(x0, y + height)
+      .lineTo(x, y + height)
+      .strokeColor("#cccccc")
+      .stroke();
     doc.x = x0;
     doc.y = y + height;
   };
@@ -376,7 +462,15 @@ function table(doc: PDFKit.PDFDocument, head: string[], rows: string[][], widths
 /** Records an export served, with its fingerprint, so a printed or shared copy can be checked later. */
 export async function recordExport(
   db: Kysely<Database>,
-  input: { consultationId: string; territory: string; format: ExportFormat; tallyVersion: number; generatedAt: string; sha256: string; bytes: number },
+  input: {
+    consultationId: string;
+    territory: string;
+    format: ExportFormat;
+    tallyVersion: number;
+    generatedAt: string;
+    sha256: string;
+    bytes: number;
+  },
 ) {
   await db
     .insertInto("report_exports")
@@ -408,4 +502,3 @@ export async function recentExports(db: Kysely<Database>, consultationId: string
 export function sha256(data: Buffer | string): string {
   return createHash("sha256").update(data).digest("hex");
 }
-

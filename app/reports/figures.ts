@@ -45,7 +45,12 @@ export function figureValues(method: Method, row: AnyRow): (string | number)[] {
     return [round(r.score, 4), round(r.points, 2)];
   }
   const r = row as RowByMethod["majority_judgment"];
-  return [r.majorityGrade ? GRADE_LABELS[r.majorityGrade] : "pas assez d’avis", round(r.p * 100, 2), round(r.q * 100, 2), r.grades];
+  return [
+    r.majorityGrade ? GRADE_LABELS[r.majorityGrade] : "pas assez d’avis",
+    round(r.p * 100, 2),
+    round(r.q * 100, 2),
+    r.grades,
+  ];
 }
 
 export interface Segment {
@@ -80,7 +85,11 @@ export function distribution(method: Method, row: AnyRow, ballots: number, k: nu
     ];
   }
   const r = row as RowByMethod["majority_judgment"];
-  return GRADES.map((g, i) => ({ label: GRADE_LABELS[g], count: r.profile.counts[i] ?? 0, share: r.grades ? (r.profile.counts[i] ?? 0) / r.grades : 0 }));
+  return GRADES.map((g, i) => ({
+    label: GRADE_LABELS[g],
+    count: r.profile.counts[i] ?? 0,
+    share: r.grades ? (r.profile.counts[i] ?? 0) / r.grades : 0,
+  }));
 }
 
 /** The first `n` ranks of a ranking (ties included), or nothing under the small-group threshold. */

@@ -1,13 +1,30 @@
 import type { Kysely } from "kysely";
 import { readContentVersion } from "../../db/content-version";
 import type { Database, Theme } from "../../db/schema";
-import { tallyCounts, tallyVersion, territoryCounts, weightingPopulations, type TerritoryRef } from "../ballots/results.server";
+import {
+  tallyCounts,
+  tallyVersion,
+  territoryCounts,
+  weightingPopulations,
+  type TerritoryRef,
+} from "../ballots/results.server";
 import { SMALL_GROUP_THRESHOLD, smallGroupLabel, type TallyResult, type Weighting } from "../tally";
-import { rankingsWithIntervals, type IntervalStamp, type RankingRow, type ReportConsultation } from "./cts-report.server";
+import {
+  rankingsWithIntervals,
+  type IntervalStamp,
+  type RankingRow,
+  type ReportConsultation,
+} from "./cts-report.server";
 import { figureColumns, figureValues, firstPriorities } from "./figures";
 
 export interface RegionView {
-  consultation: { slug: string; title: string; status: ReportConsultation["status"]; method: ReportConsultation["method"]; regionName: string };
+  consultation: {
+    slug: string;
+    title: string;
+    status: ReportConsultation["status"];
+    method: ReportConsultation["method"];
+    regionName: string;
+  };
   generatedAt: string;
   tallyVersion: number;
   ballots: number;
@@ -17,8 +34,20 @@ export interface RegionView {
   explanations: Record<Weighting, string>;
   rankings: Record<Weighting, RankingRow[]>;
   intervals: IntervalStamp | null;
-  arrondissements: { code: string; name: string; departement: string; population: number; ballots: number; rate: number | null }[];
-  territories: { code: string; name: string; ballots: number; top: { rank: number; title: string; figure: string }[] }[];
+  arrondissements: {
+    code: string;
+    name: string;
+    departement: string;
+    population: number;
+    ballots: number;
+    rate: number | null;
+  }[];
+  territories: {
+    code: string;
+    name: string;
+    ballots: number;
+    top: { rank: number; title: string; figure: string }[];
+  }[];
 }
 
 type Computed = Omit<RegionView, "rankings" | "intervals"> & {
@@ -29,7 +58,11 @@ type Computed = Omit<RegionView, "rankings" | "intervals"> & {
 const cache = new Map<string, Computed>();
 
 /** The region's ranking, its participation per arrondissement, and each CTS's first priorities. */
-export async function buildRegionView(db: Kysely<Database>, consultation: ReportConsultation, now = new Date()): Promise<RegionView> {
+export async function buildRegionView(
+  db: Kysely<Database>,
+  consultation: ReportConsultation,
+  now = new Date(),
+): Promise<RegionView> {
   const [version, stamp] = await Promise.all([tallyVersion(db, consultation.id), readContentVersion(db)]);
   const key = `${consultation.id}|${version}|${consultation.status}|${stamp}`;
   const ref: TerritoryRef = { kind: "region", code: consultation.region_code };
@@ -40,16 +73,33 @@ export async function buildRegionView(db: Kysely<Database>, consultation: Report
     cache.set(key, computed);
   }
   const { results, byId, populations, ...view } = computed;
-  return { ...view, ...(await rankingsWithIntervals(db, consultation, ref, view.state === "ranked", results, byId, populations)) };
+  return {
+    ...view,
+    ...(await rankingsWithIntervals(db, consultation, ref, view.state === "ranked", results, byId, populations)),
+  };
 }
 
-async function compute(db: Kysely<Database>, consultation: ReportConsultation, version: number, now: Date): Promise<Computed> {
+async function compute(
+  db: Kysely<Database>,
+  consultation: ReportConsultation,
+  version: number,
+  now: Date,
+): Promise<Computed> {
   const ref: TerritoryRef = { kind: "region", code: consultation.region_code };
   const [counts, region, arrondissements, departements, territories, proposals] = await Promise.all([
     territoryCounts(db, consultation, ref),
     db.selectFrom("regions").select("name").where("code", "=", consultation.region_code).executeTakeFirstOrThrow(),
-    db.selectFrom("arrondissements").select(["code", "name", "departement_code", "population"]).where("region_code", "=", consultation.region_code).orderBy("code").execute(),
-    db.selectFrom("departements").select(["code", "name"]).where("region_code", "=", consultation.region_code).execute(),
+    db
+      .selectFrom("arrondissements")
+      .select(["code", "name", "departement_code", "population"])
+      .where("region_code", "=", consultation.region_code)
+      .orderBy("code")
+      .execute(),
+    db
+      .selectFrom("departements")
+      .select(["code", "name"])
+      .where("region_code", "=", consultation.region_code)
+      .execute(),
     db
       .selectFrom("cts_territories")
       .select(["code", "name"])
@@ -57,7 +107,11 @@ async function compute(db: Kysely<Database>, consultation: ReportConsultation, v
       .$if(!!consultation.cts_code, (q) => q.where("code", "=", consultation.cts_code!))
       .orderBy("name")
       .execute(),
-    db.selectFrom("proposals").select(["id", "slug", "title", "theme"]).where("consultation_id", "=", consultation.id).execute(),
+    db
+      .selectFrom("proposals")
+      .select(["id", "slug", "title", "theme"])
+      .where("consultation_id", "=", consultation.id)
+      .execute(),
   ]);
   const byId = new Map(proposals.map((p) => [p.id, p]));
   const raw = tallyCounts(counts, "raw");
@@ -78,7 +132,13 @@ async function compute(db: Kysely<Database>, consultation: ReportConsultation, v
     }),
   );
   return {
-    consultation: { slug: consultation.slug, title: consultation.title, status: consultation.status, method: consultation.method, regionName: region.name },
+    consultation: {
+      slug: consultation.slug,
+      title: consultation.title,
+      status: consultation.status,
+      method: consultation.method,
+      regionName: region.name,
+    },
     generatedAt: now.toISOString(),
     tallyVersion: version,
     ballots: raw.ballots,
@@ -95,7 +155,14 @@ async function compute(db: Kysely<Database>, consultation: ReportConsultation, v
       .map((a) => {
         const population = Number(a.population);
         const ballots = kept.get(a.code) ?? 0;
-        return { code: a.code, name: a.name, departement: departementNames.get(a.departement_code) ?? a.departement_code, population, ballots, rate: population > 0 ? ballots / population : null };
+        return {
+          code: a.code,
+          name: a.name,
+          departement: departementNames.get(a.departement_code) ?? a.departement_code,
+          population,
+          ballots,
+          rate: population > 0 ? ballots / population : null,
+        };
       }),
     territories: tops,
   };
@@ -106,39 +173,107 @@ async function compute(db: Kysely<Database>, consultation: ReportConsultation, v
  * weighted, one line per proposal; a territory under the threshold gets one line saying so.
  * Built territory by territory from the kept counts, so its memory does not grow with ballots.
  */
-export async function* regionDataset(db: Kysely<Database>, consultation: ReportConsultation, generatedAt: string, version: number): AsyncGenerator<(string | number)[]> {
+export async function* regionDataset(
+  db: Kysely<Database>,
+  consultation: ReportConsultation,
+  generatedAt: string,
+  version: number,
+): AsyncGenerator<(string | number)[]> {
   const proposals = new Map(
-    (await db.selectFrom("proposals").select(["id", "slug", "title"]).where("consultation_id", "=", consultation.id).execute()).map((p) => [p.id, p]),
+    (
+      await db
+        .selectFrom("proposals")
+        .select(["id", "slug", "title"])
+        .where("consultation_id", "=", consultation.id)
+        .execute()
+    ).map((p) => [p.id, p]),
   );
   const figures = figureColumns(consultation.method, false);
   yield ["Jeu de données", consultation.title, "généré le", generatedAt, "version du décompte", version];
-  yield ["Niveau", "Code", "Territoire", "Bulletins", "Classement", "Rang", "Proposition", "Titre", "Statut", ...figures];
+  yield [
+    "Niveau",
+    "Code",
+    "Territoire",
+    "Bulletins",
+    "Classement",
+    "Rang",
+    "Proposition",
+    "Titre",
+    "Statut",
+    ...figures,
+  ];
   const region = await territoryCounts(db, consultation, { kind: "region", code: consultation.region_code });
   const names = new Map(
-    (await db.selectFrom("arrondissements").select(["code", "name"]).where("region_code", "=", consultation.region_code).execute()).map((a) => [a.code, a.name]),
+    (
+      await db
+        .selectFrom("arrondissements")
+        .select(["code", "name"])
+        .where("region_code", "=", consultation.region_code)
+        .execute()
+    ).map((a) => [a.code, a.name]),
   );
-  const regionName = (await db.selectFrom("regions").select("name").where("code", "=", consultation.region_code).executeTakeFirstOrThrow()).name;
+  const regionName = (
+    await db.selectFrom("regions").select("name").where("code", "=", consultation.region_code).executeTakeFirstOrThrow()
+  ).name;
   const territories: { level: string; code: string; name: string; counts: typeof region; only?: Set<string> }[] = [
     { level: "région", code: consultation.region_code, name: regionName, counts: region },
   ];
-  for (const t of await db.selectFrom("cts_territories").select(["code", "name"]).where("region_code", "=", consultation.region_code).orderBy("code").execute()) {
+  for (const t of await db
+    .selectFrom("cts_territories")
+    .select(["code", "name"])
+    .where("region_code", "=", consultation.region_code)
+    .orderBy("code")
+    .execute()) {
     if (consultation.cts_code && t.code !== consultation.cts_code) continue;
-    territories.push({ level: "CTS", code: t.code, name: t.name, counts: await territoryCounts(db, consultation, { kind: "cts", code: t.code }) });
+    territories.push({
+      level: "CTS",
+      code: t.code,
+      name: t.name,
+      counts: await territoryCounts(db, consultation, { kind: "cts", code: t.code }),
+    });
   }
   for (const p of region.participation) {
-    territories.push({ level: "arrondissement", code: p.arrondissement, name: names.get(p.arrondissement) ?? p.arrondissement, counts: region, only: new Set([p.arrondissement]) });
+    territories.push({
+      level: "arrondissement",
+      code: p.arrondissement,
+      name: names.get(p.arrondissement) ?? p.arrondissement,
+      counts: region,
+      only: new Set([p.arrondissement]),
+    });
   }
   for (const t of territories) {
     const raw = tallyCounts(t.counts, "raw", t.only);
     if (raw.ballots < SMALL_GROUP_THRESHOLD) {
-      yield [t.level, t.code, t.name, "", "", "", "", smallGroupLabel(SMALL_GROUP_THRESHOLD), "", ...figures.map(() => "")];
+      yield [
+        t.level,
+        t.code,
+        t.name,
+        "",
+        "",
+        "",
+        "",
+        smallGroupLabel(SMALL_GROUP_THRESHOLD),
+        "",
+        ...figures.map(() => ""),
+      ];
       continue;
     }
     for (const weighting of ["raw", "population"] as const) {
       const result = weighting === "raw" ? raw : tallyCounts(t.counts, weighting, t.only);
       for (const row of result.ranking) {
         const p = proposals.get(row.proposal)!;
-        yield [t.level, t.code, t.name, result.ballots, weighting === "raw" ? "brut" : "pondéré", row.rank ?? "", p.slug, p.title, row.status, ...figureValues(consultation.method, row)];
+        yield [
+          t.level,
+          t.code,
+          t.name,
+          result.ballots,
+          weighting === "raw" ? "brut" : "pondéré",
+          row.rank ?? "",
+          p.slug,
+          p.title,
+          row.status,
+          ...figureValues(consultation.method, row),
+        ];
       }
     }
   }

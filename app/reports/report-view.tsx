@@ -16,10 +16,10 @@ export function ParticipationSection({ report }: { report: Pick<CtsReport, "part
     <section aria-labelledby="participation">
       <h2 id="participation">Participation</h2>
       <p>
-        {formatNumber(total.ballots)} bulletin{total.ballots > 1 ? "s" : ""} ({formatNumber(total.online)} en ligne, {formatNumber(total.paper)} sur
-        papier) pour {formatNumber(total.population)} habitants, soit une participation de {rate(total.rate)} ;{" "}
-        {formatNumber(total.verifiedResidents)} habitant{total.verifiedResidents > 1 ? "s" : ""} inscrit{total.verifiedResidents > 1 ? "s" : ""} et
-        vérifié{total.verifiedResidents > 1 ? "s" : ""}.
+        {formatNumber(total.ballots)} bulletin{total.ballots > 1 ? "s" : ""} ({formatNumber(total.online)} en ligne,{" "}
+        {formatNumber(total.paper)} sur papier) pour {formatNumber(total.population)} habitants, soit une participation
+        de {rate(total.rate)} ; {formatNumber(total.verifiedResidents)} habitant{total.verifiedResidents > 1 ? "s" : ""}{" "}
+        inscrit{total.verifiedResidents > 1 ? "s" : ""} et vérifié{total.verifiedResidents > 1 ? "s" : ""}.
       </p>
       <DataTable id="participation-table" caption="Participation par arrondissement">
         <thead>
@@ -68,7 +68,9 @@ export function ParticipationSection({ report }: { report: Pick<CtsReport, "part
               <tbody>
                 {timeline.map((d) => (
                   <tr key={d.day}>
-                    <th scope="row">{new Date(`${d.day}T12:00:00Z`).toLocaleDateString("fr-FR", { timeZone: "Europe/Paris" })}</th>
+                    <th scope="row">
+                      {new Date(`${d.day}T12:00:00Z`).toLocaleDateString("fr-FR", { timeZone: "Europe/Paris" })}
+                    </th>
                     <td>{formatNumber(d.cast)}</td>
                     <td>{formatNumber(d.withdrawn)}</td>
                     <td>{formatNumber(d.total)}</td>
@@ -83,7 +85,17 @@ export function ParticipationSection({ report }: { report: Pick<CtsReport, "part
   );
 }
 
-export function RankingTable({ id, caption, rows, proposalHref }: { id: string; caption: string; rows: RankingRow[]; proposalHref: (slug: string) => string }) {
+export function RankingTable({
+  id,
+  caption,
+  rows,
+  proposalHref,
+}: {
+  id: string;
+  caption: string;
+  rows: RankingRow[];
+  proposalHref: (slug: string) => string;
+}) {
   return (
     <DataTable id={id} caption={caption}>
       <thead>
@@ -145,25 +157,35 @@ export function RankingsSection({
         <>
           <p>
             Deux lectures côte à côte : le classement <strong>brut</strong> (un bulletin = une voix) et le classement{" "}
-            <strong>pondéré</strong>, où chaque arrondissement pèse le poids de sa population. Entre parenthèses, l’intervalle de rang
-            (5e–95e centile sur 200 tirages) : il dit jusqu’où le rang pourrait varier.
+            <strong>pondéré</strong>, où chaque arrondissement pèse le poids de sa population. Entre parenthèses,
+            l’intervalle de rang (5e–95e centile sur 200 tirages) : il dit jusqu’où le rang pourrait varier.
           </p>
           {report.rankings.raw.some((r) => r.indistinct) || report.rankings.population.some((r) => r.indistinct) ? (
             <Notice kind="warning" title="Des rangs ne se distinguent pas">
-              Les lignes marquées ≈ ont un intervalle de rang qui chevauche celui de la ligne précédente : l’ordre entre ces deux
-              propositions n’est pas établi.
+              Les lignes marquées ≈ ont un intervalle de rang qui chevauche celui de la ligne précédente : l’ordre entre
+              ces deux propositions n’est pas établi.
             </Notice>
           ) : null}
           <div className="fr-grid-row fr-grid-row--gutters">
             <div className="fr-col-12 fr-col-lg-6">
               <h3 className="fr-h5">Classement brut</h3>
               <p className="fr-text--sm">{report.explanations.raw}</p>
-              <RankingTable id="classement-brut" caption="Classement brut" rows={report.rankings.raw} proposalHref={proposalHref} />
+              <RankingTable
+                id="classement-brut"
+                caption="Classement brut"
+                rows={report.rankings.raw}
+                proposalHref={proposalHref}
+              />
             </div>
             <div className="fr-col-12 fr-col-lg-6">
               <h3 className="fr-h5">Classement pondéré par la population</h3>
               <p className="fr-text--sm">{report.explanations.population}</p>
-              <RankingTable id="classement-pondere" caption="Classement pondéré par la population" rows={report.rankings.population} proposalHref={proposalHref} />
+              <RankingTable
+                id="classement-pondere"
+                caption="Classement pondéré par la population"
+                rows={report.rankings.population}
+                proposalHref={proposalHref}
+              />
             </div>
           </div>
         </>
@@ -184,7 +206,10 @@ export function BreakdownSection({ report }: { report: CtsReport }) {
         </Notice>
       ) : (
         <>
-          <p>Rang de chaque proposition dans chaque arrondissement (classement brut), dans l’ordre du classement du territoire.</p>
+          <p>
+            Rang de chaque proposition dans chaque arrondissement (classement brut), dans l’ordre du classement du
+            territoire.
+          </p>
           <DataTable id="ventilation-table" caption="Rang par arrondissement">
             <thead>
               <tr>
@@ -202,7 +227,13 @@ export function BreakdownSection({ report }: { report: CtsReport }) {
                   <th scope="row">{row.title}</th>
                   {row.cells.map((c, i) => (
                     <td key={columns[i]!.code}>
-                      {c === null ? <span className="fr-text--xs">{report.smallGroupLabel}</span> : c.rank === null ? c.figure : `${c.rank}e`}
+                      {c === null ? (
+                        <span className="fr-text--xs">{report.smallGroupLabel}</span>
+                      ) : c.rank === null ? (
+                        c.figure
+                      ) : (
+                        `${c.rank}e`
+                      )}
                     </td>
                   ))}
                 </tr>
@@ -213,13 +244,15 @@ export function BreakdownSection({ report }: { report: CtsReport }) {
       )}
       <h3 className="fr-h5">Là où les arrondissements divergent le plus</h3>
       {report.disagreements.length === 0 ? (
-        <p>Il faut au moins deux arrondissements au-dessus du seuil de {report.threshold} bulletins pour les comparer.</p>
+        <p>
+          Il faut au moins deux arrondissements au-dessus du seuil de {report.threshold} bulletins pour les comparer.
+        </p>
       ) : (
         <ul>
           {report.disagreements.map((d) => (
             <li key={d.id}>
-              <strong>{d.title}</strong> : {d.best.rank}e à {d.best.arrondissement}, {d.worst.rank}e à {d.worst.arrondissement} (écart de {d.spread}{" "}
-              rangs)
+              <strong>{d.title}</strong> : {d.best.rank}e à {d.best.arrondissement}, {d.worst.rank}e à{" "}
+              {d.worst.arrondissement} (écart de {d.spread} rangs)
             </li>
           ))}
         </ul>
@@ -228,7 +261,13 @@ export function BreakdownSection({ report }: { report: CtsReport }) {
   );
 }
 
-export function ProposalsSection({ report, proposalHref }: { report: CtsReport; proposalHref: (slug: string) => string }) {
+export function ProposalsSection({
+  report,
+  proposalHref,
+}: {
+  report: CtsReport;
+  proposalHref: (slug: string) => string;
+}) {
   const legend = report.proposals.find((p) => p.segments.length)?.segments.map((s) => s.label) ?? [];
   return (
     <section aria-labelledby="propositions">
@@ -268,7 +307,12 @@ export function ProposalsSection({ report, proposalHref }: { report: CtsReport; 
 export function GeneratedStamp({
   report,
 }: {
-  report: { generatedAt: string; tallyVersion: number; consultation: { status: string }; intervals: { version: number; computedAt: string; computing: boolean } | null };
+  report: {
+    generatedAt: string;
+    tallyVersion: number;
+    consultation: { status: string };
+    intervals: { version: number; computedAt: string; computing: boolean } | null;
+  };
 }) {
   const i = report.intervals;
   return (

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { listConsultations } from "~/catalogue/catalogue.server";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
 
@@ -26,15 +26,15 @@ export default function Home() {
       {searchParams.get("deconnecte") ? <Notice kind="info">Vous êtes déconnecté.</Notice> : null}
       {searchParams.get("compte-supprime") ? (
         <Notice kind="success" title="Compte supprimé">
-          Votre compte et les données qui s’y rattachaient ont été supprimés, et vos bulletins des consultations ouvertes
-          retirés des résultats. Merci de votre participation.
+          Votre compte et les données qui s’y rattachaient ont été supprimés, et vos bulletins des consultations
+          ouvertes retirés des résultats. Merci de votre participation.
         </Notice>
       ) : null}
       <h1>Vos priorités pour la santé dans votre territoire</h1>
       <p className="fr-text--lead">
-        À l’automne 2022, des centaines d’ateliers du Conseil national de la refondation en santé (CNR Santé) ont
-        réuni habitants, soignants et élus. Ils ont formulé des propositions convergentes sur quatre thèmes : l’accès à
-        un médecin traitant, la continuité des soins, l’attractivité des métiers de la santé et la prévention.
+        À l’automne 2022, des centaines d’ateliers du Conseil national de la refondation en santé (CNR Santé) ont réuni
+        habitants, soignants et élus. Ils ont formulé des propositions convergentes sur quatre thèmes : l’accès à un
+        médecin traitant, la continuité des soins, l’attractivité des métiers de la santé et la prévention.
       </p>
       <p>
         Priorités Santé vous les présente et vous demande lesquelles comptent le plus pour vous. Vos priorités, comptées
@@ -51,7 +51,8 @@ export default function Home() {
             ))}
           </ul>
           <p>
-            <Link to="/contexte">D’où viennent ces propositions ?</Link> · <Link to="/glossaire">Que veulent dire les sigles ?</Link>
+            <Link to="/contexte">D’où viennent ces propositions ?</Link> ·{" "}
+            <Link to="/glossaire">Que veulent dire les sigles ?</Link>
           </p>
         </section>
       ) : null}

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { requireRole } from "~/auth/session.server";
+import { requireRole } from "~/identity/session.server";
 import { METHOD_LABELS, STATUS_LABELS } from "~/catalogue/themes";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { DataTable } from "~/ui/table";
 

@@ -2,13 +2,13 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { requireRole } from "~/auth/session.server";
-import { decideAssociation, listAssociationsForAdmin } from "~/comments/associations.server";
+import { requireRole } from "~/identity/session.server";
+import { decideAssociation, listAssociationsForAdmin } from "~/associations/associations.server";
 import { CommentError } from "~/comments/comments.server";
 import { associationDecisionSchema } from "~/comments/forms";
 import { formatOrganisationId } from "~/comments/identifiers";
 import { PlainText } from "~/comments/plain-text";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
 
@@ -85,8 +85,12 @@ export default function AdminAssociations() {
         </ol>
       </nav>
       <h1>Vérification des associations</h1>
-      {params.get("fait") === "verify" ? <Notice kind="success">Association vérifiée ; elle en a été informée par e-mail.</Notice> : null}
-      {params.get("fait") === "refuse" ? <Notice kind="success">Demande refusée ; le motif a été envoyé par e-mail.</Notice> : null}
+      {params.get("fait") === "verify" ? (
+        <Notice kind="success">Association vérifiée ; elle en a été informée par e-mail.</Notice>
+      ) : null}
+      {params.get("fait") === "refuse" ? (
+        <Notice kind="success">Demande refusée ; le motif a été envoyé par e-mail.</Notice>
+      ) : null}
       {actionData?.message && !actionData.target ? <Notice kind="error">{actionData.message}</Notice> : null}
       <h2>À vérifier ({pending.length})</h2>
       {pending.length === 0 ? <p>Aucune demande en attente.</p> : null}
@@ -97,7 +101,12 @@ export default function AdminAssociations() {
             <ul className="fr-text--sm">
               <li>
                 {a.identifier} —{" "}
-                <a href={`https://annuaire-entreprises.data.gouv.fr/rechercher?terme=${encodeURIComponent(a.identifierRaw)}`} rel="noopener noreferrer" target="_blank" title={`Vérifier ${a.identifier} dans l’Annuaire des entreprises (nouvelle fenêtre)`}>
+                <a
+                  href={`https://annuaire-entreprises.data.gouv.fr/rechercher?terme=${encodeURIComponent(a.identifierRaw)}`}
+                  rel="noopener noreferrer"
+                  target="_blank"
+                  title={`Vérifier ${a.identifier} dans l’Annuaire des entreprises (nouvelle fenêtre)`}
+                >
                   vérifier dans l’Annuaire des entreprises
                 </a>
               </li>
@@ -105,7 +114,8 @@ export default function AdminAssociations() {
               <li>Territoires : {a.territories.join(", ")}</li>
               <li>Contact : {a.contact}</li>
               <li>
-                Compte : {a.accountEmail} ({a.accountVerified ? "adresse confirmée" : "adresse non confirmée"}) · demande du {a.updatedLabel}
+                Compte : {a.accountEmail} ({a.accountVerified ? "adresse confirmée" : "adresse non confirmée"}) ·
+                demande du {a.updatedLabel}
               </li>
             </ul>
             {actionData?.target === a.id ? <Notice kind="error">{actionData.message}</Notice> : null}
@@ -124,9 +134,19 @@ export default function AdminAssociations() {
                     <div className="fr-input-group">
                       <label className="fr-label" htmlFor={`motif-${a.id}`}>
                         Motif du refus
-                        <span className="fr-hint-text">Envoyé à l’association par e-mail ; elle pourra corriger sa demande.</span>
+                        <span className="fr-hint-text">
+                          Envoyé à l’association par e-mail ; elle pourra corriger sa demande.
+                        </span>
                       </label>
-                      <textarea className="fr-input" id={`motif-${a.id}`} name="reason" rows={3} minLength={10} maxLength={1000} required />
+                      <textarea
+                        className="fr-input"
+                        id={`motif-${a.id}`}
+                        name="reason"
+                        rows={3}
+                        minLength={10}
+                        maxLength={1000}
+                        required
+                      />
                     </div>
                     <button className="fr-btn fr-btn--sm fr-btn--secondary" type="submit" name="intent" value="refuse">
                       Refuser la demande
@@ -143,9 +163,15 @@ export default function AdminAssociations() {
       <ul>
         {others.map((a) => (
           <li key={a.id} data-testid="decided-association">
-            {a.status === "verified" ? <Link to={`/associations/${a.slug}`}>{a.name}</Link> : <span className="ps-text">{a.name}</span>} —{" "}
-            {STATUS[a.status]} ({a.identifier}, {a.updatedLabel})
-            {a.status === "refused" && a.refusalReason ? <PlainText text={`Motif : ${a.refusalReason}`} className="fr-text--sm" /> : null}
+            {a.status === "verified" ? (
+              <Link to={`/associations/${a.slug}`}>{a.name}</Link>
+            ) : (
+              <span className="ps-text">{a.name}</span>
+            )}{" "}
+            — {STATUS[a.status]} ({a.identifier}, {a.updatedLabel})
+            {a.status === "refused" && a.refusalReason ? (
+              <PlainText text={`Motif : ${a.refusalReason}`} className="fr-text--sm" />
+            ) : null}
           </li>
         ))}
       </ul>

@@ -3,10 +3,10 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { advanceConsultation, LifecycleError, setLiveResults } from "~/ballots/lifecycle.server";
-import { requireRole } from "~/auth/session.server";
+import { requireRole } from "~/identity/session.server";
 import { METHOD_LABELS, STATUS_LABELS } from "~/catalogue/themes";
 import { requireConsultationForAdmin } from "~/catalogue/catalogue.server";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
 import { formatDate } from "~/ui/format";
@@ -14,13 +14,22 @@ import { formatDate } from "~/ui/format";
 export const meta: MetaFunction = () => [{ title: "Phase de la consultation — Administration — Priorités Santé" }];
 
 const STEPS = {
-  brouillon: { to: "ouverte", label: "Ouvrir le vote", warning: "Une fois ouverte, la méthode de vote et ses règles ne peuvent plus changer." },
+  brouillon: {
+    to: "ouverte",
+    label: "Ouvrir le vote",
+    warning: "Une fois ouverte, la méthode de vote et ses règles ne peuvent plus changer.",
+  },
   ouverte: {
     to: "close",
     label: "Clore le vote",
-    warning: "Plus aucun vote ne sera possible. Les bulletins perdent définitivement le lien avec leur auteur et leur heure (seul le jour reste) ; les résultats ne changent pas.",
+    warning:
+      "Plus aucun vote ne sera possible. Les bulletins perdent définitivement le lien avec leur auteur et leur heure (seul le jour reste) ; les résultats ne changent pas.",
   },
-  close: { to: "resultats_publies", label: "Publier les résultats", warning: "Les classements de tous les territoires deviendront publics, ainsi que le jeu de données." },
+  close: {
+    to: "resultats_publies",
+    label: "Publier les résultats",
+    warning: "Les classements de tous les territoires deviendront publics, ainsi que le jeu de données.",
+  },
 } as const;
 
 const phaseSchema = z.discriminatedUnion("intent", [
@@ -48,7 +57,9 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     await setLiveResults(db(), consultation.id, live);
     return {
       ok: true,
-      message: live ? "Les habitants voient désormais les résultats en direct pendant le vote." : "Les résultats ne sont plus montrés aux habitants avant leur publication.",
+      message: live
+        ? "Les habitants voient désormais les résultats en direct pendant le vote."
+        : "Les résultats ne sont plus montrés aux habitants avant leur publication.",
     };
   }
   try {
@@ -109,7 +120,9 @@ export default function ConsultationPhase() {
               : "Les habitants ne voient pas les résultats avant leur publication (les membres des CTS et les administrateurs, si)."}
           </p>
           <button className="fr-btn fr-btn--secondary" type="submit">
-            {consultation.live_results ? "Ne plus montrer les résultats en direct" : "Montrer les résultats en direct aux habitants"}
+            {consultation.live_results
+              ? "Ne plus montrer les résultats en direct"
+              : "Montrer les résultats en direct aux habitants"}
           </button>
         </Form>
       ) : null}

@@ -3,16 +3,20 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { importPaperBallots } from "~/ballots/paper-import.server";
-import { requireRole } from "~/auth/session.server";
+import { requireRole } from "~/identity/session.server";
 import { requireConsultationForAdmin } from "~/catalogue/catalogue.server";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
 
 export const meta: MetaFunction = () => [{ title: "Bulletins papier — Administration — Priorités Santé" }];
 
 const MAX_BYTES = 5 * 1024 * 1024;
-const COLUMN = { approval: "selections (slug|slug|…)", majority_judgment: "grades (slug=mention;…)", ranked: "order (slug|slug|…)" } as const;
+const COLUMN = {
+  approval: "selections (slug|slug|…)",
+  majority_judgment: "grades (slug=mention;…)",
+  ranked: "order (slug|slug|…)",
+} as const;
 
 const uploadSchema = z.object({
   file: z
@@ -36,7 +40,10 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   if (!parsed.success) return data({ errors: parsed.error.issues.map((i) => i.message), imported: 0 }, { status: 400 });
   const result = await importPaperBallots(db(), consultation.slug, await parsed.data.file.text());
   if (!result.ok) {
-    return data({ errors: result.errors.map((e) => (e.line ? `Ligne ${e.line} : ${e.message}` : e.message)), imported: 0 }, { status: 400 });
+    return data(
+      { errors: result.errors.map((e) => (e.line ? `Ligne ${e.line} : ${e.message}` : e.message)), imported: 0 },
+      { status: 400 },
+    );
   }
   return { errors: [] as string[], imported: result.imported };
 }
@@ -52,20 +59,23 @@ export default function PaperBallots() {
         Consultation : <Link to={`/consultations/${consultation.slug}`}>{consultation.title}</Link>
       </p>
       <p>
-        Importez les bulletins recueillis sur papier ou avec l’aide d’un médiateur, sous forme de fichier CSV (séparateur
-        virgule ou point-virgule, UTF-8), une ligne par bulletin, avec les colonnes <code>arrondissement</code> (code,
-        ex. 143) et <code>{COLUMN[consultation.method]}</code>. Tout le fichier est vérifié avant l’enregistrement : s’il
-        contient une erreur, aucun bulletin n’est importé et chaque ligne fautive est indiquée.
+        Importez les bulletins recueillis sur papier ou avec l’aide d’un médiateur, sous forme de fichier CSV
+        (séparateur virgule ou point-virgule, UTF-8), une ligne par bulletin, avec les colonnes{" "}
+        <code>arrondissement</code> (code, ex. 143) et <code>{COLUMN[consultation.method]}</code>. Tout le fichier est
+        vérifié avant l’enregistrement : s’il contient une erreur, aucun bulletin n’est importé et chaque ligne fautive
+        est indiquée.
       </p>
       {result?.imported ? (
         <Notice kind="success" title="Import réussi">
-          {result.imported} bulletin{result.imported > 1 ? "s" : ""} papier importé{result.imported > 1 ? "s" : ""} : ils comptent
-          comme les votes en ligne et sont signalés comme papier dans les résultats.
+          {result.imported} bulletin{result.imported > 1 ? "s" : ""} papier importé{result.imported > 1 ? "s" : ""} :
+          ils comptent comme les votes en ligne et sont signalés comme papier dans les résultats.
         </Notice>
       ) : null}
       {result?.errors.length ? (
         <div className="fr-alert fr-alert--error fr-mb-3w" role="alert">
-          <h2 className="fr-alert__title">Aucun bulletin importé : {result.errors.length} erreur{result.errors.length > 1 ? "s" : ""}</h2>
+          <h2 className="fr-alert__title">
+            Aucun bulletin importé : {result.errors.length} erreur{result.errors.length > 1 ? "s" : ""}
+          </h2>
           <ul>
             {result.errors.slice(0, 200).map((e, i) => (
               <li key={i}>{e}</li>

@@ -3,10 +3,10 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { inviteCtsMember, pendingInvitations } from "~/auth/cts-invitations.server";
-import { ctsInvitationSchema } from "~/auth/forms";
-import { requireRole } from "~/auth/session.server";
-import { db } from "~/server/db.server";
+import { inviteCtsMember, pendingInvitations } from "~/identity/cts-invitations.server";
+import { ctsInvitationSchema } from "~/identity/forms";
+import { requireRole } from "~/identity/session.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 import { formatDate } from "~/ui/format";
@@ -43,10 +43,25 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const admin = requireRole(context, request, "admin");
   const submission = parseWithZod(await request.formData(), { schema: ctsInvitationSchema });
   if (submission.status !== "success") return data({ result: submission.reply(), sent: null }, { status: 400 });
-  const result = await inviteCtsMember(db(), { email: submission.value.email, ctsCode: submission.value.cts, invitedBy: admin.id });
+  const result = await inviteCtsMember(db(), {
+    email: submission.value.email,
+    ctsCode: submission.value.cts,
+    invitedBy: admin.id,
+  });
   if (!result.ok) {
-    const message = result.reason === "unknown_cts" ? "Ce territoire de CTS n’existe pas." : "Cette personne est déjà membre de ce CTS.";
-    return data({ result: submission.reply({ fieldErrors: result.reason === "unknown_cts" ? { cts: [message] } : { email: [message] } }), sent: null }, { status: result.reason === "unknown_cts" ? 400 : 409 });
+    const message =
+      result.reason === "unknown_cts"
+        ? "Ce territoire de CTS n’existe pas."
+        : "Cette personne est déjà membre de ce CTS.";
+    return data(
+      {
+        result: submission.reply({
+          fieldErrors: result.reason === "unknown_cts" ? { cts: [message] } : { email: [message] },
+        }),
+        sent: null,
+      },
+      { status: result.reason === "unknown_cts" ? 400 : 409 },
+    );
   }
   return { result: submission.reply({ resetForm: true }), sent: submission.value.email };
 }
@@ -67,16 +82,25 @@ export default function AdminCts() {
         <Link to="/admin">Administration</Link>
       </p>
       <h1>Membres des conseils territoriaux de santé</h1>
-      {actionData?.sent ? <Notice kind="success">{`Invitation envoyée à ${actionData.sent}. Le lien est valable 7 jours.`}</Notice> : null}
+      {actionData?.sent ? (
+        <Notice kind="success">{`Invitation envoyée à ${actionData.sent}. Le lien est valable 7 jours.`}</Notice>
+      ) : null}
       <h2>Inviter une personne</h2>
-      <p>La personne reçoit un lien : elle rejoint le CTS avec son compte, ou en crée un. Elle verra les rapports de ce seul territoire.</p>
+      <p>
+        La personne reçoit un lien : elle rejoint le CTS avec son compte, ou en crée un. Elle verra les rapports de ce
+        seul territoire.
+      </p>
       <Form method="post" {...getFormProps(form)} className="fr-mb-6w">
         <InputField meta={fields.email} label="Adresse électronique" type="email" autoComplete="off" />
         <div className={`fr-select-group${fields.cts.errors ? " fr-select-group--error" : ""}`}>
           <label className="fr-label" htmlFor={fields.cts.id}>
             Territoire de CTS
           </label>
-          <select className="fr-select" {...getSelectProps(fields.cts)} aria-describedby={fields.cts.errors ? fields.cts.errorId : undefined}>
+          <select
+            className="fr-select"
+            {...getSelectProps(fields.cts)}
+            aria-describedby={fields.cts.errors ? fields.cts.errorId : undefined}
+          >
             <option value="">Choisir un territoire</option>
             {regions.map((region) => (
               <optgroup key={region} label={region}>

@@ -3,8 +3,8 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { auditJournal } from "~/audit/audit.server";
 import { AUDIT_KIND_LABELS, AUDIT_KINDS } from "~/audit/labels";
-import { requireRole } from "~/auth/session.server";
-import { db } from "~/server/db.server";
+import { requireRole } from "~/identity/session.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { formatDateTime } from "~/ui/format";
 import { Pagination } from "~/ui/pagination";
@@ -14,14 +14,20 @@ export const meta: MetaFunction = () => [{ title: "Journal de sécurité — Adm
 
 const querySchema = z.object({
   page: z.coerce.number().int().min(1).catch(1),
-  type: z.enum(AUDIT_KINDS as [string, ...string[]]).optional().catch(undefined),
+  type: z
+    .enum(AUDIT_KINDS as [string, ...string[]])
+    .optional()
+    .catch(undefined),
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireRole(context, request, "admin");
   const params = new URL(request.url).searchParams;
   const query = querySchema.parse({ page: params.get("page") ?? undefined, type: params.get("type") || undefined });
-  const journal = await auditJournal(db(), { page: query.page, kind: query.type as (typeof AUDIT_KINDS)[number] | undefined });
+  const journal = await auditJournal(db(), {
+    page: query.page,
+    kind: query.type as (typeof AUDIT_KINDS)[number] | undefined,
+  });
   return {
     ...journal,
     kind: query.type ?? "",

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { requireRole } from "~/auth/session.server";
+import { requireRole } from "~/identity/session.server";
 import { ACTION_LABELS, REASON_LABELS } from "~/comments/labels";
-import { moderationLog } from "~/comments/moderation.server";
+import { moderationLog } from "~/moderation/moderation.server";
 import type { ReportReason } from "../../db/schema";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Pagination } from "~/ui/pagination";
 import { DataTable } from "~/ui/table";
@@ -40,8 +40,8 @@ export default function ModerationLog() {
       </nav>
       <h1>Journal de modération</h1>
       <p>
-        Toutes les décisions de modération et de vérification des associations, les plus récentes d’abord ({total} au total) :
-        qui, quand, quoi et pourquoi. Le journal ne s’efface pas.
+        Toutes les décisions de modération et de vérification des associations, les plus récentes d’abord ({total} au
+        total) : qui, quand, quoi et pourquoi. Le journal ne s’efface pas.
       </p>
       <DataTable id="journal-moderation" caption="Actions de modération">
         <thead>
@@ -69,7 +69,9 @@ export default function ModerationLog() {
                     <span className="ps-text">{e.association_name ?? "Association"}</span>
                   )
                 ) : e.proposal_slug && e.consultation_slug ? (
-                  <Link to={`/consultations/${e.consultation_slug}/propositions/${e.proposal_slug}#${e.target_kind === "comment" ? "commentaire" : "contribution"}-${e.target_id}`}>
+                  <Link
+                    to={`/consultations/${e.consultation_slug}/propositions/${e.proposal_slug}#${e.target_kind === "comment" ? "commentaire" : "contribution"}-${e.target_id}`}
+                  >
                     {KIND[e.target_kind]} sur « {e.proposal_title} »
                   </Link>
                 ) : (

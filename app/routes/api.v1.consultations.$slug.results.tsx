@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { ResultsError, resultsDocument } from "~/ballots/results-api.server";
-import { db } from "~/server/db.server";
-import { retryHeaders, take } from "~/server/rate-limit.server";
+import { db } from "~/platform/db.server";
+import { retryHeaders, take } from "~/platform/rate-limit.server";
 
 /**
  * Open data: GET /api/v1/consultations/:slug/results?territory=region:28|cts:14|arrondissement:143
@@ -10,7 +10,8 @@ import { retryHeaders, take } from "~/server/rate-limit.server";
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const allowance = await take("apiPerAddress", context.clientAddress);
-  if (!allowance.ok) return Response.json({ error: allowance.message }, { status: 429, headers: retryHeaders(allowance) });
+  if (!allowance.ok)
+    return Response.json({ error: allowance.message }, { status: 429, headers: retryHeaders(allowance) });
   try {
     const document = await resultsDocument(db(), {
       slug: params.slug ?? "",

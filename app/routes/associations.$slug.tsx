@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { getAssociationPage } from "~/comments/associations.server";
-import { formatSize } from "~/comments/contributions-section";
+import { getAssociationPage } from "~/associations/associations.server";
+import { formatSize } from "~/associations/contributions-section";
 import { formatOrganisationId } from "~/comments/identifiers";
 import { REASON_LABELS } from "~/comments/labels";
 import { PlainText } from "~/comments/plain-text";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -72,8 +72,11 @@ export default function AssociationPage() {
           <li key={c.id} className="ps-contribution fr-mb-3w" data-testid="association-contribution">
             <article>
               <p className="fr-text--sm fr-mb-1w">
-                Sur « <Link to={`/consultations/${c.consultationSlug}/propositions/${c.proposalSlug}#contribution-${c.id}`}>{c.proposalTitle}</Link> »
-                ({c.consultationTitle}) · publiée le {c.publishedLabel}
+                Sur «{" "}
+                <Link to={`/consultations/${c.consultationSlug}/propositions/${c.proposalSlug}#contribution-${c.id}`}>
+                  {c.proposalTitle}
+                </Link>{" "}
+                » ({c.consultationTitle}) · publiée le {c.publishedLabel}
               </p>
               {c.moderation === "visible" ? (
                 <>
@@ -81,8 +84,15 @@ export default function AssociationPage() {
                   <PlainText text={c.body} />
                   {c.file ? (
                     <p>
-                      <a className="fr-link fr-icon-download-line fr-link--icon-left" href={`/pieces-jointes/${c.file.id}`} download>
-                        Télécharger la pièce jointe <span className="fr-text--xs">({c.file.filename}, PDF, {formatSize(c.file.size)})</span>
+                      <a
+                        className="fr-link fr-icon-download-line fr-link--icon-left"
+                        href={`/pieces-jointes/${c.file.id}`}
+                        download
+                      >
+                        Télécharger la pièce jointe{" "}
+                        <span className="fr-text--xs">
+                          ({c.file.filename}, PDF, {formatSize(c.file.size)})
+                        </span>
                       </a>
                     </p>
                   ) : null}

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { listVerifiedAssociations } from "~/comments/associations.server";
-import { db } from "~/server/db.server";
+import { listVerifiedAssociations } from "~/associations/associations.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 
 export const meta: MetaFunction = () => [{ title: "Associations — Priorités Santé" }];
@@ -16,8 +16,8 @@ export default function Associations() {
     <>
       <h1>Associations</h1>
       <p>
-        Les associations vérifiées par l’ARS publient des contributions argumentées sur les propositions des consultations de
-        leurs territoires. Elles ne votent pas : le classement est celui des habitants.
+        Les associations vérifiées par l’ARS publient des contributions argumentées sur les propositions des
+        consultations de leurs territoires. Elles ne votent pas : le classement est celui des habitants.
       </p>
       {!signedIn ? (
         <p>
@@ -33,7 +33,8 @@ export default function Associations() {
             </h2>
             <p className="fr-text--sm fr-mb-0">
               <span className="fr-badge fr-badge--sm fr-badge--purple-glycine fr-mr-1w">Association vérifiée</span>
-              {a.territories.map((t) => t.label).join(", ")} · {a.contributions} contribution{a.contributions > 1 ? "s" : ""}
+              {a.territories.map((t) => t.label).join(", ")} · {a.contributions} contribution
+              {a.contributions > 1 ? "s" : ""}
             </p>
           </li>
         ))}

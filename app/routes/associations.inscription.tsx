@@ -3,19 +3,19 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { sendVerificationEmail } from "~/auth/account-emails.server";
-import { HONEYPOT_FIELD, PASSWORD_MIN } from "~/auth/forms";
-import { isCommonPassword } from "~/auth/password.server";
-import { startSession } from "~/auth/session.server";
-import { DISPOSABLE_EMAIL_MESSAGE, isDisposableEmail, signupGate } from "~/auth/signup-guard.server";
-import { createAssociationAccount } from "~/comments/associations.server";
+import { sendVerificationEmail } from "~/identity/account-emails.server";
+import { PASSWORD_MIN } from "~/identity/forms";
+import { isCommonPassword } from "~/identity/password.server";
+import { startSession } from "~/identity/session.server";
+import { DISPOSABLE_EMAIL_MESSAGE, isDisposableEmail, signupGate } from "~/identity/signup-guard.server";
+import { createAssociationAccount } from "~/associations/associations.server";
 import { associationSignupSchema } from "~/comments/forms";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 import { CommunePicker, CommuneSearchForm } from "~/territories/commune-picker";
 import { communeMatch, searchCommunes } from "~/territories/territories.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
-import { Honeypot } from "~/ui/honeypot";
+import { HONEYPOT_FIELD, Honeypot } from "~/ui/honeypot";
 
 export const meta: MetaFunction = () => [{ title: "Inscrire une association — Priorités Santé" }];
 
@@ -34,11 +34,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema: associationSignupSchema });
   const selected = await communeMatch(db(), formData.get("commune"));
   const fail = (fieldErrors?: Record<string, string[]>, taken = false) =>
-    data({ result: submission.reply({ hideFields: ["password"], ...(fieldErrors ? { fieldErrors } : {}) }), selected, taken }, { status: 400 });
+    data(
+      {
+        result: submission.reply({ hideFields: ["password"], ...(fieldErrors ? { fieldErrors } : {}) }),
+        selected,
+        taken,
+      },
+      { status: 400 },
+    );
   const refused = await signupGate(formData, context.clientAddress);
   if (refused) {
     return data(
-      { result: submission.reply({ formErrors: [refused.message], hideFields: ["password", HONEYPOT_FIELD] }), selected, taken: false },
+      {
+        result: submission.reply({ formErrors: [refused.message], hideFields: ["password", HONEYPOT_FIELD] }),
+        selected,
+        taken: false,
+      },
       { status: refused.status, ...(refused.headers ? { headers: refused.headers } : {}) },
     );
   }
@@ -46,7 +57,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { email, password, commune } = submission.value;
   if (isDisposableEmail(email)) return fail({ email: [DISPOSABLE_EMAIL_MESSAGE] });
   if (!selected) return fail({ commune: ["Commune inconnue : choisissez-la dans la liste."] });
-  if (isCommonPassword(password)) return fail({ password: ["Ce mot de passe fait partie des plus utilisés : choisissez-en un autre."] });
+  if (isCommonPassword(password))
+    return fail({ password: ["Ce mot de passe fait partie des plus utilisés : choisissez-en un autre."] });
   const created = await createAssociationAccount(db(), { email, password, communeCode: commune });
   if (!created.ok) return fail(undefined, true);
   await sendVerificationEmail(db(), { id: created.userId, email });
@@ -72,7 +84,8 @@ export default function AssociationSignup() {
         <p>
           Ce compte est celui de l’association, distinct du compte personnel de ses membres : il ne vote pas et ne
           commente pas comme un habitant, il publie des contributions signées de l’association, une fois celle-ci
-          vérifiée par un administrateur de l’ARS. Vous êtes un habitant ? <Link to="/inscription">Créez plutôt un compte personnel</Link>.
+          vérifiée par un administrateur de l’ARS. Vous êtes un habitant ?{" "}
+          <Link to="/inscription">Créez plutôt un compte personnel</Link>.
         </p>
         <ol>
           <li>Créez le compte (adresse électronique de l’association, mot de passe, commune du siège).</li>
@@ -81,7 +94,8 @@ export default function AssociationSignup() {
         </ol>
         {actionData?.taken ? (
           <Notice kind="error" title="Inscription impossible avec cette adresse">
-            Un compte existe peut-être déjà avec cette adresse électronique. Essayez de vous <Link to="/connexion">connecter</Link>.
+            Un compte existe peut-être déjà avec cette adresse électronique. Essayez de vous{" "}
+            <Link to="/connexion">connecter</Link>.
           </Notice>
         ) : null}
         {form.errors?.length ? <Notice kind="error">{form.errors.join(" ")}</Notice> : null}
@@ -95,7 +109,13 @@ export default function AssociationSignup() {
             errorId={fields.commune.errorId}
             errors={fields.commune.errors}
           />
-          <InputField meta={fields.email} label="Adresse électronique de l’association" hint="Les décisions et messages de la plateforme y seront envoyés." type="email" autoComplete="email" />
+          <InputField
+            meta={fields.email}
+            label="Adresse électronique de l’association"
+            hint="Les décisions et messages de la plateforme y seront envoyés."
+            type="email"
+            autoComplete="email"
+          />
           <InputField
             meta={fields.password}
             label="Mot de passe"

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { db } from "~/server/db.server";
-import { env } from "~/server/env.server";
+import { db } from "~/platform/db.server";
+import { env } from "~/platform/env.server";
 
 // The benchmarks' baseline (npm run bench): the cheapest Remix action that writes one row, to
 // compare the real vote path with. Exists only when the server runs with BENCH_BASELINE=true.
@@ -16,6 +16,9 @@ export async function loader() {
 
 export async function action() {
   enabled();
-  await db().insertInto("app_state").values({ key: `bench:${randomUUID()}`, value: "1" }).execute();
+  await db()
+    .insertInto("app_state")
+    .values({ key: `bench:${randomUUID()}`, value: "1" })
+    .execute();
   return { ok: true };
 }

@@ -4,12 +4,12 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { recordAudit } from "~/audit/audit.server";
-import { loginSchema, safeRedirect } from "~/auth/forms";
-import { verifyAgainstDummy, verifyPassword } from "~/auth/password.server";
-import { startSession } from "~/auth/session.server";
-import { findUserByEmail } from "~/auth/users.server";
-import { db } from "~/server/db.server";
-import { charge, clear, peek, retryHeaders } from "~/server/rate-limit.server";
+import { loginSchema, safeRedirect } from "~/identity/forms";
+import { verifyAgainstDummy, verifyPassword } from "~/identity/password.server";
+import { startSession } from "~/identity/session.server";
+import { findUserByEmail } from "~/identity/users.server";
+import { db } from "~/platform/db.server";
+import { charge, clear, peek, retryHeaders } from "~/platform/rate-limit.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 
@@ -37,7 +37,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   for (const blocked of [await peek("loginFailuresPerEmail", email), await peek("loginFailuresPerAddress", address)]) {
     if (!blocked.ok) {
       return data(
-        { result: submission.reply({ formErrors: [blocked.message], hideFields: ["password"] }), retryAfter: blocked.retryAfter },
+        {
+          result: submission.reply({ formErrors: [blocked.message], hideFields: ["password"] }),
+          retryAfter: blocked.retryAfter,
+        },
         { status: 429, headers: retryHeaders(blocked) },
       );
     }
@@ -47,7 +50,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!user || !valid) {
     await Promise.all([charge("loginFailuresPerEmail", email), charge("loginFailuresPerAddress", address)]);
     // The attempt, not the address typed: an e-mail in the journal would be personal data kept for nothing.
-    await recordAudit(db(), { kind: "login_failed", userId: user?.id ?? null, detail: user ? "mot de passe incorrect" : "adresse inconnue" });
+    await recordAudit(db(), {
+      kind: "login_failed",
+      userId: user?.id ?? null,
+      detail: user ? "mot de passe incorrect" : "adresse inconnue",
+    });
     return data(
       {
         result: submission.reply({
@@ -79,7 +86,10 @@ export default function Login() {
       <div className="fr-col-12 fr-col-md-8 fr-col-lg-6">
         <h1>Se connecter</h1>
         {form.errors?.length ? (
-          <Notice kind="error" title={actionData?.retryAfter ? "Connexion temporairement bloquée" : "Connexion impossible"}>
+          <Notice
+            kind="error"
+            title={actionData?.retryAfter ? "Connexion temporairement bloquée" : "Connexion impossible"}
+          >
             {form.errors.join(" ")}
           </Notice>
         ) : null}

@@ -5,7 +5,7 @@ import { getConsultationAt, listProposalsAt, proposalFacetsAt } from "~/catalogu
 import { PAGE_SIZE, parseProposalFilters } from "~/catalogue/filters";
 import { KIND_LABELS, LEVEL_LABELS, METHOD_LABELS, STATUS_LABELS, THEME_LABELS, THEME_SHORT } from "~/catalogue/themes";
 import type { Theme } from "../../db/schema";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
 import { Breadcrumb } from "~/ui/breadcrumb";
@@ -13,7 +13,15 @@ import { ProposalBadges } from "~/catalogue/proposal-badges";
 import { formatDate } from "~/ui/format";
 import { Pagination } from "~/ui/pagination";
 import { takeVoteFlash } from "~/voting/flash.server";
-import { PAGE_SLOT, ProposalVoteControls, VoteAnnouncer, VoteMessage, VoteSummary, voteAnchor, useShownBallot } from "~/voting/vote-controls";
+import {
+  PAGE_SLOT,
+  ProposalVoteControls,
+  VoteAnnouncer,
+  VoteMessage,
+  VoteSummary,
+  voteAnchor,
+  useShownBallot,
+} from "~/voting/vote-controls";
 import { ballotStamp, phaseChangeAfter, readVoting } from "~/voting/voting.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -66,19 +74,32 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 }
 
 export default function ConsultationPage() {
-  const { consultation, themeCounts, workshops, filters, truncated, list, levels, kinds, voting, flash } = useLoaderData<typeof loader>();
+  const { consultation, themeCounts, workshops, filters, truncated, list, levels, kinds, voting, flash } =
+    useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const themes = Object.keys(themeCounts) as Theme[];
   const filtered = !!(filters.theme || filters.level || filters.kind || filters.q);
-  const ballot = useShownBallot(voting.method, voting.k, voting.kind === "anonymous" ? undefined : voting.ballot?.entries);
+  const ballot = useShownBallot(
+    voting.method,
+    voting.k,
+    voting.kind === "anonymous" ? undefined : voting.ballot?.entries,
+  );
   const canVote = voting.kind === "open";
   return (
     <VoteAnnouncer flash={flash} slots={list.items.map((p) => p.slug)}>
-      <Breadcrumb items={[{ to: "/", label: "Accueil" }, { to: "/consultations", label: "Consultations" }, { label: consultation.title }]} />
+      <Breadcrumb
+        items={[
+          { to: "/", label: "Accueil" },
+          { to: "/consultations", label: "Consultations" },
+          { label: consultation.title },
+        ]}
+      />
       <h1>{consultation.title}</h1>
       <ul className="fr-badges-group fr-mb-2w">
         <li>
-          <p className="fr-badge fr-badge--info fr-badge--no-icon">{consultation.cts_name ? `CTS ${consultation.cts_name}` : consultation.region_name}</p>
+          <p className="fr-badge fr-badge--info fr-badge--no-icon">
+            {consultation.cts_name ? `CTS ${consultation.cts_name}` : consultation.region_name}
+          </p>
         </li>
         <li>
           <p className="fr-badge fr-badge--no-icon">{STATUS_LABELS[consultation.status]}</p>
@@ -86,14 +107,21 @@ export default function ConsultationPage() {
       </ul>
       {voting.kind === "open" || (voting.kind === "refused" && voting.ballot) ? (
         <p>
-          <Link className="fr-btn fr-btn--secondary fr-icon-checkbox-circle-line fr-btn--icon-left" to={`/consultations/${consultation.slug}/mon-vote`}>
+          <Link
+            className="fr-btn fr-btn--secondary fr-icon-checkbox-circle-line fr-btn--icon-left"
+            to={`/consultations/${consultation.slug}/mon-vote`}
+          >
             Mon vote
           </Link>
         </p>
       ) : null}
-      {consultation.status === "resultats_publies" || (consultation.status === "ouverte" && consultation.live_results) ? (
+      {consultation.status === "resultats_publies" ||
+      (consultation.status === "ouverte" && consultation.live_results) ? (
         <p>
-          <Link className="fr-btn fr-icon-bar-chart-box-line fr-btn--icon-left" to={`/consultations/${consultation.slug}/resultats`}>
+          <Link
+            className="fr-btn fr-icon-bar-chart-box-line fr-btn--icon-left"
+            to={`/consultations/${consultation.slug}/resultats`}
+          >
             {consultation.status === "ouverte" ? "Résultats en direct" : "Voir les résultats"}
           </Link>
         </p>
@@ -105,8 +133,7 @@ export default function ConsultationPage() {
         <li>{Object.values(themeCounts).reduce((a, b) => a + (b ?? 0), 0)} propositions.</li>
         {consultation.opens_at || consultation.closes_at ? (
           <li>
-            Dates :{" "}
-            {consultation.opens_at ? `du ${formatDate(consultation.opens_at)} ` : ""}
+            Dates : {consultation.opens_at ? `du ${formatDate(consultation.opens_at)} ` : ""}
             {consultation.closes_at ? `au ${formatDate(consultation.closes_at)}` : ""}
           </li>
         ) : null}
@@ -118,7 +145,11 @@ export default function ConsultationPage() {
             {workshops.map((w) => (
               <li key={w.slug}>
                 <span className="fr-text--bold">{w.place}</span>
-                {w.arrondissement_name ? ` — arrondissement de ${w.arrondissement_name}` : w.departement_name ? ` — ${w.departement_name}` : ""}
+                {w.arrondissement_name
+                  ? ` — arrondissement de ${w.arrondissement_name}`
+                  : w.departement_name
+                    ? ` — ${w.departement_name}`
+                    : ""}
                 {w.date ? `, ${formatDate(w.date)}` : ""}
                 {w.participants ? `, ${w.participants} participants` : ""}
               </li>
@@ -132,7 +163,11 @@ export default function ConsultationPage() {
         <ul className="fr-tags-group">
           {themes.map((t) => (
             <li key={t}>
-              <Link className="fr-tag" to={`?theme=${t}#propositions`} aria-current={filters.theme === t ? "page" : undefined}>
+              <Link
+                className="fr-tag"
+                to={`?theme=${t}#propositions`}
+                aria-current={filters.theme === t ? "page" : undefined}
+              >
                 {THEME_SHORT[t]} ({themeCounts[t]})
               </Link>
             </li>
@@ -147,7 +182,14 @@ export default function ConsultationPage() {
                 Rechercher
                 <span className="fr-hint-text">Mots ou sigles, sans se soucier des accents (ex. : médecin, IPA)</span>
               </label>
-              <input className="fr-input" type="search" id="q" name="q" defaultValue={filters.q ?? ""} maxLength={200} />
+              <input
+                className="fr-input"
+                type="search"
+                id="q"
+                name="q"
+                defaultValue={filters.q ?? ""}
+                maxLength={200}
+              />
             </div>
           </div>
           <div className="fr-col-12 fr-col-md-6">
@@ -228,7 +270,11 @@ export default function ConsultationPage() {
         </ul>
       </Form>
 
-      {truncated ? <Notice kind="warning">Votre recherche était trop longue : seuls ses 200 premiers caractères ont été utilisés.</Notice> : null}
+      {truncated ? (
+        <Notice kind="warning">
+          Votre recherche était trop longue : seuls ses 200 premiers caractères ont été utilisés.
+        </Notice>
+      ) : null}
       {list.requestedPage !== list.page ? (
         <Notice kind="info">
           La page {list.requestedPage} n’existe pas : voici la page {list.page} sur {list.pageCount}.

@@ -3,7 +3,7 @@ import { tallyVersion } from "~/ballots/results.server";
 import { requireRegionResults } from "~/reports/access.server";
 import { csvLines, hashedStream, recordExport } from "~/reports/exports.server";
 import { regionDataset } from "~/reports/region.server";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 
 /** GET /consultations/:slug/donnees-resultats.csv — every territory's ranking, streamed, recorded with its SHA-256. */
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
@@ -16,7 +16,15 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     for await (const row of rows) yield csvLines([row]);
   }
   const body = hashedStream(lines(), (sha256, bytes) =>
-    recordExport(db(), { consultationId: consultation.id, territory: "region", format: "csv", tallyVersion: version, generatedAt, sha256, bytes }),
+    recordExport(db(), {
+      consultationId: consultation.id,
+      territory: "region",
+      format: "csv",
+      tallyVersion: version,
+      generatedAt,
+      sha256,
+      bytes,
+    }),
   );
   return new Response(body, {
     headers: {

@@ -2,9 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef, useState, type DragEvent } from "react";
-import { requireUser } from "~/auth/session.server";
+import { requireUser } from "~/identity/session.server";
 import { getConsultation } from "~/catalogue/catalogue.server";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Breadcrumb } from "~/ui/breadcrumb";
 import { Notice } from "~/ui/fields";
@@ -60,8 +60,8 @@ export default function MyBallot() {
     ballot.method === "approval"
       ? (saved?.entries ?? []).filter((e) => ballot.selected.has(e.slug))
       : ballot.method === "majority_judgment"
-      ? (saved?.entries ?? []).filter((e) => ballot.grades.has(e.slug))
-      : ballot.order.map((slug) => ({ slug, title: ballot.titles.get(slug) ?? slug }));
+        ? (saved?.entries ?? []).filter((e) => ballot.grades.has(e.slug))
+        : ballot.order.map((slug) => ({ slug, title: ballot.titles.get(slug) ?? slug }));
   const proposalsHref = `/consultations/${consultation.slug}`;
 
   // Removing a proposal removes its buttons, and the focus with them: put it on the list's heading
@@ -76,7 +76,8 @@ export default function MyBallot() {
     <div
       onSubmit={(event) => {
         const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
-        if (submitter && ["unapprove", "ungrade", "rank-remove", "withdraw"].includes(submitter.value)) removing.current = true;
+        if (submitter && ["unapprove", "ungrade", "rank-remove", "withdraw"].includes(submitter.value))
+          removing.current = true;
       }}
       onFocus={() => {
         // Any focus after the removal means the person has moved on.
@@ -85,7 +86,11 @@ export default function MyBallot() {
     >
       <VoteAnnouncer flash={flash} slots={[...(saved?.entries ?? []).map((e) => e.slug), ORDER_SLOT]}>
         <Breadcrumb
-          items={[{ to: "/consultations", label: "Consultations" }, { to: proposalsHref, label: consultation.title }, { label: "Mon vote" }]}
+          items={[
+            { to: "/consultations", label: "Consultations" },
+            { to: proposalsHref, label: consultation.title },
+            { label: "Mon vote" },
+          ]}
         />
         <h1>Mon vote</h1>
         <p className="fr-text--lead ps-text">
@@ -93,7 +98,10 @@ export default function MyBallot() {
         </p>
         <p className="fr-text--sm">Vous seul voyez ce vote : il est compté sans votre nom dans les résultats.</p>
         {voting.kind === "refused" ? (
-          <Notice kind="warning" title={saved ? "Votre vote ne peut plus être modifié" : "Vous ne pouvez pas voter ici"}>
+          <Notice
+            kind="warning"
+            title={saved ? "Votre vote ne peut plus être modifié" : "Vous ne pouvez pas voter ici"}
+          >
             <RefusalReason reason={voting.reason} unverified={voting.unverified} />
           </Notice>
         ) : null}
@@ -106,8 +114,8 @@ export default function MyBallot() {
             </h2>
             {consultation.anonymised ? (
               <p>
-                Cette consultation est close : ses votes sont devenus anonymes et ne sont plus reliés à aucun compte. Si vous aviez voté,
-                votre vote est compté dans les résultats.
+                Cette consultation est close : ses votes sont devenus anonymes et ne sont plus reliés à aucun compte. Si
+                vous aviez voté, votre vote est compté dans les résultats.
               </p>
             ) : null}
             {open ? (
@@ -123,7 +131,11 @@ export default function MyBallot() {
           <>
             <section className="fr-mb-4w" aria-labelledby="mon-bulletin">
               <h2 id="mon-bulletin" tabIndex={-1}>
-                {ballot.method === "approval" ? "Mes priorités" : ballot.method === "majority_judgment" ? "Mes mentions" : "Mon classement"}
+                {ballot.method === "approval"
+                  ? "Mes priorités"
+                  : ballot.method === "majority_judgment"
+                    ? "Mes mentions"
+                    : "Mon classement"}
               </h2>
               <p className="fr-text--bold" data-testid="ballot-count">
                 {ballotCount(ballot)}
@@ -143,7 +155,12 @@ export default function MyBallot() {
                       </p>
                       {open ? (
                         <>
-                          <GradePicker consultationSlug={consultation.slug} proposal={e} ballot={ballot} idPrefix="mon-vote" />
+                          <GradePicker
+                            consultationSlug={consultation.slug}
+                            proposal={e}
+                            ballot={ballot}
+                            idPrefix="mon-vote"
+                          />
                           <VoteMessage slot={e.slug} />
                         </>
                       ) : (
@@ -164,8 +181,8 @@ export default function MyBallot() {
                       ? `Vous pouvez encore en choisir ${ballot.k - ballot.selected.size}. `
                       : "Vous avez choisi le maximum : retirez-en une pour en choisir une autre. "
                     : ballot.method === "ranked" && ballot.order.length < ballot.k
-                    ? `Vous pouvez encore en ajouter ${ballot.k - ballot.order.length}. `
-                    : ""}
+                      ? `Vous pouvez encore en ajouter ${ballot.k - ballot.order.length}. `
+                      : ""}
                   <Link to={proposalsHref}>Parcourir les propositions</Link>
                 </p>
               ) : null}
@@ -175,8 +192,8 @@ export default function MyBallot() {
                 Où et quand
               </h2>
               <p data-testid="ballot-place">
-                Votre vote compte dans l’arrondissement de {saved.arrondissement.name} ({saved.arrondissement.code}), territoire{" "}
-                {saved.territory.name}, là où vous habitiez lors de votre dernière modification.
+                Votre vote compte dans l’arrondissement de {saved.arrondissement.name} ({saved.arrondissement.code}),
+                territoire {saved.territory.name}, là où vous habitiez lors de votre dernière modification.
               </p>
               <p data-testid="ballot-updated">Dernière modification : le {formatDateTime(saved.updatedAt)}.</p>
             </section>
@@ -234,7 +251,15 @@ const ORDER_SLOT = "order";
  * The ranked ballot, first = most important. Up and down are buttons in small forms (keyboard and
  * no-JavaScript first); dragging with a mouse is an extra. The focus follows the moved proposal.
  */
-function RankedList({ consultationSlug, ballot, open }: { consultationSlug: string; ballot: ShownBallot; open: boolean }) {
+function RankedList({
+  consultationSlug,
+  ballot,
+  open,
+}: {
+  consultationSlug: string;
+  ballot: ShownBallot;
+  open: boolean;
+}) {
   const hydrated = useHydrated();
   const order = ballot.order;
   const wanted = useRef<{ slug: string; dir: Direction } | null>(null);
@@ -252,7 +277,8 @@ function RankedList({ consultationSlug, ballot, open }: { consultationSlug: stri
       wanted.current = null;
       return;
     }
-    const button = (dir: Direction) => item.querySelector<HTMLButtonElement>(`button[data-move="${dir}"]:not(:disabled)`);
+    const button = (dir: Direction) =>
+      item.querySelector<HTMLButtonElement>(`button[data-move="${dir}"]:not(:disabled)`);
     const target = button(want.dir) ?? button(want.dir === "up" ? "down" : "up");
     if (target && active !== target) target.focus();
   });
@@ -275,7 +301,9 @@ function RankedList({ consultationSlug, ballot, open }: { consultationSlug: stri
   return (
     <>
       {open && hydrated ? (
-        <p className="fr-text--sm ps-drag-hint">Avec une souris, vous pouvez aussi faire glisser une proposition à sa place.</p>
+        <p className="fr-text--sm ps-drag-hint">
+          Avec une souris, vous pouvez aussi faire glisser une proposition à sa place.
+        </p>
       ) : null}
       <ol className="ps-plain-list ps-ranked-list" data-testid="my-ballot">
         {order.map((slug, i) => (
@@ -392,7 +420,8 @@ function WithdrawBallot({ consultationSlug }: { consultationSlug: string }) {
       <summary className="fr-btn fr-btn--secondary fr-icon-delete-line fr-btn--icon-left">Retirer mon vote</summary>
       <div className="fr-mt-2w">
         <p>
-          Votre vote sera effacé et ne comptera plus dans les résultats. Vous pourrez voter de nouveau tant que la consultation est ouverte.
+          Votre vote sera effacé et ne comptera plus dans les résultats. Vous pourrez voter de nouveau tant que la
+          consultation est ouverte.
         </p>
         <fetcher.Form method="post" action={voteAction(consultationSlug)}>
           <ReplyField />

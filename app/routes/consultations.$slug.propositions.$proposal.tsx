@@ -5,16 +5,25 @@ import { AnnotatedText, firstUses } from "~/catalogue/annotated-text";
 import { getConsultation, getProposal } from "~/catalogue/catalogue.server";
 import { GLOSSARY } from "~/catalogue/glossary";
 import { CommentSection } from "~/comments/comment-section";
-import { ContributionsSection } from "~/comments/contributions-section";
+import { ContributionsSection } from "~/associations/contributions-section";
 import { discussionAction, getProposalId, proposalDiscussion } from "~/comments/proposal-page.server";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Breadcrumb } from "~/ui/breadcrumb";
 import { ProposalBadges } from "~/catalogue/proposal-badges";
 import { formatDate } from "~/ui/format";
 import { DataTable } from "~/ui/table";
 import { takeVoteFlash } from "~/voting/flash.server";
-import { PAGE_SLOT, ProposalVoteControls, VoteAnnouncer, VoteMessage, VoteSummary, ballotCount, voteAnchor, useShownBallot } from "~/voting/vote-controls";
+import {
+  PAGE_SLOT,
+  ProposalVoteControls,
+  VoteAnnouncer,
+  VoteMessage,
+  VoteSummary,
+  ballotCount,
+  voteAnchor,
+  useShownBallot,
+} from "~/voting/vote-controls";
 import { readVoting } from "~/voting/voting.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -36,9 +45,20 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const detail = await getProposal(db(), found.consultation.id, params.proposal ?? "");
   if (!detail) throw new Response("Cette proposition n’existe pas dans cette consultation.", { status: 404 });
   const url = new URL(request.url);
-  const voting = await readVoting(db(), await context.contentVersion(), found.consultation, context.auth.user, `${url.pathname}${url.search}`);
+  const voting = await readVoting(
+    db(),
+    await context.contentVersion(),
+    found.consultation,
+    context.auth.user,
+    `${url.pathname}${url.search}`,
+  );
   const { flash, headers } = await takeVoteFlash(request);
-  const discussion = await proposalDiscussion({ consultation: found.consultation, proposalId: detail.proposal.id, user: context.auth.user, url });
+  const discussion = await proposalDiscussion({
+    consultation: found.consultation,
+    proposalId: detail.proposal.id,
+    user: context.auth.user,
+    url,
+  });
   return data(
     {
       consultation: { slug: found.consultation.slug, title: found.consultation.title },
@@ -61,10 +81,25 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 }
 
 export default function ProposalPage() {
-  const { consultation, proposal, sources, departementCounts, verbatims, related, workshops, voting, flash, discussion } = useLoaderData<typeof loader>();
+  const {
+    consultation,
+    proposal,
+    sources,
+    departementCounts,
+    verbatims,
+    related,
+    workshops,
+    voting,
+    flash,
+    discussion,
+  } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const usedTerms = firstUses(proposal.text, GLOSSARY).map((m) => m.entry);
-  const ballot = useShownBallot(voting.method, voting.k, voting.kind === "anonymous" ? undefined : voting.ballot?.entries);
+  const ballot = useShownBallot(
+    voting.method,
+    voting.k,
+    voting.kind === "anonymous" ? undefined : voting.ballot?.entries,
+  );
   return (
     <VoteAnnouncer flash={flash} slots={[proposal.slug]}>
       <Breadcrumb
@@ -138,7 +173,8 @@ export default function ProposalPage() {
               {s.mentions !== null ? (
                 <>
                   {" "}
-                  — <strong data-testid="source-mentions">citée {s.mentions} fois</strong> (nombre de contributions relevées dans le rapport)
+                  — <strong data-testid="source-mentions">citée {s.mentions} fois</strong> (nombre de contributions
+                  relevées dans le rapport)
                 </>
               ) : null}
               {s.mentions === null ? " — le rapport ne donne pas de nombre de citations pour cette proposition" : ""}
@@ -147,12 +183,13 @@ export default function ProposalPage() {
           ))}
         </ul>
         {workshops.length ? (
-          <p>
-            Ateliers : {workshops.map((w) => `${w.place}${w.date ? ` (${formatDate(w.date)})` : ""}`).join(", ")}.
-          </p>
+          <p>Ateliers : {workshops.map((w) => `${w.place}${w.date ? ` (${formatDate(w.date)})` : ""}`).join(", ")}.</p>
         ) : null}
         {departementCounts.length ? (
-          <DataTable id="citations-par-departement" caption="Nombre de fois où la proposition a été citée, par département">
+          <DataTable
+            id="citations-par-departement"
+            caption="Nombre de fois où la proposition a été citée, par département"
+          >
             <thead>
               <tr>
                 <th scope="col">Département</th>

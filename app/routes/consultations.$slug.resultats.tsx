@@ -7,7 +7,7 @@ import { recentExports } from "~/reports/exports.server";
 import { formatPercent } from "~/reports/figures";
 import { buildRegionView } from "~/reports/region.server";
 import { GeneratedStamp, RankingsSection } from "~/reports/report-view";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 import { Breadcrumb } from "~/ui/breadcrumb";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
@@ -20,8 +20,16 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const { consultation } = await requireRegionResults(db(), context, request, params.slug);
-  const [view, datasets] = await Promise.all([buildRegionView(db(), consultation), recentExports(db(), consultation.id, "region", 3)]);
-  return { view, datasets, regionCode: consultation.region_code, live: consultation.status === "ouverte" && consultation.live_results === 1 };
+  const [view, datasets] = await Promise.all([
+    buildRegionView(db(), consultation),
+    recentExports(db(), consultation.id, "region", 3),
+  ]);
+  return {
+    view,
+    datasets,
+    regionCode: consultation.region_code,
+    live: consultation.status === "ouverte" && consultation.live_results === 1,
+  };
 }
 
 export default function RegionResults() {
@@ -31,7 +39,13 @@ export default function RegionResults() {
   const departements = [...new Set(view.arrondissements.map((a) => a.departement))];
   return (
     <>
-      <Breadcrumb items={[{ to: "/consultations", label: "Consultations" }, { to: `/consultations/${slug}`, label: view.consultation.title }, { label: "Résultats" }]} />
+      <Breadcrumb
+        items={[
+          { to: "/consultations", label: "Consultations" },
+          { to: `/consultations/${slug}`, label: view.consultation.title },
+          { label: "Résultats" },
+        ]}
+      />
       <h1 className="fr-mb-1w">Résultats en {view.consultation.regionName}</h1>
       <p className="fr-text--lead fr-mb-2w">{view.consultation.title}</p>
       <p>
@@ -56,7 +70,13 @@ export default function RegionResults() {
           <TileGrid
             id="carte-participation"
             title={`Participation par arrondissement en ${view.consultation.regionName}, une ligne par département`}
-            tiles={view.arrondissements.map((a) => ({ code: a.code, name: a.name, group: a.departement, value: a.rate, label: a.rate === null ? "—" : formatPercent(a.rate) }))}
+            tiles={view.arrondissements.map((a) => ({
+              code: a.code,
+              name: a.name,
+              group: a.departement,
+              value: a.rate,
+              label: a.rate === null ? "—" : formatPercent(a.rate),
+            }))}
           />
         ) : null}
         <DataTable id="participation-table" caption="Participation par arrondissement">
@@ -121,17 +141,25 @@ export default function RegionResults() {
       <section aria-labelledby="donnees">
         <h2 id="donnees">Données ouvertes</h2>
         <p>
-          Le jeu de données reprend le classement de chaque territoire (région, CTS, arrondissements), brut et pondéré, avec les mêmes règles :
-          un territoire de moins de {view.threshold} bulletins n’a qu’une ligne « {view.smallGroupLabel} ».
+          Le jeu de données reprend le classement de chaque territoire (région, CTS, arrondissements), brut et pondéré,
+          avec les mêmes règles : un territoire de moins de {view.threshold} bulletins n’a qu’une ligne «{" "}
+          {view.smallGroupLabel} ».
         </p>
         <ul className="fr-btns-group fr-btns-group--inline-md">
           <li>
-            <a className="fr-btn fr-icon-download-line fr-btn--icon-left" href={`/consultations/${slug}/donnees-resultats.csv`} download>
+            <a
+              className="fr-btn fr-icon-download-line fr-btn--icon-left"
+              href={`/consultations/${slug}/donnees-resultats.csv`}
+              download
+            >
               Télécharger le jeu de données (CSV)
             </a>
           </li>
           <li>
-            <a className="fr-btn fr-btn--secondary" href={`/api/v1/consultations/${slug}/results?territory=region:${regionCode}`}>
+            <a
+              className="fr-btn fr-btn--secondary"
+              href={`/api/v1/consultations/${slug}/results?territory=region:${regionCode}`}
+            >
               API : classement de la région (JSON)
             </a>
           </li>

@@ -3,15 +3,22 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { BallotError, changeBallot, readMethodParams } from "~/ballots/ballots.server";
-import { db } from "~/server/db.server";
-import { retryHeaders, take } from "~/server/rate-limit.server";
+import { db } from "~/platform/db.server";
+import { retryHeaders, take } from "~/platform/rate-limit.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
 import { setVoteFlash } from "~/voting/flash.server";
 import { voteAnchor } from "~/voting/vote-controls";
 import { voteSchema, votedSlugs, type VoteResult } from "~/voting/vote-forms";
 import { confirmation, mutateFor } from "~/voting/vote-intents.server";
-import { findConsultationForVoteAt, findProposalsBySlug, placeOf, toVoter, voteReturnPath, voteRefusal } from "~/voting/voting.server";
+import {
+  findConsultationForVoteAt,
+  findProposalsBySlug,
+  placeOf,
+  toVoter,
+  voteReturnPath,
+  voteRefusal,
+} from "~/voting/voting.server";
 
 // Every vote button posts here. With JavaScript (reply=data, sent by useFetcher) the answer is data
 // and the page updates in place; without it, a redirect back to the page the form was on (filters,
@@ -69,7 +76,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const vote = submission.value;
   const slugs = votedSlugs(vote);
   const { named: proposals, ids } = await findProposalsBySlug(db(), version, consultation.id, slugs);
-  if (slugs.some((s) => !proposals.has(s))) return refuse(400, "Cette proposition n’appartient pas à cette consultation.");
+  if (slugs.some((s) => !proposals.has(s)))
+    return refuse(400, "Cette proposition n’appartient pas à cette consultation.");
 
   let change;
   try {
@@ -82,7 +90,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (error instanceof BallotError) return refuse(error.status, error.message);
     throw error;
   }
-  const message = confirmation(vote, change, readMethodParams(consultation.method, consultation.method_params), proposals);
+  const message = confirmation(
+    vote,
+    change,
+    readMethodParams(consultation.method, consultation.method_params),
+    proposals,
+  );
   const proposal = "proposal" in vote ? vote.proposal : null;
   if (vote.reply === "data") return data<VoteResult>({ ok: true, message, proposal });
   const hash = proposal ? `#${voteAnchor(proposal)}` : "";
@@ -99,7 +112,8 @@ export default function VoteRefused() {
       <>
         <h1>Voter</h1>
         <p>
-          On vote depuis la page de la consultation : <Link to={`/consultations/${consultationSlug}`}>voir les propositions</Link>.
+          On vote depuis la page de la consultation :{" "}
+          <Link to={`/consultations/${consultationSlug}`}>voir les propositions</Link>.
         </p>
       </>
     );

@@ -2,7 +2,7 @@ import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { listConsultations } from "~/catalogue/catalogue.server";
 import { METHOD_LABELS, STATUS_LABELS } from "~/catalogue/themes";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 
 export const meta: MetaFunction = () => [{ title: "Consultations — Priorités Santé" }];
@@ -35,7 +35,9 @@ export default function Consultations() {
                     <div className="fr-card__start">
                       <ul className="fr-badges-group">
                         <li>
-                          <p className="fr-badge fr-badge--info fr-badge--no-icon">{c.cts_name ? `CTS ${c.cts_name}` : c.region_name}</p>
+                          <p className="fr-badge fr-badge--info fr-badge--no-icon">
+                            {c.cts_name ? `CTS ${c.cts_name}` : c.region_name}
+                          </p>
                         </li>
                         <li>
                           <p className="fr-badge fr-badge--no-icon">{STATUS_LABELS[c.status]}</p>

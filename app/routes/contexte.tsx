@@ -98,7 +98,10 @@ export default function Context() {
             Ce site reprend les propositions de quatre rapports : Normandie, Nouvelle-Aquitaine, Centre-Val de Loire et
             Yvelines (Île-de-France).
           </li>
-          <li>Vous pouvez dire lesquelles sont prioritaires pour vous ; les résultats vont aux conseils territoriaux de santé.</li>
+          <li>
+            Vous pouvez dire lesquelles sont prioritaires pour vous ; les résultats vont aux conseils territoriaux de
+            santé.
+          </li>
         </ul>
       </div>
 
@@ -125,8 +128,8 @@ export default function Context() {
           coordonné).
         </li>
         <li>
-          <strong>Continuité et permanence des soins</strong> : avoir partout une réponse rapide et de qualité quand on a
-          besoin d’un soin urgent ou non prévu (soins non programmés).
+          <strong>Continuité et permanence des soins</strong> : avoir partout une réponse rapide et de qualité quand on
+          a besoin d’un soin urgent ou non prévu (soins non programmés).
         </li>
         <li>
           <strong>Attractivité et fidélisation</strong> : utiliser les leviers locaux pour attirer et garder les
@@ -138,8 +141,8 @@ export default function Context() {
         </li>
       </ol>
       <p>
-        Dans le Cher (Centre-Val de Loire), un cinquième atelier a porté sur l’<strong>environnement favorable à la
-        santé</strong>.
+        Dans le Cher (Centre-Val de Loire), un cinquième atelier a porté sur l’
+        <strong>environnement favorable à la santé</strong>.
       </p>
 
       <h2>Les ateliers, région par région</h2>
@@ -151,70 +154,70 @@ export default function Context() {
       <h3>Normandie : 18 ateliers et 5 engagements</h3>
       <p>
         L’ARS Normandie a organisé 18 ateliers territoriaux en novembre 2022, au niveau des arrondissements de chaque
-        département. Le premier a eu lieu le 8 novembre à Mortagne-au-Perche. À la fin de chaque atelier, les rapporteurs de chaque table
-        présentaient les constats et les propositions des participants. Une enquête auprès des Normands sur leurs
-        difficultés d’accès à la santé a nourri les débats.
+        département. Le premier a eu lieu le 8 novembre à Mortagne-au-Perche. À la fin de chaque atelier, les
+        rapporteurs de chaque table présentaient les constats et les propositions des participants. Une enquête auprès
+        des Normands sur leurs difficultés d’accès à la santé a nourri les débats.
       </p>
       <p>Villes des ateliers : {NORMANDIE_WORKSHOPS.join(", ")}.</p>
       <DataTable id="tableau-1" caption="Le CNR Santé en Normandie, chiffres clés">
-          <thead>
-            <tr>
-              <th scope="col">Indicateur</th>
-              <th scope="col">Valeur</th>
-            </tr>
-          </thead>
-          <tbody>
-            <tr>
-              <th scope="row">Ateliers territoriaux</th>
-              <td>18</td>
-            </tr>
-            <tr>
-              <th scope="row">Période</th>
-              <td>
-                du 8 au 28 novembre 2022 (l’éditorial du directeur général de l’ARS écrit « entre le 8 et le 29
-                novembre »)
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">Participants</th>
-              <td>près de 1{NBSP}250</td>
-            </tr>
-            <tr>
-              <th scope="row">Qui étaient-ils ?</th>
-              <td>
-                47{NBSP}% de soignants, 22{NBSP}% d’élus, 17{NBSP}% d’associatifs, 14{NBSP}% de particuliers
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">Durée des échanges</th>
-              <td>80 heures</td>
-            </tr>
-            <tr>
-              <th scope="row">Agents de l’ARS mobilisés</th>
-              <td>une centaine, avec l’Assurance maladie</td>
-            </tr>
-            <tr>
-              <th scope="row">Conseils territoriaux de santé (CTS)</th>
-              <td>7, de 34 à 50 membres chacun</td>
-            </tr>
-            <tr>
-              <th scope="row">Restitution régionale</th>
-              <td>jeudi 8 décembre 2022</td>
-            </tr>
-          </tbody>
+        <thead>
+          <tr>
+            <th scope="col">Indicateur</th>
+            <th scope="col">Valeur</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">Ateliers territoriaux</th>
+            <td>18</td>
+          </tr>
+          <tr>
+            <th scope="row">Période</th>
+            <td>
+              du 8 au 28 novembre 2022 (l’éditorial du directeur général de l’ARS écrit « entre le 8 et le 29
+              novembre »)
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Participants</th>
+            <td>près de 1{NBSP}250</td>
+          </tr>
+          <tr>
+            <th scope="row">Qui étaient-ils ?</th>
+            <td>
+              47{NBSP}% de soignants, 22{NBSP}% d’élus, 17{NBSP}% d’associatifs, 14{NBSP}% de particuliers
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Durée des échanges</th>
+            <td>80 heures</td>
+          </tr>
+          <tr>
+            <th scope="row">Agents de l’ARS mobilisés</th>
+            <td>une centaine, avec l’Assurance maladie</td>
+          </tr>
+          <tr>
+            <th scope="row">Conseils territoriaux de santé (CTS)</th>
+            <td>7, de 34 à 50 membres chacun</td>
+          </tr>
+          <tr>
+            <th scope="row">Restitution régionale</th>
+            <td>jeudi 8 décembre 2022</td>
+          </tr>
+        </tbody>
       </DataTable>
       <p>
-        Lors de la restitution du 8 décembre 2022, l’ARS a présenté les propositions revenues le plus souvent dans les 18
-        ateliers (les « propositions convergentes »), classées en deux groupes : celles qui peuvent être lancées
-        localement (<em>impulsion locale</em>) et celles qui relèvent de décisions nationales (<em>travaux
-        nationaux</em>).
+        Lors de la restitution du 8 décembre 2022, l’ARS a présenté les propositions revenues le plus souvent dans les
+        18 ateliers (les « propositions convergentes »), classées en deux groupes : celles qui peuvent être lancées
+        localement (<em>impulsion locale</em>) et celles qui relèvent de décisions nationales (
+        <em>travaux nationaux</em>).
       </p>
       <h4>Les 5 engagements pris en Normandie pour 2023</h4>
       <ol>
         <li>
-          Développer le travail en équipe, notamment entre médecin, infirmier et pharmacien, pour que certaines tâches du
-          médecin soient confiées à d’autres soignants ; trouver un soignant de référence pour chaque personne atteinte
-          d’une affection de longue durée qui n’a pas de médecin traitant.
+          Développer le travail en équipe, notamment entre médecin, infirmier et pharmacien, pour que certaines tâches
+          du médecin soient confiées à d’autres soignants ; trouver un soignant de référence pour chaque personne
+          atteinte d’une affection de longue durée qui n’a pas de médecin traitant.
         </li>
         <li>
           Faire nommer au moins un enseignant universitaire en santé dans chaque hôpital « support » de groupement
@@ -229,108 +232,112 @@ export default function Context() {
           région.
         </li>
         <li>
-          Renforcer les compétences en prévention et promotion de la santé de tous les adultes qui travaillent auprès des
-          enfants et des adolescents.
+          Renforcer les compétences en prévention et promotion de la santé de tous les adultes qui travaillent auprès
+          des enfants et des adolescents.
         </li>
       </ol>
       <p>
         Pour suivre ces engagements, un comité est installé dans chaque département dès janvier 2023, autour du conseil
-        territorial de santé. De nouveaux ateliers étaient prévus dans chaque arrondissement à la fin du premier semestre
-        2023.
+        territorial de santé. De nouveaux ateliers étaient prévus dans chaque arrondissement à la fin du premier
+        semestre 2023.
       </p>
 
       <h3>Nouvelle-Aquitaine : 47 ateliers dans 12 départements</h3>
       <p>
         En Nouvelle-Aquitaine, 47 ateliers ont été organisés en novembre et décembre 2022 dans les 12 départements de la
         région. Le rapport regroupe les contributions par idées communes et indique, pour chaque proposition, combien de
-        fois elle a été citée. Le compte rendu de chaque atelier donne son lieu, sa date et, le plus souvent, le nombre de
-        participants par catégorie (élus, professionnels, associations, usagers…).
+        fois elle a été citée. Le compte rendu de chaque atelier donne son lieu, sa date et, le plus souvent, le nombre
+        de participants par catégorie (élus, professionnels, associations, usagers…).
       </p>
       <DataTable id="tableau-2" caption="Nombre d’ateliers par département en Nouvelle-Aquitaine">
-          <thead>
-            <tr>
-              <th scope="col">Département</th>
-              <th scope="col">Ateliers</th>
+        <thead>
+          <tr>
+            <th scope="col">Département</th>
+            <th scope="col">Ateliers</th>
+          </tr>
+        </thead>
+        <tbody>
+          {NA_WORKSHOPS.map(([departement, count]) => (
+            <tr key={departement}>
+              <th scope="row">{departement}</th>
+              <td>{count}</td>
             </tr>
-          </thead>
-          <tbody>
-            {NA_WORKSHOPS.map(([departement, count]) => (
-              <tr key={departement}>
-                <th scope="row">{departement}</th>
-                <td>{count}</td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row">Total</th>
-              <td>{naTotal}</td>
-            </tr>
-          </tfoot>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">Total</th>
+            <td>{naTotal}</td>
+          </tr>
+        </tfoot>
       </DataTable>
-      <DataTable id="tableau-3" caption="Contributions recueillies par thème en Nouvelle-Aquitaine (constats, solutions et propositions)">
-          <thead>
-            <tr>
-              <th scope="col">Thème</th>
-              <th scope="col">Contributions</th>
-              <th scope="col">Part</th>
+      <DataTable
+        id="tableau-3"
+        caption="Contributions recueillies par thème en Nouvelle-Aquitaine (constats, solutions et propositions)"
+      >
+        <thead>
+          <tr>
+            <th scope="col">Thème</th>
+            <th scope="col">Contributions</th>
+            <th scope="col">Part</th>
+          </tr>
+        </thead>
+        <tbody>
+          {NA_CONTRIBUTIONS.map(([theme, count, share]) => (
+            <tr key={theme}>
+              <th scope="row">{theme}</th>
+              <td>{count}</td>
+              <td>
+                {share}
+                {NBSP}%
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {NA_CONTRIBUTIONS.map(([theme, count, share]) => (
-              <tr key={theme}>
-                <th scope="row">{theme}</th>
-                <td>{count}</td>
-                <td>
-                  {share}
-                  {NBSP}%
-                </td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row">Total</th>
-              <td>1{NBSP}811</td>
-              <td>100{NBSP}%</td>
-            </tr>
-          </tfoot>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">Total</th>
+            <td>1{NBSP}811</td>
+            <td>100{NBSP}%</td>
+          </tr>
+        </tfoot>
       </DataTable>
       <p>L’accès à la santé a été le thème le plus discuté : il représente la moitié des contributions.</p>
 
       <h3>Centre-Val de Loire : 6 réunions départementales</h3>
       <p>
-        L’ARS Centre-Val de Loire a organisé une réunion CNR Santé dans chaque département, avec les conseils territoriaux
-        de santé, les préfets et les conseils départementaux. Y ont participé de nombreux maires, parlementaires,
-        professionnels de santé, représentants de CPTS et des ordres professionnels, et des usagers. Des documents
-        préparatoires (constats régionaux et zoom sur chaque département) ont été partagés avant chaque réunion.
+        L’ARS Centre-Val de Loire a organisé une réunion CNR Santé dans chaque département, avec les conseils
+        territoriaux de santé, les préfets et les conseils départementaux. Y ont participé de nombreux maires,
+        parlementaires, professionnels de santé, représentants de CPTS et des ordres professionnels, et des usagers. Des
+        documents préparatoires (constats régionaux et zoom sur chaque département) ont été partagés avant chaque
+        réunion.
       </p>
       <DataTable id="tableau-4" caption="Les réunions CNR Santé en Centre-Val de Loire">
-          <thead>
-            <tr>
-              <th scope="col">Département</th>
-              <th scope="col">Date</th>
-              <th scope="col">Participants</th>
+        <thead>
+          <tr>
+            <th scope="col">Département</th>
+            <th scope="col">Date</th>
+            <th scope="col">Participants</th>
+          </tr>
+        </thead>
+        <tbody>
+          {CVL_MEETINGS.map(([departement, date, count]) => (
+            <tr key={departement}>
+              <th scope="row">{departement}</th>
+              <td>{date}</td>
+              <td>{n(count)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {CVL_MEETINGS.map(([departement, date, count]) => (
-              <tr key={departement}>
-                <th scope="row">{departement}</th>
-                <td>{date}</td>
-                <td>{n(count)}</td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row">Total</th>
-              <td>du 27 novembre au 12 décembre 2022</td>
-              <td>
-                {n(cvlTotal)} <span className="fr-text--xs">(somme calculée par Priorités Santé)</span>
-              </td>
-            </tr>
-          </tfoot>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">Total</th>
+            <td>du 27 novembre au 12 décembre 2022</td>
+            <td>
+              {n(cvlTotal)} <span className="fr-text--xs">(somme calculée par Priorités Santé)</span>
+            </td>
+          </tr>
+        </tfoot>
       </DataTable>
       <p>
         Les échanges ont eu lieu dans 4 ateliers, un par thème ; en Eure-et-Loir et dans l’Indre, un seul atelier a
@@ -348,40 +355,40 @@ export default function Context() {
         Île-de-France début décembre. Une réunion de tous les CTS de la région était prévue le 14 décembre 2022.
       </p>
       <DataTable id="tableau-5" caption="Le CNR Santé dans les Yvelines, chiffres clés">
-          <thead>
-            <tr>
-              <th scope="col">Indicateur</th>
-              <th scope="col">Valeur</th>
-            </tr>
-          </thead>
-          <tbody>
-            <tr>
-              <th scope="row">Soirées de concertation</th>
-              <td>2</td>
-            </tr>
-            <tr>
-              <th scope="row">Participants aux soirées</th>
-              <td>plus de 130</td>
-            </tr>
-            <tr>
-              <th scope="row">Initiatives, idées ou solutions recueillies</th>
-              <td>122</td>
-            </tr>
-            <tr>
-              <th scope="row">Idées clés retenues</th>
-              <td>7</td>
-            </tr>
-            <tr>
-              <th scope="row">Restitution</th>
-              <td>
-                1<sup>er</sup> décembre 2022
-              </td>
-            </tr>
-          </tbody>
+        <thead>
+          <tr>
+            <th scope="col">Indicateur</th>
+            <th scope="col">Valeur</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">Soirées de concertation</th>
+            <td>2</td>
+          </tr>
+          <tr>
+            <th scope="row">Participants aux soirées</th>
+            <td>plus de 130</td>
+          </tr>
+          <tr>
+            <th scope="row">Initiatives, idées ou solutions recueillies</th>
+            <td>122</td>
+          </tr>
+          <tr>
+            <th scope="row">Idées clés retenues</th>
+            <td>7</td>
+          </tr>
+          <tr>
+            <th scope="row">Restitution</th>
+            <td>
+              1<sup>er</sup> décembre 2022
+            </td>
+          </tr>
+        </tbody>
       </DataTable>
       <p>
-        Les solutions sont rangées en 4 axes (accès au médecin traitant, accès aux soins non programmés, attractivité des
-        métiers de la santé, prévention). Le CTS a ensuite retenu 7 idées clés :
+        Les solutions sont rangées en 4 axes (accès au médecin traitant, accès aux soins non programmés, attractivité
+        des métiers de la santé, prévention). Le CTS a ensuite retenu 7 idées clés :
       </p>
       <ol>
         <li>mieux articuler les contrats locaux de santé (CLS) et les CPTS ;</li>
@@ -399,8 +406,8 @@ export default function Context() {
       <h2>Contexte : le plan d’accès aux soins 2017-2018 en Centre-Val de Loire</h2>
       <p>
         Les difficultés d’accès aux soins ne datent pas du CNR. Dans un document de 2017-2018, l’ARS Centre-Val de Loire
-        présentait la mise en œuvre, dans la région, du plan national « Renforcer l’accès territorial aux soins ». Ce plan n’est pas une source de propositions
-        du CNR ; il aide à comprendre d’où l’on part. Il avait 4 priorités :
+        présentait la mise en œuvre, dans la région, du plan national « Renforcer l’accès territorial aux soins ». Ce
+        plan n’est pas une source de propositions du CNR ; il aide à comprendre d’où l’on part. Il avait 4 priorités :
       </p>
       <ol>
         <li>Renforcer l’offre de soins dans les territoires : une présence médicale et soignante accrue.</li>
@@ -412,64 +419,66 @@ export default function Context() {
         <li>Faire confiance aux acteurs des territoires pour construire des projets et innover.</li>
       </ol>
       <DataTable id="tableau-6" caption="Quelques chiffres du plan d’accès aux soins en Centre-Val de Loire (2017)">
-          <thead>
-            <tr>
-              <th scope="col">Sujet</th>
-              <th scope="col">Chiffre</th>
-            </tr>
-          </thead>
-          <tbody>
-            <tr>
-              <th scope="row">Habitants vivant en zone d’intervention prioritaire (ZIP) pour les médecins</th>
-              <td>39,8{NBSP}% avec le zonage de novembre 2017, contre 14,2{NBSP}% avant</td>
-            </tr>
-            <tr>
-              <th scope="row">Médecins retraités qui continuent d’exercer en libéral</th>
-              <td>plus de 330, dont 173 médecins généralistes (plus de 9{NBSP}% des médecins libéraux en activité)</td>
-            </tr>
-            <tr>
-              <th scope="row">Médecins agréés pour accueillir des étudiants et internes en médecine générale</th>
-              <td>393</td>
-            </tr>
-            <tr>
-              <th scope="row">Infirmières ASALEE formées</th>
-              <td>une vingtaine</td>
-            </tr>
-            <tr>
-              <th scope="row">Protocoles de coopération entre professionnels autorisés par l’ARS</th>
-              <td>13, avec 80 professionnels de santé participants</td>
-            </tr>
-            <tr>
-              <th scope="row">
-                Maisons de santé pluriprofessionnelles (MSP), au 1<sup>er</sup> juillet 2017
-              </th>
-              <td>65, dont 55 financées par l’État et la Région</td>
-            </tr>
-            <tr>
-              <th scope="row">
-                Centres de santé, au 1<sup>er</sup> juillet 2017
-              </th>
-              <td>53, dont 7 pluriprofessionnels</td>
-            </tr>
-            <tr>
-              <th scope="row">Sites équipés pour la télémédecine</th>
-              <td>94</td>
-            </tr>
-            <tr>
-              <th scope="row">Contrats locaux de santé (CLS) donnant la priorité à la démographie médicale</th>
-              <td>17</td>
-            </tr>
-            <tr>
-              <th scope="row">Contrats de CPTS signés en 2017</th>
-              <td>2 (Sud Lochois en mars, Amboise en novembre)</td>
-            </tr>
-          </tbody>
+        <thead>
+          <tr>
+            <th scope="col">Sujet</th>
+            <th scope="col">Chiffre</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">Habitants vivant en zone d’intervention prioritaire (ZIP) pour les médecins</th>
+            <td>
+              39,8{NBSP}% avec le zonage de novembre 2017, contre 14,2{NBSP}% avant
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Médecins retraités qui continuent d’exercer en libéral</th>
+            <td>plus de 330, dont 173 médecins généralistes (plus de 9{NBSP}% des médecins libéraux en activité)</td>
+          </tr>
+          <tr>
+            <th scope="row">Médecins agréés pour accueillir des étudiants et internes en médecine générale</th>
+            <td>393</td>
+          </tr>
+          <tr>
+            <th scope="row">Infirmières ASALEE formées</th>
+            <td>une vingtaine</td>
+          </tr>
+          <tr>
+            <th scope="row">Protocoles de coopération entre professionnels autorisés par l’ARS</th>
+            <td>13, avec 80 professionnels de santé participants</td>
+          </tr>
+          <tr>
+            <th scope="row">
+              Maisons de santé pluriprofessionnelles (MSP), au 1<sup>er</sup> juillet 2017
+            </th>
+            <td>65, dont 55 financées par l’État et la Région</td>
+          </tr>
+          <tr>
+            <th scope="row">
+              Centres de santé, au 1<sup>er</sup> juillet 2017
+            </th>
+            <td>53, dont 7 pluriprofessionnels</td>
+          </tr>
+          <tr>
+            <th scope="row">Sites équipés pour la télémédecine</th>
+            <td>94</td>
+          </tr>
+          <tr>
+            <th scope="row">Contrats locaux de santé (CLS) donnant la priorité à la démographie médicale</th>
+            <td>17</td>
+          </tr>
+          <tr>
+            <th scope="row">Contrats de CPTS signés en 2017</th>
+            <td>2 (Sud Lochois en mars, Amboise en novembre)</td>
+          </tr>
+        </tbody>
       </DataTable>
 
       <h2>Ce que Priorités Santé fait de ces propositions</h2>
       <p>
-        Les ateliers ont produit de nombreuses propositions. Priorités Santé vous demande lesquelles comptent le plus pour
-        vous :
+        Les ateliers ont produit de nombreuses propositions. Priorités Santé vous demande lesquelles comptent le plus
+        pour vous :
       </p>
       <ul>
         <li>
@@ -503,10 +512,14 @@ export default function Context() {
               « Le CNR, c’est quoi ? » : lancement le 8 septembre (année de la restitution, 2022), présentation du volet
               santé le 3 octobre au Mans, 18 ateliers du 8 au 28 novembre ;
             </li>
-            <li>« Édito » : ateliers « entre le 8 et le 29 novembre », près de 1{NBSP}250 participants, 80{NBSP}h de débats ;</li>
             <li>
-              « Chiffres clés » : 1{NBSP}250 participants (47{NBSP}% de soignants, 22{NBSP}% d’élus, 17{NBSP}% d’associatifs,
-              14{NBSP}% de particuliers), 80 heures d’échanges, 18 ateliers, une centaine d’agents de l’ARS ;
+              « Édito » : ateliers « entre le 8 et le 29 novembre », près de 1{NBSP}250 participants, 80{NBSP}h de
+              débats ;
+            </li>
+            <li>
+              « Chiffres clés » : 1{NBSP}250 participants (47{NBSP}% de soignants, 22{NBSP}% d’élus, 17{NBSP}%
+              d’associatifs, 14{NBSP}% de particuliers), 80 heures d’échanges, 18 ateliers, une centaine d’agents de
+              l’ARS ;
             </li>
             <li>
               encadrés « Conseils territoriaux de santé (CTS) ? » (7 CTS de 34 à 50 membres) et « CRSA ? » ; page de
@@ -523,19 +536,20 @@ export default function Context() {
           <code>001_69b1a6520f933c0b.txt</code> — Nouvelle-Aquitaine, synthèse des ateliers CNR Santé :
           <ul>
             <li>
-              « 1.1 Introduction » : 47 ateliers en novembre et décembre 2022, nombre d’ateliers par département,
-              1{NBSP}811 contributions et leur répartition par thème (908, 345, 243, 315) ;
+              « 1.1 Introduction » : 47 ateliers en novembre et décembre 2022, nombre d’ateliers par département, 1
+              {NBSP}811 contributions et leur répartition par thème (908, 345, 243, 315) ;
             </li>
-            <li>
-              « 2. Synthèses et comptes-rendus par département » : lieu, date et participants de chaque atelier.
-            </li>
+            <li>« 2. Synthèses et comptes-rendus par département » : lieu, date et participants de chaque atelier.</li>
           </ul>
         </li>
         <li>
           <code>000_259f14672463cccc.txt</code> — Centre-Val de Loire, « Bilan des réunions départementales » :
           <ul>
             <li>page d’ouverture : les 6 réunions, leurs dates et leurs participants (90, 110, 100, 90, 115, 80) ;</li>
-            <li>les 4 ateliers et le 5<sup>e</sup> atelier du Cher ; « Continuité – Permanence des soins » (un seul atelier pour les deux premiers thèmes en Eure-et-Loir et dans l’Indre) ;</li>
+            <li>
+              les 4 ateliers et le 5<sup>e</sup> atelier du Cher ; « Continuité – Permanence des soins » (un seul
+              atelier pour les deux premiers thèmes en Eure-et-Loir et dans l’Indre) ;
+            </li>
             <li>« Pour poursuivre » : 4 à 5 projets prioritaires par département.</li>
           </ul>
         </li>
@@ -556,12 +570,15 @@ export default function Context() {
           <ul>
             <li>« Les quatre priorités » ;</li>
             <li>
-              Priorité n° 1 : zonage (arrêté du 13 novembre 2017 : 39,8{NBSP}% contre 14,2{NBSP}%), médecins retraités actifs
-              (plus de 330, dont 173 généralistes, plus de 9{NBSP}%), 393 médecins agréés, une vingtaine d’infirmières ASALEE, 13
-              protocoles de coopération et 80 professionnels ;
+              Priorité n° 1 : zonage (arrêté du 13 novembre 2017 : 39,8{NBSP}% contre 14,2{NBSP}%), médecins retraités
+              actifs (plus de 330, dont 173 généralistes, plus de 9{NBSP}%), 393 médecins agréés, une vingtaine
+              d’infirmières ASALEE, 13 protocoles de coopération et 80 professionnels ;
             </li>
             <li>Priorité n° 2 : 94 sites équipés ;</li>
-            <li>Priorité n° 3 : 65 MSP dont 55 financées, 53 centres de santé dont 7 pluriprofessionnels, 2 contrats de CPTS ;</li>
+            <li>
+              Priorité n° 3 : 65 MSP dont 55 financées, 53 centres de santé dont 7 pluriprofessionnels, 2 contrats de
+              CPTS ;
+            </li>
             <li>Priorité n° 4 : 17 contrats locaux de santé.</li>
           </ul>
         </li>

@@ -4,11 +4,13 @@ import { STATUS_LABELS } from "~/catalogue/themes";
 import { requireCtsAccess } from "~/comments/cts-access.server";
 import { formatPercent } from "~/reports/figures";
 import { ctsDashboard } from "~/reports/dashboard.server";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { formatDate, formatNumber } from "~/ui/format";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `CTS ${data.cts.name} — Priorités Santé` : "Espace CTS — Priorités Santé" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `CTS ${data.cts.name} — Priorités Santé` : "Espace CTS — Priorités Santé" },
+];
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   requireCtsAccess(context, request, params.code ?? "");
@@ -24,8 +26,9 @@ export default function CtsDashboard() {
     <>
       <h1>Conseil territorial de santé {cts.name}</h1>
       <p>
-        {formatNumber(population)} habitants, {arrondissements} arrondissement{arrondissements > 1 ? "s" : ""}. Les chiffres des consultations
-        ouvertes sont en direct ; les habitants ne les voient pas avant la publication des résultats.
+        {formatNumber(population)} habitants, {arrondissements} arrondissement{arrondissements > 1 ? "s" : ""}. Les
+        chiffres des consultations ouvertes sont en direct ; les habitants ne les voient pas avant la publication des
+        résultats.
       </p>
       {consultations.length === 0 ? <p>Aucune consultation ne couvre encore votre territoire.</p> : null}
       <div className="fr-grid-row fr-grid-row--gutters">

@@ -3,12 +3,16 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireCtsAccess } from "~/comments/cts-access.server";
 import { buildCtsExport, previewRows } from "~/comments/cts-export.server";
 import { PlainText } from "~/comments/plain-text";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Export des commentaires — CTS ${data.cts.name} — Priorités Santé` : "Export des commentaires — Priorités Santé" },
+  {
+    title: data
+      ? `Export des commentaires — CTS ${data.cts.name} — Priorités Santé`
+      : "Export des commentaires — Priorités Santé",
+  },
 ];
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
@@ -45,10 +49,11 @@ export default function CtsExportPreview() {
       </nav>
       <h1>Commentaires et contributions — CTS {cts.name}</h1>
       <p>
-        {consultation.title} : {counts.comments} commentaire{counts.comments > 1 ? "s" : ""} et réponse{counts.comments > 1 ? "s" : ""} écrits
-        depuis votre territoire, {counts.contributions} contribution{counts.contributions > 1 ? "s" : ""} d’associations qui y agissent. Les
-        éléments masqués par la modération ne sont pas repris ; les auteurs figurent par leur nom public (ou « un·e habitant·e »),
-        jamais par leur adresse électronique.
+        {consultation.title} : {counts.comments} commentaire{counts.comments > 1 ? "s" : ""} et réponse
+        {counts.comments > 1 ? "s" : ""} écrits depuis votre territoire, {counts.contributions} contribution
+        {counts.contributions > 1 ? "s" : ""} d’associations qui y agissent. Les éléments masqués par la modération ne
+        sont pas repris ; les auteurs figurent par leur nom public (ou « un·e habitant·e »), jamais par leur adresse
+        électronique.
       </p>
       <ul className="fr-btns-group fr-btns-group--inline-md">
         <li>
@@ -57,14 +62,18 @@ export default function CtsExportPreview() {
           </a>
         </li>
         <li>
-          <a className="fr-btn fr-btn--secondary fr-icon-download-line fr-btn--icon-left" href={`${base}.json`} download>
+          <a
+            className="fr-btn fr-btn--secondary fr-icon-download-line fr-btn--icon-left"
+            href={`${base}.json`}
+            download
+          >
             Télécharger le JSON
           </a>
         </li>
       </ul>
       <p className="fr-text--sm">
-        Le CSV (UTF-8, séparateur point-virgule) s’ouvre dans un tableur ; toute cellule qui commence par =, +, -, @ ou un
-        caractère de contrôle y est précédée d’une apostrophe, pour qu’aucune formule ne s’exécute.
+        Le CSV (UTF-8, séparateur point-virgule) s’ouvre dans un tableur ; toute cellule qui commence par =, +, -, @ ou
+        un caractère de contrôle y est précédée d’une apostrophe, pour qu’aucune formule ne s’exécute.
       </p>
       <DataTable id="apercu-export" caption="Aperçu de l’export">
         <thead>

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { recordAudit } from "~/audit/audit.server";
 import { requireCtsAccess } from "~/comments/cts-access.server";
 import { buildCtsExport, ctsExportCsv, exportFilename } from "~/comments/cts-export.server";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const code = params.code ?? "";

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireCtsAccess } from "~/comments/cts-access.server";
 import { STATUS_LABELS } from "~/catalogue/themes";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -12,7 +12,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const code = params.code ?? "";
   requireCtsAccess(context, request, code);
-  const cts = await db().selectFrom("cts_territories").select(["code", "name", "region_code"]).where("code", "=", code).executeTakeFirst();
+  const cts = await db()
+    .selectFrom("cts_territories")
+    .select(["code", "name", "region_code"])
+    .where("code", "=", code)
+    .executeTakeFirst();
   if (!cts) throw new Response("Ce territoire de CTS n’existe pas.", { status: 404 });
   const consultations = await db()
     .selectFrom("consultations as c")
@@ -34,7 +38,10 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     .where((eb) => eb.or([eb("c.cts_code", "is", null), eb("c.cts_code", "=", code)]))
     .orderBy("c.position")
     .execute();
-  return { cts: { code: cts.code, name: cts.name }, consultations: consultations.map((c) => ({ ...c, comments: Number(c.comments ?? 0) })) };
+  return {
+    cts: { code: cts.code, name: cts.name },
+    consultations: consultations.map((c) => ({ ...c, comments: Number(c.comments ?? 0) })),
+  };
 }
 
 export default function CtsComments() {
@@ -43,15 +50,15 @@ export default function CtsComments() {
     <>
       <h1>Commentaires du CTS {cts.name}</h1>
       <p>
-        Les commentaires écrits par les habitants de votre territoire et les contributions des associations qui y agissent, par
-        consultation : consultez-les et exportez-les (CSV pour un tableur, JSON).
+        Les commentaires écrits par les habitants de votre territoire et les contributions des associations qui y
+        agissent, par consultation : consultez-les et exportez-les (CSV pour un tableur, JSON).
       </p>
       {consultations.length === 0 ? <p>Aucune consultation dans votre région pour l’instant.</p> : null}
       <ul>
         {consultations.map((c) => (
           <li key={c.slug}>
-            <Link to={`/cts/${encodeURIComponent(cts.code)}/commentaires/${c.slug}`}>{c.title}</Link> — {STATUS_LABELS[c.status]},{" "}
-            {c.comments} commentaire{c.comments > 1 ? "s" : ""} de votre territoire
+            <Link to={`/cts/${encodeURIComponent(cts.code)}/commentaires/${c.slug}`}>{c.title}</Link> —{" "}
+            {STATUS_LABELS[c.status]}, {c.comments} commentaire{c.comments > 1 ? "s" : ""} de votre territoire
           </li>
         ))}
       </ul>

@@ -5,21 +5,36 @@ import { requireCtsReport } from "~/reports/access.server";
 import { buildCtsReport } from "~/reports/cts-report.server";
 import { EXPORT_FORMATS, EXPORT_LABELS } from "~/reports/export-formats";
 import { caveats, recentExports } from "~/reports/exports.server";
-import { BreakdownSection, GeneratedStamp, ParticipationSection, ProposalsSection, RankingsSection } from "~/reports/report-view";
-import { db } from "~/server/db.server";
+import {
+  BreakdownSection,
+  GeneratedStamp,
+  ParticipationSection,
+  ProposalsSection,
+  RankingsSection,
+} from "~/reports/report-view";
+import { db } from "~/platform/db.server";
 import { Breadcrumb } from "~/ui/breadcrumb";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { formatDateTime } from "~/ui/format";
 import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Rapport du CTS ${data.report.territory.name} — ${data.report.consultation.title} — Priorités Santé` : "Rapport du CTS — Priorités Santé" },
+  {
+    title: data
+      ? `Rapport du CTS ${data.report.territory.name} — ${data.report.consultation.title} — Priorités Santé`
+      : "Rapport du CTS — Priorités Santé",
+  },
 ];
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const { consultation, territory, user } = await requireCtsReport(db(), context, request, params);
-  const [report, exportLog] = await Promise.all([buildCtsReport(db(), consultation, territory), recentExports(db(), consultation.id, territory.code)]);
-  const member = !!user?.roles.some((r) => (r.role === "cts_member" && r.scope === territory.code) || r.role === "admin");
+  const [report, exportLog] = await Promise.all([
+    buildCtsReport(db(), consultation, territory),
+    recentExports(db(), consultation.id, territory.code),
+  ]);
+  const member = !!user?.roles.some(
+    (r) => (r.role === "cts_member" && r.scope === territory.code) || r.role === "admin",
+  );
   return { report, exportLog, caveats: caveats(report), member };
 }
 
@@ -32,15 +47,17 @@ export default function CtsReportPage() {
     <>
       <Breadcrumb
         items={[
-          ...(member ? [{ to: `/cts/${cts}`, label: `CTS ${report.territory.name}` }] : [{ to: `/consultations/${report.consultation.slug}/resultats`, label: "Résultats" }]),
+          ...(member
+            ? [{ to: `/cts/${cts}`, label: `CTS ${report.territory.name}` }]
+            : [{ to: `/consultations/${report.consultation.slug}/resultats`, label: "Résultats" }]),
           { label: `Rapport — ${report.consultation.title}` },
         ]}
       />
       <h1 className="fr-mb-1w">Rapport du CTS {report.territory.name}</h1>
       <p className="fr-text--lead fr-mb-2w">{report.consultation.title}</p>
       <p>
-        <span className="fr-badge fr-badge--info fr-badge--no-icon">{STATUS_LABELS[report.consultation.status]}</span> Région{" "}
-        {report.consultation.regionName}.
+        <span className="fr-badge fr-badge--info fr-badge--no-icon">{STATUS_LABELS[report.consultation.status]}</span>{" "}
+        Région {report.consultation.regionName}.
       </p>
       <GeneratedStamp report={report} />
       <nav className="fr-summary ps-no-print ps-summary" aria-labelledby="sommaire-titre">
@@ -86,7 +103,9 @@ export default function CtsReportPage() {
       {report.state === "ranked" ? <ProposalsSection report={report} proposalHref={proposalHref} /> : null}
       {member ? (
         <p className="ps-no-print">
-          <Link to={`/cts/${cts}/commentaires/${report.consultation.slug}`}>Lire et exporter les commentaires et contributions du territoire</Link>
+          <Link to={`/cts/${cts}/commentaires/${report.consultation.slug}`}>
+            Lire et exporter les commentaires et contributions du territoire
+          </Link>
         </p>
       ) : null}
       <section aria-labelledby="methode">
@@ -100,22 +119,27 @@ export default function CtsReportPage() {
       <section aria-labelledby="exports" className="ps-no-print">
         <h2 id="exports">Exports</h2>
         <p>
-          Pour la réunion du CTS : le PDF reprend la couverture, la participation, les deux classements, la ventilation et la méthode. Chaque
-          export indique son heure et sa version du décompte ; son empreinte SHA-256 s’affiche ci-dessous, pour vérifier plus tard qu’une copie
-          n’a pas été modifiée. La page s’imprime aussi telle quelle.
+          Pour la réunion du CTS : le PDF reprend la couverture, la participation, les deux classements, la ventilation
+          et la méthode. Chaque export indique son heure et sa version du décompte ; son empreinte SHA-256 s’affiche
+          ci-dessous, pour vérifier plus tard qu’une copie n’a pas été modifiée. La page s’imprime aussi telle quelle.
         </p>
         <ul className="fr-btns-group fr-btns-group--inline-md">
           {EXPORT_FORMATS.map((f) => (
             <li key={f}>
-              <a className={`fr-btn fr-icon-download-line fr-btn--icon-left${f === "pdf" ? "" : " fr-btn--secondary"}`} href={`${base}/export/${f}`} download>
+              <a
+                className={`fr-btn fr-icon-download-line fr-btn--icon-left${f === "pdf" ? "" : " fr-btn--secondary"}`}
+                href={`${base}/export/${f}`}
+                download
+              >
                 {`Télécharger : ${EXPORT_LABELS[f]}`}
               </a>
             </li>
           ))}
         </ul>
         <p className="fr-text--sm">
-          Le CSV (UTF-8, séparateur point-virgule) s’ouvre dans un tableur ; toute cellule de texte qui commence par =, +, -, @ ou un caractère de
-          contrôle y est précédée d’une apostrophe, pour qu’aucune formule ne s’exécute. Le JSON suit le format de l’API de données ouvertes.
+          Le CSV (UTF-8, séparateur point-virgule) s’ouvre dans un tableur ; toute cellule de texte qui commence par =,
+          +, -, @ ou un caractère de contrôle y est précédée d’une apostrophe, pour qu’aucune formule ne s’exécute. Le
+          JSON suit le format de l’API de données ouvertes.
         </p>
         {exportLog.length === 0 ? (
           <p>Aucun export n’a encore été produit pour ce rapport.</p>

@@ -1,8 +1,8 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { requireUser } from "~/auth/session.server";
+import { requireUser } from "~/identity/session.server";
 import { readableCts } from "~/reports/dashboard.server";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 
 export const meta: MetaFunction = () => [{ title: "Espace CTS — Priorités Santé" }];
@@ -10,7 +10,8 @@ export const meta: MetaFunction = () => [{ title: "Espace CTS — Priorités San
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   const territories = await readableCts(db(), user);
-  if (!territories.length) throw new Response("Cet espace est réservé aux membres des conseils territoriaux de santé.", { status: 403 });
+  if (!territories.length)
+    throw new Response("Cet espace est réservé aux membres des conseils territoriaux de santé.", { status: 403 });
   // A member of one CTS goes straight to it.
   if (territories.length === 1) throw redirect(`/cts/${encodeURIComponent(territories[0]!.code)}`);
   return { territories };

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { endSession } from "~/auth/session.server";
+import { endSession } from "~/identity/session.server";
 
 export async function loader() {
   // Logging out changes state: it takes a POST (the header's button), never a link.

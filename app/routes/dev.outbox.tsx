@@ -1,8 +1,8 @@
 import type { MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { db } from "~/server/db.server";
-import { listOutbox } from "~/server/email.server";
-import { env } from "~/server/env.server";
+import { db } from "~/platform/db.server";
+import { listOutbox } from "~/platform/email.server";
+import { env } from "~/platform/env.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 
 export const meta: MetaFunction = () => [{ title: "Boîte d’envoi (développement) — Priorités Santé" }];
@@ -27,7 +27,8 @@ export default function Outbox() {
         <article key={e.id} className="fr-card fr-mb-3w fr-p-3w" data-testid="outbox-email">
           <h2 className="fr-h5">{e.subject}</h2>
           <p className="fr-text--sm">
-            À : <span data-testid="outbox-to">{e.to_address}</span> — {new Date(e.created_at).toLocaleString("fr-FR", { timeZone: "Europe/Paris" })}
+            À : <span data-testid="outbox-to">{e.to_address}</span> —{" "}
+            {new Date(e.created_at).toLocaleString("fr-FR", { timeZone: "Europe/Paris" })}
           </p>
           <pre className="ps-pre-wrap">{e.body_text}</pre>
         </article>

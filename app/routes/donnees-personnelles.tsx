@@ -12,7 +12,8 @@ export default function Privacy() {
         Priorités Santé traite des données personnelles pour une mission d’intérêt public : recueillir l’avis des
         habitants sur les propositions du CNR Santé et en rendre compte aux conseils territoriaux de santé (article 6,
         paragraphe 1, point e, du RGPD). Le responsable de traitement est l’agence régionale de santé qui organise la
-        consultation. Nous ne gardons que ce qui sert à cette mission, et rien n’est vendu, cédé ni utilisé à d’autres fins.
+        consultation. Nous ne gardons que ce qui sert à cette mission, et rien n’est vendu, cédé ni utilisé à d’autres
+        fins.
       </p>
 
       <h2>Ce que nous gardons, pourquoi et combien de temps</h2>
@@ -42,10 +43,13 @@ export default function Privacy() {
           </tr>
           <tr>
             <td>Votre bulletin, relié à votre compte</td>
-            <td>Vous permettre de le voir et de le modifier tant que la consultation est ouverte ; garantir un seul bulletin par personne</td>
             <td>
-              Jusqu’à la clôture de la consultation : le bulletin perd alors tout lien avec votre compte et ses dates sont
-              arrondies au jour. Il reste compté, anonyme, dans les résultats.
+              Vous permettre de le voir et de le modifier tant que la consultation est ouverte ; garantir un seul
+              bulletin par personne
+            </td>
+            <td>
+              Jusqu’à la clôture de la consultation : le bulletin perd alors tout lien avec votre compte et ses dates
+              sont arrondies au jour. Il reste compté, anonyme, dans les résultats.
             </td>
           </tr>
           <tr>
@@ -72,8 +76,14 @@ export default function Privacy() {
             <td>6 mois, puis effacé automatiquement (chaque jour)</td>
           </tr>
           <tr>
-            <td>Journaux techniques des requêtes (page demandée, sans ses paramètres, statut, durée, identifiant du compte)</td>
-            <td>Faire fonctionner le site et comprendre ses pannes ; jamais le contenu d’un vote, d’un formulaire ou d’un cookie</td>
+            <td>
+              Journaux techniques des requêtes (page demandée, sans ses paramètres, statut, durée, identifiant du
+              compte)
+            </td>
+            <td>
+              Faire fonctionner le site et comprendre ses pannes ; jamais le contenu d’un vote, d’un formulaire ou d’un
+              cookie
+            </td>
             <td>6 mois au plus</td>
           </tr>
         </tbody>
@@ -82,9 +92,9 @@ export default function Privacy() {
       <h2>Qui voit quoi</h2>
       <ul>
         <li>
-          <strong>Votre vote</strong> : vous seul le voyez (« Mon vote »). Personne d’autre, pas même les administrateurs
-          ni les membres des CTS : les résultats ne sont publiés que comptés, par territoire, et un territoire de moins de
-          10 votants n’affiche aucun chiffre.
+          <strong>Votre vote</strong> : vous seul le voyez (« Mon vote »). Personne d’autre, pas même les
+          administrateurs ni les membres des CTS : les résultats ne sont publiés que comptés, par territoire, et un
+          territoire de moins de 10 votants n’affiche aucun chiffre.
         </li>
         <li>
           <strong>Vos commentaires</strong> : tout le monde, signés de votre nom public ou « un·e habitant·e », avec
@@ -104,9 +114,10 @@ export default function Privacy() {
       </p>
       <ul>
         <li>
-          <strong>télécharger toutes vos données</strong> (droit d’accès et à la portabilité) : un fichier JSON avec votre
-          compte, votre territoire, vos rôles, vos bulletins des consultations ouvertes, vos commentaires, mentions « utile »
-          et signalements, votre association le cas échéant, vos sessions et les messages que nous vous avons envoyés ;
+          <strong>télécharger toutes vos données</strong> (droit d’accès et à la portabilité) : un fichier JSON avec
+          votre compte, votre territoire, vos rôles, vos bulletins des consultations ouvertes, vos commentaires,
+          mentions « utile » et signalements, votre association le cas échéant, vos sessions et les messages que nous
+          vous avons envoyés ;
         </li>
         <li>
           <strong>supprimer votre compte</strong> (droit à l’effacement) : vos bulletins des consultations ouvertes sont
@@ -122,8 +133,8 @@ export default function Privacy() {
 
       <h2>Aucun traceur</h2>
       <p>
-        Le site ne dépose qu’un cookie de session, nécessaire à la connexion, et n’appelle aucun service tiers : les polices
-        et icônes sont servies par le site lui-même.
+        Le site ne dépose qu’un cookie de session, nécessaire à la connexion, et n’appelle aucun service tiers : les
+        polices et icônes sont servies par le site lui-même.
       </p>
     </>
   );

@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { requireRole } from "~/auth/session.server";
+import { requireRole } from "~/identity/session.server";
 import {
   applyAsAssociation,
   deleteContribution,
@@ -12,13 +12,13 @@ import {
   listOwnContributions,
   publishDraft,
   territoryChoices,
-} from "~/comments/associations.server";
+} from "~/associations/associations.server";
 import { CommentError } from "~/comments/comments.server";
 import { associationApplicationSchema } from "~/comments/forms";
 import { formatOrganisationId } from "~/comments/identifiers";
 import { REASON_LABELS } from "~/comments/labels";
 import { PlainText } from "~/comments/plain-text";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FieldErrors, InputField, Notice } from "~/ui/fields";
 
@@ -30,7 +30,10 @@ const STATUS = {
   refused: { label: "Demande refusée", badge: "fr-badge--error" },
 } as const;
 
-const contributionIntent = z.object({ intent: z.enum(["publish", "withdraw"]), contributionId: z.string().min(1).max(64) });
+const contributionIntent = z.object({
+  intent: z.enum(["publish", "withdraw"]),
+  contributionId: z.string().min(1).max(64),
+});
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireRole(context, request, "association");
@@ -47,7 +50,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           name: found.association.name,
           slug: found.association.slug,
           status: found.association.status,
-          identifier: formatOrganisationId({ kind: found.association.identifier_kind, value: found.association.identifier }),
+          identifier: formatOrganisationId({
+            kind: found.association.identifier_kind,
+            value: found.association.identifier,
+          }),
           identifierRaw: found.association.identifier,
           agrement: found.association.agrement,
           contactName: found.association.contact_name,
@@ -73,14 +79,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
       await applyAsAssociation(db(), { user, application: submission.value });
     } catch (error) {
       if (!(error instanceof CommentError)) throw error;
-      return data({ result: submission.reply({ formErrors: [error.message] }), message: null }, { status: error.status });
+      return data(
+        { result: submission.reply({ formErrors: [error.message] }), message: null },
+        { status: error.status },
+      );
     }
     return redirect("/espace-association?demande=1", 303);
   }
   const parsed = contributionIntent.safeParse(Object.fromEntries(formData));
   if (!parsed.success) throw new Response("Action inconnue.", { status: 400 });
   try {
-    if (parsed.data.intent === "publish") await publishDraft(db(), { user, contributionId: parsed.data.contributionId });
+    if (parsed.data.intent === "publish")
+      await publishDraft(db(), { user, contributionId: parsed.data.contributionId });
     else await deleteContribution(db(), { user, contributionId: parsed.data.contributionId });
   } catch (error) {
     if (!(error instanceof CommentError)) throw error;
@@ -98,13 +108,18 @@ export default function AssociationSpace() {
       <h1>Espace association</h1>
       {params.get("bienvenue") ? (
         <Notice kind="success" title="Compte créé">
-          Un e-mail de confirmation a été envoyé à {email}. Ouvrez le lien qu’il contient, puis déposez la demande d’inscription de l’association.
+          Un e-mail de confirmation a été envoyé à {email}. Ouvrez le lien qu’il contient, puis déposez la demande
+          d’inscription de l’association.
         </Notice>
       ) : null}
       {params.get("demande") ? (
-        <Notice kind="success">Votre demande est enregistrée : un administrateur de l’ARS va la vérifier. Vous serez prévenu par e-mail.</Notice>
+        <Notice kind="success">
+          Votre demande est enregistrée : un administrateur de l’ARS va la vérifier. Vous serez prévenu par e-mail.
+        </Notice>
       ) : null}
-      {params.get("brouillon") ? <Notice kind="success">Le brouillon est enregistré : il n’est visible que par vous.</Notice> : null}
+      {params.get("brouillon") ? (
+        <Notice kind="success">Le brouillon est enregistré : il n’est visible que par vous.</Notice>
+      ) : null}
       {params.get("publiee") ? <Notice kind="success">La contribution est publiée.</Notice> : null}
       {params.get("retiree") ? <Notice kind="success">La contribution est retirée.</Notice> : null}
       {actionData?.message ? <Notice kind="error">{actionData.message}</Notice> : null}
@@ -113,7 +128,10 @@ export default function AssociationSpace() {
         <section className="fr-mb-6w" aria-labelledby="statut-titre">
           <h2 id="statut-titre">
             {association.name}{" "}
-            <span className={`fr-badge fr-badge--no-icon ${STATUS[association.status].badge}`} data-testid="association-status">
+            <span
+              className={`fr-badge fr-badge--no-icon ${STATUS[association.status].badge}`}
+              data-testid="association-status"
+            >
               {STATUS[association.status].label}
             </span>
           </h2>
@@ -135,13 +153,14 @@ export default function AssociationSpace() {
           ) : null}
           {association.status === "verified" ? (
             <p>
-              Votre page publique : <Link to={`/associations/${association.slug}`}>{association.name}</Link>. Pour contribuer, ouvrez une
-              proposition d’une <Link to="/consultations">consultation</Link> de votre région et choisissez « Rédiger une contribution ».
+              Votre page publique : <Link to={`/associations/${association.slug}`}>{association.name}</Link>. Pour
+              contribuer, ouvrez une proposition d’une <Link to="/consultations">consultation</Link> de votre région et
+              choisissez « Rédiger une contribution ».
             </p>
           ) : association.status === "pending" ? (
             <p>
-              En attendant la vérification, vous pouvez enregistrer des brouillons de contributions depuis les pages des propositions ;
-              vous les publierez une fois l’association vérifiée.
+              En attendant la vérification, vous pouvez enregistrer des brouillons de contributions depuis les pages des
+              propositions ; vous les publierez une fois l’association vérifiée.
             </p>
           ) : null}
         </section>
@@ -152,7 +171,8 @@ export default function AssociationSpace() {
           <ApplicationForm regions={regions} association={association} result={actionData?.result} />
         ) : (
           <Notice kind="info" title="Confirmez l’adresse du compte">
-            Ouvrez le lien envoyé à {email} pour confirmer l’adresse, puis revenez ici déposer la demande de l’association.
+            Ouvrez le lien envoyé à {email} pour confirmer l’adresse, puis revenez ici déposer la demande de
+            l’association.
           </Notice>
         )
       ) : null}
@@ -166,12 +186,17 @@ export default function AssociationSpace() {
               <li key={c.id} className="fr-card fr-p-2w fr-mb-2w" data-testid="own-contribution">
                 <p className="fr-mb-1w">
                   <strong>{c.title}</strong> — sur «{" "}
-                  <Link to={`/consultations/${c.consultationSlug}/propositions/${c.proposalSlug}#contribution-${c.id}`}>{c.proposalTitle}</Link> »
+                  <Link to={`/consultations/${c.consultationSlug}/propositions/${c.proposalSlug}#contribution-${c.id}`}>
+                    {c.proposalTitle}
+                  </Link>{" "}
+                  »
                 </p>
                 <p className="fr-text--sm fr-mb-1w">
                   {c.published ? "Publiée" : "Brouillon"} · {c.createdLabel}
                   {c.filename ? ` · pièce jointe ${c.filename}` : ""}
-                  {c.moderation === "hidden" ? ` · masquée par la modération : ${c.hiddenReason ? REASON_LABELS[c.hiddenReason] : ""}` : ""}
+                  {c.moderation === "hidden"
+                    ? ` · masquée par la modération : ${c.hiddenReason ? REASON_LABELS[c.hiddenReason] : ""}`
+                    : ""}
                   {c.moderation === "pending_review" ? " · masquée en attente d’examen" : ""}
                 </p>
                 <div className="ps-comment__actions">
@@ -210,7 +235,15 @@ export default function AssociationSpace() {
 type Regions = Awaited<ReturnType<typeof loader>>["regions"];
 type Current = Awaited<ReturnType<typeof loader>>["association"];
 
-function ApplicationForm({ regions, association, result }: { regions: Regions; association: Current; result: SubmissionResult<string[]> | undefined }) {
+function ApplicationForm({
+  regions,
+  association,
+  result,
+}: {
+  regions: Regions;
+  association: Current;
+  result: SubmissionResult<string[]> | undefined;
+}) {
   const [form, fields] = useForm({
     id: "association-application",
     lastResult: result,
@@ -236,16 +269,22 @@ function ApplicationForm({ regions, association, result }: { regions: Regions; a
   const territoriesInvalid = !!fields.territories.errors?.length;
   return (
     <section aria-labelledby="demande-titre">
-      <h2 id="demande-titre">{association ? "Modifier la demande d’inscription" : "Demande d’inscription de l’association"}</h2>
+      <h2 id="demande-titre">
+        {association ? "Modifier la demande d’inscription" : "Demande d’inscription de l’association"}
+      </h2>
       <p>
-        Un administrateur de l’ARS vérifie l’association (numéro RNA ou SIREN, agrément « usagers du système de santé » s’il y
-        en a un). Tant qu’elle n’est pas vérifiée, elle peut rédiger des brouillons mais pas publier.
+        Un administrateur de l’ARS vérifie l’association (numéro RNA ou SIREN, agrément « usagers du système de santé »
+        s’il y en a un). Tant qu’elle n’est pas vérifiée, elle peut rédiger des brouillons mais pas publier.
       </p>
       <Form method="post" {...getFormProps(form)}>
         <input type="hidden" name="intent" value="apply" />
         {form.errors?.length ? <Notice kind="error">{form.errors.join(" ")}</Notice> : null}
         <InputField meta={fields.name} label="Nom de l’association" autoComplete="organization" />
-        <InputField meta={fields.identifier} label="Numéro RNA ou SIREN" hint="RNA : W suivi de 9 chiffres (ex. W141234567). SIREN : 9 chiffres." />
+        <InputField
+          meta={fields.identifier}
+          label="Numéro RNA ou SIREN"
+          hint="RNA : W suivi de 9 chiffres (ex. W141234567). SIREN : 9 chiffres."
+        />
         <InputField meta={fields.agrement} label="Numéro d’agrément « usagers du système de santé » (facultatif)" />
         <fieldset
           className={`fr-fieldset${territoriesInvalid ? " fr-fieldset--error" : ""}`}
@@ -255,18 +294,30 @@ function ApplicationForm({ regions, association, result }: { regions: Regions; a
         >
           <legend className="fr-fieldset__legend" id={`${fields.territories.id}-legend`}>
             Territoires d’action
-            <span className="fr-hint-text">Les départements ou territoires de conseil territorial de santé où l’association agit : ouvrez une région pour choisir.</span>
+            <span className="fr-hint-text">
+              Les départements ou territoires de conseil territorial de santé où l’association agit : ouvrez une région
+              pour choisir.
+            </span>
           </legend>
           {regions.map((region) => (
             <div className="fr-fieldset__element" key={region.code}>
-              <details className="ps-region" open={[...region.departements, ...region.cts].some((t) => chosen.has(t.value)) || undefined}>
+              <details
+                className="ps-region"
+                open={[...region.departements, ...region.cts].some((t) => chosen.has(t.value)) || undefined}
+              >
                 <summary>{region.name}</summary>
                 <div className="ps-region__choices">
                   {[...region.departements, ...region.cts].map((t) => {
                     const id = `territoire-${t.value.replace(/[^A-Za-z0-9-]/g, "-")}`;
                     return (
                       <div className="fr-checkbox-group fr-checkbox-group--sm" key={t.value}>
-                        <input type="checkbox" id={id} name={fields.territories.name} value={t.value} defaultChecked={chosen.has(t.value)} />
+                        <input
+                          type="checkbox"
+                          id={id}
+                          name={fields.territories.name}
+                          value={t.value}
+                          defaultChecked={chosen.has(t.value)}
+                        />
                         <label className="fr-label" htmlFor={id}>
                           {t.label}
                         </label>
@@ -280,7 +331,12 @@ function ApplicationForm({ regions, association, result }: { regions: Regions; a
           <FieldErrors id={fields.territories.errorId} errors={fields.territories.errors} />
         </fieldset>
         <InputField meta={fields.contactName} label="Personne à contacter" autoComplete="name" />
-        <InputField meta={fields.contactEmail} label="Adresse électronique du contact" type="email" autoComplete="email" />
+        <InputField
+          meta={fields.contactEmail}
+          label="Adresse électronique du contact"
+          type="email"
+          autoComplete="email"
+        />
         <InputField meta={fields.contactPhone} label="Téléphone du contact (facultatif)" autoComplete="tel" />
         <p className="fr-text--sm">Le contact n’est vu que par les administrateurs ; il n’est pas publié.</p>
         <button className="fr-btn" type="submit">

@@ -3,14 +3,14 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { requireRole } from "~/auth/session.server";
+import { requireRole } from "~/identity/session.server";
 import { getConsultation } from "~/catalogue/catalogue.server";
-import { checkPdf, getAccountAssociation, saveContribution } from "~/comments/associations.server";
+import { checkPdf, getAccountAssociation, saveContribution } from "~/associations/associations.server";
 import { CommentError, consultationIsOpen } from "~/comments/comments.server";
 import { contributionSchema } from "~/comments/forms";
 import { CONTRIBUTION_MAX } from "~/comments/labels";
-import { readFormWithFile } from "~/comments/upload.server";
-import { db } from "~/server/db.server";
+import { readFormWithFile } from "~/associations/upload.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 import { TextareaField } from "~/ui/textarea";
@@ -71,7 +71,10 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       : redirect("/espace-association?brouillon=1", 303);
   } catch (error) {
     if (!(error instanceof CommentError)) throw error;
-    return data({ result: submission.reply({ formErrors: [error.message] }), fileError: null }, { status: error.status });
+    return data(
+      { result: submission.reply({ formErrors: [error.message] }), fileError: null },
+      { status: error.status },
+    );
   }
 }
 
@@ -100,7 +103,10 @@ export default function Contribute() {
               </Link>
             </li>
             <li>
-              <Link className="fr-breadcrumb__link" to={`/consultations/${consultation.slug}/propositions/${proposal.slug}`}>
+              <Link
+                className="fr-breadcrumb__link"
+                to={`/consultations/${consultation.slug}/propositions/${proposal.slug}`}
+              >
                 {proposal.title}
               </Link>
             </li>
@@ -113,7 +119,9 @@ export default function Contribute() {
         </nav>
         <h1>Contribution de {association.name}</h1>
         <p>
-          Sur la proposition « <Link to={`/consultations/${consultation.slug}/propositions/${proposal.slug}`}>{proposal.title}</Link> » ({consultation.title}).
+          Sur la proposition «{" "}
+          <Link to={`/consultations/${consultation.slug}/propositions/${proposal.slug}`}>{proposal.title}</Link> » (
+          {consultation.title}).
         </p>
         {!open ? (
           <Notice kind="info">La consultation est close : on ne peut plus y contribuer.</Notice>
@@ -121,14 +129,14 @@ export default function Contribute() {
           <>
             {!verified ? (
               <Notice kind="info">
-                Votre association n’est pas encore vérifiée : vous pouvez enregistrer un brouillon, et le publier depuis votre espace une fois
-                l’association vérifiée.
+                Votre association n’est pas encore vérifiée : vous pouvez enregistrer un brouillon, et le publier depuis
+                votre espace une fois l’association vérifiée.
               </Notice>
             ) : null}
             <div className="fr-alert fr-alert--warning fr-alert--sm fr-mb-3w">
               <p>
-                Les contributions sont publiques. N’y mettez aucune donnée de santé ni aucune information permettant d’identifier une
-                personne, ni dans le texte ni dans la pièce jointe.
+                Les contributions sont publiques. N’y mettez aucune donnée de santé ni aucune information permettant
+                d’identifier une personne, ni dans le texte ni dans la pièce jointe.
               </p>
             </div>
             {form.errors?.length ? <Notice kind="error">{form.errors.join(" ")}</Notice> : null}
@@ -165,13 +173,25 @@ export default function Contribute() {
               <ul className="fr-btns-group fr-btns-group--inline-md fr-mt-3w">
                 {verified ? (
                   <li>
-                    <button className="fr-btn" type="submit" name="intent" value="publish" disabled={navigation.state === "submitting"}>
+                    <button
+                      className="fr-btn"
+                      type="submit"
+                      name="intent"
+                      value="publish"
+                      disabled={navigation.state === "submitting"}
+                    >
                       Publier la contribution
                     </button>
                   </li>
                 ) : null}
                 <li>
-                  <button className={`fr-btn${verified ? " fr-btn--secondary" : ""}`} type="submit" name="intent" value="draft" disabled={navigation.state === "submitting"}>
+                  <button
+                    className={`fr-btn${verified ? " fr-btn--secondary" : ""}`}
+                    type="submit"
+                    name="intent"
+                    value="draft"
+                    disabled={navigation.state === "submitting"}
+                  >
                     Enregistrer comme brouillon
                   </button>
                 </li>

@@ -37,8 +37,7 @@ export default function Glossary() {
       </p>
       <p>
         Sous le texte de chaque proposition, la ligne « Sigles » renvoie aux explications de cette page. Pour savoir
-        d’où viennent les propositions, lisez{" "}
-        <Link to="/contexte">Le CNR Santé, d’où viennent les propositions</Link>.
+        d’où viennent les propositions, lisez <Link to="/contexte">Le CNR Santé, d’où viennent les propositions</Link>.
       </p>
       <p className="fr-text--sm">
         {GLOSSARY.length} sigles. Quand un sigle a deux sens dans les comptes rendus, l’explication le signale.

@@ -3,18 +3,18 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { sendVerificationEmail } from "~/auth/account-emails.server";
-import { HONEYPOT_FIELD, PASSWORD_MIN, signupSchema } from "~/auth/forms";
-import { isCommonPassword } from "~/auth/password.server";
-import { startSession } from "~/auth/session.server";
-import { DISPOSABLE_EMAIL_MESSAGE, isDisposableEmail, signupGate } from "~/auth/signup-guard.server";
-import { createResident } from "~/auth/users.server";
-import { db } from "~/server/db.server";
+import { sendVerificationEmail } from "~/identity/account-emails.server";
+import { PASSWORD_MIN, signupSchema } from "~/identity/forms";
+import { isCommonPassword } from "~/identity/password.server";
+import { startSession } from "~/identity/session.server";
+import { DISPOSABLE_EMAIL_MESSAGE, isDisposableEmail, signupGate } from "~/identity/signup-guard.server";
+import { createResident } from "~/identity/users.server";
+import { db } from "~/platform/db.server";
 import { CommunePicker, CommuneSearchForm } from "~/territories/commune-picker";
 import { communeMatch, searchCommunes } from "~/territories/territories.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
-import { Honeypot } from "~/ui/honeypot";
+import { HONEYPOT_FIELD, Honeypot } from "~/ui/honeypot";
 
 export const meta: MetaFunction = () => [{ title: "Créer un compte — Priorités Santé" }];
 
@@ -38,7 +38,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (refused) {
     // The form comes back as it was sent (but the password), with the reason above it.
     return data(
-      { result: submission.reply({ formErrors: [refused.message], hideFields: ["password", HONEYPOT_FIELD] }), selected, taken: false },
+      {
+        result: submission.reply({ formErrors: [refused.message], hideFields: ["password", HONEYPOT_FIELD] }),
+        selected,
+        taken: false,
+      },
       { status: refused.status, ...(refused.headers ? { headers: refused.headers } : {}) },
     );
   }
@@ -48,14 +52,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { email, password, commune } = submission.value;
   if (isDisposableEmail(email)) {
     return data(
-      { result: submission.reply({ fieldErrors: { email: [DISPOSABLE_EMAIL_MESSAGE] }, hideFields: ["password"] }), selected, taken: false },
+      {
+        result: submission.reply({ fieldErrors: { email: [DISPOSABLE_EMAIL_MESSAGE] }, hideFields: ["password"] }),
+        selected,
+        taken: false,
+      },
       { status: 400 },
     );
   }
   if (!selected) {
     return data(
       {
-        result: submission.reply({ fieldErrors: { commune: ["Commune inconnue : choisissez-la dans la liste."] }, hideFields: ["password"] }),
+        result: submission.reply({
+          fieldErrors: { commune: ["Commune inconnue : choisissez-la dans la liste."] },
+          hideFields: ["password"],
+        }),
         selected,
         taken: false,
       },
@@ -101,8 +112,8 @@ export default function Signup() {
       <div className="fr-col-12 fr-col-md-8 fr-col-lg-6">
         <h1>Créer un compte</h1>
         <p>
-          Votre compte vous permet de donner vos priorités parmi les propositions issues des ateliers de votre
-          région. Déjà inscrit ? <Link to="/connexion">Se connecter</Link>
+          Votre compte vous permet de donner vos priorités parmi les propositions issues des ateliers de votre région.
+          Déjà inscrit ? <Link to="/connexion">Se connecter</Link>
         </p>
         {actionData?.taken ? (
           <Notice kind="error" title="Inscription impossible avec cette adresse">
@@ -122,7 +133,13 @@ export default function Signup() {
             errorId={fields.commune.errorId}
             errors={fields.commune.errors}
           />
-          <InputField meta={fields.email} label="Adresse électronique" hint="Format attendu : nom@domaine.fr" type="email" autoComplete="email" />
+          <InputField
+            meta={fields.email}
+            label="Adresse électronique"
+            hint="Format attendu : nom@domaine.fr"
+            type="email"
+            autoComplete="email"
+          />
           <InputField
             meta={fields.password}
             label="Mot de passe"

@@ -3,11 +3,11 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { acceptInvitation, checkInvitation } from "~/auth/cts-invitations.server";
-import { acceptInvitationSchema, PASSWORD_MIN } from "~/auth/forms";
-import { isCommonPassword } from "~/auth/password.server";
-import { startSession } from "~/auth/session.server";
-import { db } from "~/server/db.server";
+import { acceptInvitation, checkInvitation } from "~/identity/cts-invitations.server";
+import { acceptInvitationSchema, PASSWORD_MIN } from "~/identity/forms";
+import { isCommonPassword } from "~/identity/password.server";
+import { startSession } from "~/identity/session.server";
+import { db } from "~/platform/db.server";
 import { CommunePicker, CommuneSearchForm } from "~/territories/commune-picker";
 import { communeMatch, searchCommunes } from "~/territories/territories.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
@@ -35,7 +35,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     {
       token,
       status: checked.status,
-      invitation: checked.invitation && { ctsName: checked.invitation.ctsName, email: checked.invitation.email, accountExists: checked.invitation.accountExists },
+      invitation: checked.invitation && {
+        ctsName: checked.invitation.ctsName,
+        email: checked.invitation.email,
+        accountExists: checked.invitation.accountExists,
+      },
       signedInAs: user?.email ?? null,
       query,
       results,
@@ -48,29 +52,54 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData();
   const submission = parseWithZod(formData, { schema: acceptInvitationSchema });
   const selected = await communeMatch(db(), formData.get("commune"));
-  if (submission.status !== "success") return data({ result: submission.reply({ hideFields: ["password"] }), problem: null, selected }, { status: 400 });
+  if (submission.status !== "success")
+    return data({ result: submission.reply({ hideFields: ["password"] }), problem: null, selected }, { status: 400 });
   const value = submission.value;
   const user = context.auth.user;
   if (value.intent === "accept") {
     if (!user) throw redirect(`/connexion?redirectTo=${encodeURIComponent(`/invitation-cts?token=${value.token}`)}`);
     const result = await acceptInvitation(db(), value.token, { userId: user.id, email: user.email });
-    if (!result.ok) return data({ result: submission.reply(), problem: PROBLEMS[result.reason], selected }, { status: result.reason === "wrong_account" ? 403 : 400 });
+    if (!result.ok)
+      return data(
+        { result: submission.reply(), problem: PROBLEMS[result.reason], selected },
+        { status: result.reason === "wrong_account" ? 403 : 400 },
+      );
     return redirect(`/cts/${encodeURIComponent(result.ctsCode)}`);
   }
   if (!selected) {
     return data(
-      { result: submission.reply({ fieldErrors: { commune: ["Commune inconnue : choisissez-la dans la liste."] }, hideFields: ["password"] }), problem: null, selected },
+      {
+        result: submission.reply({
+          fieldErrors: { commune: ["Commune inconnue : choisissez-la dans la liste."] },
+          hideFields: ["password"],
+        }),
+        problem: null,
+        selected,
+      },
       { status: 400 },
     );
   }
   if (isCommonPassword(value.password)) {
     return data(
-      { result: submission.reply({ fieldErrors: { password: ["Ce mot de passe fait partie des plus utilisés : choisissez-en un autre."] }, hideFields: ["password"] }), problem: null, selected },
+      {
+        result: submission.reply({
+          fieldErrors: { password: ["Ce mot de passe fait partie des plus utilisés : choisissez-en un autre."] },
+          hideFields: ["password"],
+        }),
+        problem: null,
+        selected,
+      },
       { status: 400 },
     );
   }
-  const result = await acceptInvitation(db(), value.token, { newAccount: { password: value.password, communeCode: value.commune } });
-  if (!result.ok) return data({ result: submission.reply({ hideFields: ["password"] }), problem: PROBLEMS[result.reason], selected }, { status: result.reason === "email_taken" ? 409 : 400 });
+  const result = await acceptInvitation(db(), value.token, {
+    newAccount: { password: value.password, communeCode: value.commune },
+  });
+  if (!result.ok)
+    return data(
+      { result: submission.reply({ hideFields: ["password"] }), problem: PROBLEMS[result.reason], selected },
+      { status: result.reason === "email_taken" ? 409 : 400 },
+    );
   const cookie = await startSession(result.userId);
   return redirect(`/cts/${encodeURIComponent(result.ctsCode)}`, { headers: { "Set-Cookie": cookie } });
 }
@@ -99,8 +128,9 @@ export default function CtsInvitation() {
       <div className="fr-col-12 fr-col-md-8 fr-col-lg-6">
         <h1>Rejoindre le CTS {invitation.ctsName}</h1>
         <p>
-          Cette invitation est adressée à <strong>{invitation.email}</strong>. Les membres d’un conseil territorial de santé lisent les classements,
-          la participation et les commentaires de leur territoire, et les exportent pour leurs réunions.
+          Cette invitation est adressée à <strong>{invitation.email}</strong>. Les membres d’un conseil territorial de
+          santé lisent les classements, la participation et les commentaires de leur territoire, et les exportent pour
+          leurs réunions.
         </p>
         {problem ? <Notice kind="error">{problem}</Notice> : null}
         {signedInAs ? (

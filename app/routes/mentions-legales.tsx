@@ -15,10 +15,10 @@ export default function LegalNotice() {
       <p>L’hébergeur est indiqué par l’ARS qui déploie le service.</p>
       <h2>Sources et licences</h2>
       <p>
-        Les propositions présentées proviennent des restitutions publiques des ateliers territoriaux du CNR Santé (2022).
-        Les données territoriales proviennent du Code officiel géographique et des populations municipales de l’INSEE,
-        via le paquet « découpage administratif » d’Etalab. Sauf mention contraire, les contenus sont sous licence
-        ouverte etalab-2.0.
+        Les propositions présentées proviennent des restitutions publiques des ateliers territoriaux du CNR Santé
+        (2022). Les données territoriales proviennent du Code officiel géographique et des populations municipales de
+        l’INSEE, via le paquet « découpage administratif » d’Etalab. Sauf mention contraire, les contenus sont sous
+        licence ouverte etalab-2.0.
       </p>
       <h2>Marque de l’État</h2>
       <p>

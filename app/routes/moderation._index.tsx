@@ -2,14 +2,14 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { requireRole } from "~/auth/session.server";
+import { requireRole } from "~/identity/session.server";
 import { CommentError } from "~/comments/comments.server";
 import { moderationSchema } from "~/comments/forms";
 import { REASON_CHOICES, REASON_LABELS, REPORT_REASONS } from "~/comments/labels";
-import { moderate, moderatedRegions, moderationQueue, type QueueItem } from "~/comments/moderation.server";
+import { moderate, moderatedRegions, moderationQueue, type QueueItem } from "~/moderation/moderation.server";
 import { PlainText } from "~/comments/plain-text";
 import type { ReportReason } from "../../db/schema";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
 
@@ -26,7 +26,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireRole(context, request, "moderator");
   const regions = moderatedRegions(user);
   const [names, queue] = await Promise.all([
-    regions.length ? db().selectFrom("regions").select("name").where("code", "in", regions).orderBy("name").execute() : [],
+    regions.length
+      ? db().selectFrom("regions").select("name").where("code", "in", regions).orderBy("name").execute()
+      : [],
     moderationQueue(db(), regions),
   ]);
   return { regions: names.map((r) => r.name), queue };
@@ -40,7 +42,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const v = submission.value;
   try {
-    await moderate(db(), { moderator: user, intent: v.intent, kind: v.targetKind, id: v.targetId, reason: v.reason, note: v.note });
+    await moderate(db(), {
+      moderator: user,
+      intent: v.intent,
+      kind: v.targetKind,
+      id: v.targetId,
+      reason: v.reason,
+      note: v.note,
+    });
   } catch (error) {
     if (!(error instanceof CommentError)) throw error;
     return data({ message: error.message, target: v.targetId }, { status: error.status });
@@ -57,9 +66,9 @@ export default function ModerationQueue() {
     <>
       <h1>Modération</h1>
       <p>
-        Région{regions.length > 1 ? "s" : ""} : {regions.join(", ") || "aucune"}. Les éléments signalés, masqués automatiquement après
-        trois signalements, ou dont l’auteur demande un réexamen, du plus ancien au plus récent. Chaque décision est journalisée
-        et l’auteur en est informé par e-mail.
+        Région{regions.length > 1 ? "s" : ""} : {regions.join(", ") || "aucune"}. Les éléments signalés, masqués
+        automatiquement après trois signalements, ou dont l’auteur demande un réexamen, du plus ancien au plus récent.
+        Chaque décision est journalisée et l’auteur en est informé par e-mail.
       </p>
       {done && DONE[done] ? <Notice kind="success">{DONE[done]}</Notice> : null}
       {actionData?.message ? <Notice kind="error">{actionData.message}</Notice> : null}
@@ -89,7 +98,10 @@ function QueueCard({ item }: { item: QueueItem }) {
     <article className="fr-card fr-p-3w" data-testid="queue-item" aria-labelledby={`${formId}-titre`}>
       <h2 className="fr-h5 fr-mb-1w" id={`${formId}-titre`}>
         {what} sur «{" "}
-        <Link to={`/consultations/${item.consultationSlug}/propositions/${item.proposalSlug}#${anchor}`}>{item.proposalTitle}</Link> »
+        <Link to={`/consultations/${item.consultationSlug}/propositions/${item.proposalSlug}#${anchor}`}>
+          {item.proposalTitle}
+        </Link>{" "}
+        »
       </h2>
       <ul className="fr-badges-group fr-mb-1w">
         {item.reports.length ? (
@@ -106,7 +118,9 @@ function QueueCard({ item }: { item: QueueItem }) {
         ) : null}
         {item.moderation === "hidden" ? (
           <li>
-            <p className="fr-badge fr-badge--sm">Masqué : {item.hiddenReason ? REASON_LABELS[item.hiddenReason] : ""}</p>
+            <p className="fr-badge fr-badge--sm">
+              Masqué : {item.hiddenReason ? REASON_LABELS[item.hiddenReason] : ""}
+            </p>
           </li>
         ) : null}
         {item.reviewRequested ? (
@@ -116,10 +130,12 @@ function QueueCard({ item }: { item: QueueItem }) {
         ) : null}
       </ul>
       <p className="fr-text--sm fr-mb-1w">
-        En attente depuis le {item.waitingLabel} · {item.regionName} · auteur : <strong data-testid="queue-author">{item.authorLabel}</strong> —{" "}
+        En attente depuis le {item.waitingLabel} · {item.regionName} · auteur :{" "}
+        <strong data-testid="queue-author">{item.authorLabel}</strong> —{" "}
         <span data-testid="author-history">
           {item.authorHistory.total} {item.kind === "comment" ? "commentaire" : "contribution"}
-          {item.authorHistory.total > 1 ? "s" : ""} au total, dont {item.authorHistory.hidden} masqué{item.kind === "contribution" ? "e" : ""}
+          {item.authorHistory.total > 1 ? "s" : ""} au total, dont {item.authorHistory.hidden} masqué
+          {item.kind === "contribution" ? "e" : ""}
           {item.authorHistory.hidden > 1 ? "s" : ""}
         </span>
       </p>

@@ -3,15 +3,15 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { sendVerificationEmail } from "~/auth/account-emails.server";
-import { changeCommuneSchema, changePasswordSchema, PASSWORD_MIN } from "~/auth/forms";
-import { isCommonPassword, verifyPassword } from "~/auth/password.server";
-import { renewSessionAlone, requireUser } from "~/auth/session.server";
-import { findUserById, setCommune, setPassword } from "~/auth/users.server";
+import { sendVerificationEmail } from "~/identity/account-emails.server";
+import { changeCommuneSchema, changePasswordSchema, PASSWORD_MIN } from "~/identity/forms";
+import { isCommonPassword, verifyPassword } from "~/identity/password.server";
+import { renewSessionAlone, requireUser } from "~/identity/session.server";
+import { findUserById, setCommune, setPassword } from "~/identity/users.server";
 import { setDisplayName } from "~/comments/comments.server";
 import { displayNameSchema } from "~/comments/forms";
-import { db } from "~/server/db.server";
-import { charge, peek, retryHeaders, take } from "~/server/rate-limit.server";
+import { db } from "~/platform/db.server";
+import { charge, peek, retryHeaders, take } from "~/platform/rate-limit.server";
 import { CommunePicker, CommuneSearchForm } from "~/territories/commune-picker";
 import { locateCommune, searchCommunes } from "~/territories/territories.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
@@ -30,15 +30,27 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     locateCommune(db(), user.communeCode),
     query ? searchCommunes(db(), query) : Promise.resolve([]),
   ]);
-  return { email: user.email, emailVerified: user.emailVerified, displayName: user.displayName, spaces: spacesOf(user.roles), place, query, results };
+  return {
+    email: user.email,
+    emailVerified: user.emailVerified,
+    displayName: user.displayName,
+    spaces: spacesOf(user.roles),
+    place,
+    query,
+    results,
+  };
 }
 
 /** Links to the parts of the site a person's roles open. */
 function spacesOf(roles: { role: string; scope: string }[]) {
   const spaces: { to: string; label: string }[] = [];
-  if (roles.some((r) => r.role === "association")) spaces.push({ to: "/espace-association", label: "Espace de votre association" });
+  if (roles.some((r) => r.role === "association"))
+    spaces.push({ to: "/espace-association", label: "Espace de votre association" });
   for (const r of roles.filter((r) => r.role === "cts_member")) {
-    spaces.push({ to: `/cts/${encodeURIComponent(r.scope)}/commentaires`, label: `Commentaires et exports du CTS (${r.scope})` });
+    spaces.push({
+      to: `/cts/${encodeURIComponent(r.scope)}/commentaires`,
+      label: `Commentaires et exports du CTS (${r.scope})`,
+    });
   }
   if (roles.some((r) => r.role === "moderator")) spaces.push({ to: "/moderation", label: "File de modération" });
   if (roles.some((r) => r.role === "admin")) spaces.push({ to: "/admin", label: "Administration" });
@@ -52,13 +64,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "resend") {
     if (user.emailVerified) return { result: undefined, message: "Votre adresse est déjà confirmée." };
     const allowance = await take("verificationResend", user.id);
-    if (!allowance.ok) return data({ result: undefined, message: allowance.message }, { status: 429, headers: retryHeaders(allowance) });
+    if (!allowance.ok)
+      return data({ result: undefined, message: allowance.message }, { status: 429, headers: retryHeaders(allowance) });
     await sendVerificationEmail(db(), { id: user.id, email: user.email });
     return { result: undefined, message: "Un nouveau lien de confirmation vient de vous être envoyé." };
   }
   if (intent === "display_name") {
     const submission = parseWithZod(formData, { schema: displayNameSchema });
-    if (submission.status !== "success") return data({ result: undefined, nameResult: submission.reply(), message: null }, { status: 400 });
+    if (submission.status !== "success")
+      return data({ result: undefined, nameResult: submission.reply(), message: null }, { status: 400 });
     await setDisplayName(db(), user.id, submission.value.displayName ?? null);
     return {
       result: undefined,
@@ -71,20 +85,42 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "password") {
     const submission = parseWithZod(formData, { schema: changePasswordSchema });
     const hide = { hideFields: ["current", "password", "confirm"] };
-    if (submission.status !== "success") return data({ result: undefined, passwordResult: submission.reply(hide), message: null }, { status: 400 });
+    if (submission.status !== "success")
+      return data({ result: undefined, passwordResult: submission.reply(hide), message: null }, { status: 400 });
     // The current password is guessed no faster here than on the login page.
     const blocked = await peek("loginFailuresPerEmail", user.email);
     if (!blocked.ok) {
-      return data({ result: undefined, passwordResult: submission.reply({ ...hide, formErrors: [blocked.message] }), message: null }, { status: 429, headers: retryHeaders(blocked) });
+      return data(
+        {
+          result: undefined,
+          passwordResult: submission.reply({ ...hide, formErrors: [blocked.message] }),
+          message: null,
+        },
+        { status: 429, headers: retryHeaders(blocked) },
+      );
     }
     const account = await findUserById(db(), user.id);
     if (!account || !(await verifyPassword(account.password_hash, submission.value.current))) {
       await charge("loginFailuresPerEmail", user.email);
-      return data({ result: undefined, passwordResult: submission.reply({ ...hide, fieldErrors: { current: ["Mot de passe actuel incorrect."] } }), message: null }, { status: 400 });
+      return data(
+        {
+          result: undefined,
+          passwordResult: submission.reply({ ...hide, fieldErrors: { current: ["Mot de passe actuel incorrect."] } }),
+          message: null,
+        },
+        { status: 400 },
+      );
     }
     if (isCommonPassword(submission.value.password)) {
       return data(
-        { result: undefined, passwordResult: submission.reply({ ...hide, fieldErrors: { password: ["Ce mot de passe fait partie des plus utilisés : choisissez-en un autre."] } }), message: null },
+        {
+          result: undefined,
+          passwordResult: submission.reply({
+            ...hide,
+            fieldErrors: { password: ["Ce mot de passe fait partie des plus utilisés : choisissez-en un autre."] },
+          }),
+          message: null,
+        },
         { status: 400 },
       );
     }
@@ -92,7 +128,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     // Every other session ends; this browser gets a new session id.
     const cookie = await renewSessionAlone(user.id);
     return data(
-      { result: undefined, passwordResult: submission.reply({ resetForm: true }), message: "Votre mot de passe est modifié. Vos autres sessions ont été fermées." },
+      {
+        result: undefined,
+        passwordResult: submission.reply({ resetForm: true }),
+        message: "Votre mot de passe est modifié. Vos autres sessions ont été fermées.",
+      },
       { headers: { "Set-Cookie": cookie } },
     );
   }
@@ -104,7 +144,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const place = await locateCommune(db(), submission.value.commune);
   if (!place) {
     return data(
-      { result: submission.reply({ fieldErrors: { commune: ["Commune inconnue : choisissez-la dans la liste."] } }), message: null },
+      {
+        result: submission.reply({ fieldErrors: { commune: ["Commune inconnue : choisissez-la dans la liste."] } }),
+        message: null,
+      },
       { status: 400 },
     );
   }
@@ -167,7 +210,10 @@ export default function Account() {
         </section>
       ) : null}
       <PasswordForm lastResult={actionData && "passwordResult" in actionData ? actionData.passwordResult : undefined} />
-      <DisplayNameForm displayName={displayName} lastResult={actionData && "nameResult" in actionData ? actionData.nameResult : undefined} />
+      <DisplayNameForm
+        displayName={displayName}
+        lastResult={actionData && "nameResult" in actionData ? actionData.nameResult : undefined}
+      />
       <section className="fr-mb-6w">
         <h2>Mon territoire</h2>
         {place ? (
@@ -195,7 +241,10 @@ export default function Account() {
       </section>
       <section>
         <h2>Changer de commune</h2>
-        <p>Si vous déménagez : vos prochains votes compteront dans votre nouveau territoire ; ceux déjà exprimés ne changent pas.</p>
+        <p>
+          Si vous déménagez : vos prochains votes compteront dans votre nouveau territoire ; ceux déjà exprimés ne
+          changent pas.
+        </p>
         <CommuneSearchForm />
         <Form method="post" {...getFormProps(form)}>
           <input type="hidden" name="intent" value="commune" />
@@ -249,8 +298,19 @@ function PasswordForm({ lastResult }: { lastResult: SubmissionResult<string[]> |
       <Form method="post" {...getFormProps(form)}>
         <input type="hidden" name="intent" value="password" />
         <InputField meta={fields.current} label="Mot de passe actuel" type="password" autoComplete="current-password" />
-        <InputField meta={fields.password} label="Nouveau mot de passe" hint={`Au moins ${PASSWORD_MIN} caractères. Vos autres sessions seront fermées.`} type="password" autoComplete="new-password" />
-        <InputField meta={fields.confirm} label="Confirmez le nouveau mot de passe" type="password" autoComplete="new-password" />
+        <InputField
+          meta={fields.password}
+          label="Nouveau mot de passe"
+          hint={`Au moins ${PASSWORD_MIN} caractères. Vos autres sessions seront fermées.`}
+          type="password"
+          autoComplete="new-password"
+        />
+        <InputField
+          meta={fields.confirm}
+          label="Confirmez le nouveau mot de passe"
+          type="password"
+          autoComplete="new-password"
+        />
         <button className="fr-btn fr-btn--secondary" type="submit">
           Changer mon mot de passe
         </button>
@@ -259,7 +319,13 @@ function PasswordForm({ lastResult }: { lastResult: SubmissionResult<string[]> |
   );
 }
 
-function DisplayNameForm({ displayName, lastResult }: { displayName: string | null; lastResult: SubmissionResult<string[]> | undefined }) {
+function DisplayNameForm({
+  displayName,
+  lastResult,
+}: {
+  displayName: string | null;
+  lastResult: SubmissionResult<string[]> | undefined;
+}) {
   const [form, fields] = useForm({
     id: "display-name-form",
     lastResult,
@@ -277,7 +343,12 @@ function DisplayNameForm({ displayName, lastResult }: { displayName: string | nu
       </p>
       <Form method="post" {...getFormProps(form)}>
         <input type="hidden" name="intent" value="display_name" />
-        <InputField meta={fields.displayName} label="Nom public (facultatif)" hint="De 2 à 40 caractères, par exemple « Camille D. ». Laissez vide pour ne plus en avoir." autoComplete="nickname" />
+        <InputField
+          meta={fields.displayName}
+          label="Nom public (facultatif)"
+          hint="De 2 à 40 caractères, par exemple « Camille D. ». Laissez vide pour ne plus en avoir."
+          autoComplete="nickname"
+        />
         <button className="fr-btn fr-btn--secondary" type="submit">
           Enregistrer mon nom public
         </button>

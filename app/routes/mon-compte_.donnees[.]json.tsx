@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "~/auth/session.server";
+import { requireUser } from "~/identity/session.server";
 import { collectMyData } from "~/privacy/my-data.server";
-import { db } from "~/server/db.server";
+import { db } from "~/platform/db.server";
 
 /** « Télécharger mes données » : everything about the signed-in person, as a JSON attachment. */
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -3,13 +3,13 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { verifyPassword } from "~/auth/password.server";
-import { endSession, requireUser } from "~/auth/session.server";
-import { findUserById } from "~/auth/users.server";
+import { verifyPassword } from "~/identity/password.server";
+import { endSession, requireUser } from "~/identity/session.server";
+import { findUserById } from "~/identity/users.server";
 import { deleteAccount, deletionPreview } from "~/privacy/account-deletion.server";
 import { deleteAccountSchema } from "~/privacy/forms";
-import { db } from "~/server/db.server";
-import { charge, peek, retryHeaders } from "~/server/rate-limit.server";
+import { db } from "~/platform/db.server";
+import { charge, peek, retryHeaders } from "~/platform/rate-limit.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FieldErrors, InputField, Notice } from "~/ui/fields";
 
@@ -26,16 +26,25 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireUser(context, request);
   const submission = parseWithZod(await request.formData(), { schema: deleteAccountSchema });
-  if (submission.status !== "success") return data({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
+  if (submission.status !== "success")
+    return data({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   // The password proves the person is at the keyboard; its failures count with the login's.
   const blocked = await peek("loginFailuresPerEmail", user.email);
   if (!blocked.ok) {
-    return data({ result: submission.reply({ formErrors: [blocked.message], hideFields: ["password"] }) }, { status: 429, headers: retryHeaders(blocked) });
+    return data(
+      { result: submission.reply({ formErrors: [blocked.message], hideFields: ["password"] }) },
+      { status: 429, headers: retryHeaders(blocked) },
+    );
   }
   const account = await findUserById(db(), user.id);
   if (!account || !(await verifyPassword(account.password_hash, submission.value.password))) {
     await charge("loginFailuresPerEmail", user.email);
-    return data({ result: submission.reply({ fieldErrors: { password: ["Mot de passe incorrect."] }, hideFields: ["password"] }) }, { status: 400 });
+    return data(
+      {
+        result: submission.reply({ fieldErrors: { password: ["Mot de passe incorrect."] }, hideFields: ["password"] }),
+      },
+      { status: 400 },
+    );
   }
   await deleteAccount(db(), { userId: user.id, comments: submission.value.comments });
   // The sessions went with the account; this clears the browser's cookie.
@@ -68,12 +77,16 @@ export default function DeleteAccount() {
           </li>
           <li>vos commentaires sont supprimés ou conservés sans votre nom, selon votre choix ci-dessous ;</li>
           <li>
-            vos mentions « utile », vos signalements, vos sessions, vos rôles et, le cas échéant, votre association et ses
-            contributions sont effacés.
+            vos mentions « utile », vos signalements, vos sessions, vos rôles et, le cas échéant, votre association et
+            ses contributions sont effacés.
           </li>
         </ul>
         <p>
-          Vous pouvez d’abord <Link to="/mon-compte/donnees.json" reloadDocument>télécharger vos données</Link>.
+          Vous pouvez d’abord{" "}
+          <Link to="/mon-compte/donnees.json" reloadDocument>
+            télécharger vos données
+          </Link>
+          .
         </p>
         {form.errors?.length ? <Notice kind="error">{form.errors.join(" ")}</Notice> : null}
         <Form method="post" {...getFormProps(form)}>
@@ -88,19 +101,35 @@ export default function DeleteAccount() {
             </legend>
             <div className="fr-fieldset__element">
               <div className="fr-radio-group">
-                <input type="radio" id="commentaires-supprimer" name={fields.comments.name} value="supprimer" defaultChecked={fields.comments.initialValue === "supprimer"} />
+                <input
+                  type="radio"
+                  id="commentaires-supprimer"
+                  name={fields.comments.name}
+                  value="supprimer"
+                  defaultChecked={fields.comments.initialValue === "supprimer"}
+                />
                 <label className="fr-label" htmlFor="commentaires-supprimer">
                   Supprimer mes commentaires
-                  <span className="fr-hint-text">Leur texte est effacé ; les réponses des autres restent, sous « commentaire supprimé ».</span>
+                  <span className="fr-hint-text">
+                    Leur texte est effacé ; les réponses des autres restent, sous « commentaire supprimé ».
+                  </span>
                 </label>
               </div>
             </div>
             <div className="fr-fieldset__element">
               <div className="fr-radio-group">
-                <input type="radio" id="commentaires-anonymiser" name={fields.comments.name} value="anonymiser" defaultChecked={fields.comments.initialValue === "anonymiser"} />
+                <input
+                  type="radio"
+                  id="commentaires-anonymiser"
+                  name={fields.comments.name}
+                  value="anonymiser"
+                  defaultChecked={fields.comments.initialValue === "anonymiser"}
+                />
                 <label className="fr-label" htmlFor="commentaires-anonymiser">
                   Les garder comme « participant supprimé »
-                  <span className="fr-hint-text">Le texte reste lisible, signé « participant supprimé », sans lien avec vous.</span>
+                  <span className="fr-hint-text">
+                    Le texte reste lisible, signé « participant supprimé », sans lien avec vous.
+                  </span>
                 </label>
               </div>
             </div>
@@ -110,7 +139,13 @@ export default function DeleteAccount() {
               </div>
             ) : null}
           </fieldset>
-          <InputField meta={fields.password} label="Mot de passe" hint="Pour confirmer que c’est bien vous." type="password" autoComplete="current-password" />
+          <InputField
+            meta={fields.password}
+            label="Mot de passe"
+            hint="Pour confirmer que c’est bien vous."
+            type="password"
+            autoComplete="current-password"
+          />
           <ul className="fr-btns-group fr-btns-group--inline">
             <li>
               <button className="fr-btn" type="submit">

@@ -3,11 +3,11 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, HeadersFunction, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
-import { sendPasswordResetEmail } from "~/auth/account-emails.server";
-import { forgotPasswordSchema } from "~/auth/forms";
-import { findUserByEmail } from "~/auth/users.server";
-import { db } from "~/server/db.server";
-import { refund, retryHeaders, take } from "~/server/rate-limit.server";
+import { sendPasswordResetEmail } from "~/identity/account-emails.server";
+import { forgotPasswordSchema } from "~/identity/forms";
+import { findUserByEmail } from "~/identity/users.server";
+import { db } from "~/platform/db.server";
+import { refund, retryHeaders, take } from "~/platform/rate-limit.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 
@@ -24,7 +24,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const forEmail = fromAddress.ok ? await take("passwordResetPerEmail", submission.value.email) : fromAddress;
   if (!forEmail.ok) {
     if (fromAddress.ok) await refund("passwordResetPerAddress", context.clientAddress);
-    return data({ result: submission.reply({ formErrors: [forEmail.message] }), sent: false }, { status: 429, headers: retryHeaders(forEmail) });
+    return data(
+      { result: submission.reply({ formErrors: [forEmail.message] }), sent: false },
+      { status: 429, headers: retryHeaders(forEmail) },
+    );
   }
   const user = await findUserByEmail(db(), submission.value.email);
   if (user) await sendPasswordResetEmail(db(), user);
@@ -56,7 +59,12 @@ export default function ForgotPassword() {
           </Notice>
         ) : null}
         <Form method="post" {...getFormProps(form)}>
-          <InputField meta={fields.email} label="Adresse électronique de votre compte" type="email" autoComplete="email" />
+          <InputField
+            meta={fields.email}
+            label="Adresse électronique de votre compte"
+            type="email"
+            autoComplete="email"
+          />
           <button className="fr-btn" type="submit">
             Recevoir un lien
           </button>

@@ -3,12 +3,12 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { checkEmailToken, consumeEmailToken } from "~/auth/email-tokens.server";
-import { PASSWORD_MIN, resetPasswordSchema } from "~/auth/forms";
-import { isCommonPassword } from "~/auth/password.server";
-import { endAllSessions } from "~/auth/session.server";
-import { markEmailVerified, setPassword } from "~/auth/users.server";
-import { db } from "~/server/db.server";
+import { checkEmailToken, consumeEmailToken } from "~/identity/email-tokens.server";
+import { PASSWORD_MIN, resetPasswordSchema } from "~/identity/forms";
+import { isCommonPassword } from "~/identity/password.server";
+import { endAllSessions } from "~/identity/session.server";
+import { markEmailVerified, setPassword } from "~/identity/users.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 
@@ -23,18 +23,25 @@ const PROBLEMS = {
 export async function loader({ request }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
   const status = token && token.length <= 200 ? await checkEmailToken(db(), token, "reset_password") : "unknown";
-  return data({ token, problem: status === "valid" ? null : PROBLEMS[status] }, { status: status === "valid" ? 200 : 400 });
+  return data(
+    { token, problem: status === "valid" ? null : PROBLEMS[status] },
+    { status: status === "valid" ? 200 : 400 },
+  );
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: resetPasswordSchema });
   const hide = { hideFields: ["password", "confirm"] };
-  if (submission.status !== "success") return data({ result: submission.reply(hide), problem: null, done: false }, { status: 400 });
+  if (submission.status !== "success")
+    return data({ result: submission.reply(hide), problem: null, done: false }, { status: 400 });
   const { token, password } = submission.value;
   if (isCommonPassword(password)) {
     return data(
       {
-        result: submission.reply({ ...hide, fieldErrors: { password: ["Ce mot de passe fait partie des plus utilisés : choisissez-en un autre."] } }),
+        result: submission.reply({
+          ...hide,
+          fieldErrors: { password: ["Ce mot de passe fait partie des plus utilisés : choisissez-en un autre."] },
+        }),
         problem: null,
         done: false,
       },
@@ -42,7 +49,8 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   }
   const consumed = await consumeEmailToken(db(), token, "reset_password");
-  if (!consumed.ok) return data({ result: submission.reply(hide), problem: PROBLEMS[consumed.reason], done: false }, { status: 400 });
+  if (!consumed.ok)
+    return data({ result: submission.reply(hide), problem: PROBLEMS[consumed.reason], done: false }, { status: 400 });
   await setPassword(db(), consumed.userId, password);
   // The link reached the mailbox, which proves the address as well as a verification link would.
   await markEmailVerified(db(), consumed.userId);
@@ -89,8 +97,19 @@ export default function ResetPassword() {
         <h1>Choisir un nouveau mot de passe</h1>
         <Form method="post" {...getFormProps(form)}>
           <input type="hidden" name="token" value={token} />
-          <InputField meta={fields.password} label="Nouveau mot de passe" hint={`Au moins ${PASSWORD_MIN} caractères.`} type="password" autoComplete="new-password" />
-          <InputField meta={fields.confirm} label="Confirmez le mot de passe" type="password" autoComplete="new-password" />
+          <InputField
+            meta={fields.password}
+            label="Nouveau mot de passe"
+            hint={`Au moins ${PASSWORD_MIN} caractères.`}
+            type="password"
+            autoComplete="new-password"
+          />
+          <InputField
+            meta={fields.confirm}
+            label="Confirmez le mot de passe"
+            type="password"
+            autoComplete="new-password"
+          />
           <button className="fr-btn" type="submit">
             Enregistrer
           </button>

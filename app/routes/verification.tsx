@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { checkEmailToken, consumeEmailToken } from "~/auth/email-tokens.server";
-import { verifyEmailSchema } from "~/auth/forms";
-import { markEmailVerified } from "~/auth/users.server";
-import { db } from "~/server/db.server";
+import { checkEmailToken, consumeEmailToken } from "~/identity/email-tokens.server";
+import { verifyEmailSchema } from "~/identity/forms";
+import { markEmailVerified } from "~/identity/users.server";
+import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
 
@@ -39,7 +39,9 @@ export default function VerifyEmail() {
     return (
       <>
         <h1>Adresse confirmée</h1>
-        <Notice kind="success">Votre adresse électronique est confirmée : vous pourrez voter dans les consultations de votre région.</Notice>
+        <Notice kind="success">
+          Votre adresse électronique est confirmée : vous pourrez voter dans les consultations de votre région.
+        </Notice>
         <Link className="fr-btn" to="/mon-compte">
           Aller à mon compte
         </Link>

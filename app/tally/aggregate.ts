@@ -35,8 +35,10 @@ export type Rules = { k: number; quorum: number };
 export function readParams(params: TallyParams | undefined): Rules {
   const k = params?.k ?? DEFAULT_K;
   const quorum = params?.quorum ?? DEFAULT_QUORUM;
-  if (!Number.isSafeInteger(k) || k < 1) throw new TallyInputError(`K doit être un entier positif (reçu ${String(k)}).`);
-  if (!Number.isSafeInteger(quorum) || quorum < 0) throw new TallyInputError(`Le quorum doit être un entier positif ou nul (reçu ${String(quorum)}).`);
+  if (!Number.isSafeInteger(k) || k < 1)
+    throw new TallyInputError(`K doit être un entier positif (reçu ${String(k)}).`);
+  if (!Number.isSafeInteger(quorum) || quorum < 0)
+    throw new TallyInputError(`Le quorum doit être un entier positif ou nul (reçu ${String(quorum)}).`);
   return { k, quorum };
 }
 
@@ -67,14 +69,20 @@ export function visitBallot(
   k: number,
   visit: (cell: number) => void,
 ): void {
-  if (typeof ballot !== "object" || ballot === null || typeof ballot.arrondissement !== "string" || ballot.arrondissement === "") {
+  if (
+    typeof ballot !== "object" ||
+    ballot === null ||
+    typeof ballot.arrondissement !== "string" ||
+    ballot.arrondissement === ""
+  ) {
     throw new TallyInputError("Bulletin sans arrondissement.");
   }
   const content = ballot.content as unknown;
   if (typeof content !== "object" || content === null) throw new TallyInputError("Bulletin sans contenu.");
   if (method === "majority_judgment") {
     const grades = (content as { grades?: unknown }).grades;
-    if (typeof grades !== "object" || grades === null || Array.isArray(grades)) throw new TallyInputError("Bulletin de jugement majoritaire sans mentions.");
+    if (typeof grades !== "object" || grades === null || Array.isArray(grades))
+      throw new TallyInputError("Bulletin de jugement majoritaire sans mentions.");
     for (const [id, grade] of Object.entries(grades as Record<string, unknown>)) {
       const g = typeof grade === "string" ? GRADE_INDEX.get(grade) : undefined;
       if (g === undefined) throw new TallyInputError(`Mention inconnue : « ${String(grade)} ».`);
@@ -83,13 +91,18 @@ export function visitBallot(
     }
     return;
   }
-  const list = method === "approval" ? (content as { selections?: unknown }).selections : (content as { order?: unknown }).order;
-  if (!Array.isArray(list)) throw new TallyInputError(method === "approval" ? "Bulletin d’approbation sans sélection." : "Bulletin de classement sans ordre.");
+  const list =
+    method === "approval" ? (content as { selections?: unknown }).selections : (content as { order?: unknown }).order;
+  if (!Array.isArray(list))
+    throw new TallyInputError(
+      method === "approval" ? "Bulletin d’approbation sans sélection." : "Bulletin de classement sans ordre.",
+    );
   if (list.length > k) throw new TallyInputError(`Bulletin avec ${list.length} propositions pour ${k} au plus.`);
   for (let i = 0; i < list.length; i++) {
     const id: unknown = list[i];
     if (typeof id !== "string") throw new TallyInputError("Identifiant de proposition invalide dans un bulletin.");
-    for (let j = 0; j < i; j++) if (list[j] === id) throw new TallyInputError(`Proposition « ${id} » deux fois dans un bulletin.`);
+    for (let j = 0; j < i; j++)
+      if (list[j] === id) throw new TallyInputError(`Proposition « ${id} » deux fois dans un bulletin.`);
     const p = index.get(id);
     if (p !== undefined) visit(method === "approval" ? p : p * k + i);
   }
@@ -98,7 +111,9 @@ export function visitBallot(
 function denseFromBallots(method: Method, proposals: readonly string[], ballots: readonly Ballot[], k: number): Dense {
   const index = indexProposals(proposals);
   const cells = cellsFor(method, k);
-  const codes = [...new Set(ballots.map((b) => b?.arrondissement))].filter((c): c is string => typeof c === "string").sort();
+  const codes = [...new Set(ballots.map((b) => b?.arrondissement))]
+    .filter((c): c is string => typeof c === "string")
+    .sort();
   const arrIndex = new Map(codes.map((c, i) => [c, i]));
   const stride = proposals.length * cells;
   const counts = new Float64Array(codes.length * stride);
@@ -118,9 +133,11 @@ function denseFromBallots(method: Method, proposals: readonly string[], ballots:
 const isCount = (n: unknown): n is number => typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
 
 function denseFromAggregates(method: Method, proposals: readonly string[], aggregates: Aggregates, k: number): Dense {
-  if (aggregates.method !== method) throw new TallyInputError(`Agrégats de la méthode ${aggregates.method} pour un dépouillement ${method}.`);
+  if (aggregates.method !== method)
+    throw new TallyInputError(`Agrégats de la méthode ${aggregates.method} pour un dépouillement ${method}.`);
   const cells = cellsFor(method, k);
-  if (aggregates.cells !== cells) throw new TallyInputError(`Agrégats à ${aggregates.cells} cases par proposition, ${cells} attendues.`);
+  if (aggregates.cells !== cells)
+    throw new TallyInputError(`Agrégats à ${aggregates.cells} cases par proposition, ${cells} attendues.`);
   const index = indexProposals(proposals);
   const codes = Object.keys(aggregates.arrondissements).sort();
   const stride = proposals.length * cells;
@@ -128,7 +145,8 @@ function denseFromAggregates(method: Method, proposals: readonly string[], aggre
   const perArr = new Float64Array(codes.length);
   codes.forEach((code, a) => {
     const entry = aggregates.arrondissements[code] as ArrondissementCounts;
-    if (!isCount(entry?.ballots)) throw new TallyInputError(`Nombre de bulletins invalide pour l’arrondissement ${code}.`);
+    if (!isCount(entry?.ballots))
+      throw new TallyInputError(`Nombre de bulletins invalide pour l’arrondissement ${code}.`);
     perArr[a] = entry.ballots;
     for (const [id, values] of Object.entries(entry.counts ?? {})) {
       const p = index.get(id);
@@ -216,12 +234,22 @@ export function aggregatesFromRows<M extends Method>(input: {
   }
   for (const row of input.rows) {
     const entry = arrondissements[row.arrondissement];
-    if (!entry) throw new TallyInputError(`Comptes pour l’arrondissement ${row.arrondissement}, sans nombre de bulletins.`);
+    if (!entry)
+      throw new TallyInputError(`Comptes pour l’arrondissement ${row.arrondissement}, sans nombre de bulletins.`);
     const c =
-      method === "approval" ? (row.cell === 0 ? 0 : -1)
-      : method === "majority_judgment" ? (typeof row.cell === "string" ? (GRADE_INDEX.get(row.cell) ?? -1) : row.cell)
-      : typeof row.cell === "number" ? row.cell - 1 : -1;
-    if (!Number.isInteger(c) || c < 0 || c >= cells) throw new TallyInputError(`Case inconnue « ${String(row.cell)} » pour « ${row.proposal} ».`);
+      method === "approval"
+        ? row.cell === 0
+          ? 0
+          : -1
+        : method === "majority_judgment"
+          ? typeof row.cell === "string"
+            ? (GRADE_INDEX.get(row.cell) ?? -1)
+            : row.cell
+          : typeof row.cell === "number"
+            ? row.cell - 1
+            : -1;
+    if (!Number.isInteger(c) || c < 0 || c >= cells)
+      throw new TallyInputError(`Case inconnue « ${String(row.cell)} » pour « ${row.proposal} ».`);
     if (!isCount(row.count)) throw new TallyInputError(`Compte invalide pour « ${row.proposal} ».`);
     const values = (entry.counts[row.proposal] ??= new Array<number>(cells).fill(0));
     values[c]! += row.count;

@@ -47,9 +47,17 @@ export type BootstrapResult = { resamples: number; seed: number; intervals: Reco
 
 type Encoded = { arr: Int32Array; offsets: Int32Array; cells: Int32Array; codes: string[] };
 
-function encode(method: Method, proposals: readonly string[], ballots: readonly Ballot[], k: number, collapse: boolean): Encoded {
+function encode(
+  method: Method,
+  proposals: readonly string[],
+  ballots: readonly Ballot[],
+  k: number,
+  collapse: boolean,
+): Encoded {
   const index = indexProposals(proposals);
-  const codes = collapse ? ["*"] : [...new Set(ballots.map((b) => b?.arrondissement))].filter((c): c is string => typeof c === "string").sort();
+  const codes = collapse
+    ? ["*"]
+    : [...new Set(ballots.map((b) => b?.arrondissement))].filter((c): c is string => typeof c === "string").sort();
   const arrIndex = new Map(codes.map((c, i) => [c, i]));
   const arr = new Int32Array(ballots.length);
   const offsets = new Int32Array(ballots.length + 1);
@@ -73,7 +81,8 @@ export function bootstrapRanks<M extends Method>(
   options: BootstrapOptions,
 ): { proposals: readonly string[]; resamples: number; ranks: Int32Array } {
   const { resamples = 200, seed } = options;
-  if (!Number.isSafeInteger(resamples) || resamples < 1) throw new TallyInputError(`Nombre de rééchantillonnages invalide : ${String(resamples)}.`);
+  if (!Number.isSafeInteger(resamples) || resamples < 1)
+    throw new TallyInputError(`Nombre de rééchantillonnages invalide : ${String(resamples)}.`);
   if (!Number.isSafeInteger(seed)) throw new TallyInputError("La graine doit être un entier.");
   const params = readParams(rules.params);
   const weighting = rules.weighting ?? "raw";
@@ -93,7 +102,8 @@ export function bootstrapRanks<M extends Method>(
     counts: new Float64Array(A * stride),
   };
   // Refuse missing populations once, up front, rather than in whichever resample meets them.
-  if (weighting === "population") weightsFor({ ...dense, ballots: new Float64Array(A).fill(1) }, weighting, rules.populations);
+  if (weighting === "population")
+    weightsFor({ ...dense, ballots: new Float64Array(A).fill(1) }, weighting, rules.populations);
   const ranks = new Int32Array(resamples * P);
   const next = mulberry32(seed);
   const n = ballots.length;
@@ -121,7 +131,8 @@ export function bootstrapRanks<M extends Method>(
 }
 
 /** Nearest-rank percentile of sorted values: the ⌈pct·m/100⌉-th smallest. */
-const percentile = (sorted: Int32Array, pct: number) => sorted[Math.max(1, Math.ceil((pct * sorted.length) / 100)) - 1]!;
+const percentile = (sorted: Int32Array, pct: number) =>
+  sorted[Math.max(1, Math.ceil((pct * sorted.length) / 100)) - 1]!;
 
 /**
  * 5th–95th percentile of each proposal's rank over `resamples` bootstrap resamples (default 200).
@@ -144,7 +155,10 @@ export function bootstrapIntervals<M extends Method>(
       if (rank > 0) mine.push(rank);
     }
     const sorted = Int32Array.from(mine).sort();
-    intervals[id] = sorted.length === 0 ? { lo: null, hi: null, rankedIn: 0 } : { lo: percentile(sorted, 5), hi: percentile(sorted, 95), rankedIn: sorted.length };
+    intervals[id] =
+      sorted.length === 0
+        ? { lo: null, hi: null, rankedIn: 0 }
+        : { lo: percentile(sorted, 5), hi: percentile(sorted, 95), rankedIn: sorted.length };
   });
   return { resamples, seed: options.seed, intervals };
 }

@@ -37,7 +37,11 @@ function gcd(a: bigint, b: bigint): bigint {
   return a;
 }
 
-export function weightsFor(dense: Dense, weighting: Weighting, populations: Readonly<Record<string, number>> | undefined): Weights {
+export function weightsFor(
+  dense: Dense,
+  weighting: Weighting,
+  populations: Readonly<Record<string, number>> | undefined,
+): Weights {
   const A = dense.arrondissements.length;
   if (weighting === "raw") {
     let total = 0;
@@ -63,7 +67,9 @@ export function weightsFor(dense: Dense, weighting: Weighting, populations: Read
     total += pop;
   }
   if (missing.length > 0) {
-    throw new TallyInputError(`Population manquante ou invalide pour les arrondissements ayant des bulletins : ${missing.join(", ")}.`);
+    throw new TallyInputError(
+      `Population manquante ou invalide pour les arrondissements ayant des bulletins : ${missing.join(", ")}.`,
+    );
   }
   let cache: bigint[] | undefined;
   const scaled = () => {

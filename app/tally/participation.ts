@@ -42,6 +42,11 @@ export function participation(
     const n = ballots[arrondissement] ?? 0;
     const pop = populations[arrondissement];
     const population = typeof pop === "number" ? pop : null;
-    return { arrondissement, ballots: n, population, rate: population !== null && population > 0 ? n / population : null };
+    return {
+      arrondissement,
+      ballots: n,
+      population,
+      rate: population !== null && population > 0 ? n / population : null,
+    };
   });
 }

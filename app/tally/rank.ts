@@ -85,7 +85,9 @@ function majorityStats(s: CellSums, p: number): MajorityStats {
   const below = floatSum(s, p, grade + 1, GRADES.length);
   // p > q compares shares of the same total: compare the sums.
   const plus =
-    compareFiltered(above, below, s.tolerance, () => bigSign(exactSum(s, p, 0, grade), exactSum(s, p, grade + 1, GRADES.length))) > 0;
+    compareFiltered(above, below, s.tolerance, () =>
+      bigSign(exactSum(s, p, 0, grade), exactSum(s, p, grade + 1, GRADES.length)),
+    ) > 0;
   return { grade, plus, above, below, total };
 }
 
@@ -149,8 +151,11 @@ export function rankDense(dense: Dense, weights: Weights, rules: Rules): Core {
     order = assignRanks(
       all,
       (x, y) =>
-        compareFiltered(score[y]!, score[x]!, sums.tolerance === 0 ? 0 : sums.tolerance * (dense.method === "approval" ? 1 : 2), () =>
-          bigSign(linearScoreExact(dense, sums, y), linearScoreExact(dense, sums, x)),
+        compareFiltered(
+          score[y]!,
+          score[x]!,
+          sums.tolerance === 0 ? 0 : sums.tolerance * (dense.method === "approval" ? 1 : 2),
+          () => bigSign(linearScoreExact(dense, sums, y), linearScoreExact(dense, sums, x)),
         ),
       ranks,
     );

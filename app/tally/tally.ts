@@ -54,12 +54,22 @@ function buildRows(method: Method, proposals: readonly string[], core: Core, tot
     const base = { proposal, rank, status: status[p]! };
     if (method === "approval") {
       const weight = sums.weighted[p]!;
-      return { ...base, score: total > 0 ? weight / total : 0, selections: sums.counts[p]!, weight } satisfies ApprovalRow;
+      return {
+        ...base,
+        score: total > 0 ? weight / total : 0,
+        selections: sums.counts[p]!,
+        weight,
+      } satisfies ApprovalRow;
     }
     if (method === "ranked") {
       let pts = 0;
       for (let c = 0; c < C; c++) pts += bordaPoints(C, c) * sums.weighted[p * C + c]!;
-      return { ...base, score: total > 0 ? pts / total : 0, points: pts, positions: cells(sums.counts, p) } satisfies RankedRow;
+      return {
+        ...base,
+        score: total > 0 ? pts / total : 0,
+        points: pts,
+        positions: cells(sums.counts, p),
+      } satisfies RankedRow;
     }
     const counts = cells(sums.counts, p);
     const weighted = cells(sums.weighted, p);

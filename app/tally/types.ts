@@ -5,7 +5,13 @@ export const METHODS = ["approval", "majority_judgment", "ranked"] as const;
 export type Method = (typeof METHODS)[number];
 
 /** Majority-judgment grades, best → worst. Their index (0 = best) is the grade's cell in aggregates. */
-export const GRADES = ["priorite_absolue", "tres_prioritaire", "prioritaire", "peu_prioritaire", "pas_prioritaire"] as const;
+export const GRADES = [
+  "priorite_absolue",
+  "tres_prioritaire",
+  "prioritaire",
+  "peu_prioritaire",
+  "pas_prioritaire",
+] as const;
 export type Grade = (typeof GRADES)[number];
 
 export const GRADE_LABELS: Readonly<Record<Grade, string>> = {

@@ -48,7 +48,8 @@ export function CommunePicker({
 
   const live = fetcher.data && typed !== query ? fetcher.data.results : results;
   // The chosen commune stays on the list even when a new search does not find it.
-  const list = selected && checked === selected.code && !live.some((c) => c.code === selected.code) ? [selected, ...live] : live;
+  const list =
+    selected && checked === selected.code && !live.some((c) => c.code === selected.code) ? [selected, ...live] : live;
   const searched = typed.trim().length >= 2;
   const invalid = !!errors?.length;
 
@@ -80,8 +81,8 @@ export function CommunePicker({
       <legend className="fr-fieldset__legend" id={`${name}-legend`}>
         Votre commune
         <span className="fr-hint-text">
-          Elle détermine votre arrondissement et votre conseil territorial de santé. À Paris, Lyon et Marseille,
-          vous pouvez choisir votre arrondissement municipal.
+          Elle détermine votre arrondissement et votre conseil territorial de santé. À Paris, Lyon et Marseille, vous
+          pouvez choisir votre arrondissement municipal.
         </span>
       </legend>
       <div className="fr-fieldset__element">

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { searchKey } from "../../db/search-key";
 import type { Database, CtsRuleLevel } from "../../db/schema";
-import { VersionedCache } from "../server/versioned-cache.server";
+import { VersionedCache } from "../platform/versioned-cache.server";
 
 export interface Place {
   commune: { code: string; name: string; kind: "commune" | "arrondissement_municipal"; postalCodes: string[] };
@@ -92,7 +92,9 @@ export async function resolveCts(
     .where((eb) =>
       eb.or([
         // "in ()" is a syntax error on PostgreSQL: no commune, no commune rule to look for.
-        ...(place.communeCodes.length ? [eb.and([eb("r.level", "=", "commune"), eb("r.code", "in", place.communeCodes)])] : []),
+        ...(place.communeCodes.length
+          ? [eb.and([eb("r.level", "=", "commune"), eb("r.code", "in", place.communeCodes)])]
+          : []),
         eb.and([eb("r.level", "=", "arrondissement"), eb("r.code", "=", place.arrondissement)]),
         eb.and([eb("r.level", "=", "departement"), eb("r.code", "=", place.departement)]),
       ]),
@@ -130,7 +132,14 @@ export async function searchCommunes(
   let q = db
     .selectFrom("communes as c")
     .innerJoin("departements as d", "d.code", "c.departement_code")
-    .select(["c.code", "c.name", "c.kind", "c.postal_codes", "d.code as departement_code", "d.name as departement_name"]);
+    .select([
+      "c.code",
+      "c.name",
+      "c.kind",
+      "c.postal_codes",
+      "d.code as departement_code",
+      "d.name as departement_name",
+    ]);
   if (/^\d{2,5}$/.test(postal)) {
     q = q.where((eb) =>
       eb.or([eb("c.postal_codes", "like", `${postal}%`), eb("c.postal_codes", "like", `% ${postal}%`)]),
@@ -190,7 +199,11 @@ export interface ArrondissementOfCts {
  * with every CTS that holds one of its communes.
  */
 export async function ctsArrondissements(db: Kysely<Database>, ctsCode: string): Promise<ArrondissementOfCts[]> {
-  const cts = await db.selectFrom("cts_territories").select("region_code").where("code", "=", ctsCode).executeTakeFirst();
+  const cts = await db
+    .selectFrom("cts_territories")
+    .select("region_code")
+    .where("code", "=", ctsCode)
+    .executeTakeFirst();
   if (!cts) return [];
   const [arrondissements, rules, communeRules] = await Promise.all([
     db
@@ -199,7 +212,11 @@ export async function ctsArrondissements(db: Kysely<Database>, ctsCode: string):
       .where("region_code", "=", cts.region_code)
       .orderBy("code")
       .execute(),
-    db.selectFrom("cts_rules").select(["level", "code", "cts_code"]).where("level", "in", ["arrondissement", "departement"]).execute(),
+    db
+      .selectFrom("cts_rules")
+      .select(["level", "code", "cts_code"])
+      .where("level", "in", ["arrondissement", "departement"])
+      .execute(),
     db
       .selectFrom("cts_rules as r")
       .innerJoin("communes as c", "c.code", "r.code")
@@ -212,6 +229,14 @@ export async function ctsArrondissements(db: Kysely<Database>, ctsCode: string):
   const byDepartement = new Map(rules.filter((r) => r.level === "departement").map((r) => [r.code, r.cts_code]));
   const viaCommunes = new Set(communeRules.map((r) => r.arrondissement_code));
   return arrondissements
-    .filter((a) => (byArrondissement.get(a.code) ?? byDepartement.get(a.departement_code)) === ctsCode || viaCommunes.has(a.code))
-    .map((a) => ({ code: a.code, name: a.name, departementCode: a.departement_code, population: Number(a.population) }));
+    .filter(
+      (a) =>
+        (byArrondissement.get(a.code) ?? byDepartement.get(a.departement_code)) === ctsCode || viaCommunes.has(a.code),
+    )
+    .map((a) => ({
+      code: a.code,
+      name: a.name,
+      departementCode: a.departement_code,
+      population: Number(a.population),
+    }));
 }

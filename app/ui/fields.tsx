@@ -57,7 +57,15 @@ export function FieldErrors({ id, errors }: { id: string; errors: string[] | und
 }
 
 /** A form-level message (success, error or information), announced to screen readers. */
-export function Notice({ kind, title, children }: { kind: "error" | "success" | "info" | "warning"; title?: string; children: ReactNode }) {
+export function Notice({
+  kind,
+  title,
+  children,
+}: {
+  kind: "error" | "success" | "info" | "warning";
+  title?: string;
+  children: ReactNode;
+}) {
   return (
     <div className={`fr-alert fr-alert--${kind} fr-mb-3w`} role={kind === "error" ? "alert" : "status"}>
       {title ? <h2 className="fr-alert__title">{title}</h2> : null}

@@ -1,6 +1,11 @@
 // One formatter each, made once: toLocaleDateString(…, options) builds a new Intl formatter at
 // every call, which showed in the consultation page's render profile (one date per workshop).
-const DAY = new Intl.DateTimeFormat("fr-FR", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/Paris" });
+const DAY = new Intl.DateTimeFormat("fr-FR", {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  timeZone: "Europe/Paris",
+});
 const TIME = new Intl.DateTimeFormat("fr-FR", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Paris" });
 
 /** "8 décembre 2022" from an ISO date or timestamp, read in Paris time. */

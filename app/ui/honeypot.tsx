@@ -1,4 +1,5 @@
-import { HONEYPOT_FIELD } from "~/auth/forms";
+/** The sign-up forms' honeypot field: a value in it means a bot. */
+export const HONEYPOT_FIELD = "site_web";
 
 /**
  * A field people never see nor hear (off screen, aria-hidden, out of the tab order, no

@@ -207,8 +207,8 @@ function Footer() {
           </ul>
           <div className="fr-footer__bottom-copy">
             <p>
-              Sauf mention contraire, les contenus de ce site sont sous licence etalab-2.0. Données territoriales :
-              Code officiel géographique (INSEE), populations municipales.
+              Sauf mention contraire, les contenus de ce site sont sous licence etalab-2.0. Données territoriales : Code
+              officiel géographique (INSEE), populations municipales.
             </p>
           </div>
         </div>

@@ -1,6 +1,6 @@
 import { createCookie, type Cookie } from "@remix-run/node";
 import { z } from "zod";
-import { env } from "../server/env.server";
+import { env } from "../platform/env.server";
 
 // Without JavaScript a vote is a form POST answered by a redirect back to the page it came from;
 // the confirmation travels in this short-lived cookie and is shown (then cleared) by that page.

@@ -48,7 +48,15 @@ const AnnouncerContext = createContext<{ latest: Announcement | null } | null>(n
  * cookie (after a redirect without it). The message shows in one place only: the slot of the
  * proposal it is about, else the page slot.
  */
-export function VoteAnnouncer({ flash, slots, children }: { flash: VoteFlash | null; slots: readonly string[]; children: ReactNode }) {
+export function VoteAnnouncer({
+  flash,
+  slots,
+  children,
+}: {
+  flash: VoteFlash | null;
+  slots: readonly string[];
+  children: ReactNode;
+}) {
   const seq = useRef(0);
   const fromFlash = (f: VoteFlash): Announcement => ({
     slot: f.proposal ?? PAGE_SLOT,
@@ -64,9 +72,16 @@ export function VoteAnnouncer({ flash, slots, children }: { flash: VoteFlash | n
   useEffect(() => {
     if (flash && flashKey !== applied.current) setLatest(fromFlash(flash));
     applied.current = flashKey;
-  }, [flashKey]); // the flash is read through its key
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the flash is read through its key
+  }, [flashKey]);
   const report = useCallback((slot: string, result: VoteResult) => {
-    setLatest({ slot, seq: ++seq.current, ok: result.ok, status: result.ok ? null : result.status, message: result.message });
+    setLatest({
+      slot,
+      seq: ++seq.current,
+      ok: result.ok,
+      status: result.ok ? null : result.status,
+      message: result.message,
+    });
   }, []);
 
   // Watch every vote fetcher for its answer, from here rather than from the control that sent it:
@@ -76,9 +91,12 @@ export function VoteAnnouncer({ flash, slots, children }: { flash: VoteFlash | n
   const fetchers = useFetchers();
   const [discovered, setDiscovered] = useState<string[]>([]);
   const listed = [...slots, PAGE_SLOT].map((slot) => `vote:${slot}`);
-  const missing = fetchers.map((f) => f.key).filter((k) => k.startsWith("vote:") && !listed.includes(k) && !discovered.includes(k));
+  const missing = fetchers
+    .map((f) => f.key)
+    .filter((k) => k.startsWith("vote:") && !listed.includes(k) && !discovered.includes(k));
   useEffect(() => {
     if (missing.length) setDiscovered((current) => [...new Set([...current, ...missing])]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the new keys are read through their joined list
   }, [missing.join(" ")]);
   const keys = [...new Set([...listed, ...discovered])];
 
@@ -93,7 +111,13 @@ export function VoteAnnouncer({ flash, slots, children }: { flash: VoteFlash | n
   );
 }
 
-function FetcherReporter({ fetcherKey, report }: { fetcherKey: string; report: (slot: string, result: VoteResult) => void }) {
+function FetcherReporter({
+  fetcherKey,
+  report,
+}: {
+  fetcherKey: string;
+  report: (slot: string, result: VoteResult) => void;
+}) {
   const fetcher = useFetcher<VoteResult>({ key: fetcherKey });
   const reported = useRef<VoteResult | undefined>(undefined);
   useEffect(() => {
@@ -111,7 +135,10 @@ function FetcherReporter({ fetcherKey, report }: { fetcherKey: string; report: (
  */
 export function VoteMessage({ slot, shownSlots }: { slot: string; shownSlots?: readonly string[] }) {
   const latest = useContext(AnnouncerContext)?.latest ?? null;
-  const mine = latest && (latest.slot === slot || (slot === PAGE_SLOT && shownSlots && !shownSlots.includes(latest.slot))) ? latest : null;
+  const mine =
+    latest && (latest.slot === slot || (slot === PAGE_SLOT && shownSlots && !shownSlots.includes(latest.slot)))
+      ? latest
+      : null;
   return (
     <div aria-live="polite" aria-atomic="true" className="ps-vote-message" data-testid={`vote-message-${slot}`}>
       {mine ? (
@@ -173,7 +200,8 @@ export function useShownBallot(method: Method, k: number, entries: readonly Ball
       const slug = String(form.get("proposal") ?? "");
       if (intent === "approve" && selected.size < k) selected.add(slug);
       else if (intent === "unapprove") selected.delete(slug);
-      else if (intent === "grade" && GRADES.includes(form.get("grade") as Grade)) grades.set(slug, form.get("grade") as Grade);
+      else if (intent === "grade" && GRADES.includes(form.get("grade") as Grade))
+        grades.set(slug, form.get("grade") as Grade);
       else if (intent === "ungrade") grades.delete(slug);
       else if (intent === "rank-add" && !order.includes(slug) && order.length < k) order.push(slug);
       else if (intent === "rank-remove") order = order.filter((s) => s !== slug);
@@ -191,20 +219,24 @@ export function useShownBallot(method: Method, k: number, entries: readonly Ball
       }
     }
     return { method, k, selected, grades, order, titles };
-  }, [method, k, entries, pendingKey]); // the pending votes are read through their key
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the pending votes are read through their key
+  }, [method, k, entries, pendingKey]);
 }
 
 /** "3 sur 5 choisies", "12 propositions évaluées", "2 sur 5 classées". */
 export function ballotCount(ballot: ShownBallot): string {
   const plural = (n: number, word: string) => `${word}${n > 1 ? "s" : ""}`;
-  if (ballot.method === "approval") return `${ballot.selected.size} sur ${ballot.k} ${plural(ballot.selected.size, "choisie")}`;
-  if (ballot.method === "ranked") return `${ballot.order.length} sur ${ballot.k} ${plural(ballot.order.length, "classée")}`;
+  if (ballot.method === "approval")
+    return `${ballot.selected.size} sur ${ballot.k} ${plural(ballot.selected.size, "choisie")}`;
+  if (ballot.method === "ranked")
+    return `${ballot.order.length} sur ${ballot.k} ${plural(ballot.order.length, "classée")}`;
   const n = ballot.grades.size;
   return `${n} ${plural(n, "proposition")} ${plural(n, "évaluée")}`;
 }
 
 export const METHOD_HOW_TO: Record<Method, (k: number) => string> = {
-  approval: (k) => `Choisissez jusqu’à ${k} propositions avec le bouton « Prioritaire ». Vous pouvez changer d’avis jusqu’à la clôture.`,
+  approval: (k) =>
+    `Choisissez jusqu’à ${k} propositions avec le bouton « Prioritaire ». Vous pouvez changer d’avis jusqu’à la clôture.`,
   majority_judgment: () =>
     "Donnez une mention aux propositions de votre choix, de « Priorité absolue » à « Pas prioritaire ». Une proposition sans mention ne compte pas dans votre vote.",
   ranked: (k) =>
@@ -230,15 +262,24 @@ export function RefusalReason({ reason, unverified }: { reason: string; unverifi
   );
 }
 
-export function VoteSummary({ consultationSlug, voting, ballot }: { consultationSlug: string; voting: VotingState; ballot: ShownBallot }) {
+export function VoteSummary({
+  consultationSlug,
+  voting,
+  ballot,
+}: {
+  consultationSlug: string;
+  voting: VotingState;
+  ballot: ShownBallot;
+}) {
   const monVote = `/consultations/${consultationSlug}/mon-vote`;
   if (voting.kind === "anonymous") {
     return (
       <div className="fr-alert fr-alert--info fr-mb-3w" data-testid="vote-summary">
         <h3 className="fr-alert__title">Pour voter</h3>
         <p>
-          <Link to={voting.loginHref}>Connectez-vous</Link> ou <Link to="/inscription">créez un compte</Link> avec votre commune : le vote
-          est ouvert aux habitants du territoire de la consultation, une fois leur adresse électronique confirmée.
+          <Link to={voting.loginHref}>Connectez-vous</Link> ou <Link to="/inscription">créez un compte</Link> avec votre
+          commune : le vote est ouvert aux habitants du territoire de la consultation, une fois leur adresse
+          électronique confirmée.
         </p>
       </div>
     );
@@ -265,7 +306,9 @@ export function VoteSummary({ consultationSlug, voting, ballot }: { consultation
       <p className="fr-callout__text fr-text--md">{METHOD_HOW_TO[ballot.method](ballot.k)}</p>
       <p className="fr-text--bold fr-mb-2w" data-testid="ballot-count">
         {ballotCount(ballot)}
-        {ballot.method === "approval" && ballot.selected.size >= ballot.k ? " : retirez-en une pour en choisir une autre" : ""}
+        {ballot.method === "approval" && ballot.selected.size >= ballot.k
+          ? " : retirez-en une pour en choisir une autre"
+          : ""}
       </p>
       <Link className="fr-btn fr-btn--secondary fr-btn--sm" to={monVote}>
         Revoir mon vote
@@ -329,7 +372,12 @@ function ApprovalToggle({ consultationSlug, proposal, ballot }: ControlProps) {
 }
 
 /** A select of the five grades and a button: keyboard- and phone-friendly, no script needed. */
-export function GradePicker({ consultationSlug, proposal, ballot, idPrefix = "mention" }: ControlProps & { idPrefix?: string }) {
+export function GradePicker({
+  consultationSlug,
+  proposal,
+  ballot,
+  idPrefix = "mention",
+}: ControlProps & { idPrefix?: string }) {
   const fetcher = useVoteFetcher(proposal.slug);
   const current = ballot.grades.get(proposal.slug) ?? null;
   const id = `${idPrefix}-${proposal.slug}`;
@@ -353,7 +401,14 @@ export function GradePicker({ consultationSlug, proposal, ballot, idPrefix = "me
               Mention
               <ForProposal title={proposal.title} />
             </label>
-            <select className="fr-select" id={id} name="grade" required defaultValue={current ?? ""} key={current ?? "aucune"}>
+            <select
+              className="fr-select"
+              id={id}
+              name="grade"
+              required
+              defaultValue={current ?? ""}
+              key={current ?? "aucune"}
+            >
               <option value="" disabled>
                 Choisir une mention
               </option>

@@ -20,7 +20,8 @@ const reply = z.literal("data").optional();
 
 function form<T extends z.ZodRawShape>(shape: T) {
   return z.strictObject(shape, {
-    error: (issue) => (issue.code === "unrecognized_keys" ? `Champ inattendu dans le formulaire : ${issue.keys.join(", ")}.` : undefined),
+    error: (issue) =>
+      issue.code === "unrecognized_keys" ? `Champ inattendu dans le formulaire : ${issue.keys.join(", ")}.` : undefined,
   });
 }
 
@@ -30,7 +31,9 @@ export const voteSchemas = {
   grade: form({
     intent: z.literal("grade"),
     proposal,
-    grade: z.enum(GRADES, { error: (issue) => (issue.input === undefined ? "Choisissez une mention." : "Mention inconnue.") }),
+    grade: z.enum(GRADES, {
+      error: (issue) => (issue.input === undefined ? "Choisissez une mention." : "Mention inconnue."),
+    }),
     reply,
   }),
   ungrade: form({ intent: z.literal("ungrade"), proposal, reply }),

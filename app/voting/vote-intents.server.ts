@@ -57,7 +57,8 @@ export function mutateFor(vote: VoteInput, proposals: ReadonlyMap<string, VotedP
       case "rank-move": {
         const id = idOf(vote.proposal);
         const from = order.indexOf(id);
-        if (from < 0) throw new BallotError(400, "Cette proposition ne figure pas dans votre classement : ajoutez-la d’abord.");
+        if (from < 0)
+          throw new BallotError(400, "Cette proposition ne figure pas dans votre classement : ajoutez-la d’abord.");
         const next = order.filter((o) => o !== id);
         // A place beyond the ends means the end: moving the last one down changes nothing.
         next.splice(Math.min(vote.to, order.length) - 1, 0, id);
@@ -107,7 +108,9 @@ export function confirmation(
     case "rank-move": {
       const id = proposals.get(vote.proposal)?.id;
       const place = id ? order.indexOf(id) + 1 : 0;
-      return place > 0 ? `Classement mis à jour : ${title} en ${ordinal(place)} position sur ${order.length}` : "Classement mis à jour";
+      return place > 0
+        ? `Classement mis à jour : ${title} en ${ordinal(place)} position sur ${order.length}`
+        : "Classement mis à jour";
     }
     case "rank-remove":
       return `Classement mis à jour : ${title} retirée (${order.length} sur ${rules.k} classées)`;

@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import type { SessionUser } from "../auth/session.server";
+import type { SessionUser } from "../identity/session.server";
 import { getMyBallot, readMethodParams, refusal, type Voter } from "../ballots/ballots.server";
-import { VersionedCache } from "../server/versioned-cache.server";
+import { VersionedCache } from "../platform/versioned-cache.server";
 import { locateCommuneAt, type Place } from "../territories/territories.server";
 import type { Grade, Method } from "../tally/types";
 import type { VotedProposal } from "./vote-intents.server";
@@ -24,7 +24,18 @@ export async function findConsultationForVote(db: Kysely<Database>, slug: string
   return (
     (await db
       .selectFrom("consultations")
-      .select(["id", "slug", "title", "region_code", "cts_code", "method", "method_params", "status", "opens_at", "closes_at"])
+      .select([
+        "id",
+        "slug",
+        "title",
+        "region_code",
+        "cts_code",
+        "method",
+        "method_params",
+        "status",
+        "opens_at",
+        "closes_at",
+      ])
       .where("slug", "=", slug)
       .where("status", "!=", "brouillon")
       .executeTakeFirst()) ?? null
@@ -43,7 +54,11 @@ export function findConsultationForVoteAt(db: Kysely<Database>, version: string,
 /** Every proposal of a consultation by slug, kept per content version. Do not modify the map. */
 export function consultationProposalsAt(db: Kysely<Database>, version: string, consultationId: string) {
   return proposalsByConsultation.get(version, consultationId, async () => {
-    const rows = await db.selectFrom("proposals").select(["id", "slug", "title", "position"]).where("consultation_id", "=", consultationId).execute();
+    const rows = await db
+      .selectFrom("proposals")
+      .select(["id", "slug", "title", "position"])
+      .where("consultation_id", "=", consultationId)
+      .execute();
     return new Map(rows.map((r) => [r.slug, r]));
   });
 }
@@ -54,15 +69,30 @@ export function placeOf(db: Kysely<Database>, version: string, user: SessionUser
 }
 
 /** Why this user, living at `place`, cannot vote in this consultation now (null: they can). */
-export function voteRefusal(consultation: ConsultationForVote, user: SessionUser, place: Place | null, now = new Date()) {
-  return refusal(consultation, toVoter(user), place && { regionCode: place.region.code, ctsCode: place.cts?.code ?? null }, now);
+export function voteRefusal(
+  consultation: ConsultationForVote,
+  user: SessionUser,
+  place: Place | null,
+  now = new Date(),
+) {
+  return refusal(
+    consultation,
+    toVoter(user),
+    place && { regionCode: place.region.code, ctsCode: place.cts?.code ?? null },
+    now,
+  );
 }
 
 /**
  * The consultation's proposals named by `slugs`, by slug (slugs of other consultations are
  * absent), and the ids of all its proposals (what a ballot may cite).
  */
-export async function findProposalsBySlug(db: Kysely<Database>, version: string, consultationId: string, slugs: readonly string[]) {
+export async function findProposalsBySlug(
+  db: Kysely<Database>,
+  version: string,
+  consultationId: string,
+  slugs: readonly string[],
+) {
   const all = await consultationProposalsAt(db, version, consultationId);
   const named = new Map<string, VotedProposal>();
   for (const slug of slugs) {
@@ -99,11 +129,17 @@ export async function ballotStamp(db: Kysely<Database>, consultationId: string, 
     .where("consultation_id", "=", consultationId)
     .where("user_id", "=", userId)
     .executeTakeFirst();
-  return row ? JSON.stringify([row.content, row.arrondissement_code, row.cts_code, row.created_at, row.updated_at]) : "";
+  return row
+    ? JSON.stringify([row.content, row.arrondissement_code, row.cts_code, row.created_at, row.updated_at])
+    : "";
 }
 
 /** Names of the places a ballot is counted in, kept per content version (a few hundred rows). */
-const placeNames = new VersionedCache<{ arrondissements: Map<string, string>; cts: Map<string, string>; departements: Map<string, string> }>(2);
+const placeNames = new VersionedCache<{
+  arrondissements: Map<string, string>;
+  cts: Map<string, string>;
+  departements: Map<string, string>;
+}>(2);
 
 function placeNamesAt(db: Kysely<Database>, version: string) {
   return placeNames.get(version, "all", async () => {
@@ -121,15 +157,30 @@ function placeNamesAt(db: Kysely<Database>, version: string) {
  * A resident's ballot as "Mon vote" shows it, or null when they have not voted. One query for the
  * ballot; proposal titles and place names come from what is kept for this content version.
  */
-export async function readMyBallot(db: Kysely<Database>, version: string, consultationId: string, userId: string): Promise<BallotView | null> {
+export async function readMyBallot(
+  db: Kysely<Database>,
+  version: string,
+  consultationId: string,
+  userId: string,
+): Promise<BallotView | null> {
   const ballot = await getMyBallot(db, consultationId, userId);
   if (!ballot) return null;
   const content = ballot.content;
-  const ids = "selections" in content ? [...content.selections] : "grades" in content ? Object.keys(content.grades) : [...content.order];
-  const [proposals, names] = await Promise.all([consultationProposalsAt(db, version, consultationId), placeNamesAt(db, version)]);
+  const ids =
+    "selections" in content
+      ? [...content.selections]
+      : "grades" in content
+        ? Object.keys(content.grades)
+        : [...content.order];
+  const [proposals, names] = await Promise.all([
+    consultationProposalsAt(db, version, consultationId),
+    placeNamesAt(db, version),
+  ]);
   const byId = new Map([...proposals.values()].map((p) => [p.id, p]));
   const arrondissementName = names.arrondissements.get(ballot.arrondissement_code);
-  const arrondissement = arrondissementName ? { code: ballot.arrondissement_code, name: arrondissementName } : undefined;
+  const arrondissement = arrondissementName
+    ? { code: ballot.arrondissement_code, name: arrondissementName }
+    : undefined;
   const ctsName = names.cts.get(ballot.cts_code);
   const cts = ctsName ? { code: ballot.cts_code, name: ctsName } : undefined;
   // A commune without a CTS territory counts in its département's (see changeBallot).
@@ -140,13 +191,22 @@ export async function readMyBallot(db: Kysely<Database>, version: string, consul
   const entries = ids.flatMap((id) => {
     const p = byId.get(id);
     if (!p) return [];
-    return [{ slug: p.slug, title: p.title, position: p.position, ...("grades" in content ? { grade: content.grades[id] } : {}) }];
+    return [
+      {
+        slug: p.slug,
+        title: p.title,
+        position: p.position,
+        ...("grades" in content ? { grade: content.grades[id] } : {}),
+      },
+    ];
   });
   if (!("order" in content)) entries.sort((a, b) => a.position - b.position);
   return {
     entries: entries.map(({ position: _position, ...entry }) => entry),
     arrondissement: arrondissement ?? { code: ballot.arrondissement_code, name: ballot.arrondissement_code },
-    territory: cts ? { code: cts.code, name: `CTS ${cts.name}` } : { code: ballot.cts_code, name: departement?.name ?? ballot.cts_code },
+    territory: cts
+      ? { code: cts.code, name: `CTS ${cts.name}` }
+      : { code: ballot.cts_code, name: departement?.name ?? ballot.cts_code },
     createdAt: ballot.created_at,
     updatedAt: ballot.updated_at,
   };
@@ -156,7 +216,10 @@ export async function readMyBallot(db: Kysely<Database>, version: string, consul
  * The next moment after `now` at which the vote opens or closes by the clock (the page changes
  * then with no write to the database), or null when no such date is ahead.
  */
-export function phaseChangeAfter(consultation: Pick<ConsultationForVote, "opens_at" | "closes_at">, now: Date): Date | null {
+export function phaseChangeAfter(
+  consultation: Pick<ConsultationForVote, "opens_at" | "closes_at">,
+  now: Date,
+): Date | null {
   const iso = now.toISOString();
   const ahead = [consultation.opens_at, consultation.closes_at].filter((d): d is string => !!d && d > iso).sort();
   return ahead.length ? new Date(ahead[0]!) : null;
@@ -185,11 +248,19 @@ export async function readVoting(
   if (!user) {
     // Logging in is no use before the vote opens or after it closes: say that instead. The phase
     // is what refuses a resident of the consultation's own territory.
-    const phase = refusal(consultation, ANY_RESIDENT, { regionCode: consultation.region_code, ctsCode: consultation.cts_code }, new Date());
+    const phase = refusal(
+      consultation,
+      ANY_RESIDENT,
+      { regionCode: consultation.region_code, ctsCode: consultation.cts_code },
+      new Date(),
+    );
     if (phase) return { kind: "refused", method, k, reason: phase, unverified: false, ballot: null };
     return { kind: "anonymous", method, k, loginHref: `/connexion?redirectTo=${encodeURIComponent(returnTo)}` };
   }
-  const [place, ballot] = await Promise.all([placeOf(db, version, user), readMyBallot(db, version, consultation.id, user.id)]);
+  const [place, ballot] = await Promise.all([
+    placeOf(db, version, user),
+    readMyBallot(db, version, consultation.id, user.id),
+  ]);
   const reason = voteRefusal(consultation, user, place);
   if (reason) return { kind: "refused", method, k, reason, unverified: !user.emailVerified, ballot };
   return { kind: "open", method, k, ballot };

@@ -28,9 +28,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable("communes")
     .addColumn("code", "text", (c) => c.primaryKey())
     .addColumn("name", "text", (c) => c.notNull())
-    .addColumn("kind", "text", (c) =>
-      c.notNull().check(sql`kind in ('commune', 'arrondissement_municipal')`),
-    )
+    .addColumn("kind", "text", (c) => c.notNull().check(sql`kind in ('commune', 'arrondissement_municipal')`))
     .addColumn("parent_code", "text", (c) => c.references("communes.code"))
     .addColumn("arrondissement_code", "text", (c) => c.notNull().references("arrondissements.code"))
     .addColumn("departement_code", "text", (c) => c.notNull().references("departements.code"))
@@ -51,9 +49,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("cts_rules")
-    .addColumn("level", "text", (c) =>
-      c.notNull().check(sql`level in ('departement', 'arrondissement', 'commune')`),
-    )
+    .addColumn("level", "text", (c) => c.notNull().check(sql`level in ('departement', 'arrondissement', 'commune')`))
     .addColumn("code", "text", (c) => c.notNull())
     .addColumn("cts_code", "text", (c) => c.notNull().references("cts_territories.code"))
     .addColumn("source", "text", (c) => c.notNull().check(sql`source in ('default', 'import', 'admin')`))

@@ -12,11 +12,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("description", "text", (c) => c.notNull())
     .addColumn("source_file", "text", (c) => c.notNull())
     .addColumn("method", "text", (c) =>
-      c.notNull().defaultTo("approval").check(sql`method in ('approval', 'majority_judgment', 'ranked')`),
+      c
+        .notNull()
+        .defaultTo("approval")
+        .check(sql`method in ('approval', 'majority_judgment', 'ranked')`),
     )
     .addColumn("method_params", "text", (c) => c.notNull().defaultTo("{}"))
     .addColumn("status", "text", (c) =>
-      c.notNull().defaultTo("brouillon").check(sql`status in ('brouillon', 'ouverte', 'close', 'resultats_publies')`),
+      c
+        .notNull()
+        .defaultTo("brouillon")
+        .check(sql`status in ('brouillon', 'ouverte', 'close', 'resultats_publies')`),
     )
     .addColumn("opens_at", "text")
     .addColumn("closes_at", "text")
@@ -45,7 +51,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("updated_at", "text", (c) => c.notNull())
     .addUniqueConstraint("proposals_consultation_slug", ["consultation_id", "slug"])
     .execute();
-  await db.schema.createIndex("proposals_consultation_position").on("proposals").columns(["consultation_id", "position"]).execute();
+  await db.schema
+    .createIndex("proposals_consultation_position")
+    .on("proposals")
+    .columns(["consultation_id", "position"])
+    .execute();
 
   await db.schema
     .createTable("proposal_sources")
@@ -93,7 +103,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ["workshops", "proposal_verbatims", "proposal_departement_counts", "proposal_sources", "proposals", "consultations"]) {
+  for (const table of [
+    "workshops",
+    "proposal_verbatims",
+    "proposal_departement_counts",
+    "proposal_sources",
+    "proposals",
+    "consultations",
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

@@ -29,7 +29,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     // approval: 0; majority judgment: grade index (0 = best); ranked: place 1 … K.
     .addColumn("cell", "integer", (c) => c.notNull())
     .addColumn("count", "integer", (c) => c.notNull())
-    .addPrimaryKeyConstraint("ballot_counts_pk", ["consultation_id", "proposal_id", "arrondissement_code", "cts_code", "cell"])
+    .addPrimaryKeyConstraint("ballot_counts_pk", [
+      "consultation_id",
+      "proposal_id",
+      "arrondissement_code",
+      "cts_code",
+      "cell",
+    ])
     .execute();
 
   await db.schema
@@ -53,7 +59,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("channel", "text", (c) => c.notNull().check(sql`channel in ('online', 'paper')`))
     .addColumn("created_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("ballot_events_consultation").on("ballot_events").columns(["consultation_id", "created_at"]).execute();
+  await db.schema
+    .createIndex("ballot_events_consultation")
+    .on("ballot_events")
+    .columns(["consultation_id", "created_at"])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

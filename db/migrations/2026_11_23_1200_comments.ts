@@ -64,7 +64,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     // Where the author lived when writing: moving later does not rewrite history.
     .addColumn("arrondissement_code", "text", (c) => c.notNull())
     .addColumn("cts_code", "text", (c) => c.notNull())
-    .addColumn("moderation", "text", (c) => c.notNull().defaultTo("visible").check(sql`moderation in ${MODERATION}`))
+    .addColumn("moderation", "text", (c) =>
+      c
+        .notNull()
+        .defaultTo("visible")
+        .check(sql`moderation in ${MODERATION}`),
+    )
     .addColumn("hidden_reason", "text", (c) => c.check(sql`hidden_reason in ${REASONS}`))
     .addColumn("review_requested_at", "text")
     .addColumn("review_message", "text")
@@ -76,9 +81,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("deleted_at", "text")
     .addCheckConstraint("comments_top_level_stance", sql`parent_id is not null or stance is not null`)
     .execute();
-  await db.schema.createIndex("comments_proposal").on("comments").columns(["proposal_id", "parent_id", "created_at"]).execute();
+  await db.schema
+    .createIndex("comments_proposal")
+    .on("comments")
+    .columns(["proposal_id", "parent_id", "created_at"])
+    .execute();
   await db.schema.createIndex("comments_parent").on("comments").column("parent_id").execute();
-  await db.schema.createIndex("comments_consultation_cts").on("comments").columns(["consultation_id", "cts_code"]).execute();
+  await db.schema
+    .createIndex("comments_consultation_cts")
+    .on("comments")
+    .columns(["consultation_id", "cts_code"])
+    .execute();
   await db.schema.createIndex("comments_user").on("comments").columns(["user_id", "created_at"]).execute();
 
   await db.schema
@@ -100,7 +113,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("body", "text", (c) => c.notNull())
     // Null while a draft (an association not yet verified can draft, not publish).
     .addColumn("published_at", "text")
-    .addColumn("moderation", "text", (c) => c.notNull().defaultTo("visible").check(sql`moderation in ${MODERATION}`))
+    .addColumn("moderation", "text", (c) =>
+      c
+        .notNull()
+        .defaultTo("visible")
+        .check(sql`moderation in ${MODERATION}`),
+    )
     .addColumn("hidden_reason", "text", (c) => c.check(sql`hidden_reason in ${REASONS}`))
     .addColumn("review_requested_at", "text")
     .addColumn("review_message", "text")
@@ -109,13 +127,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("updated_at", "text", (c) => c.notNull())
     .addColumn("deleted_at", "text")
     .execute();
-  await db.schema.createIndex("contributions_proposal").on("contributions").columns(["proposal_id", "published_at"]).execute();
+  await db.schema
+    .createIndex("contributions_proposal")
+    .on("contributions")
+    .columns(["proposal_id", "published_at"])
+    .execute();
   await db.schema.createIndex("contributions_association").on("contributions").column("association_id").execute();
 
   await db.schema
     .createTable("contribution_files")
     .addColumn("id", "text", (c) => c.primaryKey())
-    .addColumn("contribution_id", "text", (c) => c.notNull().unique().references("contributions.id").onDelete("cascade"))
+    .addColumn("contribution_id", "text", (c) =>
+      c.notNull().unique().references("contributions.id").onDelete("cascade"),
+    )
     .addColumn("filename", "text", (c) => c.notNull())
     .addColumn("size", "integer", (c) => c.notNull())
     .addColumn("sha256", "text", (c) => c.notNull())
@@ -137,7 +161,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     // Distinct reports: one per person per item.
     .addUniqueConstraint("reports_one_per_reporter", ["target_kind", "target_id", "reporter_id"])
     .execute();
-  await db.schema.createIndex("reports_open").on("reports").columns(["target_kind", "target_id", "resolved_at"]).execute();
+  await db.schema
+    .createIndex("reports_open")
+    .on("reports")
+    .columns(["target_kind", "target_id", "resolved_at"])
+    .execute();
 
   // Append-only: who did what, when and why. The actor's label is copied so that the log still
   // says who acted after their account is gone.
@@ -153,7 +181,9 @@ export async function up(db: Kysely<any>): Promise<void> {
           sql`action in ('auto_hide', 'hide', 'restore', 'dismiss', 'review_requested', 'review_upheld', 'association_verified', 'association_refused')`,
         ),
     )
-    .addColumn("target_kind", "text", (c) => c.notNull().check(sql`target_kind in ('comment', 'contribution', 'association')`))
+    .addColumn("target_kind", "text", (c) =>
+      c.notNull().check(sql`target_kind in ('comment', 'contribution', 'association')`),
+    )
     .addColumn("target_id", "text", (c) => c.notNull())
     .addColumn("region_code", "text")
     .addColumn("reason", "text")

@@ -43,7 +43,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .alterTable("consultations")
-    .addColumn("live_results", "integer", (c) => c.notNull().defaultTo(0).check(sql`live_results in (0, 1)`))
+    .addColumn("live_results", "integer", (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`live_results in (0, 1)`),
+    )
     .execute();
 
   // Bumped by every write to a row of kept totals: their sum is the consultation's tally version,

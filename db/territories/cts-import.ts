@@ -13,8 +13,7 @@ import type { CtsRuleLevel, Database } from "../schema";
 export type ImportError = CsvLineError;
 
 export type ImportResult =
-  | { ok: true; rules: number; createdTerritories: string[] }
-  | { ok: false; errors: ImportError[] };
+  { ok: true; rules: number; createdTerritories: string[] } | { ok: false; errors: ImportError[] };
 
 const rowSchema = z.object({
   niveau: z.enum(["departement", "arrondissement", "commune"], {

@@ -9,9 +9,23 @@ const require = createRequire(import.meta.url);
 
 // The package root cannot be required (it reads ./data from the working directory), and
 // importing the 8.6 MB JSON through TypeScript makes tsc slow: read the files at run time.
-interface CogRegion { code: string; nom: string; zone: string }
-interface CogDepartement { code: string; nom: string; region: string; zone: string }
-interface CogArrondissement { code: string; nom: string; departement: string; region: string }
+interface CogRegion {
+  code: string;
+  nom: string;
+  zone: string;
+}
+interface CogDepartement {
+  code: string;
+  nom: string;
+  region: string;
+  zone: string;
+}
+interface CogArrondissement {
+  code: string;
+  nom: string;
+  departement: string;
+  region: string;
+}
 interface CogCommune {
   code: string;
   nom: string;
@@ -142,7 +156,12 @@ export async function loadTerritories(
 
   await db.transaction().execute(async (trx) => {
     onProgress(`régions : ${regions.length}`);
-    await upsert(trx, "regions", regions.map((r) => ({ code: r.code, name: r.nom })), ["name"]);
+    await upsert(
+      trx,
+      "regions",
+      regions.map((r) => ({ code: r.code, name: r.nom })),
+      ["name"],
+    );
     onProgress(`départements : ${departements.length}`);
     await upsert(
       trx,
@@ -151,12 +170,7 @@ export async function loadTerritories(
       ["name", "region_code"],
     );
     onProgress(`arrondissements : ${arrondissementRows.length}`);
-    await upsert(trx, "arrondissements", arrondissementRows, [
-      "name",
-      "departement_code",
-      "region_code",
-      "population",
-    ]);
+    await upsert(trx, "arrondissements", arrondissementRows, ["name", "departement_code", "region_code", "population"]);
     const communeColumns = [
       "name",
       "kind",
@@ -168,16 +182,29 @@ export async function loadTerritories(
       "postal_codes",
       "search_name",
     ] as const;
-    await upsert(trx, "communes", communes.map((c) => communeRow(c, null)), communeColumns, (done) =>
-      onProgress(`communes : ${done} / ${communes.length}`),
+    await upsert(
+      trx,
+      "communes",
+      communes.map((c) => communeRow(c, null)),
+      communeColumns,
+      (done) => onProgress(`communes : ${done} / ${communes.length}`),
     );
     onProgress(`arrondissements municipaux : ${municipal.length}`);
-    await upsert(trx, "communes", municipal.map((c) => communeRow(c, c.commune ?? null)), communeColumns);
+    await upsert(
+      trx,
+      "communes",
+      municipal.map((c) => communeRow(c, c.commune ?? null)),
+      communeColumns,
+    );
     onProgress(`territoires de CTS : ${cts.length}`);
     await upsert(trx, "cts_territories", cts, ["name", "region_code"]);
     // Rules already present (imported or edited by an administrator) are kept as they are.
     await insertBatches(ctsRules, (batch) =>
-      trx.insertInto("cts_rules").values(batch).onConflict((oc) => oc.columns(["level", "code"]).doNothing()).execute(),
+      trx
+        .insertInto("cts_rules")
+        .values(batch)
+        .onConflict((oc) => oc.columns(["level", "code"]).doNothing())
+        .execute(),
     );
     await trx
       .insertInto("app_state")
@@ -205,9 +232,11 @@ async function upsert<T extends TableWithCode>(
         .insertInto(table)
         .values(batch as never)
         .onConflict((oc) =>
-          oc.column("code").doUpdateSet((eb) =>
-            Object.fromEntries(updateColumns.map((c) => [c, eb.ref(`excluded.${c}` as never)])) as never,
-          ),
+          oc
+            .column("code")
+            .doUpdateSet(
+              (eb) => Object.fromEntries(updateColumns.map((c) => [c, eb.ref(`excluded.${c}` as never)])) as never,
+            ),
         )
         .execute(),
     onBatch,
@@ -228,18 +257,27 @@ async function insertBatches<T>(
 }
 
 export async function countTerritories(db: Kysely<Database>): Promise<TerritoryCounts> {
-  const count = async (table: TableWithCode, where?: (qb: any) => any) => {
-    let q = db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n"));
-    if (where) q = where(q);
-    const row = await q.executeTakeFirstOrThrow();
+  const count = async (table: TableWithCode) => {
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  };
+  const communesOfKind = async (kind: "commune" | "arrondissement_municipal") => {
+    const row = await db
+      .selectFrom("communes")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("kind", "=", kind)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   };
   return {
     regions: await count("regions"),
     departements: await count("departements"),
     arrondissements: await count("arrondissements"),
-    communes: await count("communes", (q) => q.where("kind", "=", "commune")),
-    arrondissementsMunicipaux: await count("communes", (q) => q.where("kind", "=", "arrondissement_municipal")),
+    communes: await communesOfKind("commune"),
+    arrondissementsMunicipaux: await communesOfKind("arrondissement_municipal"),
     ctsTerritories: await count("cts_territories"),
   };
 }

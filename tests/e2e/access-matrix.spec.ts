@@ -34,7 +34,17 @@ type Persona =
   | "moderator"
   | "admin";
 
-const PERSONAS: Persona[] = ["anonymous", "unverified", "resident", "residentElsewhere", "association", "ctsHere", "ctsOther", "moderator", "admin"];
+const PERSONAS: Persona[] = [
+  "anonymous",
+  "unverified",
+  "resident",
+  "residentElsewhere",
+  "association",
+  "ctsHere",
+  "ctsOther",
+  "moderator",
+  "admin",
+];
 
 /** An HTTP status, "login" (redirect to /connexion), or `{ redirect: "/path" }`. */
 type Outcome = number | "login" | { redirect: string };
@@ -58,7 +68,10 @@ const only = (personas: Persona[], outcome: Outcome, otherwise: Outcome = 403): 
   others: otherwise,
 });
 /** Pages for people without an account: a signed-in person is sent elsewhere. */
-const signedOutOnly = (outcome: Outcome, elsewhere: string): Outcomes => ({ anonymous: outcome, others: { redirect: elsewhere } });
+const signedOutOnly = (outcome: Outcome, elsewhere: string): Outcomes => ({
+  anonymous: outcome,
+  others: { redirect: elsewhere },
+});
 
 const N = CONSULTATION;
 
@@ -77,7 +90,11 @@ const ROUTES: Record<string, Row> = {
 
   "admin._index.tsx": { path: "/admin", get: only(["admin"], 200) },
   "admin.associations.tsx": { path: "/admin/associations", get: only(["admin"], 200), post: only(["admin"], 400) },
-  "admin.consultations.$slug._index.tsx": { path: `/admin/consultations/${N}`, get: only(["admin"], 200), post: only(["admin"], 400) },
+  "admin.consultations.$slug._index.tsx": {
+    path: `/admin/consultations/${N}`,
+    get: only(["admin"], 200),
+    post: only(["admin"], 400),
+  },
   "admin.consultations.$slug.bulletins-papier.tsx": {
     path: `/admin/consultations/${N}/bulletins-papier`,
     get: only(["admin"], 200),
@@ -101,7 +118,11 @@ const ROUTES: Record<string, Row> = {
     get: signedOutOnly(200, "/espace-association"),
     post: signedOutOnly(400, "/espace-association"),
   },
-  "espace-association._index.tsx": { path: "/espace-association", get: only(["association"], 200), post: only(["association"], 400) },
+  "espace-association._index.tsx": {
+    path: "/espace-association",
+    get: only(["association"], 200),
+    post: only(["association"], 400),
+  },
   "espace-association.contribuer.$slug.$proposal.tsx": {
     path: `/espace-association/contribuer/${N}/${PROPOSAL_SLUG}`,
     get: only(["association"], 200),
@@ -112,8 +133,16 @@ const ROUTES: Record<string, Row> = {
   "bench.insert.tsx": { path: "/bench/insert", get: 404, post: 404 },
 
   // A signed-in person's POST is refused (400) and the page's loader then sends them on.
-  "connexion.tsx": { path: "/connexion", get: signedOutOnly(200, "/mon-compte"), post: signedOutOnly(400, "/mon-compte") },
-  "inscription.tsx": { path: "/inscription", get: signedOutOnly(200, "/mon-compte"), post: signedOutOnly(400, "/mon-compte") },
+  "connexion.tsx": {
+    path: "/connexion",
+    get: signedOutOnly(200, "/mon-compte"),
+    post: signedOutOnly(400, "/mon-compte"),
+  },
+  "inscription.tsx": {
+    path: "/inscription",
+    get: signedOutOnly(200, "/mon-compte"),
+    post: signedOutOnly(400, "/mon-compte"),
+  },
   "deconnexion.tsx": { path: "/deconnexion", get: 405, post: { redirect: "/?deconnecte=1" } },
   "mot-de-passe-oublie.tsx": { path: "/mot-de-passe-oublie", get: 200, post: 400 },
   "reinitialisation.tsx": { path: "/reinitialisation", get: 400, post: 400 },
@@ -125,27 +154,59 @@ const ROUTES: Record<string, Row> = {
   "consultations._index.tsx": { path: "/consultations", get: 200 },
   "consultations.$slug._index.tsx": { path: `/consultations/${N}`, get: 200 },
   "consultations.$slug.mon-vote.tsx": { path: `/consultations/${N}/mon-vote`, get: signedIn(200) },
-  "consultations.$slug.propositions.$proposal.tsx": { path: `/consultations/${N}/propositions/${PROPOSAL_SLUG}`, get: 200, post: signedIn(400) },
+  "consultations.$slug.propositions.$proposal.tsx": {
+    path: `/consultations/${N}/propositions/${PROPOSAL_SLUG}`,
+    get: 200,
+    post: signedIn(400),
+  },
   // The vote action checks who may vote before it reads the form: only a resident of the
   // region gets as far as the empty form's 400.
-  "consultations.$slug.vote.tsx": { path: `/consultations/${N}/vote`, get: 200, post: { anonymous: "login", resident: 400, others: 403 } },
+  "consultations.$slug.vote.tsx": {
+    path: `/consultations/${N}/vote`,
+    get: 200,
+    post: { anonymous: "login", resident: 400, others: 403 },
+  },
 
   "cts.$code.commentaires._index.tsx": { path: `/cts/${CTS_HERE}/commentaires`, get: only(["ctsHere", "admin"], 200) },
-  "cts.$code.commentaires.$slug._index.tsx": { path: `/cts/${CTS_HERE}/commentaires/${N}`, get: only(["ctsHere", "admin"], 200) },
-  "cts.$code.commentaires.$slug.export[.]csv.tsx": { path: `/cts/${CTS_HERE}/commentaires/${N}/export.csv`, get: only(["ctsHere", "admin"], 200) },
-  "cts.$code.commentaires.$slug.export[.]json.tsx": { path: `/cts/${CTS_HERE}/commentaires/${N}/export.json`, get: only(["ctsHere", "admin"], 200) },
+  "cts.$code.commentaires.$slug._index.tsx": {
+    path: `/cts/${CTS_HERE}/commentaires/${N}`,
+    get: only(["ctsHere", "admin"], 200),
+  },
+  "cts.$code.commentaires.$slug.export[.]csv.tsx": {
+    path: `/cts/${CTS_HERE}/commentaires/${N}/export.csv`,
+    get: only(["ctsHere", "admin"], 200),
+  },
+  "cts.$code.commentaires.$slug.export[.]json.tsx": {
+    path: `/cts/${CTS_HERE}/commentaires/${N}/export.json`,
+    get: only(["ctsHere", "admin"], 200),
+  },
 
   // A member of one CTS is sent to it; an administrator chooses among all of them.
   "cts._index.tsx": {
     path: "/cts",
-    get: { anonymous: "login", ctsHere: { redirect: `/cts/${CTS_HERE}` }, ctsOther: { redirect: `/cts/${CTS_OTHER}` }, admin: 200, others: 403 },
+    get: {
+      anonymous: "login",
+      ctsHere: { redirect: `/cts/${CTS_HERE}` },
+      ctsOther: { redirect: `/cts/${CTS_OTHER}` },
+      admin: 200,
+      others: 403,
+    },
   },
   "cts.$code._index.tsx": { path: `/cts/${CTS_HERE}`, get: only(["ctsHere", "admin"], 200) },
   // Reports while the consultation is open (public once results are published: reports.spec.ts).
-  "cts.$code.rapports.$slug._index.tsx": { path: `/cts/${CTS_HERE}/rapports/${N}`, get: only(["ctsHere", "admin"], 200) },
-  "cts.$code.rapports.$slug.export.$format.tsx": { path: `/cts/${CTS_HERE}/rapports/${N}/export/json`, get: only(["ctsHere", "admin"], 200) },
+  "cts.$code.rapports.$slug._index.tsx": {
+    path: `/cts/${CTS_HERE}/rapports/${N}`,
+    get: only(["ctsHere", "admin"], 200),
+  },
+  "cts.$code.rapports.$slug.export.$format.tsx": {
+    path: `/cts/${CTS_HERE}/rapports/${N}/export/json`,
+    get: only(["ctsHere", "admin"], 200),
+  },
   "consultations.$slug.resultats.tsx": { path: `/consultations/${N}/resultats`, get: only(["admin"], 200) },
-  "consultations.$slug.donnees-resultats[.]csv.tsx": { path: `/consultations/${N}/donnees-resultats.csv`, get: only(["admin"], 200) },
+  "consultations.$slug.donnees-resultats[.]csv.tsx": {
+    path: `/consultations/${N}/donnees-resultats.csv`,
+    get: only(["admin"], 200),
+  },
   // Without a token: the page says the link is not valid, whoever asks.
   "invitation-cts.tsx": { path: "/invitation-cts", get: 400, post: 400 },
 
@@ -173,7 +234,10 @@ function makePersonas(): Made {
   const later = new Date(Date.now() + 30 * 86_400_000 - 60_000).toISOString();
   const sessionFor: Partial<Record<Persona, string>> = {};
   const tag = randomBytes(3).toString("hex");
-  const spec: Record<Exclude<Persona, "anonymous">, { commune: string; verified: boolean; roles: [string, string][] }> = {
+  const spec: Record<
+    Exclude<Persona, "anonymous">,
+    { commune: string; verified: boolean; roles: [string, string][] }
+  > = {
     unverified: { commune: "14366", verified: false, roles: [["resident", ""]] },
     resident: { commune: "14366", verified: true, roles: [["resident", ""]] },
     residentElsewhere: { commune: "75056", verified: true, roles: [["resident", ""]] },
@@ -190,12 +254,30 @@ function makePersonas(): Made {
         const id = randomUUID();
         db.prepare(
           "insert into users (id, email, password_hash, email_verified_at, commune_code, display_name, created_at, updated_at) values (?, ?, ?, ?, ?, null, ?, ?)",
-        ).run(id, `matrice-${persona.toLowerCase()}-${tag}@exemple.fr`, "pas-de-mot-de-passe", s.verified ? now : null, s.commune, now, now);
+        ).run(
+          id,
+          `matrice-${persona.toLowerCase()}-${tag}@exemple.fr`,
+          "pas-de-mot-de-passe",
+          s.verified ? now : null,
+          s.commune,
+          now,
+          now,
+        );
         for (const [role, scope] of s.roles) {
-          db.prepare("insert into user_roles (user_id, role, scope, created_at) values (?, ?, ?, ?)").run(id, role, scope, now);
+          db.prepare("insert into user_roles (user_id, role, scope, created_at) values (?, ?, ?, ?)").run(
+            id,
+            role,
+            scope,
+            now,
+          );
         }
         const session = randomBytes(20).toString("hex");
-        db.prepare("insert into sessions (id, user_id, expires_at, created_at) values (?, ?, ?, ?)").run(session, id, later, now);
+        db.prepare("insert into sessions (id, user_id, expires_at, created_at) values (?, ?, ?, ?)").run(
+          session,
+          id,
+          later,
+          now,
+        );
         sessionFor[persona] = session;
         if (persona === "association") {
           associationSlug = `association-matrice-${tag}`;
@@ -203,7 +285,17 @@ function makePersonas(): Made {
             `insert into associations (id, user_id, slug, name, identifier_kind, identifier, agrement, contact_name, contact_email, contact_phone,
                status, refusal_reason, decided_by, decided_at, created_at, updated_at)
              values (?, ?, ?, ?, 'rna', ?, null, 'Contact', ?, null, 'verified', null, null, ?, ?, ?)`,
-          ).run(randomUUID(), id, associationSlug, `Association matrice ${tag}`, `W${String(Date.now()).slice(-9)}`, `contact-${tag}@exemple.fr`, now, now, now);
+          ).run(
+            randomUUID(),
+            id,
+            associationSlug,
+            `Association matrice ${tag}`,
+            `W${String(Date.now()).slice(-9)}`,
+            `contact-${tag}@exemple.fr`,
+            now,
+            now,
+            now,
+          );
         }
       }
     })();
@@ -217,9 +309,18 @@ function makePersonas(): Made {
 function spareSession(of: string): string {
   const db = database();
   try {
-    const row = db.prepare("select user_id, expires_at, created_at from sessions where id = ?").get(of) as { user_id: string; expires_at: string; created_at: string };
+    const row = db.prepare("select user_id, expires_at, created_at from sessions where id = ?").get(of) as {
+      user_id: string;
+      expires_at: string;
+      created_at: string;
+    };
     const id = randomBytes(20).toString("hex");
-    db.prepare("insert into sessions (id, user_id, expires_at, created_at) values (?, ?, ?, ?)").run(id, row.user_id, row.expires_at, row.created_at);
+    db.prepare("insert into sessions (id, user_id, expires_at, created_at) values (?, ?, ?, ?)").run(
+      id,
+      row.user_id,
+      row.expires_at,
+      row.created_at,
+    );
     return id;
   } finally {
     db.close();
@@ -239,13 +340,18 @@ const READ_LOGS = ["audit_events", "report_exports"];
 function fingerprint(skip: string[] = []): Record<string, string> {
   const db = database(true);
   try {
-    const tables = (db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").all() as { name: string }[])
+    const tables = (
+      db
+        .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
+        .all() as { name: string }[]
+    )
       .map((t) => t.name)
       .filter((t) => !skip.includes(t));
     return Object.fromEntries(
       tables.map((t) => {
         const hash = createHash("sha256");
-        for (const row of db.prepare(`select * from "${t}"`).iterate()) hash.update(JSON.stringify(row, (_k, v) => (Buffer.isBuffer(v) ? v.toString("hex") : v)));
+        for (const row of db.prepare(`select * from "${t}"`).iterate())
+          hash.update(JSON.stringify(row, (_k, v) => (Buffer.isBuffer(v) ? v.toString("hex") : v)));
         return [t, hash.digest("hex")];
       }),
     );
@@ -255,7 +361,8 @@ function fingerprint(skip: string[] = []): Record<string, string> {
 }
 
 function expected(outcomes: Outcomes, persona: Persona): Outcome {
-  if (typeof outcomes === "number" || typeof outcomes === "string" || "redirect" in outcomes) return outcomes as Outcome;
+  if (typeof outcomes === "number" || typeof outcomes === "string" || "redirect" in outcomes)
+    return outcomes as Outcome;
   return outcomes[persona] ?? outcomes.others;
 }
 
@@ -274,8 +381,17 @@ async function check(method: "GET" | "POST", url: string, want: Outcome, origin:
   await client.dispose();
   const status = response.status();
   const location = response.headers()["location"] ?? "";
-  const got = status >= 300 && status < 400 ? (location.startsWith("/connexion") ? "login" : `redirect ${location}`) : String(status);
-  return { got, want: describeOutcome(want), ok: status < 500 && got === (want === "login" ? "login" : describeOutcome(want)) };
+  const got =
+    status >= 300 && status < 400
+      ? location.startsWith("/connexion")
+        ? "login"
+        : `redirect ${location}`
+      : String(status);
+  return {
+    got,
+    want: describeOutcome(want),
+    ok: status < 500 && got === (want === "login" ? "login" : describeOutcome(want)),
+  };
 }
 
 test.describe("access-control matrix", () => {
@@ -314,7 +430,9 @@ test.describe("access-control matrix", () => {
 
   test("POST with an empty form: the expected refusal (405 without an action), never a 500, nothing written", async () => {
     // Spare sessions for the logout POSTs are made first: the fingerprint must not see them go.
-    const spares = Object.fromEntries(PERSONAS.map((p) => [p, made.sessionFor[p] ? spareSession(made.sessionFor[p]!) : undefined]));
+    const spares = Object.fromEntries(
+      PERSONAS.map((p) => [p, made.sessionFor[p] ? spareSession(made.sessionFor[p]!) : undefined]),
+    );
     const before = fingerprint(["sessions"]);
     const sessionsBefore = fingerprint()["sessions"];
     const failures: string[] = [];
@@ -323,7 +441,8 @@ test.describe("access-control matrix", () => {
       for (const persona of PERSONAS) {
         const cookie = file === "deconnexion.tsx" ? spares[persona] : made.sessionFor[persona];
         const result = await check("POST", url, expected(row.post ?? 405, persona), origin, cookie);
-        if (!result.ok) failures.push(`POST ${url} (${file}) as ${persona}: got ${result.got}, expected ${result.want}`);
+        if (!result.ok)
+          failures.push(`POST ${url} (${file}) as ${persona}: got ${result.got}, expected ${result.want}`);
       }
     }
     expect(failures).toEqual([]);
@@ -336,7 +455,11 @@ test.describe("access-control matrix", () => {
         expect(db.prepare("select count(*) as n from sessions where id = ?").get(id), persona).toEqual({ n: 1 });
       }
       for (const [persona, id] of Object.entries(spares)) {
-        if (id) expect(db.prepare("select count(*) as n from sessions where id = ?").get(id), `${persona}'s logged-out session`).toEqual({ n: 0 });
+        if (id)
+          expect(
+            db.prepare("select count(*) as n from sessions where id = ?").get(id),
+            `${persona}'s logged-out session`,
+          ).toEqual({ n: 0 });
       }
     } finally {
       db.close();
@@ -346,7 +469,9 @@ test.describe("access-control matrix", () => {
   test("a GET to an action-only address writes nothing: logout keeps the session, the vote address casts nothing", async () => {
     const session = made.sessionFor.resident!;
     const before = fingerprint();
-    expect((await client.get("/deconnexion", { headers: { Cookie: `${COOKIE}=${session}` }, maxRedirects: 0 })).status()).toBe(405);
+    expect(
+      (await client.get("/deconnexion", { headers: { Cookie: `${COOKIE}=${session}` }, maxRedirects: 0 })).status(),
+    ).toBe(405);
     const vote = await client.get(`/consultations/${N}/vote?intent=approve&proposal=${PROPOSAL_SLUG}&reply=data`, {
       headers: { Cookie: `${COOKIE}=${session}` },
       maxRedirects: 0,

@@ -3,7 +3,17 @@ import path from "node:path";
 import type { Page } from "@playwright/test";
 import { axeViolations, checkPage, NARROW, overflow } from "./axe-helpers";
 import { expect, headerPlace, openMenu, signUp, signUpVerified, test, uniqueEmail, waitForHydration } from "./helpers";
-import { PROPOSAL, CONSULTATION, PROPOSAL_SLUG, confirmEmail, grantRole, newResident, run, seedDiscussion, userId } from "./comment-helpers";
+import {
+  PROPOSAL,
+  CONSULTATION,
+  PROPOSAL_SLUG,
+  confirmEmail,
+  grantRole,
+  newResident,
+  run,
+  seedDiscussion,
+  userId,
+} from "./comment-helpers";
 
 // Every page built so far, checked by axe-core against WCAG 2.1 A and AA, and at 320 px wide
 // (WCAG 1.4.10, reflow): no horizontal scrolling, and the skip link is there.
@@ -55,17 +65,30 @@ const PUBLIC_PAGES: {
   { path: "/cette-page-n-existe-pas", status: 404, heading: "Page non trouvée" },
   { path: "/consultations", heading: "Consultations" },
   { path: "/consultations/normandie-cnr-sante-2022", heading: /Normandie/ },
-  { path: "/consultations/nouvelle-aquitaine-cnr-sante-2022?theme=prevention&sort=mentions&page=2", heading: /Nouvelle-Aquitaine/ },
+  {
+    path: "/consultations/nouvelle-aquitaine-cnr-sante-2022?theme=prevention&sort=mentions&page=2",
+    heading: /Nouvelle-Aquitaine/,
+  },
   { path: "/consultations/normandie-cnr-sante-2022?q=zzzzzz", heading: /Normandie/ },
   { path: "/consultations/normandie-cnr-sante-2022?theme=inconnu", status: 400, heading: "Demande incorrecte" },
   { path: "/consultations/inconnue", status: 404, heading: "Page non trouvée" },
-  { path: "/consultations/nouvelle-aquitaine-cnr-sante-2022/propositions/inconnue", status: 404, heading: "Page non trouvée" },
+  {
+    path: "/consultations/nouvelle-aquitaine-cnr-sante-2022/propositions/inconnue",
+    status: 404,
+    heading: "Page non trouvée",
+  },
   {
     path: "/consultations/nouvelle-aquitaine-cnr-sante-2022/propositions/plus-d-infirmiers-en-pratique-avancee-et-d-infirmiers-asalee-mieux-remuneres",
     heading: /infirmiers en pratique avancée/,
   },
-  { path: "/consultations/normandie-cnr-sante-2022/propositions/developper-les-dispositifs-d-aller-vers-en-prevention", heading: /aller-vers/ },
-  { path: "/consultations/yvelines-cts78-cnr-sante-2022/propositions/mieux-articuler-les-contrats-locaux-de-sante-cls-et-les-cpts", heading: /CPTS/ },
+  {
+    path: "/consultations/normandie-cnr-sante-2022/propositions/developper-les-dispositifs-d-aller-vers-en-prevention",
+    heading: /aller-vers/,
+  },
+  {
+    path: "/consultations/yvelines-cts78-cnr-sante-2022/propositions/mieux-articuler-les-contrats-locaux-de-sante-cls-et-les-cpts",
+    heading: /CPTS/,
+  },
   { path: "/glossaire", heading: /Glossaire/ },
   { path: "/contexte", heading: /CNR Santé/ },
   {
@@ -125,7 +148,9 @@ test.describe("connecté", () => {
     });
   }
 
-  test("/mon-compte/suppression, refusée (choix et mot de passe manquants) : WCAG 2.1 AA, lisible à 320 px", async ({ page }) => {
+  test("/mon-compte/suppression, refusée (choix et mot de passe manquants) : WCAG 2.1 AA, lisible à 320 px", async ({
+    page,
+  }) => {
     const response = await page.goto("/mon-compte/suppression");
     expect(response?.status()).toBe(200);
     await expect(page.getByRole("heading", { level: 1, name: "Supprimer mon compte" })).toBeVisible();
@@ -137,7 +162,10 @@ test.describe("connecté", () => {
   });
 
   // Not verified yet: the consultation says why voting is not possible, once, and "Mon vote" too.
-  for (const pagePath of ["/consultations/normandie-cnr-sante-2022", "/consultations/normandie-cnr-sante-2022/mon-vote"]) {
+  for (const pagePath of [
+    "/consultations/normandie-cnr-sante-2022",
+    "/consultations/normandie-cnr-sante-2022/mon-vote",
+  ]) {
     test(`${pagePath} (adresse non confirmée) : WCAG 2.1 AA, lisible à 320 px`, async ({ page }) => {
       const response = await page.goto(pagePath);
       expect(response?.status()).toBe(200);
@@ -165,17 +193,33 @@ test.describe("connecté, avec un vote", () => {
       const page = await context.newPage();
       await signUpVerified(page, { label: `a11y-${who}`, search: r.search, commune: r.commune });
       await page.goto(`/consultations/${r.consultation}`);
-      const cards = await page.locator("ol > li[id^='vote-']").evaluateAll((lis) => lis.map((li) => li.id.slice("vote-".length)));
+      const cards = await page
+        .locator("ol > li[id^='vote-']")
+        .evaluateAll((lis) => lis.map((li) => li.id.slice("vote-".length)));
       slugs[who] = cards;
       const forms: Record<string, string>[] =
         who === "lisieux"
-          ? [{ intent: "approve", proposal: cards[0]! }, { intent: "approve", proposal: cards[2]! }]
+          ? [
+              { intent: "approve", proposal: cards[0]! },
+              { intent: "approve", proposal: cards[2]! },
+            ]
           : who === "bordeaux"
-            ? [{ intent: "grade", proposal: cards[0]!, grade: "priorite_absolue" }, { intent: "grade", proposal: cards[1]!, grade: "peu_prioritaire" }]
-            : [{ intent: "rank-add", proposal: cards[0]! }, { intent: "rank-add", proposal: cards[1]! }, { intent: "rank-add", proposal: cards[2]! }];
+            ? [
+                { intent: "grade", proposal: cards[0]!, grade: "priorite_absolue" },
+                { intent: "grade", proposal: cards[1]!, grade: "peu_prioritaire" },
+              ]
+            : [
+                { intent: "rank-add", proposal: cards[0]! },
+                { intent: "rank-add", proposal: cards[1]! },
+                { intent: "rank-add", proposal: cards[2]! },
+              ];
       const origin = new URL(page.url()).origin;
       for (const form of forms) {
-        const response = await page.request.post(`/consultations/${r.consultation}/vote`, { form, headers: { Origin: origin }, maxRedirects: 0 });
+        const response = await page.request.post(`/consultations/${r.consultation}/vote`, {
+          form,
+          headers: { Origin: origin },
+          maxRedirects: 0,
+        });
         expect(response.status(), JSON.stringify(form)).toBe(302);
       }
       await context.storageState({ path: stateFile(who) });
@@ -183,7 +227,13 @@ test.describe("connecté, avec un vote", () => {
     }
   });
 
-  const PAGES: { who: keyof typeof residents; path: (slugs: string[]) => string; heading: string | RegExp; before?: (page: Page) => Promise<void>; shows: (page: Page) => Promise<void> }[] = [
+  const PAGES: {
+    who: keyof typeof residents;
+    path: (slugs: string[]) => string;
+    heading: string | RegExp;
+    before?: (page: Page) => Promise<void>;
+    shows: (page: Page) => Promise<void>;
+  }[] = [
     {
       who: "lisieux",
       path: () => "/consultations/normandie-cnr-sante-2022",
@@ -286,7 +336,10 @@ test.describe("commentaires, associations, modération, CTS", () => {
     for (const who of ["resident", "staff"] as const) {
       const context = await browser.newContext({ storageState: undefined });
       const page = await context.newPage();
-      const email = await newResident(page, { label: `a11y-${who}`, displayName: who === "resident" ? "Camille D." : undefined });
+      const email = await newResident(page, {
+        label: `a11y-${who}`,
+        displayName: who === "resident" ? "Camille D." : undefined,
+      });
       if (who === "staff") {
         grantRole(email, "moderator", "28");
         grantRole(email, "admin");
@@ -327,12 +380,21 @@ test.describe("commentaires, associations, modération, CTS", () => {
       now,
       now,
     );
-    run("insert into association_territories (association_id, kind, code) values (?, 'departement', '14')", associationId);
+    run(
+      "insert into association_territories (association_id, kind, code) values (?, 'departement', '14')",
+      associationId,
+    );
     await context.storageState({ path: states.association });
     await context.close();
   });
 
-  const PAGES: { who: keyof typeof states; name: string; path: () => string; heading: string | RegExp; prepare?: (page: Page) => Promise<void> }[] = [
+  const PAGES: {
+    who: keyof typeof states;
+    name: string;
+    path: () => string;
+    heading: string | RegExp;
+    prepare?: (page: Page) => Promise<void>;
+  }[] = [
     {
       who: "resident",
       name: "proposition, formulaires de commentaire ouverts",
@@ -348,15 +410,40 @@ test.describe("commentaires, associations, modération, CTS", () => {
         await mine.getByText("Supprimer", { exact: true }).click();
       },
     },
-    { who: "resident", name: "proposition, commentaires filtrés", path: () => `${PROPOSAL}?position=contre&territoire=arrondissement&tri=utiles`, heading: /aller-vers/ },
-    { who: "resident", name: "page d’une association", path: () => `/associations/${associationSlug}`, heading: "Usagers du Pays d’Auge" },
+    {
+      who: "resident",
+      name: "proposition, commentaires filtrés",
+      path: () => `${PROPOSAL}?position=contre&territoire=arrondissement&tri=utiles`,
+      heading: /aller-vers/,
+    },
+    {
+      who: "resident",
+      name: "page d’une association",
+      path: () => `/associations/${associationSlug}`,
+      heading: "Usagers du Pays d’Auge",
+    },
     { who: "staff", name: "proposition vue par un membre de CTS", path: () => PROPOSAL, heading: /aller-vers/ },
     { who: "staff", name: "file de modération", path: () => "/moderation", heading: "Modération" },
-    { who: "staff", name: "vérification des associations", path: () => "/admin/associations", heading: "Vérification des associations" },
+    {
+      who: "staff",
+      name: "vérification des associations",
+      path: () => "/admin/associations",
+      heading: "Vérification des associations",
+    },
     { who: "staff", name: "journal de modération", path: () => "/admin/moderation", heading: "Journal de modération" },
     { who: "staff", name: "journal de sécurité", path: () => "/admin/journal", heading: "Journal de sécurité" },
-    { who: "staff", name: "commentaires du CTS", path: () => "/cts/14/commentaires", heading: "Commentaires du CTS Calvados" },
-    { who: "staff", name: "aperçu de l’export du CTS", path: () => `/cts/14/commentaires/${CONSULTATION}`, heading: "Commentaires et contributions — CTS Calvados" },
+    {
+      who: "staff",
+      name: "commentaires du CTS",
+      path: () => "/cts/14/commentaires",
+      heading: "Commentaires du CTS Calvados",
+    },
+    {
+      who: "staff",
+      name: "aperçu de l’export du CTS",
+      path: () => `/cts/14/commentaires/${CONSULTATION}`,
+      heading: "Commentaires et contributions — CTS Calvados",
+    },
     {
       who: "association",
       name: "espace association, demande en attente",
@@ -366,7 +453,12 @@ test.describe("commentaires, associations, modération, CTS", () => {
         await page.getByText("Normandie", { exact: true }).click();
       },
     },
-    { who: "association", name: "rédaction d’une contribution", path: () => `/espace-association/contribuer/${CONSULTATION}/${PROPOSAL_SLUG}`, heading: /^Contribution de/ },
+    {
+      who: "association",
+      name: "rédaction d’une contribution",
+      path: () => `/espace-association/contribuer/${CONSULTATION}/${PROPOSAL_SLUG}`,
+      heading: /^Contribution de/,
+    },
   ];
 
   for (const who of ["resident", "staff", "association"] as const) {

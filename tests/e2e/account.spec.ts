@@ -32,7 +32,9 @@ test.describe("avec JavaScript", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Adresse confirmée" })).toBeVisible();
 
     await logOut(page);
-    await expect(page.getByRole("banner").getByRole("link", { name: "Se connecter" }).filter({ visible: true })).toBeVisible();
+    await expect(
+      page.getByRole("banner").getByRole("link", { name: "Se connecter" }).filter({ visible: true }),
+    ).toBeVisible();
     // Signed out for real: the account page now asks to log in.
     await page.goto("/mon-compte");
     await expect(page).toHaveURL(/\/connexion\?redirectTo=%2Fmon-compte$/);
@@ -117,7 +119,10 @@ test.describe("avec JavaScript", () => {
     await expect(page.getByRole("button", { name: "Confirmer mon adresse" })).toHaveCount(0);
   });
 
-  test("mot de passe oublié : nouveau mot de passe, anciennes sessions fermées", async ({ page, otherPage: second }) => {
+  test("mot de passe oublié : nouveau mot de passe, anciennes sessions fermées", async ({
+    page,
+    otherPage: second,
+  }) => {
     const email = uniqueEmail("oubli");
     const newPassword = "cerf-volant prairie horizon 42";
     await signUp(page, { email });
@@ -182,4 +187,3 @@ test.describe("sans JavaScript", () => {
     await logOut(page);
   });
 });
-

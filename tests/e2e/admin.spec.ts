@@ -6,7 +6,10 @@ import { expect, signUp, test, uniqueEmail } from "./helpers";
 function grantAdmin(email: string) {
   const db = new SQLite(process.env.E2E_SQLITE_FILE!, { fileMustExist: true, timeout: 5000 });
   const user = db.prepare("select id from users where email = ?").get(email) as { id: string };
-  db.prepare("insert into user_roles (user_id, role, scope, created_at) values (?, 'admin', '', ?)").run(user.id, new Date().toISOString());
+  db.prepare("insert into user_roles (user_id, role, scope, created_at) values (?, 'admin', '', ?)").run(
+    user.id,
+    new Date().toISOString(),
+  );
   db.close();
 }
 
@@ -24,16 +27,24 @@ test("an administrator imports paper ballots: a bad file is refused whole, a goo
   await signUp(page, { email });
   grantAdmin(email);
   await page.goto("/admin");
-  await page.getByRole("row", { name: /Normandie/ }).getByRole("link", { name: "Bulletins papier" }).click();
+  await page
+    .getByRole("row", { name: /Normandie/ })
+    .getByRole("link", { name: "Bulletins papier" })
+    .click();
   await expect(page).toHaveURL(PAGE);
   await expect(page.getByRole("heading", { level: 1, name: "Bulletins papier" })).toBeVisible();
   const before = paperBallots();
 
   const upload = async (name: string, content: string) => {
-    await page.getByLabel(/Fichier CSV des bulletins/).setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(content) });
+    await page
+      .getByLabel(/Fichier CSV des bulletins/)
+      .setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(content) });
     await page.getByRole("button", { name: "Importer les bulletins" }).click();
   };
-  await upload("mauvais.csv", "arrondissement,selections\n143,ameliorer-l-information-sur-les-dispositifs-d-installation-existants\n999,x\n143,inconnue\n");
+  await upload(
+    "mauvais.csv",
+    "arrondissement,selections\n143,ameliorer-l-information-sur-les-dispositifs-d-installation-existants\n999,x\n143,inconnue\n",
+  );
   await expect(page.getByRole("alert")).toContainText("Aucun bulletin importé : 2 erreurs");
   await expect(page.getByRole("alert")).toContainText("Ligne 3");
   await expect(page.getByRole("alert")).toContainText("Ligne 4");

@@ -1,6 +1,16 @@
 import type { Page } from "@playwright/test";
 import { chooseCommune, expect, PASSPHRASE, test, uniqueEmail, waitForHydration } from "./helpers";
-import { PROPOSAL, PROPOSAL_SLUG, CONSULTATION, confirmEmail, countRows, grantRole, newResident, run, userId } from "./comment-helpers";
+import {
+  PROPOSAL,
+  PROPOSAL_SLUG,
+  CONSULTATION,
+  confirmEmail,
+  countRows,
+  grantRole,
+  newResident,
+  run,
+  userId,
+} from "./comment-helpers";
 
 // Associations: an organisation account applies, an administrator verifies or refuses it, a
 // verified association publishes contributions (with a PDF) in their own section.
@@ -34,8 +44,10 @@ async function apply(page: Page, { name, identifier = nextRna() }: { name: strin
   await page.getByLabel("Numéro RNA ou SIREN").fill(identifier);
   await page.getByLabel(/Numéro d’agrément/).fill("2024-AG-14-003");
   const normandie = page.locator("details.ps-region").filter({ has: page.getByText("Normandie", { exact: true }) });
-  if (!(await normandie.evaluate((d) => (d as HTMLDetailsElement).open))) await normandie.getByText("Normandie", { exact: true }).click();
-  if (!(await page.getByRole("checkbox", { name: "Calvados (14)" }).isChecked())) await page.locator('label[for="territoire-departement-14"]').click();
+  if (!(await normandie.evaluate((d) => (d as HTMLDetailsElement).open)))
+    await normandie.getByText("Normandie", { exact: true }).click();
+  if (!(await page.getByRole("checkbox", { name: "Calvados (14)" }).isChecked()))
+    await page.locator('label[for="territoire-departement-14"]').click();
   await page.getByLabel("Personne à contacter").fill("Claude Martin");
   await page.getByLabel("Adresse électronique du contact").fill("claude.martin@exemple.fr");
   await page.getByRole("button", { name: /Déposer (de nouveau )?la demande/ }).click();
@@ -56,7 +68,9 @@ test("an association applies, is verified, and publishes a contribution with a P
   await waitForHydration(page);
   await page.getByLabel("Numéro RNA ou SIREN").fill("732 829 321");
   await page.getByLabel("Numéro RNA ou SIREN").blur();
-  await expect(page.getByText("Ce numéro SIREN n’est pas valide (sa clé de contrôle ne correspond pas) : vérifiez-le.")).toBeVisible();
+  await expect(
+    page.getByText("Ce numéro SIREN n’est pas valide (sa clé de contrôle ne correspond pas) : vérifiez-le."),
+  ).toBeVisible();
   await apply(page, { name });
   await expect(page.getByText("Votre demande est enregistrée")).toBeVisible();
   await expect(page.getByTestId("association-status")).toHaveText("En attente de vérification");
@@ -73,7 +87,12 @@ test("an association applies, is verified, and publishes a contribution with a P
   await expect(page).toHaveURL(/\/espace-association\?brouillon=1$/);
   await expect(page.getByTestId("own-contribution")).toContainText("Brouillon");
   await page.goto(PROPOSAL);
-  await expect(page.getByTestId("contribution")).toHaveCount(countRows("select count(*) as n from contributions c join proposals p on p.id = c.proposal_id where p.slug = ? and c.published_at is not null and c.deleted_at is null", PROPOSAL_SLUG));
+  await expect(page.getByTestId("contribution")).toHaveCount(
+    countRows(
+      "select count(*) as n from contributions c join proposals p on p.id = c.proposal_id where p.slug = ? and c.published_at is not null and c.deleted_at is null",
+      PROPOSAL_SLUG,
+    ),
+  );
 
   // An administrator verifies it; the association is told by e-mail.
   await asAdmin(otherPage);
@@ -86,18 +105,28 @@ test("an association applies, is verified, and publishes a contribution with a P
   await pending.getByRole("button", { name: "Vérifier l’association" }).click();
   await expect(otherPage.getByText("Association vérifiée ; elle en a été informée par e-mail.")).toBeVisible();
   await otherPage.goto("/dev/outbox");
-  await expect(otherPage.getByTestId("outbox-email").filter({ hasText: email }).first()).toContainText("Votre association est vérifiée");
+  await expect(otherPage.getByTestId("outbox-email").filter({ hasText: email }).first()).toContainText(
+    "Votre association est vérifiée",
+  );
 
   // The draft is published from the space, and a new contribution with a PDF from the proposal.
   await page.goto("/espace-association");
   await expect(page.getByTestId("association-status")).toHaveText("Association vérifiée");
-  await page.getByTestId("own-contribution").filter({ hasText: "Brouillon avant vérification" }).getByRole("button", { name: "Publier" }).click();
+  await page
+    .getByTestId("own-contribution")
+    .filter({ hasText: "Brouillon avant vérification" })
+    .getByRole("button", { name: "Publier" })
+    .click();
   await expect(page.getByText("La contribution est publiée.")).toBeVisible();
   await page.goto(`/espace-association/contribuer/${CONSULTATION}/${PROPOSAL_SLUG}`);
   await waitForHydration(page);
   await page.getByLabel("Titre").fill("Notre étude sur l’aller-vers");
-  await page.getByLabel("Texte de la contribution").fill("Nos bénévoles ont accompagné 120 personnes en 2025.\nLe détail est dans l’étude jointe.");
-  await page.getByLabel(/Pièce jointe/).setInputFiles({ name: "étude aller-vers.pdf", mimeType: "application/pdf", buffer: PDF });
+  await page
+    .getByLabel("Texte de la contribution")
+    .fill("Nos bénévoles ont accompagné 120 personnes en 2025.\nLe détail est dans l’étude jointe.");
+  await page
+    .getByLabel(/Pièce jointe/)
+    .setInputFiles({ name: "étude aller-vers.pdf", mimeType: "application/pdf", buffer: PDF });
   await page.getByRole("button", { name: "Publier la contribution" }).click();
   await expect(page).toHaveURL(new RegExp(`${PROPOSAL}#contribution-`));
 
@@ -129,7 +158,10 @@ test("an association applies, is verified, and publishes a contribution with a P
   await expect(page.getByText("claude.martin@exemple.fr")).toHaveCount(0);
 });
 
-test("a refused association gets the reason by e-mail and may apply again; the admin page is for administrators", async ({ page, otherPage }) => {
+test("a refused association gets the reason by e-mail and may apply again; the admin page is for administrators", async ({
+  page,
+  otherPage,
+}) => {
   const email = await associationAccount(page);
   const name = `Collectif à vérifier ${Date.now()}`;
   await apply(page, { name });
@@ -150,7 +182,9 @@ test("a refused association gets the reason by e-mail and may apply again; the a
   await expect(mail).toContainText("n’a pas été acceptée");
   await expect(mail).toContainText("Motif : Le numéro RNA indiqué appartient à une autre association.");
   await otherPage.goto("/admin/moderation");
-  await expect(otherPage.getByTestId("log-entry").filter({ hasText: "Association refusée" }).first()).toContainText("Le numéro RNA indiqué");
+  await expect(otherPage.getByTestId("log-entry").filter({ hasText: "Association refusée" }).first()).toContainText(
+    "Le numéro RNA indiqué",
+  );
 
   await page.goto("/espace-association");
   await expect(page.getByTestId("association-status")).toHaveText("Demande refusée");
@@ -174,8 +208,16 @@ test("a PDF that is really HTML and a 6 MB file are refused; nothing is stored",
     await page.getByLabel(/Pièce jointe/).setInputFiles(file);
     await page.getByRole("button", { name: "Publier la contribution" }).click();
   };
-  await fill({ name: "rapport.pdf", mimeType: "application/pdf", buffer: Buffer.from("<!doctype html><html><body><script>alert(1)</script></body></html>") });
-  await expect(page.getByText("Ce fichier n’est pas un PDF (son contenu ne commence pas par %PDF-) : seuls les PDF sont acceptés.")).toBeVisible();
+  await fill({
+    name: "rapport.pdf",
+    mimeType: "application/pdf",
+    buffer: Buffer.from("<!doctype html><html><body><script>alert(1)</script></body></html>"),
+  });
+  await expect(
+    page.getByText(
+      "Ce fichier n’est pas un PDF (son contenu ne commence pas par %PDF-) : seuls les PDF sont acceptés.",
+    ),
+  ).toBeVisible();
   // The text typed is kept; the file must be chosen again.
   await expect(page.getByLabel("Titre")).toHaveValue("Une pièce jointe douteuse");
 

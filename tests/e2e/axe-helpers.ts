@@ -43,4 +43,3 @@ export async function checkPage(page: Page) {
   expect(await axeViolations(page), `axe violations at 320 px on ${page.url()}`).toEqual([]);
   await expect(page.getByRole("link", { name: "Contenu", exact: true })).toBeAttached();
 }
-

@@ -5,9 +5,15 @@ test.use({ viewport: { width: 375, height: 800 } });
 
 test("browse Normandie → theme Prévention → a proposal, its source section and mention count", async ({ page }) => {
   await page.goto("/");
-  await page.getByRole("link", { name: /Normandie/ }).first().click();
+  await page
+    .getByRole("link", { name: /Normandie/ })
+    .first()
+    .click();
   await expect(page.getByRole("heading", { level: 1, name: /Normandie/ })).toBeVisible();
-  await page.getByRole("navigation", { name: "Propositions par thème" }).getByRole("link", { name: /Prévention/ }).click();
+  await page
+    .getByRole("navigation", { name: "Propositions par thème" })
+    .getByRole("link", { name: /Prévention/ })
+    .click();
   await expect(page).toHaveURL(/theme=prevention/);
   await expect(page.getByTestId("result-count")).toContainText(/\d+ propositions correspondent/);
   const cards = page.locator("ol li .fr-card");

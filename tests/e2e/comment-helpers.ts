@@ -27,7 +27,12 @@ export function grantRole(email: string, role: "admin" | "moderator" | "cts_memb
   const db = database();
   try {
     const user = db.prepare("select id from users where email = ?").get(email) as { id: string };
-    db.prepare("insert or ignore into user_roles (user_id, role, scope, created_at) values (?, ?, ?, ?)").run(user.id, role, scope, new Date().toISOString());
+    db.prepare("insert or ignore into user_roles (user_id, role, scope, created_at) values (?, ?, ?, ?)").run(
+      user.id,
+      role,
+      scope,
+      new Date().toISOString(),
+    );
   } finally {
     db.close();
   }
@@ -63,7 +68,12 @@ export async function confirmEmail(page: Page, email: string): Promise<void> {
 /** A new, confirmed resident of Lisieux (or elsewhere), signed in on `page`. */
 export async function newResident(
   page: Page,
-  { label = "habitant", search, commune, displayName }: { label?: string; search?: string; commune?: RegExp; displayName?: string } = {},
+  {
+    label = "habitant",
+    search,
+    commune,
+    displayName,
+  }: { label?: string; search?: string; commune?: RegExp; displayName?: string } = {},
 ): Promise<string> {
   const email = await signUpVerified(page, { label, ...(search ? { search } : {}), ...(commune ? { commune } : {}) });
   if (displayName) await setDisplayName(page, displayName);
@@ -91,7 +101,10 @@ export function newCommentForm(page: Page): Locator {
 }
 
 /** Publishes a top-level comment through the form and waits for its notice. */
-export async function publishComment(page: Page, { stance = "Pour", text, signature }: { stance?: string; text: string; signature?: "nom" | "anonyme" }) {
+export async function publishComment(
+  page: Page,
+  { stance = "Pour", text, signature }: { stance?: string; text: string; signature?: "nom" | "anonyme" },
+) {
   const form = newCommentForm(page);
   await chooseRadio(form, stance);
   await form.getByLabel("Votre commentaire").fill(text);
@@ -130,10 +143,19 @@ export function seedDiscussion(): { associationSlug: string } {
       db.prepare(
         "insert into users (id, email, password_hash, email_verified_at, commune_code, display_name, created_at, updated_at) values (?, ?, 'x', ?, '14366', ?, ?, ?)",
       ).run(id, `${label}-${stamp}@exemple.fr`, at(90), name, at(90), at(90));
-      db.prepare("insert into user_roles (user_id, role, scope, created_at) values (?, ?, '', ?)").run(id, role, at(90));
+      db.prepare("insert into user_roles (user_id, role, scope, created_at) values (?, ?, '', ?)").run(
+        id,
+        role,
+        at(90),
+      );
       return id;
     };
-    const comment = (author: string, body: string, minutes: number, extra: { parent?: string; stance?: string | null; moderation?: string; reason?: string; deleted?: boolean } = {}) => {
+    const comment = (
+      author: string,
+      body: string,
+      minutes: number,
+      extra: { parent?: string; stance?: string | null; moderation?: string; reason?: string; deleted?: boolean } = {},
+    ) => {
       const id = randomUUID();
       db.prepare(
         `insert into comments (id, consultation_id, proposal_id, parent_id, user_id, anonymous, stance, body, arrondissement_code, cts_code,
@@ -160,10 +182,18 @@ export function seedDiscussion(): { associationSlug: string } {
     const alice = user("alice", "Alice L.");
     const bruno = user("bruno", null);
     const chloe = user("chloe", "Chloé");
-    const first = comment(alice, "Les consultations avancées à l’hôpital de Lisieux manquent de créneaux.\nPlus d’infos : https://www.ars.sante.fr", 60);
+    const first = comment(
+      alice,
+      "Les consultations avancées à l’hôpital de Lisieux manquent de créneaux.\nPlus d’infos : https://www.ars.sante.fr",
+      60,
+    );
     comment(bruno, "D’accord, surtout pour les personnes âgées sans voiture.", 55, { parent: first });
     comment(chloe, "Mieux vaut renforcer les maisons de santé existantes.", 50, { stance: "contre" });
-    comment(bruno, "Texte masqué pour données personnelles.", 40, { stance: "nuance", moderation: "hidden", reason: "personal_data" });
+    comment(bruno, "Texte masqué pour données personnelles.", 40, {
+      stance: "nuance",
+      moderation: "hidden",
+      reason: "personal_data",
+    });
     const deleted = comment(chloe, "", 30, { stance: "pour", deleted: true });
     comment(alice, "Je réponds à un commentaire retiré depuis.", 25, { parent: deleted });
     const reported = comment(bruno, "Un avis signalé par un lecteur.", 20, { stance: "contre" });
@@ -179,19 +209,27 @@ export function seedDiscussion(): { associationSlug: string } {
          status, refusal_reason, decided_by, decided_at, created_at, updated_at)
        values (?, ?, ?, 'Usagers du Pays d’Auge', 'rna', ?, 'AG-14-2024-01', 'Claude Martin', 'contact@exemple.fr', null, 'verified', null, null, ?, ?, ?)`,
     ).run(association, account, slug, `W14${stamp.slice(-7)}`, at(80), at(80), at(80));
-    db.prepare("insert into association_territories (association_id, kind, code) values (?, 'departement', '14')").run(association);
+    db.prepare("insert into association_territories (association_id, kind, code) values (?, 'departement', '14')").run(
+      association,
+    );
     const contribution = randomUUID();
     db.prepare(
       `insert into contributions (id, consultation_id, proposal_id, association_id, title, body, published_at, moderation, hidden_reason,
          review_requested_at, review_message, reviewed_at, created_at, updated_at, deleted_at)
        values (?, ?, ?, ?, 'Notre bilan des bus santé', ?, ?, 'visible', null, null, null, null, ?, ?, null)`,
-    ).run(contribution, consultation, proposal, association, "Nos bénévoles ont accompagné 120 personnes.\nLe détail est dans l’étude jointe.", at(70), at(70), at(70));
-    db.prepare("insert into contribution_files (id, contribution_id, filename, size, sha256, content, created_at) values (?, ?, 'bilan.pdf', 9, 'x', ?, ?)").run(
-      randomUUID(),
+    ).run(
       contribution,
-      Buffer.from("%PDF-1.4\n"),
+      consultation,
+      proposal,
+      association,
+      "Nos bénévoles ont accompagné 120 personnes.\nLe détail est dans l’étude jointe.",
+      at(70),
+      at(70),
       at(70),
     );
+    db.prepare(
+      "insert into contribution_files (id, contribution_id, filename, size, sha256, content, created_at) values (?, ?, 'bilan.pdf', 9, 'x', ?, ?)",
+    ).run(randomUUID(), contribution, Buffer.from("%PDF-1.4\n"), at(70));
     const pendingAccount = user("asso-attente", null, "association");
     db.prepare(
       `insert into associations (id, user_id, slug, name, identifier_kind, identifier, agrement, contact_name, contact_email, contact_phone,

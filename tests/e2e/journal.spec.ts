@@ -8,15 +8,33 @@ import { expect, signUp, test, uniqueEmail } from "./helpers";
 function grant(email: string, role: string, scope = "") {
   const db = new SQLite(process.env.E2E_SQLITE_FILE!, { fileMustExist: true, timeout: 5000 });
   const user = db.prepare("select id from users where email = ?").get(email) as { id: string };
-  db.prepare("insert into user_roles (user_id, role, scope, created_at) values (?, ?, ?, ?)").run(user.id, role, scope, new Date().toISOString());
+  db.prepare("insert into user_roles (user_id, role, scope, created_at) values (?, ?, ?, ?)").run(
+    user.id,
+    role,
+    scope,
+    new Date().toISOString(),
+  );
   db.close();
 }
 
-test("a refused POST, a failed login and an export appear in the journal; administrators filter it, others get a 403", async ({ page, baseURL }) => {
+test("a refused POST, a failed login and an export appear in the journal; administrators filter it, others get a 403", async ({
+  page,
+  baseURL,
+}) => {
   // A cross-site POST (403) and a failed login, as a script would send them.
   const client = await http.newContext({ baseURL: baseURL! });
-  expect((await client.post("/inscription", { form: { email: "x@exemple.fr" }, headers: { Origin: "https://ailleurs.example" } })).status()).toBe(403);
-  const login = await client.post("/connexion", { form: { email: uniqueEmail("inconnu"), password: "pas le bon mot de passe" }, headers: { Origin: baseURL! } });
+  expect(
+    (
+      await client.post("/inscription", {
+        form: { email: "x@exemple.fr" },
+        headers: { Origin: "https://ailleurs.example" },
+      })
+    ).status(),
+  ).toBe(403);
+  const login = await client.post("/connexion", {
+    form: { email: uniqueEmail("inconnu"), password: "pas le bon mot de passe" },
+    headers: { Origin: baseURL! },
+  });
   expect(login.status()).toBe(400);
   await client.dispose();
 
@@ -35,7 +53,9 @@ test("a refused POST, a failed login and an export appear in the journal; admini
   await page.getByRole("link", { name: "Journal de sécurité" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Journal de sécurité" })).toBeVisible();
   const entries = page.getByTestId("audit-entry");
-  await expect(entries.filter({ hasText: "POST refusé (403)" }).filter({ hasText: "/inscription" }).first()).toBeVisible();
+  await expect(
+    entries.filter({ hasText: "POST refusé (403)" }).filter({ hasText: "/inscription" }).first(),
+  ).toBeVisible();
   await expect(entries.filter({ hasText: "/admin/journal" }).first()).toContainText("Accès refusé (403)");
 
   await page.getByLabel("Type d’événement").selectOption("login_failed");

@@ -1,7 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { Page } from "@playwright/test";
 import { expect, test, waitForHydration } from "./helpers";
-import { PROPOSAL, commentWith, countRows, grantRole, newResident, postForm, publishComment, run, userId } from "./comment-helpers";
+import {
+  PROPOSAL,
+  commentWith,
+  countRows,
+  grantRole,
+  newResident,
+  postForm,
+  publishComment,
+  run,
+  userId,
+} from "./comment-helpers";
 
 // Reports and moderation: three distinct reports hide a comment pending review; a moderator of
 // the region hides it with a reason shown in place, the author is told and asks for a review
@@ -83,16 +93,24 @@ test("three reports hide a comment; a moderator hides it with a reason, the auth
   await expect(item.getByTestId("author-history")).toHaveText("1 commentaire au total, dont 0 masqué");
   await expect(item).toContainText("Nom et maladie d’un tiers.");
   await expect(item.getByLabel("Motif affiché en cas de masquage")).toHaveValue("personal_data");
-  await item.getByLabel("Précision pour l’auteur (facultatif)").fill("Le nom et la maladie d’un voisin ne peuvent pas être publiés.");
+  await item
+    .getByLabel("Précision pour l’auteur (facultatif)")
+    .fill("Le nom et la maladie d’un voisin ne peuvent pas être publiés.");
   await item.getByRole("button", { name: "Masquer" }).click();
   await expect(otherPage.getByText("Élément masqué ; son auteur a été prévenu par e-mail.")).toBeVisible();
   await expect(otherPage.getByTestId("queue-item").filter({ hasText: String(stamp) })).toHaveCount(0);
 
   // Shown in place, to everyone; the author sees their text and may ask for a review, once.
   await otherPage.goto(PROPOSAL);
-  await expect(otherPage.locator(`#commentaire-${id}`).getByTestId("comment-placeholder")).toHaveText("Masqué par la modération : données personnelles.");
+  await expect(otherPage.locator(`#commentaire-${id}`).getByTestId("comment-placeholder")).toHaveText(
+    "Masqué par la modération : données personnelles.",
+  );
   await page.goto("/dev/outbox");
-  const mail = page.getByTestId("outbox-email").filter({ hasText: author }).filter({ hasText: "masqué par la modération" }).first();
+  const mail = page
+    .getByTestId("outbox-email")
+    .filter({ hasText: author })
+    .filter({ hasText: "masqué par la modération" })
+    .first();
   await expect(mail).toContainText("Motif : données personnelles.");
   await expect(mail).toContainText("Le nom et la maladie d’un voisin ne peuvent pas être publiés.");
   await page.goto(PROPOSAL);
@@ -100,10 +118,14 @@ test("three reports hide a comment; a moderator hides it with a reason, the auth
   const mine = page.locator(`#commentaire-${id}`);
   await expect(mine).toContainText("Votre texte, visible par vous seul·e");
   await mine.getByText("Demander un réexamen", { exact: true }).click();
-  await mine.getByLabel("Votre message (facultatif)").fill("J’ai retiré l’idée de citer quelqu’un, je voulais témoigner du délai.");
+  await mine
+    .getByLabel("Votre message (facultatif)")
+    .fill("J’ai retiré l’idée de citer quelqu’un, je voulais témoigner du délai.");
   await mine.getByRole("button", { name: "Envoyer la demande" }).click();
   await expect(page.getByText("Votre demande de réexamen a été transmise à la modération.")).toBeVisible();
-  await expect(page.locator(`#commentaire-${id}`).getByText("Réexamen demandé : la modération vous répondra par e-mail.")).toBeVisible();
+  await expect(
+    page.locator(`#commentaire-${id}`).getByText("Réexamen demandé : la modération vous répondra par e-mail."),
+  ).toBeVisible();
   const again = await postForm(page, PROPOSAL, { intent: "review", targetKind: "comment", targetId: id });
   expect(again.status()).toBe(409);
   expect(await again.text()).toContain("on ne peut le demander qu’une fois");
@@ -123,7 +145,9 @@ test("three reports hide a comment; a moderator hides it with a reason, the auth
   grantRole(moderator, "admin");
   await otherPage.goto("/admin");
   await otherPage.getByRole("link", { name: "Journal de modération" }).click();
-  const entries = otherPage.getByTestId("log-entry").filter({ has: otherPage.locator(`a[href$="#commentaire-${id}"]`) });
+  const entries = otherPage
+    .getByTestId("log-entry")
+    .filter({ has: otherPage.locator(`a[href$="#commentaire-${id}"]`) });
   await expect(entries).toHaveCount(4);
   await expect(entries.nth(0)).toContainText("Rétablissement");
   await expect(entries.nth(0)).toContainText(moderator);
@@ -151,7 +175,12 @@ test("dismissing a report; other regions' moderators and non-moderators are refu
   grantRole(other, "moderator", "11");
   await otherPage.goto("/moderation");
   await expect(otherPage.getByTestId("queue-item").filter({ hasText: String(stamp) })).toHaveCount(0);
-  const refused = await postForm(otherPage, "/moderation", { intent: "hide", targetKind: "comment", targetId: id, reason: "spam" });
+  const refused = await postForm(otherPage, "/moderation", {
+    intent: "hide",
+    targetKind: "comment",
+    targetId: id,
+    reason: "spam",
+  });
   expect(refused.status()).toBe(403);
   expect(await refused.text()).toContain("Cet élément relève d’une région que vous ne modérez pas.");
 

@@ -3,7 +3,9 @@ import { chooseRadio, CONSULTATION, countRows, newResident, PROPOSAL, publishCom
 
 // « Mes données » : the download, then the account's deletion, as a resident does it.
 
-test("télécharger mes données puis supprimer mon compte : bulletin retiré des comptes, commentaire effacé", async ({ page }) => {
+test("télécharger mes données puis supprimer mon compte : bulletin retiré des comptes, commentaire effacé", async ({
+  page,
+}) => {
   const email = await newResident(page, { label: "rgpd", displayName: "Alix R." });
   const id = userId(email);
 
@@ -16,12 +18,18 @@ test("télécharger mes données puis supprimer mon compte : bulletin retiré de
   await page.goto(PROPOSAL);
   await waitForHydration(page);
   await publishComment(page, { text: "Mon avis que je pourrai effacer plus tard.", signature: "nom" });
-  const totalBefore = countRows("select coalesce(sum(ballots), 0) as n from ballot_totals t join consultations c on c.id = t.consultation_id where c.slug = ?", CONSULTATION);
+  const totalBefore = countRows(
+    "select coalesce(sum(ballots), 0) as n from ballot_totals t join consultations c on c.id = t.consultation_id where c.slug = ?",
+    CONSULTATION,
+  );
 
   // The download: a JSON attachment, never cached.
   await page.goto("/mon-compte");
   const section = page.getByRole("region", { name: "Mes données" });
-  const [download] = await Promise.all([page.waitForEvent("download"), section.getByRole("link", { name: "Télécharger mes données" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    section.getByRole("link", { name: "Télécharger mes données" }).click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^priorites-sante-mes-donnees-\d{4}-\d{2}-\d{2}\.json$/);
   const mine = JSON.parse(await (await import("node:fs/promises")).readFile((await download.path())!, "utf8"));
   expect(mine.compte).toMatchObject({ id, email, nomPublic: "Alix R." });
@@ -52,10 +60,15 @@ test("télécharger mes données puis supprimer mon compte : bulletin retiré de
   expect(countRows("select count(*) as n from users where id = ?", id)).toBe(0);
   expect(countRows("select count(*) as n from sessions where user_id = ?", id)).toBe(0);
   expect(countRows("select count(*) as n from ballots where user_id = ?", id)).toBe(0);
-  expect(countRows("select coalesce(sum(ballots), 0) as n from ballot_totals t join consultations c on c.id = t.consultation_id where c.slug = ?", CONSULTATION)).toBe(
-    totalBefore - 1,
-  );
-  expect(countRows("select count(*) as n from comments where body = ?", "Mon avis que je pourrai effacer plus tard.")).toBe(0);
+  expect(
+    countRows(
+      "select coalesce(sum(ballots), 0) as n from ballot_totals t join consultations c on c.id = t.consultation_id where c.slug = ?",
+      CONSULTATION,
+    ),
+  ).toBe(totalBefore - 1);
+  expect(
+    countRows("select count(*) as n from comments where body = ?", "Mon avis que je pourrai effacer plus tard."),
+  ).toBe(0);
 
   // Signed out, and the address no longer logs in.
   await page.goto("/mon-compte");

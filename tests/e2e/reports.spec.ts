@@ -6,7 +6,18 @@ import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
 import { pdfText } from "../support/pdf-text";
 import { checkPage } from "./axe-helpers";
 import { grantRole, run } from "./comment-helpers";
-import { chooseCommune, expect, logIn, logOut, PASSPHRASE, readLinkFromOutbox, signUpVerified, test, uniqueEmail, waitForHydration } from "./helpers";
+import {
+  chooseCommune,
+  expect,
+  logIn,
+  logOut,
+  PASSPHRASE,
+  readLinkFromOutbox,
+  signUpVerified,
+  test,
+  uniqueEmail,
+  waitForHydration,
+} from "./helpers";
 
 // The CTS journey of issue 6: an administrator invites a member of Rouen-Elbeuf, who reads the
 // Normandie report, downloads its CSV and PDF, prints it, and cannot reach another CTS's data;
@@ -39,7 +50,9 @@ const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
 let memberEmail = "";
 
-test("an invited Rouen-Elbeuf member reads the Normandie report, downloads it, and reaches no other CTS", async ({ page }) => {
+test("an invited Rouen-Elbeuf member reads the Normandie report, downloads it, and reaches no other CTS", async ({
+  page,
+}) => {
   const admin = await signUpVerified(page, { label: "admin-cts" });
   grantRole(admin, "admin");
   await page.goto("/admin");
@@ -60,7 +73,9 @@ test("an invited Rouen-Elbeuf member reads the Normandie report, downloads it, a
   await page.getByLabel("Mot de passe").fill(PASSPHRASE);
   await page.getByRole("button", { name: "Créer mon compte et rejoindre le CTS" }).click();
   await expect(page).toHaveURL(/\/cts\/76-rouen-elbeuf$/);
-  await expect(page.getByRole("heading", { level: 1, name: "Conseil territorial de santé Rouen-Elbeuf" })).toBeVisible();
+  await expect(
+    page.getByRole("heading", { level: 1, name: "Conseil territorial de santé Rouen-Elbeuf" }),
+  ).toBeVisible();
   await expect(page.getByText(/En tête \(classement brut\)/).first()).toBeVisible();
 
   await page.getByRole("link", { name: /CNR Santé Normandie 2022/ }).click();
@@ -74,11 +89,17 @@ test("an invited Rouen-Elbeuf member reads the Normandie report, downloads it, a
   await expect(raw.locator("tbody tr").first().locator("td").nth(1)).toHaveText(/^\d+–\d+$/);
   await expect(page.getByText(/Classement par part des bulletins qui retiennent la proposition/).first()).toBeVisible();
   await expect(page.getByRole("table", { name: "Rang par arrondissement" })).toBeVisible();
-  await expect(page.getByRole("table", { name: "Participation par arrondissement" }).getByRole("rowheader", { name: "Rouen (763)" })).toBeVisible();
+  await expect(
+    page
+      .getByRole("table", { name: "Participation par arrondissement" })
+      .getByRole("rowheader", { name: "Rouen (763)" }),
+  ).toBeVisible();
   await expect(page.getByRole("img", { name: /Bulletins cumulés par jour/ })).toBeVisible();
 
   const csv = await download(page, /Télécharger : CSV/);
-  expect(csv.file.suggestedFilename()).toMatch(/^rapport-cts-76-rouen-elbeuf-normandie-cnr-sante-2022-\d{4}-\d{2}-\d{2}-v\d+\.csv$/);
+  expect(csv.file.suggestedFilename()).toMatch(
+    /^rapport-cts-76-rouen-elbeuf-normandie-cnr-sante-2022-\d{4}-\d{2}-\d{2}-v\d+\.csv$/,
+  );
   const csvText = csv.bytes.toString("utf8");
   expect(csvText.startsWith("\uFEFF")).toBe(true);
   expect(csvText).toContain(`"Rapport du conseil territorial de santé";"Rouen-Elbeuf"`);
@@ -148,7 +169,9 @@ test("results are public once published, with every CTS's report and the dataset
     await page.getByRole("link", { name: "Voir les résultats" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Résultats en Centre-Val de Loire" })).toBeVisible();
     await expect(page.getByRole("table", { name: "Classement brut" }).locator("tbody tr")).toHaveCount(96);
-    await expect(page.getByRole("img", { name: /Participation par arrondissement en Centre-Val de Loire/ })).toBeVisible();
+    await expect(
+      page.getByRole("img", { name: /Participation par arrondissement en Centre-Val de Loire/ }),
+    ).toBeVisible();
     await checkPage(page);
     await page.setViewportSize({ width: 1280, height: 800 });
 

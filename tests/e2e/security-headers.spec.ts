@@ -14,7 +14,9 @@ function firstProposal(): string {
   const db = new SQLite(process.env.E2E_SQLITE_FILE!, { readonly: true, fileMustExist: true });
   try {
     const row = db
-      .prepare("select p.slug from proposals p join consultations c on c.id = p.consultation_id where c.slug = ? order by p.position limit 1")
+      .prepare(
+        "select p.slug from proposals p join consultations c on c.id = p.consultation_id where c.slug = ? order by p.position limit 1",
+      )
       .get(NORMANDIE) as { slug: string };
     return row.slug;
   } finally {
@@ -35,7 +37,11 @@ async function watch(page: Page, baseURL: string) {
   await page.addInitScript(() => {
     const w = window as unknown as { cspViolations: string[] };
     w.cspViolations = [];
-    document.addEventListener("securitypolicyviolation", (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI} (${e.sourceFile}:${e.lineNumber}:${e.columnNumber})`));
+    document.addEventListener("securitypolicyviolation", (e) =>
+      w.cspViolations.push(
+        `${e.violatedDirective} ${e.blockedURI} (${e.sourceFile}:${e.lineNumber}:${e.columnNumber})`,
+      ),
+    );
   });
   return {
     foreign,
@@ -47,11 +53,21 @@ function expectPageHeaders(response: Response | null) {
   expect(response, "a document response").not.toBeNull();
   const headers = response!.headers();
   const csp = headers["content-security-policy"] ?? "";
-  const scriptSrc = csp.split(";").map((d) => d.trim()).find((d) => d.startsWith("script-src")) ?? "";
+  const scriptSrc =
+    csp
+      .split(";")
+      .map((d) => d.trim())
+      .find((d) => d.startsWith("script-src")) ?? "";
   expect(scriptSrc).toMatch(/'nonce-[A-Za-z0-9+/=]{20,}'/);
   expect(scriptSrc).not.toContain("unsafe-inline");
   expect(csp).not.toContain("unsafe-inline");
-  for (const directive of ["default-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'", "form-action 'self'"]) {
+  for (const directive of [
+    "default-src 'self'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+  ]) {
     expect(csp).toContain(directive);
   }
   expect(headers["x-content-type-options"]).toBe("nosniff");
@@ -76,7 +92,16 @@ async function expectNoncedScripts(page: Page, response: Response | null) {
 test("anonymous pages: nonce CSP enforced without violation, no third-party request", async ({ page, baseURL }) => {
   const seen = await watch(page, baseURL!);
   const proposal = `/consultations/${NORMANDIE}/propositions/${firstProposal()}`;
-  for (const path of ["/", "/consultations", `/consultations/${NORMANDIE}`, proposal, "/connexion", "/inscription", "/donnees-personnelles", "/page-inconnue"]) {
+  for (const path of [
+    "/",
+    "/consultations",
+    `/consultations/${NORMANDIE}`,
+    proposal,
+    "/connexion",
+    "/inscription",
+    "/donnees-personnelles",
+    "/page-inconnue",
+  ]) {
     const response = await page.goto(path);
     const headers = expectPageHeaders(response);
     expect(headers["cache-control"] ?? "").not.toContain("no-store");
@@ -93,7 +118,10 @@ test("anonymous pages: nonce CSP enforced without violation, no third-party requ
   expect(seen.foreign, "requests to other origins").toEqual([]);
 });
 
-test("signed-in pages: no-store, the vote goes through, no violation; static assets stay cacheable", async ({ page, baseURL }) => {
+test("signed-in pages: no-store, the vote goes through, no violation; static assets stay cacheable", async ({
+  page,
+  baseURL,
+}) => {
   const seen = await watch(page, baseURL!);
   await signUpVerified(page, { label: "csp" });
   const dataResponses: Response[] = [];
@@ -110,7 +138,10 @@ test("signed-in pages: no-store, the vote goes through, no violation; static ass
   // A vote with JavaScript: a single-fetch POST and the revalidation after it.
   await page.goto(`/consultations/${NORMANDIE}`);
   await waitForHydration(page);
-  const toggle = page.locator("li[id^=vote-]").first().getByRole("button", { name: /^Prioritaire/ });
+  const toggle = page
+    .locator("li[id^=vote-]")
+    .first()
+    .getByRole("button", { name: /^Prioritaire/ });
   await toggle.click();
   await expect(toggle).toHaveAttribute("aria-pressed", "true");
   await expect(page.getByTestId("ballot-count")).toHaveText("1 sur 5 choisie");

@@ -47,12 +47,17 @@ function storedBallot(email: string, consultation: string) {
       .get(email, consultation) as { content: string; arrondissement_code: string; cts_code: string } | undefined;
     if (!row) return null;
     const slugOf = new Map(proposalsOf(consultation).map((p) => [p.id, p.slug]));
-    const content = JSON.parse(row.content) as { selections?: string[]; grades?: Record<string, string>; order?: string[] };
+    const content = JSON.parse(row.content) as {
+      selections?: string[];
+      grades?: Record<string, string>;
+      order?: string[];
+    };
     return {
       arrondissement: row.arrondissement_code,
       cts: row.cts_code,
       selections: content.selections?.map((id) => slugOf.get(id)).sort(),
-      grades: content.grades && Object.fromEntries(Object.entries(content.grades).map(([id, g]) => [slugOf.get(id), g])),
+      grades:
+        content.grades && Object.fromEntries(Object.entries(content.grades).map(([id, g]) => [slugOf.get(id), g])),
       order: content.order?.map((id) => slugOf.get(id)),
     };
   } finally {
@@ -86,7 +91,8 @@ function card(page: Page, slug: string): Locator {
  */
 async function settled(page: Page): Promise<void> {
   await page.waitForFunction(() => {
-    const router = (window as unknown as { __remixRouter?: { state: { fetchers: Map<string, { state: string }> } } }).__remixRouter;
+    const router = (window as unknown as { __remixRouter?: { state: { fetchers: Map<string, { state: string }> } } })
+      .__remixRouter;
     return !!router && [...router.state.fetchers.values()].every((f) => f.state === "idle");
   });
 }
@@ -113,7 +119,9 @@ async function tabTo(page: Page, name: string): Promise<void> {
 }
 
 async function focusedText(page: Page): Promise<string> {
-  return page.evaluate(() => (document.activeElement as HTMLElement | null)?.innerText.replace(/\s+/g, " ").trim() ?? "");
+  return page.evaluate(
+    () => (document.activeElement as HTMLElement | null)?.innerText.replace(/\s+/g, " ").trim() ?? "",
+  );
 }
 
 test.describe("avec JavaScript", () => {
@@ -136,13 +144,19 @@ test.describe("avec JavaScript", () => {
       await expect(message).toHaveText(`Proposition ajoutée à vos priorités (${i + 1} sur 5)`);
       await settled(page);
     }
-    await expect(page.getByTestId("ballot-count")).toHaveText("5 sur 5 choisies : retirez-en une pour en choisir une autre");
+    await expect(page.getByTestId("ballot-count")).toHaveText(
+      "5 sur 5 choisies : retirez-en une pour en choisir une autre",
+    );
 
     // The sixth is refused by the server, with its reason, and the ballot stays as it was.
     const sixth = card(page, proposals[5]!.slug);
     await sixth.getByRole("button", { name: /^Prioritaire/ }).click();
-    await expect(sixth.getByTestId(`vote-message-${proposals[5]!.slug}`)).toContainText("Vote non enregistré (erreur 400)");
-    await expect(sixth.getByTestId(`vote-message-${proposals[5]!.slug}`)).toContainText("Vous pouvez choisir au plus 5 priorités");
+    await expect(sixth.getByTestId(`vote-message-${proposals[5]!.slug}`)).toContainText(
+      "Vote non enregistré (erreur 400)",
+    );
+    await expect(sixth.getByTestId(`vote-message-${proposals[5]!.slug}`)).toContainText(
+      "Vous pouvez choisir au plus 5 priorités",
+    );
     await expect(sixth.getByRole("button", { name: /^Prioritaire/ })).toHaveAttribute("aria-pressed", "false");
     await settled(page);
     // Only the latest message is shown.
@@ -165,7 +179,10 @@ test.describe("avec JavaScript", () => {
     await expect(card(page, proposals[0]!.slug).getByTestId(`vote-message-${proposals[0]!.slug}`)).toHaveText(
       "Proposition retirée de vos priorités (4 sur 5)",
     );
-    await expect(card(page, proposals[0]!.slug).getByRole("button", { name: /^Prioritaire/ })).toHaveAttribute("aria-pressed", "false");
+    await expect(card(page, proposals[0]!.slug).getByRole("button", { name: /^Prioritaire/ })).toHaveAttribute(
+      "aria-pressed",
+      "false",
+    );
     await settled(page);
 
     // Review: "Mon vote" lists the four, where the ballot counts and when it changed.
@@ -175,8 +192,12 @@ test.describe("avec JavaScript", () => {
     const items = page.getByTestId("my-ballot").locator("li");
     await expect(items).toHaveCount(4);
     await expect(items.first()).toContainText(proposals[1]!.title);
-    await expect(page.getByTestId("ballot-place")).toContainText("arrondissement de Lisieux (143), territoire CTS Calvados");
-    await expect(page.getByTestId("ballot-updated")).toContainText(/Dernière modification : le \d{1,2} \S+ \d{4} à \d\d:\d\d/);
+    await expect(page.getByTestId("ballot-place")).toContainText(
+      "arrondissement de Lisieux (143), territoire CTS Calvados",
+    );
+    await expect(page.getByTestId("ballot-updated")).toContainText(
+      /Dernière modification : le \d{1,2} \S+ \d{4} à \d\d:\d\d/,
+    );
 
     await waitForHydration(page);
     await items
@@ -212,7 +233,9 @@ test.describe("avec JavaScript", () => {
     await card(page, a!.slug)
       .getByRole("button", { name: /^Enregistrer la mention/ })
       .click();
-    await expect(card(page, a!.slug).getByTestId(`vote-message-${a!.slug}`)).toHaveText("Mention « Très prioritaire » enregistrée");
+    await expect(card(page, a!.slug).getByTestId(`vote-message-${a!.slug}`)).toHaveText(
+      "Mention « Très prioritaire » enregistrée",
+    );
     await expect(card(page, a!.slug).getByTestId(`grade-${a!.slug}`)).toHaveText("Votre mention : Très prioritaire");
     await settled(page);
 
@@ -222,10 +245,15 @@ test.describe("avec JavaScript", () => {
     await card(page, b!.slug)
       .getByRole("button", { name: /^Enregistrer la mention/ })
       .click();
-    await expect(card(page, b!.slug).getByTestId(`vote-message-${b!.slug}`)).toHaveText("Mention « Pas prioritaire » enregistrée");
+    await expect(card(page, b!.slug).getByTestId(`vote-message-${b!.slug}`)).toHaveText(
+      "Mention « Pas prioritaire » enregistrée",
+    );
     await expect(page.getByTestId("ballot-count")).toHaveText("2 propositions évaluées");
     await settled(page);
-    expect(storedBallot(email, AQUITAINE)?.grades).toEqual({ [a!.slug]: "tres_prioritaire", [b!.slug]: "pas_prioritaire" });
+    expect(storedBallot(email, AQUITAINE)?.grades).toEqual({
+      [a!.slug]: "tres_prioritaire",
+      [b!.slug]: "pas_prioritaire",
+    });
 
     await page.getByRole("link", { name: "Mon vote", exact: true }).click();
     await expect(page.getByRole("heading", { level: 2, name: "Mes mentions" })).toBeVisible();
@@ -245,7 +273,10 @@ test.describe("avec JavaScript", () => {
     await expect(page.locator(`li#vote-${b!.slug}`)).toHaveCount(0);
     await expect(page.getByTestId("vote-message-page")).toHaveText("Mention retirée");
     await expect(page.getByTestId("ballot-count")).toHaveText("1 proposition évaluée");
-    expect(storedBallot(email, AQUITAINE)).toMatchObject({ arrondissement: "332", grades: { [a!.slug]: "priorite_absolue" } });
+    expect(storedBallot(email, AQUITAINE)).toMatchObject({
+      arrondissement: "332",
+      grades: { [a!.slug]: "priorite_absolue" },
+    });
   });
 
   test("classement à Versailles : ajout, montée et descente, la focale suit la proposition", async ({ page }) => {
@@ -290,7 +321,9 @@ test.describe("avec JavaScript", () => {
     await expect(page.locator(`li#vote-${a!.slug}`).getByRole("button", { name: /^Descendre/ })).toBeFocused();
     await expect(page.getByTestId(`vote-message-${a!.slug}`)).toContainText("en 2e position sur 3");
     await expect.poll(() => storedBallot(email, YVELINES)?.order).toEqual([c!.slug, a!.slug, b!.slug]);
-    await expect(page.getByTestId("ballot-place")).toContainText("arrondissement de Versailles (784), territoire CTS Yvelines");
+    await expect(page.getByTestId("ballot-place")).toContainText(
+      "arrondissement de Versailles (784), territoire CTS Yvelines",
+    );
     await settled(page);
 
     // With a mouse, dragging works too: the last one dropped on the first.
@@ -352,7 +385,9 @@ test.describe("avec JavaScript", () => {
 });
 
 test.describe("refus affichés avant de voter", () => {
-  test("non connecté, puis adresse non confirmée : la raison, une fois par page, et aucun bouton de vote", async ({ page }) => {
+  test("non connecté, puis adresse non confirmée : la raison, une fois par page, et aucun bouton de vote", async ({
+    page,
+  }) => {
     await page.goto(`/consultations/${NORMANDIE}?theme=prevention`);
     const summary = page.getByTestId("vote-summary");
     await expect(summary).toContainText("Pour voter");
@@ -367,7 +402,10 @@ test.describe("refus affichés avant de voter", () => {
     await page.goto(`/consultations/${NORMANDIE}`);
     await expect(page.getByTestId("vote-summary")).toHaveCount(1);
     await expect(page.getByTestId("vote-summary")).toContainText("Confirmez d’abord votre adresse électronique");
-    await expect(page.getByTestId("vote-summary").getByRole("link", { name: /Renvoyer le lien/ })).toHaveAttribute("href", "/mon-compte");
+    await expect(page.getByTestId("vote-summary").getByRole("link", { name: /Renvoyer le lien/ })).toHaveAttribute(
+      "href",
+      "/mon-compte",
+    );
     await expect(page.getByRole("button", { name: /^Prioritaire/ })).toHaveCount(0);
 
     const proposal = proposalsOf(NORMANDIE)[0]!;
@@ -376,13 +414,17 @@ test.describe("refus affichés avant de voter", () => {
 
     await page.getByRole("link", { name: "Consultations" }).first().click();
     await page.goto(`/consultations/${NORMANDIE}/mon-vote`);
-    await expect(page.getByRole("status").filter({ hasText: "Vous ne pouvez pas voter ici" })).toContainText("Confirmez d’abord");
+    await expect(page.getByRole("status").filter({ hasText: "Vous ne pouvez pas voter ici" })).toContainText(
+      "Confirmez d’abord",
+    );
   });
 
   test("un habitant de Lisieux voit que la consultation de Nouvelle-Aquitaine ne le concerne pas", async ({ page }) => {
     await verifiedResident(page, "autre-region", LISIEUX);
     await page.goto(`/consultations/${AQUITAINE}`);
-    await expect(page.getByTestId("vote-summary")).toContainText("Cette consultation est réservée aux habitants de sa région.");
+    await expect(page.getByTestId("vote-summary")).toContainText(
+      "Cette consultation est réservée aux habitants de sa région.",
+    );
     await expect(page.getByRole("button", { name: /^Enregistrer la mention/ })).toHaveCount(0);
     // CTS 78 only: Lisieux is not in it either.
     await page.goto(`/consultations/${YVELINES}`);
@@ -391,7 +433,10 @@ test.describe("refus affichés avant de voter", () => {
 });
 
 test.describe("sans JavaScript", () => {
-  test("classement : ajout depuis une liste filtrée, puis monter, descendre, retirer et retrait du vote", async ({ page, browser }) => {
+  test("classement : ajout depuis une liste filtrée, puis monter, descendre, retirer et retrait du vote", async ({
+    page,
+    browser,
+  }) => {
     const email = await verifiedResident(page, "sans-js", VERSAILLES);
     const noJs = await noJsPage(browser, email);
     const proposals = proposalsOf(YVELINES);
@@ -505,7 +550,9 @@ test.describe("formulaires trafiqués, en HTTP", () => {
     return { status: response.status(), text: await response.text(), location: response.headers()["location"] };
   }
 
-  test("approbation : proposition d’une autre consultation, 6e choix, champ en trop → 400, rien d’écrit", async ({ page }) => {
+  test("approbation : proposition d’une autre consultation, 6e choix, champ en trop → 400, rien d’écrit", async ({
+    page,
+  }) => {
     const email = await verifiedResident(page, "http-approbation", LISIEUX);
     const normandie = proposalsOf(NORMANDIE);
     for (const p of normandie.slice(0, 5)) {
@@ -524,11 +571,19 @@ test.describe("formulaires trafiqués, en HTTP", () => {
     expect(sixth.status).toBe(400);
     expect(sixth.text).toContain("Vous pouvez choisir au plus 5 priorités");
 
-    const ballotId = await vote(page, NORMANDIE, { intent: "unapprove", proposal: normandie[0]!.slug, ballot: "un-autre-bulletin" });
+    const ballotId = await vote(page, NORMANDIE, {
+      intent: "unapprove",
+      proposal: normandie[0]!.slug,
+      ballot: "un-autre-bulletin",
+    });
     expect(ballotId.status).toBe(400);
     expect(ballotId.text).toContain("Champ inattendu dans le formulaire : ballot.");
 
-    const wrongMethod = await vote(page, NORMANDIE, { intent: "grade", proposal: normandie[0]!.slug, grade: "prioritaire" });
+    const wrongMethod = await vote(page, NORMANDIE, {
+      intent: "grade",
+      proposal: normandie[0]!.slug,
+      grade: "prioritaire",
+    });
     expect(wrongMethod.status).toBe(400);
     expect(wrongMethod.text).toContain("ne correspond pas au mode de vote");
 
@@ -543,22 +598,35 @@ test.describe("formulaires trafiqués, en HTTP", () => {
   test("un habitant de Lisieux sur la route de vote de Nouvelle-Aquitaine → 403", async ({ page }) => {
     const email = await verifiedResident(page, "http-403", LISIEUX);
     const events = eventCount();
-    const refused = await vote(page, AQUITAINE, { intent: "grade", proposal: proposalsOf(AQUITAINE)[0]!.slug, grade: "prioritaire" });
+    const refused = await vote(page, AQUITAINE, {
+      intent: "grade",
+      proposal: proposalsOf(AQUITAINE)[0]!.slug,
+      grade: "prioritaire",
+    });
     expect(refused.status).toBe(403);
     expect(refused.text).toContain("Cette consultation est réservée aux habitants de sa région.");
     expect(storedBallot(email, AQUITAINE)).toBeNull();
     expect(eventCount()).toBe(events);
   });
 
-  test("jugement majoritaire : mention inconnue → 400 ; classement : doublon → 400 ; rien d’écrit", async ({ page, otherPage }) => {
+  test("jugement majoritaire : mention inconnue → 400 ; classement : doublon → 400 ; rien d’écrit", async ({
+    page,
+    otherPage,
+  }) => {
     const bordeaux = await verifiedResident(page, "http-mention", BORDEAUX);
     const [na] = proposalsOf(AQUITAINE);
-    expect((await vote(page, AQUITAINE, { intent: "grade", proposal: na!.slug, grade: "prioritaire" })).status).toBe(302);
+    expect((await vote(page, AQUITAINE, { intent: "grade", proposal: na!.slug, grade: "prioritaire" })).status).toBe(
+      302,
+    );
     const events = eventCount();
     const unknown = await vote(page, AQUITAINE, { intent: "grade", proposal: na!.slug, grade: "excellent" });
     expect(unknown.status).toBe(400);
     expect(unknown.text).toContain("Mention inconnue.");
-    const two = await vote(page, AQUITAINE, { intent: "grade", proposal: na!.slug, grade: ["prioritaire", "pas_prioritaire"] });
+    const two = await vote(page, AQUITAINE, {
+      intent: "grade",
+      proposal: na!.slug,
+      grade: ["prioritaire", "pas_prioritaire"],
+    });
     expect(two.status).toBe(400);
     expect(storedBallot(bordeaux, AQUITAINE)?.grades).toEqual({ [na!.slug]: "prioritaire" });
     expect(eventCount()).toBe(events);

@@ -1,7 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { BrowserContext, Page } from "@playwright/test";
 import { chooseCommune, expect, PASSPHRASE, test, uniqueEmail, waitForHydration } from "./helpers";
-import { confirmEmail, database, grantRole, newResident, postForm, publishComment, setDisplayName } from "./comment-helpers";
+import {
+  confirmEmail,
+  database,
+  grantRole,
+  newResident,
+  postForm,
+  publishComment,
+  setDisplayName,
+} from "./comment-helpers";
 
 // A corpus of XSS payloads rendered as comments, replies, display names, association names,
 // contribution titles and texts, report details and e-mails, in every view that shows them. Any
@@ -96,19 +104,25 @@ async function injected(page: Page): Promise<string[]> {
     for (const el of document.querySelectorAll("*")) {
       for (const attr of el.attributes) {
         if (/^on/i.test(attr.name)) found.push(`${el.tagName} ${attr.name}`);
-        if (/^\s*(javascript|data|vbscript):/i.test(attr.value) && /^(href|src|action|formaction|data|srcdoc)$/i.test(attr.name)) {
+        if (
+          /^\s*(javascript|data|vbscript):/i.test(attr.value) &&
+          /^(href|src|action|formaction|data|srcdoc)$/i.test(attr.name)
+        ) {
           found.push(`${el.tagName} ${attr.name}=${attr.value}`);
         }
       }
     }
-    for (const el of document.querySelectorAll("main iframe, main object, main embed, main svg script, main img[src='x'], main base, main meta, main marquee, main x, main template, main math, main details[ontoggle]")) {
+    for (const el of document.querySelectorAll(
+      "main iframe, main object, main embed, main svg script, main img[src='x'], main base, main meta, main marquee, main x, main template, main math, main details[ontoggle]",
+    )) {
       found.push(`<${el.tagName.toLowerCase()}> in main`);
     }
     // Loader data travels in Remix's own inline scripts as escaped JSON: any other script that
     // mentions alert( came from the corpus.
     for (const el of document.querySelectorAll("script")) {
       const code = el.textContent ?? "";
-      if (/alert\(|confirm\(|prompt\(/.test(code) && !code.includes("__remixContext")) found.push(`script: ${code.slice(0, 80)}`);
+      if (/alert\(|confirm\(|prompt\(/.test(code) && !code.includes("__remixContext"))
+        found.push(`script: ${code.slice(0, 80)}`);
     }
     return found;
   });
@@ -120,7 +134,13 @@ async function visit(page: Page, path: string, mustShow?: string) {
   expect(response?.status(), path).toBeLessThan(400);
   // The HTML as sent: the corpus only ever appears escaped (&lt; in markup, \u003c in data).
   const html = (await response?.text()) ?? "";
-  for (const raw of ["<script>alert(1)</script>", "<img src=x onerror", "<svg onload", "<iframe src=\"javascript", "<details open ontoggle"]) {
+  for (const raw of [
+    "<script>alert(1)</script>",
+    "<img src=x onerror",
+    "<svg onload",
+    '<iframe src="javascript',
+    "<details open ontoggle",
+  ]) {
     expect(html.includes(raw), `${raw} unescaped in ${path}`).toBe(false);
   }
   await waitForHydration(page);
@@ -145,10 +165,17 @@ test("50+ XSS payloads stay inert in every view that shows them", async ({ page,
   await waitForHydration(page);
   await publishComment(page, { stance: "Pour", text: `XSS formulaire : ${PAYLOADS[0]}`, signature: "nom" });
   for (const payload of PAYLOADS.slice(1, 8)) {
-    const response = await postForm(page, PAGE, { intent: "comment", stance: "contre", body: `XSS formulaire : ${payload}`, signature: "nom" });
+    const response = await postForm(page, PAGE, {
+      intent: "comment",
+      stance: "contre",
+      body: `XSS formulaire : ${payload}`,
+      signature: "nom",
+    });
     expect(response.status()).toBe(303);
   }
-  const viaForms = database(true).prepare("select body from comments c join users u on u.id = c.user_id where u.email = ? order by c.created_at").all(resident) as { body: string }[];
+  const viaForms = database(true)
+    .prepare("select body from comments c join users u on u.id = c.user_id where u.email = ? order by c.created_at")
+    .all(resident) as { body: string }[];
   expect(viaForms.map((c) => c.body)).toEqual(PAYLOADS.slice(0, 8).map((p) => `XSS formulaire : ${p}`));
 
   const associationEmail = uniqueEmail("asso-xss");
@@ -172,7 +199,9 @@ test("50+ XSS payloads stay inert in every view that shows them", async ({ page,
   await associationPage.getByLabel("Adresse électronique du contact").fill("contact@exemple.fr");
   await associationPage.getByRole("button", { name: "Déposer la demande" }).click();
   await expect(associationPage.getByText("Votre demande est enregistrée")).toBeVisible();
-  await expect(associationPage.getByRole("heading", { level: 2, name: new RegExp(`Association ${stamp}`) })).toContainText(associationName);
+  await expect(
+    associationPage.getByRole("heading", { level: 2, name: new RegExp(`Association ${stamp}`) }),
+  ).toContainText(associationName);
 
   // The rest of the corpus, stored as if many people had typed it: one author per payload (their
   // display name is a payload too), replies, associations with payload names and contributions.
@@ -203,7 +232,17 @@ test("50+ XSS payloads stay inert in every view that shows them", async ({ page,
         `insert into comments (id, consultation_id, proposal_id, parent_id, user_id, anonymous, stance, body, arrondissement_code, cts_code,
            moderation, hidden_reason, review_requested_at, review_message, reviewed_at, created_at, updated_at, edited_at, deleted_at)
          values (?, ?, ?, ?, ?, 0, ?, ?, '143', '14', 'visible', null, null, null, null, ?, ?, null, null)`,
-      ).run(id, ids.consultation, ids.proposal, null, author, ["pour", "contre", "nuance"][i % 3], `XSS n°${i} :\n${payload}`, at, at);
+      ).run(
+        id,
+        ids.consultation,
+        ids.proposal,
+        null,
+        author,
+        ["pour", "contre", "nuance"][i % 3],
+        `XSS n°${i} :\n${payload}`,
+        at,
+        at,
+      );
       commentIds.push(id);
       if (i % 10 === 0) {
         db.prepare(
@@ -222,15 +261,39 @@ test("50+ XSS payloads stay inert in every view that shows them", async ({ page,
         `insert into associations (id, user_id, slug, name, identifier_kind, identifier, agrement, contact_name, contact_email, contact_phone,
            status, refusal_reason, decided_by, decided_at, created_at, updated_at)
          values (?, ?, ?, ?, 'rna', ?, ?, ?, 'contact@exemple.fr', null, ?, null, null, ?, ?, ?)`,
-      ).run(associationId, associationUser, `xss-${i}-${stamp}`, payload, `W9${String(stamp + i).slice(-8)}`, payload.slice(0, 60), payload.slice(0, 100), i % 5 === 0 ? "pending" : "verified", at, at, at);
-      db.prepare("insert into association_territories (association_id, kind, code) values (?, 'departement', '14')").run(associationId);
+      ).run(
+        associationId,
+        associationUser,
+        `xss-${i}-${stamp}`,
+        payload,
+        `W9${String(stamp + i).slice(-8)}`,
+        payload.slice(0, 60),
+        payload.slice(0, 100),
+        i % 5 === 0 ? "pending" : "verified",
+        at,
+        at,
+        at,
+      );
+      db.prepare(
+        "insert into association_territories (association_id, kind, code) values (?, 'departement', '14')",
+      ).run(associationId);
       if (i % 5 !== 0) {
         const contributionId = randomUUID();
         db.prepare(
           `insert into contributions (id, consultation_id, proposal_id, association_id, title, body, published_at, moderation, hidden_reason,
              review_requested_at, review_message, reviewed_at, created_at, updated_at, deleted_at)
            values (?, ?, ?, ?, ?, ?, ?, 'visible', null, null, null, null, ?, ?, null)`,
-        ).run(contributionId, ids.consultation, ids.proposal, associationId, `Titre ${i} ${payload}`.slice(0, 150), `Contribution XSS n°${i} :\n${payload}`, at, at, at);
+        ).run(
+          contributionId,
+          ids.consultation,
+          ids.proposal,
+          associationId,
+          `Titre ${i} ${payload}`.slice(0, 150),
+          `Contribution XSS n°${i} :\n${payload}`,
+          at,
+          at,
+          at,
+        );
         contributionIds.push(contributionId);
       }
     });
@@ -252,21 +315,53 @@ test("50+ XSS payloads stay inert in every view that shows them", async ({ page,
   await otherPage.goto("/admin/associations");
   await waitForHydration(otherPage);
   expect(await injected(otherPage)).toEqual([]);
-  await otherPage.getByTestId("pending-association").filter({ hasText: `Association ${stamp}` }).getByRole("button", { name: "Vérifier l’association" }).click();
+  await otherPage
+    .getByTestId("pending-association")
+    .filter({ hasText: `Association ${stamp}` })
+    .getByRole("button", { name: "Vérifier l’association" })
+    .click();
   await expect(otherPage.getByText("Association vérifiée ; elle en a été informée par e-mail.")).toBeVisible();
   for (const [i, id] of commentIds.slice(0, 12).entries()) {
-    const response = await postForm(otherPage, "/moderation", { intent: "hide", targetKind: "comment", targetId: id, reason: "insult", note: PAYLOADS[i]! });
+    const response = await postForm(otherPage, "/moderation", {
+      intent: "hide",
+      targetKind: "comment",
+      targetId: id,
+      reason: "insult",
+      note: PAYLOADS[i]!,
+    });
     expect(response.status()).toBe(303);
   }
   await postForm(otherPage, "/admin/associations", {
     intent: "refuse",
-    associationId: (database(true).prepare("select id from associations where slug = ?").get(`xss-5-${stamp}`) as { id: string }).id,
+    associationId: (
+      database(true).prepare("select id from associations where slug = ?").get(`xss-5-${stamp}`) as { id: string }
+    ).id,
     reason: `Refus : ${PAYLOADS[1]} ${PAYLOADS[0]}`,
   });
   // A resident's comment is hidden; they ask for a review with a payload. The association contributes.
-  const ownId = (database(true).prepare("select c.id from comments c join users u on u.id = c.user_id where u.email = ? order by c.created_at desc").get(resident) as { id: string }).id;
-  expect((await postForm(otherPage, "/moderation", { intent: "hide", targetKind: "comment", targetId: ownId, reason: "spam", note: PAYLOADS[4]! })).status()).toBe(303);
-  expect((await postForm(page, PAGE, { intent: "review", targetKind: "comment", targetId: ownId, message: PAYLOADS[3]! })).status()).toBe(303);
+  const ownId = (
+    database(true)
+      .prepare(
+        "select c.id from comments c join users u on u.id = c.user_id where u.email = ? order by c.created_at desc",
+      )
+      .get(resident) as { id: string }
+  ).id;
+  expect(
+    (
+      await postForm(otherPage, "/moderation", {
+        intent: "hide",
+        targetKind: "comment",
+        targetId: ownId,
+        reason: "spam",
+        note: PAYLOADS[4]!,
+      })
+    ).status(),
+  ).toBe(303);
+  expect(
+    (
+      await postForm(page, PAGE, { intent: "review", targetKind: "comment", targetId: ownId, message: PAYLOADS[3]! })
+    ).status(),
+  ).toBe(303);
   await associationPage.goto(`/espace-association/contribuer/${CONSULTATION}/${SLUG}`);
   await waitForHydration(associationPage);
   await associationPage.getByLabel("Titre").fill(`<img src=x onerror=alert('titre')> ${stamp}`);
@@ -285,7 +380,9 @@ test("50+ XSS payloads stay inert in every view that shows them", async ({ page,
   await visit(associationPage, "/espace-association", associationName);
   await visit(associationPage, PAGE);
   await visit(otherPage, "/associations", associationName);
-  const associationSlug = (database(true).prepare("select slug from associations where name = ?").get(associationName) as { slug: string }).slug;
+  const associationSlug = (
+    database(true).prepare("select slug from associations where name = ?").get(associationName) as { slug: string }
+  ).slug;
   await visit(otherPage, `/associations/${associationSlug}`, associationName);
   await visit(otherPage, `/associations/xss-1-${stamp}`, PAYLOADS[1]);
   await visit(otherPage, `/associations/xss-${PAYLOADS.length - 2}-${stamp}`);

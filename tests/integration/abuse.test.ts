@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RULES } from "../../app/server/rate-limit.server";
+import { RULES } from "../../app/platform/rate-limit.server";
 import { postForm, sessionCookie, startServer, type RunningServer } from "../support/server";
 
 // Abuse over HTTP against the built server with the shipped limits (memory store, one process,
@@ -59,11 +59,19 @@ describe("abuse cases over HTTP (built server, SQLite, shipped limits)", () => {
     const cookie = sessionCookie(signup);
     const h = db();
     const proposals = h
-      .prepare("select p.slug from proposals p join consultations c on c.id = p.consultation_id where c.slug = ? order by p.position limit 2")
+      .prepare(
+        "select p.slug from proposals p join consultations c on c.id = p.consultation_id where c.slug = ? order by p.position limit 2",
+      )
       .all(NORMANDIE) as { slug: string }[];
     h.prepare("update users set email_verified_at = ? where email = ?").run(new Date().toISOString(), address);
     h.close();
-    const vote = (intent: string, proposal: string) => postForm(server, `/consultations/${NORMANDIE}/vote`, { intent, proposal: proposal, reply: "data" }, { Cookie: cookie });
+    const vote = (intent: string, proposal: string) =>
+      postForm(
+        server,
+        `/consultations/${NORMANDIE}/vote`,
+        { intent, proposal: proposal, reply: "data" },
+        { Cookie: cookie },
+      );
     // A person clicking on and off as fast as the server answers: every click is taken.
     for (let i = 0; i < RULES.ballots.points; i++) {
       const response = await vote(i % 2 === 0 ? "approve" : "unapprove", proposals[0]!.slug);
@@ -74,7 +82,9 @@ describe("abuse cases over HTTP (built server, SQLite, shipped limits)", () => {
     expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect(await refused.text()).toContain("Trop de votes envoyés en une minute : celui-ci n’a pas été enregistré.");
     const check = db();
-    const ballots = check.prepare("select b.content from ballots b join users u on u.id = b.user_id where u.email = ?").all(address);
+    const ballots = check
+      .prepare("select b.content from ballots b join users u on u.id = b.user_id where u.email = ?")
+      .all(address);
     check.close();
     // 60 toggles end unapproved: no ballot, and the refused 61st added none.
     expect(ballots).toEqual([]);
@@ -82,7 +92,12 @@ describe("abuse cases over HTTP (built server, SQLite, shipped limits)", () => {
 
   it("sign-up: a filled honeypot gets a quiet 400 and writes nothing", async () => {
     const address = email("automate");
-    const response = await postForm(server, "/inscription", { email: address, password: PASSWORD, commune: "14366", site_web: "https://promo.example" });
+    const response = await postForm(server, "/inscription", {
+      email: address,
+      password: PASSWORD,
+      commune: "14366",
+      site_web: "https://promo.example",
+    });
     expect(response.status).toBe(400);
     const html = await response.text();
     expect(html).toContain("L’inscription n’a pas pu être enregistrée. Réessayez dans quelques minutes.");
@@ -93,7 +108,11 @@ describe("abuse cases over HTTP (built server, SQLite, shipped limits)", () => {
 
   it("sign-up: a disposable address is refused with a clear message (residents and associations)", async () => {
     for (const page of ["/inscription", "/associations/inscription"]) {
-      const response = await postForm(server, page, { email: `quelquun${n++}@yopmail.com`, password: PASSWORD, commune: "14366" });
+      const response = await postForm(server, page, {
+        email: `quelquun${n++}@yopmail.com`,
+        password: PASSWORD,
+        commune: "14366",
+      });
       expect(response.status).toBe(400);
       expect(await response.text()).toContain("Les adresses électroniques jetables ne sont pas acceptées");
     }
@@ -103,7 +122,9 @@ describe("abuse cases over HTTP (built server, SQLite, shipped limits)", () => {
     // Earlier tests posted 5 sign-up forms from this address (2 accounts, the honeypot, 2 disposable).
     const already = 5;
     for (let i = already; i < RULES.signupPerAddress.points; i++) {
-      expect((await postForm(server, "/inscription", { email: "pas-une-adresse", password: "x", commune: "14366" })).status).toBe(400);
+      expect(
+        (await postForm(server, "/inscription", { email: "pas-une-adresse", password: "x", commune: "14366" })).status,
+      ).toBe(400);
     }
     const kept = email("bloque");
     const refused = await postForm(server, "/inscription", { email: kept, password: PASSWORD, commune: "14366" });
@@ -115,7 +136,12 @@ describe("abuse cases over HTTP (built server, SQLite, shipped limits)", () => {
     expect(html).not.toContain(PASSWORD);
     expect(users(kept)).toBe(0);
     // Without TRUST_PROXY, a forged header changes nothing.
-    const forged = await postForm(server, "/associations/inscription", { email: email("forge"), password: PASSWORD, commune: "14366" }, { "X-Forwarded-For": "203.0.113.7" });
+    const forged = await postForm(
+      server,
+      "/associations/inscription",
+      { email: email("forge"), password: PASSWORD, commune: "14366" },
+      { "X-Forwarded-For": "203.0.113.7" },
+    );
     expect(forged.status).toBe(429);
   });
 
@@ -137,9 +163,14 @@ describe("abuse cases over HTTP (built server, SQLite, shipped limits)", () => {
   it("login per address: 30 failures in 15 minutes across many e-mails, then 429", async () => {
     // The 5 failures above came from this address too.
     for (let i = RULES.loginFailuresPerEmail.points; i < RULES.loginFailuresPerAddress.points; i++) {
-      expect((await postForm(server, "/connexion", { email: email("balayage"), password: "mauvais mot de passe" })).status).toBe(400);
+      expect(
+        (await postForm(server, "/connexion", { email: email("balayage"), password: "mauvais mot de passe" })).status,
+      ).toBe(400);
     }
-    const refused = await postForm(server, "/connexion", { email: email("balayage"), password: "mauvais mot de passe" });
+    const refused = await postForm(server, "/connexion", {
+      email: email("balayage"),
+      password: "mauvais mot de passe",
+    });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect(await refused.text()).toContain("Trop de tentatives de connexion depuis votre connexion.");
@@ -171,7 +202,9 @@ describe("abuse cases over HTTP (built server, SQLite, shipped limits)", () => {
     const refused = await fetch(url);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
-    expect(await refused.json()).toEqual({ error: expect.stringContaining("Trop de requêtes sur l’API depuis votre adresse") });
+    expect(await refused.json()).toEqual({
+      error: expect.stringContaining("Trop de requêtes sur l’API depuis votre adresse"),
+    });
   });
 });
 
@@ -216,7 +249,9 @@ describe("Redis unreachable (RATE_LIMIT_STORE=redis)", () => {
   it("the site keeps working and each process still counts, in memory", async () => {
     const address = email("sans-redis");
     for (let i = 0; i < RULES.loginFailuresPerEmail.points; i++) {
-      expect((await postForm(server, "/connexion", { email: address, password: "mauvais mot de passe" })).status).toBe(400);
+      expect((await postForm(server, "/connexion", { email: address, password: "mauvais mot de passe" })).status).toBe(
+        400,
+      );
     }
     const refused = await postForm(server, "/connexion", { email: address, password: "mauvais mot de passe" });
     expect(refused.status).toBe(429);

@@ -6,9 +6,9 @@ import type { Database } from "../../db/schema";
 import { loadTerritories } from "../../db/territories/load";
 import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { auditJournal, purgeAuditEvents, recordAudit, truncateIp } from "../../app/audit/audit.server";
-import { grantRole } from "../../app/auth/users.server";
+import { grantRole } from "../../app/identity/users.server";
 import { postComment } from "../../app/comments/comments.server";
-import { moderate } from "../../app/comments/moderation.server";
+import { moderate } from "../../app/moderation/moderation.server";
 import { testDatabases } from "../support/databases";
 import { makePerson } from "../support/people";
 
@@ -34,7 +34,13 @@ describe("recordAudit never throws into the request", () => {
 
 describe.each(testDatabases)("security journal on $name", ({ name, open }) => {
   let h: DatabaseHandle;
-  const events = (kind: string) => h.db.selectFrom("audit_events").selectAll().where("kind", "=", kind as never).orderBy("created_at").execute();
+  const events = (kind: string) =>
+    h.db
+      .selectFrom("audit_events")
+      .selectAll()
+      .where("kind", "=", kind as never)
+      .orderBy("created_at")
+      .execute();
 
   beforeAll(async () => {
     h = await open();
@@ -45,9 +51,21 @@ describe.each(testDatabases)("security journal on $name", ({ name, open }) => {
 
   it("records an event with its fields; a role actually granted is recorded once", async () => {
     const person = await makePerson(h.db);
-    await recordAudit(h.db, { kind: "export", userId: person.id, ip: "198.51.100.23", path: "/cts/14/commentaires/x/export.csv", detail: "commentaires" });
+    await recordAudit(h.db, {
+      kind: "export",
+      userId: person.id,
+      ip: "198.51.100.23",
+      path: "/cts/14/commentaires/x/export.csv",
+      detail: "commentaires",
+    });
     expect(await events("export")).toMatchObject([
-      { kind: "export", user_id: person.id, ip: "198.51.100.0", path: "/cts/14/commentaires/x/export.csv", detail: "commentaires" },
+      {
+        kind: "export",
+        user_id: person.id,
+        ip: "198.51.100.0",
+        path: "/cts/14/commentaires/x/export.csv",
+        detail: "commentaires",
+      },
     ]);
     const before = (await events("role_change")).length;
     await grantRole(h.db, person.id, "cts_member", "14", { id: null, label: "un test" });
@@ -66,17 +84,30 @@ describe.each(testDatabases)("security journal on $name", ({ name, open }) => {
       .select("proposals.id")
       .where("consultations.slug", "=", "normandie-cnr-sante-2022")
       .executeTakeFirstOrThrow();
-    const { id } = await postComment(h.db, { proposalId: proposal.id, actor: author, stance: "pour", body: "Un commentaire qui sera masqué.", anonymous: true });
+    const { id } = await postComment(h.db, {
+      proposalId: proposal.id,
+      actor: author,
+      stance: "pour",
+      body: "Un commentaire qui sera masqué.",
+      anonymous: true,
+    });
     await moderate(h.db, { moderator, intent: "hide", kind: "comment", id, reason: "insult" });
-    expect(await events("moderation")).toMatchObject([{ user_id: moderator.id, detail: `hide comment ${id} (insult)` }]);
+    expect(await events("moderation")).toMatchObject([
+      { user_id: moderator.id, detail: `hide comment ${id} (insult)` },
+    ]);
   });
 
   it("a flood from one network is capped at 30 events a minute per kind", async () => {
     // The cap is kept in this process's memory: each database gets networks of its own.
     const net = name === "sqlite" ? "192.0.2" : "198.18.0";
-    for (let i = 0; i < 35; i++) await recordAudit(h.db, { kind: "login_failed", ip: `${net}.1`, detail: "adresse inconnue" });
+    for (let i = 0; i < 35; i++)
+      await recordAudit(h.db, { kind: "login_failed", ip: `${net}.1`, detail: "adresse inconnue" });
     expect(await events("login_failed")).toHaveLength(30);
-    await recordAudit(h.db, { kind: "login_failed", ip: name === "sqlite" ? "192.0.3.1" : "198.18.1.1", detail: "adresse inconnue" });
+    await recordAudit(h.db, {
+      kind: "login_failed",
+      ip: name === "sqlite" ? "192.0.3.1" : "198.18.1.1",
+      detail: "adresse inconnue",
+    });
     expect(await events("login_failed")).toHaveLength(31);
   });
 

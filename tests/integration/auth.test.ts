@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
-import { KyselyAdapter } from "../../app/auth/kysely-adapter.server";
-import { consumeEmailToken, createEmailToken, checkEmailToken } from "../../app/auth/email-tokens.server";
-import { createLucia } from "../../app/auth/lucia.server";
-import { createResident, grantRole, markEmailVerified, setCommune } from "../../app/auth/users.server";
-import { verifyPassword } from "../../app/auth/password.server";
+import { KyselyAdapter } from "../../app/identity/kysely-adapter.server";
+import { consumeEmailToken, createEmailToken, checkEmailToken } from "../../app/identity/email-tokens.server";
+import { createLucia } from "../../app/identity/lucia.server";
+import { createResident, grantRole, markEmailVerified, setCommune } from "../../app/identity/users.server";
+import { verifyPassword } from "../../app/identity/password.server";
 import { testDatabases } from "../support/databases";
 
 async function seedTerritory(h: DatabaseHandle) {
@@ -30,7 +30,10 @@ async function seedTerritory(h: DatabaseHandle) {
     postal_codes: "",
     search_name: name.toLowerCase(),
   });
-  await h.db.insertInto("communes").values([commune("14366", "Lisieux", "143"), commune("14118", "Caen", "142")]).execute();
+  await h.db
+    .insertInto("communes")
+    .values([commune("14366", "Lisieux", "143"), commune("14118", "Caen", "142")])
+    .execute();
 }
 
 describe.each(testDatabases)("accounts and sessions on $name", ({ open }) => {
@@ -42,16 +45,30 @@ describe.each(testDatabases)("accounts and sessions on $name", ({ open }) => {
   afterAll(async () => h?.close());
 
   it("creates a resident with an argon2id hash and the resident role; a second sign-up with the email is refused", async () => {
-    const created = await createResident(h.db, { email: "a@example.fr", password: "une phrase de passe", communeCode: "14366" });
+    const created = await createResident(h.db, {
+      email: "a@example.fr",
+      password: "une phrase de passe",
+      communeCode: "14366",
+    });
     expect(created.ok).toBe(true);
-    const user = await h.db.selectFrom("users").selectAll().where("email", "=", "a@example.fr").executeTakeFirstOrThrow();
+    const user = await h.db
+      .selectFrom("users")
+      .selectAll()
+      .where("email", "=", "a@example.fr")
+      .executeTakeFirstOrThrow();
     expect(user.password_hash).toMatch(/^\$argon2id\$/);
     expect(await verifyPassword(user.password_hash, "une phrase de passe")).toBe(true);
     expect(await verifyPassword(user.password_hash, "autre chose")).toBe(false);
     expect(user.email_verified_at).toBeNull();
-    const roles = await h.db.selectFrom("user_roles").select(["role", "scope"]).where("user_id", "=", user.id).execute();
+    const roles = await h.db
+      .selectFrom("user_roles")
+      .select(["role", "scope"])
+      .where("user_id", "=", user.id)
+      .execute();
     expect(roles).toEqual([{ role: "resident", scope: "" }]);
-    expect(await createResident(h.db, { email: "a@example.fr", password: "x".repeat(12), communeCode: "14118" })).toEqual({
+    expect(
+      await createResident(h.db, { email: "a@example.fr", password: "x".repeat(12), communeCode: "14118" }),
+    ).toEqual({
       ok: false,
       reason: "email_taken",
     });
@@ -59,7 +76,9 @@ describe.each(testDatabases)("accounts and sessions on $name", ({ open }) => {
 
   it("lets only one of two simultaneous sign-ups with one email through", async () => {
     const attempts = await Promise.all(
-      [1, 2, 3].map(() => createResident(h.db, { email: "race@example.fr", password: "une phrase de passe", communeCode: "14366" })),
+      [1, 2, 3].map(() =>
+        createResident(h.db, { email: "race@example.fr", password: "une phrase de passe", communeCode: "14366" }),
+      ),
     );
     expect(attempts.filter((a) => a.ok)).toHaveLength(1);
     const rows = await h.db.selectFrom("users").select("id").where("email", "=", "race@example.fr").execute();
@@ -67,13 +86,22 @@ describe.each(testDatabases)("accounts and sessions on $name", ({ open }) => {
   });
 
   it("stores sessions through the Kysely adapter (all 7 methods)", async () => {
-    const created = await createResident(h.db, { email: "s@example.fr", password: "une phrase de passe", communeCode: "14366" });
+    const created = await createResident(h.db, {
+      email: "s@example.fr",
+      password: "une phrase de passe",
+      communeCode: "14366",
+    });
     if (!created.ok) throw new Error("setup");
     await grantRole(h.db, created.userId, "cts_member", "14");
     const adapter = new KyselyAdapter(h.db);
     const expiresAt = new Date(Date.now() + 3600_000);
     await adapter.setSession({ id: "s1", userId: created.userId, expiresAt, attributes: {} });
-    await adapter.setSession({ id: "s2", userId: created.userId, expiresAt: new Date(Date.now() - 1000), attributes: {} });
+    await adapter.setSession({
+      id: "s2",
+      userId: created.userId,
+      expiresAt: new Date(Date.now() - 1000),
+      attributes: {},
+    });
 
     const [session, user] = await adapter.getSessionAndUser("s1");
     expect(session?.expiresAt.toISOString()).toBe(expiresAt.toISOString());
@@ -103,7 +131,11 @@ describe.each(testDatabases)("accounts and sessions on $name", ({ open }) => {
   });
 
   it("validates lucia sessions end to end: new id per login, invalidation", async () => {
-    const created = await createResident(h.db, { email: "l@example.fr", password: "une phrase de passe", communeCode: "14366" });
+    const created = await createResident(h.db, {
+      email: "l@example.fr",
+      password: "une phrase de passe",
+      communeCode: "14366",
+    });
     if (!created.ok) throw new Error("setup");
     const lucia = createLucia(h.db, { secureCookie: true, idleDays: 30, absoluteDays: 30 });
     const a = await lucia.createSession(created.userId, {});
@@ -124,15 +156,27 @@ describe.each(testDatabases)("accounts and sessions on $name", ({ open }) => {
   });
 
   it("ends a session at its absolute timeout however active it is, and deletes the row", async () => {
-    const created = await createResident(h.db, { email: "abs@example.fr", password: "une phrase de passe", communeCode: "14366" });
+    const created = await createResident(h.db, {
+      email: "abs@example.fr",
+      password: "une phrase de passe",
+      communeCode: "14366",
+    });
     if (!created.ok) throw new Error("setup");
     const lucia = createLucia(h.db, { secureCookie: false, idleDays: 30, absoluteDays: 30 });
     const young = await lucia.createSession(created.userId, {});
     const old = await lucia.createSession(created.userId, {});
     // Used yesterday (idle expiry far away), but signed in 31 days ago.
     const days = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
-    await h.db.updateTable("sessions").set({ created_at: days(31), expires_at: new Date(Date.now() + 29 * 86_400_000).toISOString() }).where("id", "=", old.id).execute();
-    await h.db.updateTable("sessions").set({ created_at: days(29) }).where("id", "=", young.id).execute();
+    await h.db
+      .updateTable("sessions")
+      .set({ created_at: days(31), expires_at: new Date(Date.now() + 29 * 86_400_000).toISOString() })
+      .where("id", "=", old.id)
+      .execute();
+    await h.db
+      .updateTable("sessions")
+      .set({ created_at: days(29) })
+      .where("id", "=", young.id)
+      .execute();
     expect((await lucia.validateSession(old.id)).session).toBeNull();
     expect(await h.db.selectFrom("sessions").select("id").where("id", "=", old.id).executeTakeFirst()).toBeUndefined();
     expect((await lucia.validateSession(young.id)).user).toMatchObject({ email: "abs@example.fr" });
@@ -143,15 +187,26 @@ describe.each(testDatabases)("accounts and sessions on $name", ({ open }) => {
   });
 
   it("e-mail tokens: stored hashed, single use, expire after 24 h", async () => {
-    const created = await createResident(h.db, { email: "t@example.fr", password: "une phrase de passe", communeCode: "14366" });
+    const created = await createResident(h.db, {
+      email: "t@example.fr",
+      password: "une phrase de passe",
+      communeCode: "14366",
+    });
     if (!created.ok) throw new Error("setup");
     const token = await createEmailToken(h.db, created.userId, "verify_email");
     expect(Buffer.from(token, "base64url").length).toBeGreaterThanOrEqual(32);
-    const stored = await h.db.selectFrom("email_tokens").select("token_hash").where("user_id", "=", created.userId).execute();
+    const stored = await h.db
+      .selectFrom("email_tokens")
+      .select("token_hash")
+      .where("user_id", "=", created.userId)
+      .execute();
     expect(stored.map((s) => s.token_hash)).not.toContain(token);
 
     expect(await consumeEmailToken(h.db, token, "reset_password")).toEqual({ ok: false, reason: "unknown" });
-    const twice = await Promise.all([consumeEmailToken(h.db, token, "verify_email"), consumeEmailToken(h.db, token, "verify_email")]);
+    const twice = await Promise.all([
+      consumeEmailToken(h.db, token, "verify_email"),
+      consumeEmailToken(h.db, token, "verify_email"),
+    ]);
     expect(twice.filter((r) => r.ok)).toEqual([{ ok: true, userId: created.userId }]);
     expect(await consumeEmailToken(h.db, token, "verify_email")).toEqual({ ok: false, reason: "used" });
 

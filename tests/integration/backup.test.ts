@@ -20,11 +20,20 @@ import { root } from "../support/server";
 
 const tsx = path.join(root, "node_modules/.bin/tsx");
 
-function cli(script: "backup" | "restore", args: string[], sqliteFile: string): Promise<{ code: number | null; output: string }> {
+function cli(
+  script: "backup" | "restore",
+  args: string[],
+  sqliteFile: string,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(tsx, [path.join(root, `db/cli/${script}.ts`), ...args], {
+    const child = spawn(tsx, [path.join(root, `app/cli/${script}.ts`), ...args], {
       cwd: root,
-      env: { ...process.env, SQLITE_FILE: sqliteFile, DATABASE_URL: undefined, LOG_LEVEL: "silent" } as NodeJS.ProcessEnv,
+      env: {
+        ...process.env,
+        SQLITE_FILE: sqliteFile,
+        DATABASE_URL: undefined,
+        LOG_LEVEL: "silent",
+      } as NodeJS.ProcessEnv,
     });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
@@ -41,7 +50,9 @@ function counts(file: string) {
       users: n("select count(*) as n from users"),
       ballots: n("select count(*) as n from ballots"),
       // Written in the same transaction as their user: a consistent copy never has one without the other.
-      usersWithoutRole: n("select count(*) as n from users u where not exists (select 1 from user_roles r where r.user_id = u.id)"),
+      usersWithoutRole: n(
+        "select count(*) as n from users u where not exists (select 1 from user_roles r where r.user_id = u.id)",
+      ),
     };
   } finally {
     db.close();
@@ -67,7 +78,9 @@ describe("db:backup and db:restore (SQLite)", () => {
       .executeTakeFirstOrThrow();
     for (let i = 0; i < 5; i++) {
       const voter = await makePerson(handle.db);
-      await changeBallot(handle.db, { consultationSlug: "normandie-cnr-sante-2022", voter }, () => ({ selections: [proposal.id] }));
+      await changeBallot(handle.db, { consultationSlug: "normandie-cnr-sante-2022", voter }, () => ({
+        selections: [proposal.id],
+      }));
     }
     await handle.close();
   });
@@ -83,9 +96,13 @@ describe("db:backup and db:restore (SQLite)", () => {
       const id = randomUUID();
       const now = new Date().toISOString();
       writer
-        .prepare("insert into users (id, email, password_hash, commune_code, created_at, updated_at) values (?, ?, 'x', '14366', ?, ?)")
+        .prepare(
+          "insert into users (id, email, password_hash, commune_code, created_at, updated_at) values (?, ?, 'x', '14366', ?, ?)",
+        )
         .run(id, `${id}@exemple.fr`, now, now);
-      writer.prepare("insert into user_roles (user_id, role, scope, created_at) values (?, 'resident', '', ?)").run(id, now);
+      writer
+        .prepare("insert into user_roles (user_id, role, scope, created_at) values (?, 'resident', '', ?)")
+        .run(id, now);
     });
     let written = 0;
     let writing = true;
@@ -131,7 +148,10 @@ describe("db:backup and db:restore (SQLite)", () => {
     // bring it up to date.
     const latest = Object.keys(migrations).at(-1)!;
     const old = await connect({ sqliteFile: backup });
-    const undone = await new Migrator({ db: old.db, provider: { getMigrations: async () => migrations } }).migrateDown();
+    const undone = await new Migrator({
+      db: old.db,
+      provider: { getMigrations: async () => migrations },
+    }).migrateDown();
     expect(undone.results?.map((r) => [r.migrationName, r.status])).toEqual([[latest, "Success"]]);
     await old.close();
 
@@ -155,7 +175,12 @@ describe("db:backup and db:restore (SQLite)", () => {
     expect(fs.existsSync(`${live}-wal`) ? fs.statSync(`${live}-wal`).size : 0).toBe(0);
     const restored = new SQLite(live, { readonly: true });
     expect(restored.pragma("integrity_check", { simple: true })).toBe("ok");
-    expect(restored.prepare("select name from kysely_migration order by name").all().map((r) => (r as { name: string }).name)).toEqual(Object.keys(migrations).sort());
+    expect(
+      restored
+        .prepare("select name from kysely_migration order by name")
+        .all()
+        .map((r) => (r as { name: string }).name),
+    ).toEqual(Object.keys(migrations).sort());
     restored.close();
     const kept = fs.readdirSync(dir).filter((f) => f.startsWith("live.sqlite.avant-restauration-"));
     expect(kept).toHaveLength(1);
@@ -168,7 +193,8 @@ describe("db:backup and db:restore (SQLite)", () => {
     const corrupt = path.join(dir, "abimee.sqlite");
     const bytes = fs.readFileSync(good);
     // Damage pages in the middle of the file (the header stays valid, so it still opens).
-    for (let i = Math.floor(bytes.length / 3); i < Math.floor(bytes.length / 3) + 40_000; i++) bytes[i] = (i * 7) & 0xff;
+    for (let i = Math.floor(bytes.length / 3); i < Math.floor(bytes.length / 3) + 40_000; i++)
+      bytes[i] = (i * 7) & 0xff;
     fs.writeFileSync(corrupt, bytes);
     const before = counts(live);
     const filesBefore = fs.readdirSync(dir).sort();

@@ -4,7 +4,7 @@ import { loadTerritories } from "../../db/territories/load";
 import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { BallotError, changeBallot, type Voter } from "../../app/ballots/ballots.server";
 import { territoryBallots, territoryTally, verifyCounts } from "../../app/ballots/results.server";
-import { createResident, grantRole, markEmailVerified, setCommune } from "../../app/auth/users.server";
+import { createResident, grantRole, markEmailVerified, setCommune } from "../../app/identity/users.server";
 import { tally } from "../../app/tally";
 import { testDatabases } from "../support/databases";
 
@@ -17,8 +17,15 @@ describe.each(testDatabases)("ballots on $name", ({ open }) => {
   let n = 0;
   const ids: Record<string, string[]> = {};
 
-  async function resident(commune: string, options: { verified?: boolean; role?: "association" | "cts_member" } = {}): Promise<Voter> {
-    const created = await createResident(h.db, { email: `r${n++}-${Math.random()}@exemple.fr`, password: "une phrase de passe", communeCode: commune });
+  async function resident(
+    commune: string,
+    options: { verified?: boolean; role?: "association" | "cts_member" } = {},
+  ): Promise<Voter> {
+    const created = await createResident(h.db, {
+      email: `r${n++}-${Math.random()}@exemple.fr`,
+      password: "une phrase de passe",
+      communeCode: commune,
+    });
     if (!created.ok) throw new Error("setup");
     if (options.verified !== false) await markEmailVerified(h.db, created.userId);
     const roles = [{ role: "resident", scope: "" }];
@@ -35,7 +42,10 @@ describe.each(testDatabases)("ballots on $name", ({ open }) => {
   };
 
   async function count(table: "ballots" | "ballot_events") {
-    const row = await h.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const row = await h.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -63,9 +73,15 @@ describe.each(testDatabases)("ballots on $name", ({ open }) => {
   it("casts, repeats harmlessly, changes and withdraws an approval ballot; counts follow", async () => {
     const voter = await resident("14366");
     const [a, b] = ids[NORMANDIE]!;
-    expect((await changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [a] }))).outcome).toBe("cast");
-    expect((await changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [a] }))).outcome).toBe("unchanged");
-    expect((await changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [b, a] }))).outcome).toBe("changed");
+    expect(
+      (await changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [a] }))).outcome,
+    ).toBe("cast");
+    expect(
+      (await changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [a] }))).outcome,
+    ).toBe("unchanged");
+    expect(
+      (await changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [b, a] }))).outcome,
+    ).toBe("changed");
     const stored = await h.db.selectFrom("ballots").selectAll().where("user_id", "=", voter.id).execute();
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ arrondissement_code: "143", cts_code: "14", channel: "online" });
@@ -85,7 +101,11 @@ describe.each(testDatabases)("ballots on $name", ({ open }) => {
     const refused = results.filter((r) => r.status === "rejected");
     expect(refused).toHaveLength(15);
     for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ status: 400 });
-    const ballot = await h.db.selectFrom("ballots").select("content").where("user_id", "=", voter.id).executeTakeFirstOrThrow();
+    const ballot = await h.db
+      .selectFrom("ballots")
+      .select("content")
+      .where("user_id", "=", voter.id)
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(ballot.content).selections).toHaveLength(5);
     expect(await verifyCounts(h.db, await consultationId(NORMANDIE))).toEqual([]);
   });
@@ -94,7 +114,9 @@ describe.each(testDatabases)("ballots on $name", ({ open }) => {
     const voter = await resident("76540");
     const [a] = ids[NORMANDIE]!;
     const outcomes = await Promise.all(
-      Array.from({ length: 50 }, () => changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [a] }))),
+      Array.from({ length: 50 }, () =>
+        changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [a] })),
+      ),
     );
     expect(outcomes.filter((o) => o.outcome === "cast")).toHaveLength(1);
     expect(outcomes.filter((o) => o.outcome === "unchanged")).toHaveLength(49);
@@ -105,21 +127,41 @@ describe.each(testDatabases)("ballots on $name", ({ open }) => {
   it("refuses with 403 and writes nothing: other region, unverified, association, CTS member, closed, not yet open", async () => {
     const before = [await count("ballots"), await count("ballot_events")];
     const vote = (voter: Voter, slug = NORMANDIE, now?: Date) =>
-      changeBallot(h.db, { consultationSlug: slug, voter, ...(now ? { now } : {}) }, () => ({ selections: [ids[NORMANDIE]![0]!] }));
-    await expect(vote(await resident("33063"))).rejects.toMatchObject({ status: 403, message: expect.stringMatching(/région/) });
-    await expect(vote(await resident("14366", { verified: false }))).rejects.toMatchObject({ status: 403, message: expect.stringMatching(/Confirmez/) });
+      changeBallot(h.db, { consultationSlug: slug, voter, ...(now ? { now } : {}) }, () => ({
+        selections: [ids[NORMANDIE]![0]!],
+      }));
+    await expect(vote(await resident("33063"))).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringMatching(/région/),
+    });
+    await expect(vote(await resident("14366", { verified: false }))).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringMatching(/Confirmez/),
+    });
     await expect(vote(await resident("14366", { role: "association" }))).rejects.toMatchObject({ status: 403 });
     await expect(vote(await resident("14366", { role: "cts_member" }))).rejects.toMatchObject({ status: 403 });
     // Yvelines is for CTS 78 only, even within Île-de-France.
     await expect(
-      changeBallot(h.db, { consultationSlug: YVELINES, voter: await resident("75101") }, () => ({ order: [ids[YVELINES]![0]!] })),
+      changeBallot(h.db, { consultationSlug: YVELINES, voter: await resident("75101") }, () => ({
+        order: [ids[YVELINES]![0]!],
+      })),
     ).rejects.toMatchObject({ status: 403 });
     const id = await consultationId(NORMANDIE);
-    await h.db.updateTable("consultations").set({ closes_at: "2026-01-01T00:00:00.000Z", opens_at: "2025-01-01T00:00:00.000Z" }).where("id", "=", id).execute();
+    await h.db
+      .updateTable("consultations")
+      .set({ closes_at: "2026-01-01T00:00:00.000Z", opens_at: "2025-01-01T00:00:00.000Z" })
+      .where("id", "=", id)
+      .execute();
     try {
       const voter = await resident("14366");
-      await expect(vote(voter, NORMANDIE, new Date("2026-01-01T00:00:00.000Z"))).rejects.toMatchObject({ status: 403, message: expect.stringMatching(/clos/) });
-      await expect(vote(voter, NORMANDIE, new Date("2024-12-31T23:59:59.999Z"))).rejects.toMatchObject({ status: 403, message: expect.stringMatching(/pas encore/) });
+      await expect(vote(voter, NORMANDIE, new Date("2026-01-01T00:00:00.000Z"))).rejects.toMatchObject({
+        status: 403,
+        message: expect.stringMatching(/clos/),
+      });
+      await expect(vote(voter, NORMANDIE, new Date("2024-12-31T23:59:59.999Z"))).rejects.toMatchObject({
+        status: 403,
+        message: expect.stringMatching(/pas encore/),
+      });
       // The closing second: in just before, out at the instant.
       expect((await vote(voter, NORMANDIE, new Date("2025-12-31T23:59:59.999Z"))).outcome).toBe("cast");
       before[0]! += 1;
@@ -157,17 +199,37 @@ describe.each(testDatabases)("ballots on $name", ({ open }) => {
     const [a, b] = ids[NORMANDIE]!;
     await changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [a] }));
     await setCommune(h.db, voter.id, "76540");
-    const stillThere = await h.db.selectFrom("ballots").select(["arrondissement_code", "cts_code"]).where("user_id", "=", voter.id).executeTakeFirstOrThrow();
+    const stillThere = await h.db
+      .selectFrom("ballots")
+      .select(["arrondissement_code", "cts_code"])
+      .where("user_id", "=", voter.id)
+      .executeTakeFirstOrThrow();
     expect(stillThere).toEqual({ arrondissement_code: "143", cts_code: "14" });
-    await changeBallot(h.db, { consultationSlug: NORMANDIE, voter: { ...voter, communeCode: "76540" } }, () => ({ selections: [a, b] }));
-    const moved = await h.db.selectFrom("ballots").select(["arrondissement_code", "cts_code"]).where("user_id", "=", voter.id).executeTakeFirstOrThrow();
+    await changeBallot(h.db, { consultationSlug: NORMANDIE, voter: { ...voter, communeCode: "76540" } }, () => ({
+      selections: [a, b],
+    }));
+    const moved = await h.db
+      .selectFrom("ballots")
+      .select(["arrondissement_code", "cts_code"])
+      .where("user_id", "=", voter.id)
+      .executeTakeFirstOrThrow();
     expect(moved).toEqual({ arrondissement_code: "763", cts_code: "76-rouen-elbeuf" });
     expect(await verifyCounts(h.db, await consultationId(NORMANDIE))).toEqual([]);
   });
 
   it("ranks from the kept counts exactly as from the ballots, for a region, a CTS, raw and weighted, each method", async () => {
-    const grades = ["priorite_absolue", "tres_prioritaire", "prioritaire", "peu_prioritaire", "pas_prioritaire"] as const;
-    const communes = { [NORMANDIE]: ["14366", "14118", "76540", "76351", "50502"], [NA]: ["33063", "64445", "87085", "86194"], [YVELINES]: ["78646", "78551"] };
+    const grades = [
+      "priorite_absolue",
+      "tres_prioritaire",
+      "prioritaire",
+      "peu_prioritaire",
+      "pas_prioritaire",
+    ] as const;
+    const communes = {
+      [NORMANDIE]: ["14366", "14118", "76540", "76351", "50502"],
+      [NA]: ["33063", "64445", "87085", "86194"],
+      [YVELINES]: ["78646", "78551"],
+    };
     let seed = 7;
     const rand = (m: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % m;
     for (let i = 0; i < 40; i++) {
@@ -186,15 +248,33 @@ describe.each(testDatabases)("ballots on $name", ({ open }) => {
       }
     }
     for (const slug of [NORMANDIE, NA, YVELINES]) {
-      const consultation = await h.db.selectFrom("consultations").select(["id", "method", "method_params", "region_code"]).where("slug", "=", slug).executeTakeFirstOrThrow();
+      const consultation = await h.db
+        .selectFrom("consultations")
+        .select(["id", "method", "method_params", "region_code"])
+        .where("slug", "=", slug)
+        .executeTakeFirstOrThrow();
       expect(await verifyCounts(h.db, consultation.id)).toEqual([]);
-      const refs = [{ kind: "region" as const, code: consultation.region_code }, ...(slug === NORMANDIE ? [{ kind: "cts" as const, code: "76-rouen-elbeuf" }, { kind: "arrondissement" as const, code: "143" }] : [])];
+      const refs = [
+        { kind: "region" as const, code: consultation.region_code },
+        ...(slug === NORMANDIE
+          ? [
+              { kind: "cts" as const, code: "76-rouen-elbeuf" },
+              { kind: "arrondissement" as const, code: "143" },
+            ]
+          : []),
+      ];
       for (const ref of refs) {
         for (const weighting of ["raw", "population"] as const) {
           const fromCounts = await territoryTally(h.db, consultation, ref, weighting);
           const ballots = await territoryBallots(h.db, consultation.id, ref);
           const populations = Object.fromEntries(fromCounts.participation.map((p) => [p.arrondissement, p.population]));
-          const fromBallots = tally({ method: consultation.method, proposals: ids[slug]!, ballots, weighting, populations } as Parameters<typeof tally>[0]);
+          const fromBallots = tally({
+            method: consultation.method,
+            proposals: ids[slug]!,
+            ballots,
+            weighting,
+            populations,
+          } as Parameters<typeof tally>[0]);
           expect(fromCounts.result.ballots).toBe(ballots.length);
           expect(fromCounts.result.ranking).toEqual(fromBallots.ranking);
         }

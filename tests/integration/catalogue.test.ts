@@ -23,7 +23,14 @@ describe.each(testDatabases)("proposal catalogue on $name", ({ open }) => {
 
   it("loads one consultation per source file with all its proposals, idempotently", async () => {
     const count = async () =>
-      Number((await h.db.selectFrom("proposals").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await h.db
+            .selectFrom("proposals")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const expected = files.reduce((n, f) => n + JSON.parse(f.content).proposals.length, 0);
     expect(await count()).toBe(expected);
     const again = await loadCatalogue(h.db, files);
@@ -57,16 +64,24 @@ describe.each(testDatabases)("proposal catalogue on $name", ({ open }) => {
     data.proposals[3].theme = "sante-mentale";
     const attempt = loadCatalogue(h.db, [{ name: "normandie.json", content: JSON.stringify(data) }]);
     await expect(attempt).rejects.toThrow(CatalogueError);
-    await expect(attempt).rejects.toThrow(new RegExp(`normandie\\.json : proposals\\[3\\] \\(« ${data.proposals[3].slug} »\\) › theme`));
+    await expect(attempt).rejects.toThrow(
+      new RegExp(`normandie\\.json : proposals\\[3\\] \\(« ${data.proposals[3].slug} »\\) › theme`),
+    );
     expect((await getConsultation(h.db, "normandie-cnr-sante-2022"))!.consultation.title).not.toBe("Titre changé");
-    await expect(loadCatalogue(h.db, [{ name: "x.json", content: "{ pas du json" }])).rejects.toThrow(/x\.json : JSON invalide/);
+    await expect(loadCatalogue(h.db, [{ name: "x.json", content: "{ pas du json" }])).rejects.toThrow(
+      /x\.json : JSON invalide/,
+    );
   });
 
   it("filters by theme, level and kind", async () => {
     const prevention = await listProposals(h.db, normandieId, { ...filters, theme: "prevention" });
     expect(prevention.total).toBeGreaterThan(0);
     expect(prevention.items.every((p) => p.theme === "prevention")).toBe(true);
-    const national = await listProposals(h.db, normandieId, { ...filters, theme: "prevention", level: "travaux_nationaux" });
+    const national = await listProposals(h.db, normandieId, {
+      ...filters,
+      theme: "prevention",
+      level: "travaux_nationaux",
+    });
     expect(national.total).toBeLessThan(prevention.total);
     expect(national.items.every((p) => p.level === "travaux_nationaux")).toBe(true);
     const engagements = await listProposals(h.db, normandieId, { ...filters, kind: "engagement" });
@@ -85,8 +100,18 @@ describe.each(testDatabases)("proposal catalogue on $name", ({ open }) => {
     expect(ipa.total).toBeGreaterThan(0);
     expect(ipa.items.map((p) => p.slug).sort()).toEqual(spelled.items.map((p) => p.slug).sort());
     // Words match their start only: "ipa" is not found inside "principal".
-    const rows = await h.db.selectFrom("proposals").select("search_text").where("id", "in", ipa.items.map((p) => p.id)).execute();
-    expect(rows.every((r) => / ipa /.test(` ${r.search_text} `) || /infirmi\w* en pratique avancee/.test(r.search_text))).toBe(true);
+    const rows = await h.db
+      .selectFrom("proposals")
+      .select("search_text")
+      .where(
+        "id",
+        "in",
+        ipa.items.map((p) => p.id),
+      )
+      .execute();
+    expect(
+      rows.every((r) => / ipa /.test(` ${r.search_text} `) || /infirmi\w* en pratique avancee/.test(r.search_text)),
+    ).toBe(true);
   });
 
   it("bounds hostile searches: SQL, HTML, LIKE wildcards, 2,000 characters", async () => {
@@ -102,7 +127,9 @@ describe.each(testDatabases)("proposal catalogue on $name", ({ open }) => {
     const mentions = byMentions.items.map((p) => p.mentions ?? -1);
     expect(mentions).toEqual([...mentions].sort((a, b) => b - a));
     const bySource = await listProposals(h.db, na, { ...filters, pageSize: 500 });
-    expect(bySource.items.map((p) => p.position)).toEqual([...bySource.items.map((p) => p.position)].sort((a, b) => a - b));
+    expect(bySource.items.map((p) => p.position)).toEqual(
+      [...bySource.items.map((p) => p.position)].sort((a, b) => a - b),
+    );
     const alpha = await listProposals(h.db, normandieId, { ...filters, sort: "alpha", pageSize: 500 });
     expect(alpha.items).toHaveLength(100);
     const far = await listProposals(h.db, normandieId, { ...filters, page: 999 });
@@ -119,7 +146,16 @@ describe.each(testDatabases)("proposal catalogue on $name", ({ open }) => {
     expect(detail.departementCounts.every((d) => d.departement_name)).toBe(true);
     expect(detail.related.length).toBeGreaterThan(0);
     const group = detail.proposal.group_slug;
-    const relatedRows = await h.db.selectFrom("proposals").select("group_slug").where("consultation_id", "=", na).where("slug", "in", detail.related.map((r) => r.slug)).execute();
+    const relatedRows = await h.db
+      .selectFrom("proposals")
+      .select("group_slug")
+      .where("consultation_id", "=", na)
+      .where(
+        "slug",
+        "in",
+        detail.related.map((r) => r.slug),
+      )
+      .execute();
     expect(relatedRows.every((r) => r.group_slug === group)).toBe(true);
     expect(await getProposal(h.db, na, "n-existe-pas")).toBeNull();
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
 import { loadTerritories } from "../../db/territories/load";
 import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
-import { createResident, grantRole, markEmailVerified } from "../../app/auth/users.server";
+import { createResident, grantRole, markEmailVerified } from "../../app/identity/users.server";
 import {
   CommentError,
   deleteComment,
@@ -35,21 +35,46 @@ describe.each(testDatabases)("comments on $name", ({ open }) => {
   let n = 0;
   const proposals: Record<string, string[]> = {};
 
-  async function person(commune = "14366", options: { verified?: boolean; displayName?: string; role?: "association" | "cts_member" } = {}): Promise<Actor> {
-    const created = await createResident(h.db, { email: `c${n++}-${Math.random()}@exemple.fr`, password: "une phrase de passe", communeCode: commune });
+  async function person(
+    commune = "14366",
+    options: { verified?: boolean; displayName?: string; role?: "association" | "cts_member" } = {},
+  ): Promise<Actor> {
+    const created = await createResident(h.db, {
+      email: `c${n++}-${Math.random()}@exemple.fr`,
+      password: "une phrase de passe",
+      communeCode: commune,
+    });
     if (!created.ok) throw new Error("setup");
     if (options.verified !== false) await markEmailVerified(h.db, created.userId);
-    if (options.displayName) await h.db.updateTable("users").set({ display_name: options.displayName }).where("id", "=", created.userId).execute();
+    if (options.displayName)
+      await h.db
+        .updateTable("users")
+        .set({ display_name: options.displayName })
+        .where("id", "=", created.userId)
+        .execute();
     const roles = [{ role: "resident", scope: "" }];
     if (options.role) {
       await grantRole(h.db, created.userId, options.role, options.role === "cts_member" ? "14" : "");
       roles.push({ role: options.role, scope: options.role === "cts_member" ? "14" : "" });
     }
-    return { id: created.userId, emailVerified: options.verified !== false, communeCode: commune, displayName: options.displayName ?? null, roles };
+    return {
+      id: created.userId,
+      emailVerified: options.verified !== false,
+      communeCode: commune,
+      displayName: options.displayName ?? null,
+      roles,
+    };
   }
 
   const count = async (table: "comments" | "comment_useful") =>
-    Number((await h.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await h.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   const body = (text: string) => {
     const parsed = commentSchema.safeParse({ intent: "comment", stance: "pour", body: text });
@@ -78,23 +103,62 @@ describe.each(testDatabases)("comments on $name", ({ open }) => {
   it("publishes a comment with the author's arrondissement and CTS of the moment, and lists it", async () => {
     const author = await person("14366", { displayName: "Camille D." });
     const proposalId = proposals[NORMANDIE]![0]!;
-    const { id } = await postComment(h.db, { proposalId, actor: author, stance: "pour", body: body("Très bonne idée pour le Pays d’Auge."), anonymous: false });
+    const { id } = await postComment(h.db, {
+      proposalId,
+      actor: author,
+      stance: "pour",
+      body: body("Très bonne idée pour le Pays d’Auge."),
+      anonymous: false,
+    });
     const row = await h.db.selectFrom("comments").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ arrondissement_code: "143", cts_code: "14", stance: "pour", anonymous: 0, parent_id: null });
+    expect(row).toMatchObject({
+      arrondissement_code: "143",
+      cts_code: "14",
+      stance: "pour",
+      anonymous: 0,
+      parent_id: null,
+    });
     // Moving later does not rewrite history.
     await h.db.updateTable("users").set({ commune_code: "76540" }).where("id", "=", author.id).execute();
-    const list = await listComments(h.db, { proposalId, viewerId: null, filters: { sort: "recents", page: 1 }, open: true });
+    const list = await listComments(h.db, {
+      proposalId,
+      viewerId: null,
+      filters: { sort: "recents", page: 1 },
+      open: true,
+    });
     const shown = list.items.find((c) => c.id === id)!;
-    expect(shown).toMatchObject({ authorLabel: "Camille D.", arrondissementName: "Lisieux", state: "visible", edited: false });
+    expect(shown).toMatchObject({
+      authorLabel: "Camille D.",
+      arrondissementName: "Lisieux",
+      state: "visible",
+      edited: false,
+    });
   });
 
   it("signs 'un·e habitant·e' when asked, or when the author has no display name", async () => {
     const proposalId = proposals[NORMANDIE]![1]!;
     const named = await person("14118", { displayName: "Dominique" });
     const unnamed = await person("14118");
-    const a = await postComment(h.db, { proposalId, actor: named, stance: "contre", body: body("Je préfère ne pas signer ce texte."), anonymous: true });
-    const b = await postComment(h.db, { proposalId, actor: unnamed, stance: "nuance", body: body("Pas de nom public choisi ici."), anonymous: false });
-    const list = await listComments(h.db, { proposalId, viewerId: null, filters: { sort: "recents", page: 1 }, open: true });
+    const a = await postComment(h.db, {
+      proposalId,
+      actor: named,
+      stance: "contre",
+      body: body("Je préfère ne pas signer ce texte."),
+      anonymous: true,
+    });
+    const b = await postComment(h.db, {
+      proposalId,
+      actor: unnamed,
+      stance: "nuance",
+      body: body("Pas de nom public choisi ici."),
+      anonymous: false,
+    });
+    const list = await listComments(h.db, {
+      proposalId,
+      viewerId: null,
+      filters: { sort: "recents", page: 1 },
+      open: true,
+    });
     expect(list.items.find((c) => c.id === a.id)?.authorLabel).toBe("un·e habitant·e");
     expect(list.items.find((c) => c.id === b.id)?.authorLabel).toBe("un·e habitant·e");
   });
@@ -103,19 +167,61 @@ describe.each(testDatabases)("comments on $name", ({ open }) => {
     const proposalId = proposals[NORMANDIE]![0]!;
     const before = await count("comments");
     const text = body("Un avis tout à fait recevable.");
-    expect((await refusal(postComment(h.db, { proposalId, actor: await person("75056"), stance: "pour", body: text, anonymous: true }))).message).toMatch(/région/);
-    expect((await refusal(postComment(h.db, { proposalId, actor: await person("14366", { verified: false }), stance: "pour", body: text, anonymous: true }))).message).toMatch(/Confirmez/);
+    expect(
+      (
+        await refusal(
+          postComment(h.db, { proposalId, actor: await person("75056"), stance: "pour", body: text, anonymous: true }),
+        )
+      ).message,
+    ).toMatch(/région/);
+    expect(
+      (
+        await refusal(
+          postComment(h.db, {
+            proposalId,
+            actor: await person("14366", { verified: false }),
+            stance: "pour",
+            body: text,
+            anonymous: true,
+          }),
+        )
+      ).message,
+    ).toMatch(/Confirmez/);
     const association = await person("14366");
     association.roles = [{ role: "association", scope: "" }];
-    expect((await refusal(postComment(h.db, { proposalId, actor: association, stance: "pour", body: text, anonymous: true }))).status).toBe(403);
-    expect((await refusal(postComment(h.db, { proposalId, actor: await person("14366", { role: "cts_member" }), stance: "pour", body: text, anonymous: true }))).status).toBe(403);
+    expect(
+      (
+        await refusal(
+          postComment(h.db, { proposalId, actor: association, stance: "pour", body: text, anonymous: true }),
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await refusal(
+          postComment(h.db, {
+            proposalId,
+            actor: await person("14366", { role: "cts_member" }),
+            stance: "pour",
+            body: text,
+            anonymous: true,
+          }),
+        )
+      ).status,
+    ).toBe(403);
     expect(await count("comments")).toBe(before);
   });
 
   it("refuses a comment on a closed consultation", async () => {
     const before = await count("comments");
     const error = await refusal(
-      postComment(h.db, { proposalId: proposals[CENTRE]![0]!, actor: await person("45234"), stance: "pour", body: body("Trop tard pour cet avis."), anonymous: true }),
+      postComment(h.db, {
+        proposalId: proposals[CENTRE]![0]!,
+        actor: await person("45234"),
+        stance: "pour",
+        body: body("Trop tard pour cet avis."),
+        anonymous: true,
+      }),
     );
     expect(error).toEqual({ status: 403, message: "La consultation est close : on ne peut plus y commenter." });
     expect(await count("comments")).toBe(before);
@@ -125,16 +231,53 @@ describe.each(testDatabases)("comments on $name", ({ open }) => {
     const proposalId = proposals[NORMANDIE]![2]!;
     const a = await person();
     const b = await person("14118");
-    const top = await postComment(h.db, { proposalId, actor: a, stance: "pour", body: body("Le commentaire de départ."), anonymous: true });
-    const reply = await postComment(h.db, { proposalId, actor: b, parentId: top.id, body: body("Une réponse au départ."), anonymous: true });
+    const top = await postComment(h.db, {
+      proposalId,
+      actor: a,
+      stance: "pour",
+      body: body("Le commentaire de départ."),
+      anonymous: true,
+    });
+    const reply = await postComment(h.db, {
+      proposalId,
+      actor: b,
+      parentId: top.id,
+      body: body("Une réponse au départ."),
+      anonymous: true,
+    });
     const before = await count("comments");
-    const error = await refusal(postComment(h.db, { proposalId, actor: a, parentId: reply.id, body: body("Une réponse à la réponse."), anonymous: true }));
+    const error = await refusal(
+      postComment(h.db, {
+        proposalId,
+        actor: a,
+        parentId: reply.id,
+        body: body("Une réponse à la réponse."),
+        anonymous: true,
+      }),
+    );
     expect(error.status).toBe(400);
     expect(error.message).toMatch(/répondre à une réponse/);
     // A reply must stay on its parent's proposal.
-    expect((await refusal(postComment(h.db, { proposalId: proposals[NORMANDIE]![3]!, actor: a, parentId: top.id, body: body("Sur une autre proposition."), anonymous: true }))).status).toBe(404);
+    expect(
+      (
+        await refusal(
+          postComment(h.db, {
+            proposalId: proposals[NORMANDIE]![3]!,
+            actor: a,
+            parentId: top.id,
+            body: body("Sur une autre proposition."),
+            anonymous: true,
+          }),
+        )
+      ).status,
+    ).toBe(404);
     expect(await count("comments")).toBe(before);
-    const list = await listComments(h.db, { proposalId, viewerId: null, filters: { sort: "recents", page: 1 }, open: true });
+    const list = await listComments(h.db, {
+      proposalId,
+      viewerId: null,
+      filters: { sort: "recents", page: 1 },
+      open: true,
+    });
     expect(list.items.map((c) => c.replies.map((r) => r.id))).toEqual([[reply.id]]);
   });
 
@@ -143,21 +286,53 @@ describe.each(testDatabases)("comments on $name", ({ open }) => {
     const author = await person();
     const other = await person();
     const t0 = new Date();
-    const { id } = await postComment(h.db, { proposalId, actor: author, stance: "pour", body: body("Première version du texte."), anonymous: true, now: t0 });
+    const { id } = await postComment(h.db, {
+      proposalId,
+      actor: author,
+      stance: "pour",
+      body: body("Première version du texte."),
+      anonymous: true,
+      now: t0,
+    });
     const fourteen = new Date(t0.getTime() + 14 * 60_000);
-    await editComment(h.db, { commentId: id, actor: author, body: body("Deuxième version du texte."), stance: "nuance", now: fourteen });
+    await editComment(h.db, {
+      commentId: id,
+      actor: author,
+      body: body("Deuxième version du texte."),
+      stance: "nuance",
+      now: fourteen,
+    });
     const row = await h.db.selectFrom("comments").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ body: "Deuxième version du texte.", stance: "nuance" });
     expect(row.edited_at).not.toBeNull();
-    expect(await refusal(editComment(h.db, { commentId: id, actor: other, body: body("Je réécris le texte d’autrui."), now: fourteen }))).toEqual({
+    expect(
+      await refusal(
+        editComment(h.db, { commentId: id, actor: other, body: body("Je réécris le texte d’autrui."), now: fourteen }),
+      ),
+    ).toEqual({
       status: 403,
       message: "Vous ne pouvez modifier que vos propres commentaires.",
     });
-    const late = await refusal(editComment(h.db, { commentId: id, actor: author, body: body("Troisième version, trop tard."), now: new Date(t0.getTime() + 16 * 60_000) }));
+    const late = await refusal(
+      editComment(h.db, {
+        commentId: id,
+        actor: author,
+        body: body("Troisième version, trop tard."),
+        now: new Date(t0.getTime() + 16 * 60_000),
+      }),
+    );
     expect(late.status).toBe(403);
     expect(late.message).toMatch(/15 minutes/);
-    expect((await h.db.selectFrom("comments").select("body").where("id", "=", id).executeTakeFirstOrThrow()).body).toBe("Deuxième version du texte.");
-    const list = await listComments(h.db, { proposalId, viewerId: author.id, filters: { sort: "recents", page: 1 }, open: true, now: fourteen });
+    expect((await h.db.selectFrom("comments").select("body").where("id", "=", id).executeTakeFirstOrThrow()).body).toBe(
+      "Deuxième version du texte.",
+    );
+    const list = await listComments(h.db, {
+      proposalId,
+      viewerId: author.id,
+      filters: { sort: "recents", page: 1 },
+      open: true,
+      now: fourteen,
+    });
     expect(list.items[0]).toMatchObject({ edited: true, canEdit: true, mine: true });
   });
 
@@ -165,9 +340,27 @@ describe.each(testDatabases)("comments on $name", ({ open }) => {
     const proposalId = proposals[NORMANDIE]![5]!;
     const author = await person();
     const replier = await person();
-    const top = await postComment(h.db, { proposalId, actor: author, stance: "contre", body: body("Un avis que je retirerai."), anonymous: true });
-    const lonely = await postComment(h.db, { proposalId, actor: author, stance: "contre", body: body("Un avis sans réponse."), anonymous: true });
-    await postComment(h.db, { proposalId, actor: replier, parentId: top.id, body: body("Je réponds quand même."), anonymous: true });
+    const top = await postComment(h.db, {
+      proposalId,
+      actor: author,
+      stance: "contre",
+      body: body("Un avis que je retirerai."),
+      anonymous: true,
+    });
+    const lonely = await postComment(h.db, {
+      proposalId,
+      actor: author,
+      stance: "contre",
+      body: body("Un avis sans réponse."),
+      anonymous: true,
+    });
+    await postComment(h.db, {
+      proposalId,
+      actor: replier,
+      parentId: top.id,
+      body: body("Je réponds quand même."),
+      anonymous: true,
+    });
     expect((await refusal(deleteComment(h.db, { commentId: top.id, actor: replier }))).status).toBe(403);
     await deleteComment(h.db, { commentId: top.id, actor: author, now: new Date(Date.now() + 30 * 86_400_000) });
     await deleteComment(h.db, { commentId: top.id, actor: author });
@@ -175,7 +368,12 @@ describe.each(testDatabases)("comments on $name", ({ open }) => {
     const row = await h.db.selectFrom("comments").selectAll().where("id", "=", top.id).executeTakeFirstOrThrow();
     expect(row.body).toBe("");
     expect(row.deleted_at).not.toBeNull();
-    const list = await listComments(h.db, { proposalId, viewerId: null, filters: { sort: "recents", page: 1 }, open: true });
+    const list = await listComments(h.db, {
+      proposalId,
+      viewerId: null,
+      filters: { sort: "recents", page: 1 },
+      open: true,
+    });
     // The lonely tombstone is not shown; the one with a reply is, without text or author.
     expect(list.items).toHaveLength(1);
     expect(list.items[0]).toMatchObject({ id: top.id, state: "deleted", body: "", authorLabel: "" });
@@ -185,15 +383,31 @@ describe.each(testDatabases)("comments on $name", ({ open }) => {
   it("counts 'useful' once per person, even when marked twice at once; never one's own", async () => {
     const proposalId = proposals[NORMANDIE]![6]!;
     const author = await person();
-    const { id } = await postComment(h.db, { proposalId, actor: author, stance: "pour", body: body("Un commentaire utile ?"), anonymous: true });
+    const { id } = await postComment(h.db, {
+      proposalId,
+      actor: author,
+      stance: "pour",
+      body: body("Un commentaire utile ?"),
+      anonymous: true,
+    });
     const fans = await Promise.all([person(), person()]);
     await Promise.all([0, 1, 2, 3].map(() => setUseful(h.db, { commentId: id, actor: fans[0]!, useful: true })));
     await setUseful(h.db, { commentId: id, actor: fans[1]!, useful: true });
     expect((await refusal(setUseful(h.db, { commentId: id, actor: author, useful: true }))).status).toBe(403);
-    const list = await listComments(h.db, { proposalId, viewerId: fans[0]!.id, filters: { sort: "recents", page: 1 }, open: true });
+    const list = await listComments(h.db, {
+      proposalId,
+      viewerId: fans[0]!.id,
+      filters: { sort: "recents", page: 1 },
+      open: true,
+    });
     expect(list.items[0]).toMatchObject({ useful: 2, markedUseful: true });
     await setUseful(h.db, { commentId: id, actor: fans[0]!, useful: false });
-    const after = await listComments(h.db, { proposalId, viewerId: fans[0]!.id, filters: { sort: "recents", page: 1 }, open: true });
+    const after = await listComments(h.db, {
+      proposalId,
+      viewerId: fans[0]!.id,
+      filters: { sort: "recents", page: 1 },
+      open: true,
+    });
     expect(after.items[0]).toMatchObject({ useful: 1, markedUseful: false });
   });
 
@@ -203,12 +417,36 @@ describe.each(testDatabases)("comments on $name", ({ open }) => {
     const caen = await person("14118");
     const rouen = await person("76540");
     const t = Date.now();
-    const a = await postComment(h.db, { proposalId, actor: lisieux, stance: "pour", body: body("Avis de Lisieux, pour."), anonymous: true, now: new Date(t) });
-    const b = await postComment(h.db, { proposalId, actor: caen, stance: "contre", body: body("Avis de Caen, contre."), anonymous: true, now: new Date(t + 1000) });
-    const c = await postComment(h.db, { proposalId, actor: rouen, stance: "nuance", body: body("Avis de Rouen, nuancé."), anonymous: true, now: new Date(t + 2000) });
-    for (const fan of [await person(), await person()]) await setUseful(h.db, { commentId: a.id, actor: fan, useful: true });
+    const a = await postComment(h.db, {
+      proposalId,
+      actor: lisieux,
+      stance: "pour",
+      body: body("Avis de Lisieux, pour."),
+      anonymous: true,
+      now: new Date(t),
+    });
+    const b = await postComment(h.db, {
+      proposalId,
+      actor: caen,
+      stance: "contre",
+      body: body("Avis de Caen, contre."),
+      anonymous: true,
+      now: new Date(t + 1000),
+    });
+    const c = await postComment(h.db, {
+      proposalId,
+      actor: rouen,
+      stance: "nuance",
+      body: body("Avis de Rouen, nuancé."),
+      anonymous: true,
+      now: new Date(t + 2000),
+    });
+    for (const fan of [await person(), await person()])
+      await setUseful(h.db, { commentId: a.id, actor: fan, useful: true });
     const ids = async (filters: Parameters<typeof listComments>[1]["filters"], ctsFirst?: string[]) =>
-      (await listComments(h.db, { proposalId, viewerId: null, filters, open: true, ...(ctsFirst ? { ctsFirst } : {}) })).items.map((i) => i.id);
+      (
+        await listComments(h.db, { proposalId, viewerId: null, filters, open: true, ...(ctsFirst ? { ctsFirst } : {}) })
+      ).items.map((i) => i.id);
     expect(await ids({ sort: "recents", page: 1 })).toEqual([c.id, b.id, a.id]);
     expect(await ids({ sort: "utiles", page: 1 })).toEqual([a.id, c.id, b.id]);
     expect(await ids({ sort: "recents", page: 1, stance: "contre" })).toEqual([b.id]);
@@ -230,7 +468,9 @@ describe.each(testDatabases)("comments on $name", ({ open }) => {
     expect(parse("Un texte avec un octet nul \u0000 dedans").error?.issues[0]?.message).toMatch(/contrôle/);
     expect(parse("Bonjour\u200B\u200Bà tous, ceci est un avis.").data?.body).toBe("Bonjourà tous, ceci est un avis.");
     expect(commentSchema.safeParse({ intent: "comment", body: "Sans position du tout." }).success).toBe(false);
-    expect(replySchema.safeParse({ intent: "reply", parentId: "x", body: "<script>alert(1)</script>" }).data?.body).toBe("<script>alert(1)</script>");
+    expect(
+      replySchema.safeParse({ intent: "reply", parentId: "x", body: "<script>alert(1)</script>" }).data?.body,
+    ).toBe("<script>alert(1)</script>");
     expect(editSchema.safeParse({ intent: "edit", commentId: "x", body: "a".repeat(2001) }).success).toBe(false);
   });
 });

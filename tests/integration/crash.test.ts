@@ -67,7 +67,11 @@ describe("SIGKILL during voting (SQLite)", () => {
       try {
         const response = await fetch(`${server.url}/consultations/${CONSULTATION}/vote.data`, {
           method: "POST",
-          headers: { Origin: server.url, Cookie: `ps_session=${session}`, "Content-Type": "application/x-www-form-urlencoded" },
+          headers: {
+            Origin: server.url,
+            Cookie: `ps_session=${session}`,
+            "Content-Type": "application/x-www-form-urlencoded",
+          },
           body: `intent=approve&proposal=${slug}&reply=data`,
         });
         const body = await response.text();
@@ -144,7 +148,9 @@ describe("SIGKILL during voting (SQLite)", () => {
           checked += expected.length;
         }
         expect(checked).toBe(answers);
-        const committedUnanswered = [...unanswered].filter(([user, slug]) => stored.get(user)?.includes(idBySlug.get(slug)!)).length;
+        const committedUnanswered = [...unanswered].filter(([user, slug]) =>
+          stored.get(user)?.includes(idBySlug.get(slug)!),
+        ).length;
         console.log(
           `crash : ${answers} votes acquittés, tous présents ; ${unanswered.size} requêtes coupées par le SIGKILL ` +
             `(${committedUnanswered} enregistrées quand même, ${unanswered.size - committedUnanswered} non) ; ${stored.size} bulletins`,

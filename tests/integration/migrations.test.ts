@@ -13,7 +13,10 @@ describe.each(testDatabases)("migrations on $name", ({ open }) => {
         expect(await migrationsAreCurrent(h.db, h.schema)).toBe(true);
         const again = await migrateToLatest(h.db, h.schema);
         expect(again.results).toEqual([]);
-        const count = await h.db.selectFrom("regions").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+        const count = await h.db
+          .selectFrom("regions")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow();
         expect(Number(count.n)).toBe(0);
       }
     } finally {

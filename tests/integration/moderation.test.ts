@@ -3,7 +3,13 @@ import type { DatabaseHandle } from "../../db/connect";
 import { loadTerritories } from "../../db/territories/load";
 import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { CommentError, listComments, postComment, type Actor } from "../../app/comments/comments.server";
-import { moderate, moderationLog, moderationQueue, reportContent, requestReview } from "../../app/comments/moderation.server";
+import {
+  moderate,
+  moderationLog,
+  moderationQueue,
+  reportContent,
+  requestReview,
+} from "../../app/moderation/moderation.server";
 import { testDatabases } from "../support/databases";
 import { makePerson } from "../support/people";
 
@@ -26,12 +32,31 @@ describe.each(testDatabases)("reports and moderation on $name", ({ open }) => {
   let moderator: Actor & { email: string };
   let elsewhere: Actor & { email: string };
 
-  const person = (commune = "14366", options: Parameters<typeof makePerson>[2] = {}) => makePerson(h.db, commune, options);
+  const person = (commune = "14366", options: Parameters<typeof makePerson>[2] = {}) =>
+    makePerson(h.db, commune, options);
   const comment = async (author: Actor, text = "Un commentaire à examiner, numéro ") =>
-    postComment(h.db, { proposalId: proposalIds[next++ % proposalIds.length]!, actor: author, stance: "pour", body: `${text}${next}.`, anonymous: true });
-  const state = async (id: string) => h.db.selectFrom("comments").select(["moderation", "hidden_reason", "review_requested_at", "reviewed_at"]).where("id", "=", id).executeTakeFirstOrThrow();
-  const mailsTo = async (email: string) => h.db.selectFrom("outbox").select(["subject", "body_text"]).where("to_address", "=", email).orderBy("created_at").execute();
-  const logOf = async (id: string) => h.db.selectFrom("moderation_log").selectAll().where("target_id", "=", id).orderBy("created_at").execute();
+    postComment(h.db, {
+      proposalId: proposalIds[next++ % proposalIds.length]!,
+      actor: author,
+      stance: "pour",
+      body: `${text}${next}.`,
+      anonymous: true,
+    });
+  const state = async (id: string) =>
+    h.db
+      .selectFrom("comments")
+      .select(["moderation", "hidden_reason", "review_requested_at", "reviewed_at"])
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+  const mailsTo = async (email: string) =>
+    h.db
+      .selectFrom("outbox")
+      .select(["subject", "body_text"])
+      .where("to_address", "=", email)
+      .orderBy("created_at")
+      .execute();
+  const logOf = async (id: string) =>
+    h.db.selectFrom("moderation_log").selectAll().where("target_id", "=", id).orderBy("created_at").execute();
 
   beforeAll(async () => {
     h = await open();
@@ -59,7 +84,9 @@ describe.each(testDatabases)("reports and moderation on $name", ({ open }) => {
     });
     const reporter = await person();
     await reportContent(h.db, { kind: "comment", id, reporterId: reporter.id, reason: "spam" });
-    expect((await refusal(reportContent(h.db, { kind: "comment", id, reporterId: reporter.id, reason: "insult" }))).status).toBe(409);
+    expect(
+      (await refusal(reportContent(h.db, { kind: "comment", id, reporterId: reporter.id, reason: "insult" }))).status,
+    ).toBe(409);
     const reports = await h.db.selectFrom("reports").selectAll().where("target_id", "=", id).execute();
     expect(reports).toHaveLength(1);
     expect((await state(id)).moderation).toBe("visible");
@@ -69,11 +96,28 @@ describe.each(testDatabases)("reports and moderation on $name", ({ open }) => {
     const author = await person();
     const { id } = await comment(author);
     const reporters = await Promise.all([person(), person(), person(), person()]);
-    expect((await reportContent(h.db, { kind: "comment", id, reporterId: reporters[0]!.id, reason: "insult" })).autoHidden).toBe(false);
-    expect((await reportContent(h.db, { kind: "comment", id, reporterId: reporters[1]!.id, reason: "insult" })).autoHidden).toBe(false);
-    expect((await reportContent(h.db, { kind: "comment", id, reporterId: reporters[2]!.id, reason: "personal_data", details: "nomme un voisin" })).autoHidden).toBe(true);
+    expect(
+      (await reportContent(h.db, { kind: "comment", id, reporterId: reporters[0]!.id, reason: "insult" })).autoHidden,
+    ).toBe(false);
+    expect(
+      (await reportContent(h.db, { kind: "comment", id, reporterId: reporters[1]!.id, reason: "insult" })).autoHidden,
+    ).toBe(false);
+    expect(
+      (
+        await reportContent(h.db, {
+          kind: "comment",
+          id,
+          reporterId: reporters[2]!.id,
+          reason: "personal_data",
+          details: "nomme un voisin",
+        })
+      ).autoHidden,
+    ).toBe(true);
     // Once hidden, it is the moderators' business: a fourth report is refused, nothing changes.
-    expect((await refusal(reportContent(h.db, { kind: "comment", id, reporterId: reporters[3]!.id, reason: "spam" }))).status).toBe(409);
+    expect(
+      (await refusal(reportContent(h.db, { kind: "comment", id, reporterId: reporters[3]!.id, reason: "spam" })))
+        .status,
+    ).toBe(409);
     expect(await h.db.selectFrom("reports").select("id").where("target_id", "=", id).execute()).toHaveLength(3);
     expect((await state(id)).moderation).toBe("pending_review");
     const log = await logOf(id);
@@ -81,9 +125,19 @@ describe.each(testDatabases)("reports and moderation on $name", ({ open }) => {
     const mails = await mailsTo(author.email);
     expect(mails.at(-1)?.subject).toMatch(/masqué en attente d’examen/);
     // The public sees a placeholder, the author their text.
-    const forPublic = await listComments(h.db, { proposalId: proposalIds[(next - 1) % proposalIds.length]!, viewerId: null, filters: { sort: "recents", page: 1 }, open: true });
+    const forPublic = await listComments(h.db, {
+      proposalId: proposalIds[(next - 1) % proposalIds.length]!,
+      viewerId: null,
+      filters: { sort: "recents", page: 1 },
+      open: true,
+    });
     expect(forPublic.items.find((c) => c.id === id)).toMatchObject({ state: "pending_review", body: "" });
-    const forAuthor = await listComments(h.db, { proposalId: proposalIds[(next - 1) % proposalIds.length]!, viewerId: author.id, filters: { sort: "recents", page: 1 }, open: true });
+    const forAuthor = await listComments(h.db, {
+      proposalId: proposalIds[(next - 1) % proposalIds.length]!,
+      viewerId: author.id,
+      filters: { sort: "recents", page: 1 },
+      open: true,
+    });
     expect(forAuthor.items.find((c) => c.id === id)?.body).toMatch(/examiner/);
   });
 
@@ -92,8 +146,20 @@ describe.each(testDatabases)("reports and moderation on $name", ({ open }) => {
     const older = await comment(author);
     const newer = await comment(author);
     const [r1, r2] = await Promise.all([person(), person()]);
-    await reportContent(h.db, { kind: "comment", id: newer.id, reporterId: r1.id, reason: "spam", now: new Date(Date.now() - 60_000) });
-    await reportContent(h.db, { kind: "comment", id: older.id, reporterId: r2.id, reason: "off_topic", now: new Date(Date.now() - 120_000) });
+    await reportContent(h.db, {
+      kind: "comment",
+      id: newer.id,
+      reporterId: r1.id,
+      reason: "spam",
+      now: new Date(Date.now() - 60_000),
+    });
+    await reportContent(h.db, {
+      kind: "comment",
+      id: older.id,
+      reporterId: r2.id,
+      reason: "off_topic",
+      now: new Date(Date.now() - 120_000),
+    });
     const queue = await moderationQueue(h.db, ["28"]);
     const mine = queue.filter((q) => q.id === older.id || q.id === newer.id);
     expect(mine.map((q) => q.id)).toEqual([older.id, newer.id]);
@@ -109,9 +175,22 @@ describe.each(testDatabases)("reports and moderation on $name", ({ open }) => {
     const { id } = await comment(author);
     const reporter = await person();
     await reportContent(h.db, { kind: "comment", id, reporterId: reporter.id, reason: "personal_data" });
-    expect((await refusal(moderate(h.db, { moderator: elsewhere, intent: "hide", kind: "comment", id, reason: "personal_data" }))).status).toBe(403);
+    expect(
+      (
+        await refusal(
+          moderate(h.db, { moderator: elsewhere, intent: "hide", kind: "comment", id, reason: "personal_data" }),
+        )
+      ).status,
+    ).toBe(403);
     expect((await refusal(moderate(h.db, { moderator, intent: "hide", kind: "comment", id }))).status).toBe(400);
-    await moderate(h.db, { moderator, intent: "hide", kind: "comment", id, reason: "personal_data", note: "Nom d’un patient." });
+    await moderate(h.db, {
+      moderator,
+      intent: "hide",
+      kind: "comment",
+      id,
+      reason: "personal_data",
+      note: "Nom d’un patient.",
+    });
     expect(await state(id)).toMatchObject({ moderation: "hidden", hidden_reason: "personal_data" });
     const reports = await h.db.selectFrom("reports").select(["resolution"]).where("target_id", "=", id).execute();
     expect(reports.map((r) => r.resolution)).toEqual(["upheld"]);
@@ -120,23 +199,48 @@ describe.each(testDatabases)("reports and moderation on $name", ({ open }) => {
     expect(mail.body_text).toContain("Motif : données personnelles.");
     expect(mail.body_text).toContain("Nom d’un patient.");
     const proposalId = proposalIds[(next - 1) % proposalIds.length]!;
-    const shown = (await listComments(h.db, { proposalId, viewerId: null, filters: { sort: "recents", page: 1 }, open: true })).items.find((c) => c.id === id);
+    const shown = (
+      await listComments(h.db, { proposalId, viewerId: null, filters: { sort: "recents", page: 1 }, open: true })
+    ).items.find((c) => c.id === id);
     expect(shown).toMatchObject({ state: "hidden", hiddenReason: "personal_data", body: "" });
-    const own = (await listComments(h.db, { proposalId, viewerId: author.id, filters: { sort: "recents", page: 1 }, open: true })).items.find((c) => c.id === id);
+    const own = (
+      await listComments(h.db, { proposalId, viewerId: author.id, filters: { sort: "recents", page: 1 }, open: true })
+    ).items.find((c) => c.id === id);
     expect(own).toMatchObject({ canReview: true });
 
     expect((await refusal(requestReview(h.db, { kind: "comment", id, userId: reporter.id }))).status).toBe(403);
-    await requestReview(h.db, { kind: "comment", id, userId: author.id, message: "Il n’y a aucun nom dans mon texte." });
+    await requestReview(h.db, {
+      kind: "comment",
+      id,
+      userId: author.id,
+      message: "Il n’y a aucun nom dans mon texte.",
+    });
     expect((await refusal(requestReview(h.db, { kind: "comment", id, userId: author.id }))).status).toBe(409);
     const queued = (await moderationQueue(h.db, ["28"])).find((q) => q.id === id);
-    expect(queued).toMatchObject({ reviewRequested: true, reviewMessage: "Il n’y a aucun nom dans mon texte.", authorHistory: { total: 1, hidden: 1 } });
-    await moderate(h.db, { moderator, intent: "uphold", kind: "comment", id, note: "Le prénom et la pathologie y sont." });
+    expect(queued).toMatchObject({
+      reviewRequested: true,
+      reviewMessage: "Il n’y a aucun nom dans mon texte.",
+      authorHistory: { total: 1, hidden: 1 },
+    });
+    await moderate(h.db, {
+      moderator,
+      intent: "uphold",
+      kind: "comment",
+      id,
+      note: "Le prénom et la pathologie y sont.",
+    });
     expect((await state(id)).reviewed_at).not.toBeNull();
     expect((await moderationQueue(h.db, ["28"])).some((q) => q.id === id)).toBe(false);
     expect((await mailsTo(author.email)).at(-1)?.subject).toMatch(/reste masqué/);
     const log = await logOf(id);
     expect(log.map((l) => l.action)).toEqual(["hide", "review_requested", "review_upheld"]);
-    expect(log[0]).toMatchObject({ actor_id: moderator.id, actor_label: moderator.email, reason: "personal_data", note: "Nom d’un patient.", region_code: "28" });
+    expect(log[0]).toMatchObject({
+      actor_id: moderator.id,
+      actor_label: moderator.email,
+      reason: "personal_data",
+      note: "Nom d’un patient.",
+      region_code: "28",
+    });
     // Once reviewed, the author cannot ask again.
     expect((await refusal(requestReview(h.db, { kind: "comment", id, userId: author.id }))).status).toBe(409);
   });
@@ -147,15 +251,23 @@ describe.each(testDatabases)("reports and moderation on $name", ({ open }) => {
     await moderate(h.db, { moderator, intent: "hide", kind: "comment", id: hidden.id, reason: "spam" });
     await moderate(h.db, { moderator, intent: "restore", kind: "comment", id: hidden.id });
     expect(await state(hidden.id)).toMatchObject({ moderation: "visible", hidden_reason: null });
-    expect((await refusal(moderate(h.db, { moderator, intent: "restore", kind: "comment", id: hidden.id }))).status).toBe(409);
+    expect(
+      (await refusal(moderate(h.db, { moderator, intent: "restore", kind: "comment", id: hidden.id }))).status,
+    ).toBe(409);
 
     const reported = await comment(author);
     const reporters = await Promise.all([person(), person(), person()]);
-    for (const r of reporters) await reportContent(h.db, { kind: "comment", id: reported.id, reporterId: r.id, reason: "insult" });
+    for (const r of reporters)
+      await reportContent(h.db, { kind: "comment", id: reported.id, reporterId: r.id, reason: "insult" });
     expect((await state(reported.id)).moderation).toBe("pending_review");
     await moderate(h.db, { moderator, intent: "dismiss", kind: "comment", id: reported.id });
     expect((await state(reported.id)).moderation).toBe("visible");
-    const open = await h.db.selectFrom("reports").select("id").where("target_id", "=", reported.id).where("resolved_at", "is", null).execute();
+    const open = await h.db
+      .selectFrom("reports")
+      .select("id")
+      .where("target_id", "=", reported.id)
+      .where("resolved_at", "is", null)
+      .execute();
     expect(open).toEqual([]);
     expect((await logOf(reported.id)).map((l) => l.action)).toEqual(["auto_hide", "dismiss"]);
   });

@@ -62,7 +62,11 @@ describe("operations of the built server", () => {
       await fetch(`${server.url}/verification?token=secret-du-lien-123`);
       await fetch(`${server.url}/connexion`, {
         method: "POST",
-        headers: { Origin: server.url, Cookie: "auth_session=cookie-secret-456", "Content-Type": "application/x-www-form-urlencoded" },
+        headers: {
+          Origin: server.url,
+          Cookie: "auth_session=cookie-secret-456",
+          "Content-Type": "application/x-www-form-urlencoded",
+        },
         body: "email=quelquun%40exemple.fr&password=motdepasse-secret-789",
       });
       await sleep(200);
@@ -77,15 +81,22 @@ describe("operations of the built server", () => {
       expect(typeof verification!.status).toBe("number");
       expect(verification!.level).toBe(Number(verification!.status) >= 400 ? "warn" : "info");
       expect(Date.parse(String(verification!.time))).not.toBeNaN();
-      expect(lines.find((l) => l.path === "/connexion" && l.method === "POST")).toMatchObject({ status: 400, level: "warn" });
+      expect(lines.find((l) => l.path === "/connexion" && l.method === "POST")).toMatchObject({
+        status: 400,
+        level: "warn",
+      });
       for (const secret of ["secret-du-lien-123", "cookie-secret-456", "motdepasse-secret-789", "quelquun"]) {
         expect(server.output()).not.toContain(secret);
       }
       // The failed login is in the security journal, without the address typed.
       const db = new SQLite(file, { readonly: true });
-      const events = db.prepare("select kind, user_id, ip, path, detail from audit_events where kind = 'login_failed'").all();
+      const events = db
+        .prepare("select kind, user_id, ip, path, detail from audit_events where kind = 'login_failed'")
+        .all();
       db.close();
-      expect(events).toEqual([{ kind: "login_failed", user_id: null, ip: "127.0.0.0", path: "/connexion", detail: "adresse inconnue" }]);
+      expect(events).toEqual([
+        { kind: "login_failed", user_id: null, ip: "127.0.0.0", path: "/connexion", detail: "adresse inconnue" },
+      ]);
 
       // A migration the database has not run: not ready, with the reason.
       const writer = new SQLite(file);
@@ -120,7 +131,10 @@ describe("operations of the built server", () => {
   });
 
   it("SIGTERM with a request that never finishes: cut after SHUTDOWN_TIMEOUT_MS, exit 1", async () => {
-    const server = await startServer({ sqliteFile: path.join(dir, "forced.sqlite"), env: { SHUTDOWN_TIMEOUT_MS: "700" } });
+    const server = await startServer({
+      sqliteFile: path.join(dir, "forced.sqlite"),
+      env: { SHUTDOWN_TIMEOUT_MS: "700" },
+    });
     const request = halfSentLogin(server.port);
     await sleep(200);
     const sent = Date.now();

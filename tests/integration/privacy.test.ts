@@ -5,8 +5,8 @@ import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { changeBallot } from "../../app/ballots/ballots.server";
 import { verifyCounts } from "../../app/ballots/results.server";
 import { listComments, postComment, setUseful } from "../../app/comments/comments.server";
-import { reportContent } from "../../app/comments/moderation.server";
-import { sendEmail } from "../../app/server/email.server";
+import { reportContent } from "../../app/moderation/moderation.server";
+import { sendEmail } from "../../app/platform/email.server";
 import { deleteAccount } from "../../app/privacy/account-deletion.server";
 import { collectMyData } from "../../app/privacy/my-data.server";
 import { makePerson } from "../support/people";
@@ -27,9 +27,16 @@ describe.each(testDatabases)("privacy on $name", ({ open }) => {
     h = await open();
     await loadTerritories(h.db);
     await loadCatalogue(h.db);
-    consultationId = (await h.db.selectFrom("consultations").select("id").where("slug", "=", NORMANDIE).executeTakeFirstOrThrow()).id;
+    consultationId = (
+      await h.db.selectFrom("consultations").select("id").where("slug", "=", NORMANDIE).executeTakeFirstOrThrow()
+    ).id;
     proposals = (
-      await h.db.selectFrom("proposals").select("id").where("consultation_id", "=", consultationId).orderBy("position").execute()
+      await h.db
+        .selectFrom("proposals")
+        .select("id")
+        .where("consultation_id", "=", consultationId)
+        .orderBy("position")
+        .execute()
     ).map((r) => r.id);
   });
   afterAll(async () => h?.close());
@@ -38,7 +45,11 @@ describe.each(testDatabases)("privacy on $name", ({ open }) => {
     changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections }));
 
   async function totalBallots(): Promise<number> {
-    const rows = await h.db.selectFrom("ballot_totals").select("ballots").where("consultation_id", "=", consultationId).execute();
+    const rows = await h.db
+      .selectFrom("ballot_totals")
+      .select("ballots")
+      .where("consultation_id", "=", consultationId)
+      .execute();
     return rows.reduce((sum, r) => sum + Number(r.ballots), 0);
   }
 
@@ -46,29 +57,63 @@ describe.each(testDatabases)("privacy on $name", ({ open }) => {
     const me = await makePerson(h.db, "14366", { displayName: "Camille D." });
     const other = await makePerson(h.db, "76540");
     await vote(me, [proposals[0]!, proposals[1]!]);
-    const mine = await postComment(h.db, { proposalId: proposals[0]!, actor: me, stance: "pour", body: TEXT, anonymous: false });
-    const theirs = await postComment(h.db, { proposalId: proposals[0]!, actor: other, stance: "contre", body: TEXT, anonymous: true });
+    const mine = await postComment(h.db, {
+      proposalId: proposals[0]!,
+      actor: me,
+      stance: "pour",
+      body: TEXT,
+      anonymous: false,
+    });
+    const theirs = await postComment(h.db, {
+      proposalId: proposals[0]!,
+      actor: other,
+      stance: "contre",
+      body: TEXT,
+      anonymous: true,
+    });
     await setUseful(h.db, { commentId: theirs.id, actor: me, useful: true });
     await reportContent(h.db, { kind: "comment", id: theirs.id, reporterId: me.id, reason: "off_topic" });
-    await sendEmail(h.db, { to: me.email, subject: "Confirmez votre adresse", text: "Ouvrez http://localhost/verification?token=abcDEF123_- pour confirmer." });
-    await h.db.insertInto("sessions").values({ id: "secret-session-id", user_id: me.id, expires_at: new Date(Date.now() + 1e9).toISOString(), created_at: new Date().toISOString() }).execute();
+    await sendEmail(h.db, {
+      to: me.email,
+      subject: "Confirmez votre adresse",
+      text: "Ouvrez http://localhost/verification?token=abcDEF123_- pour confirmer.",
+    });
+    await h.db
+      .insertInto("sessions")
+      .values({
+        id: "secret-session-id",
+        user_id: me.id,
+        expires_at: new Date(Date.now() + 1e9).toISOString(),
+        created_at: new Date().toISOString(),
+      })
+      .execute();
 
     const data = await collectMyData(h.db, me.id);
     expect(data.compte).toMatchObject({ id: me.id, email: me.email, nomPublic: "Camille D." });
-    expect(data.territoire).toMatchObject({ commune: { code: "14366" }, arrondissement: { code: "143" }, region: { code: "28" }, cts: { code: "14" } });
+    expect(data.territoire).toMatchObject({
+      commune: { code: "14366" },
+      arrondissement: { code: "143" },
+      region: { code: "28" },
+      cts: { code: "14" },
+    });
     expect(data.roles.map((r) => r.role)).toEqual(["resident"]);
     expect(data.bulletins).toHaveLength(1);
     expect(data.bulletins[0]).toMatchObject({ consultation: NORMANDIE });
-    expect([...(data.bulletins[0]!.contenu as { selections: string[] }).selections].sort()).toEqual([proposals[0], proposals[1]].sort());
+    expect([...(data.bulletins[0]!.contenu as { selections: string[] }).selections].sort()).toEqual(
+      [proposals[0], proposals[1]].sort(),
+    );
     expect(data.bulletins[0]!.propositions.every((p) => typeof p.titre === "string")).toBe(true);
-    expect(data.commentaires).toEqual([expect.objectContaining({ id: mine.id, texte: TEXT, signature: "nom public", position: "pour" })]);
+    expect(data.commentaires).toEqual([
+      expect.objectContaining({ id: mine.id, texte: TEXT, signature: "nom public", position: "pour" }),
+    ]);
     expect(data.commentairesJugesUtiles).toEqual([expect.objectContaining({ commentaire: theirs.id })]);
     expect(data.signalements).toEqual([expect.objectContaining({ id: theirs.id, motif: "off_topic" })]);
     expect(data.sessions).toHaveLength(1);
     expect(data.emails).toHaveLength(1);
     expect(data.association).toBeNull();
     const json = JSON.stringify(data);
-    for (const secret of ["secret-session-id", "abcDEF123_-", "password", "$argon2"]) expect(json).not.toContain(secret);
+    for (const secret of ["secret-session-id", "abcDEF123_-", "password", "$argon2"])
+      expect(json).not.toContain(secret);
     // Nothing about the other person.
     expect(json).not.toContain(other.email);
   });
@@ -79,9 +124,27 @@ describe.each(testDatabases)("privacy on $name", ({ open }) => {
     await vote(other, [proposals[2]!]);
     await vote(me, [proposals[2]!, proposals[3]!]);
     const before = await totalBallots();
-    const mine = await postComment(h.db, { proposalId: proposals[1]!, actor: me, stance: "nuance", body: TEXT, anonymous: false });
-    const reply = await postComment(h.db, { proposalId: proposals[1]!, actor: other, parentId: mine.id, body: "Une réponse qui reste lisible.", anonymous: false });
-    const theirs = await postComment(h.db, { proposalId: proposals[1]!, actor: other, stance: "pour", body: TEXT, anonymous: false });
+    const mine = await postComment(h.db, {
+      proposalId: proposals[1]!,
+      actor: me,
+      stance: "nuance",
+      body: TEXT,
+      anonymous: false,
+    });
+    const reply = await postComment(h.db, {
+      proposalId: proposals[1]!,
+      actor: other,
+      parentId: mine.id,
+      body: "Une réponse qui reste lisible.",
+      anonymous: false,
+    });
+    const theirs = await postComment(h.db, {
+      proposalId: proposals[1]!,
+      actor: other,
+      stance: "pour",
+      body: TEXT,
+      anonymous: false,
+    });
     await setUseful(h.db, { commentId: mine.id, actor: other, useful: true });
     await setUseful(h.db, { commentId: theirs.id, actor: me, useful: true });
     await reportContent(h.db, { kind: "comment", id: theirs.id, reporterId: me.id, reason: "spam" });
@@ -91,17 +154,26 @@ describe.each(testDatabases)("privacy on $name", ({ open }) => {
 
     expect(await totalBallots()).toBe(before - 1);
     expect(await verifyCounts(h.db, consultationId)).toEqual([]);
-    const events = await h.db.selectFrom("ballot_events").select("kind").where("consultation_id", "=", consultationId).where("kind", "=", "withdrawn").execute();
+    const events = await h.db
+      .selectFrom("ballot_events")
+      .select("kind")
+      .where("consultation_id", "=", consultationId)
+      .where("kind", "=", "withdrawn")
+      .execute();
     expect(events.length).toBeGreaterThanOrEqual(1);
     const comment = await h.db.selectFrom("comments").selectAll().where("id", "=", mine.id).executeTakeFirstOrThrow();
     expect(comment).toMatchObject({ body: "", user_id: null });
     expect(comment.deleted_at).not.toBeNull();
-    expect((await h.db.selectFrom("comments").select("body").where("id", "=", reply.id).executeTakeFirstOrThrow()).body).toBe("Une réponse qui reste lisible.");
+    expect(
+      (await h.db.selectFrom("comments").select("body").where("id", "=", reply.id).executeTakeFirstOrThrow()).body,
+    ).toBe("Une réponse qui reste lisible.");
     for (const table of ["sessions", "user_roles", "email_tokens", "comment_useful"] as const) {
       const rows = await h.db.selectFrom(table).select("user_id").where("user_id", "=", me.id).execute();
       expect(rows, table).toEqual([]);
     }
-    expect(await h.db.selectFrom("comment_useful").select("user_id").where("comment_id", "=", mine.id).execute()).toEqual([]);
+    expect(
+      await h.db.selectFrom("comment_useful").select("user_id").where("comment_id", "=", mine.id).execute(),
+    ).toEqual([]);
     expect(await h.db.selectFrom("reports").select("id").where("reporter_id", "=", me.id).execute()).toEqual([]);
     expect(await h.db.selectFrom("users").select("id").where("id", "=", me.id).execute()).toEqual([]);
     // The other person's ballot is untouched.
@@ -122,19 +194,36 @@ describe.each(testDatabases)("privacy on $name", ({ open }) => {
       expect(outcomes[1]!.status).toBe("fulfilled");
       expect(await h.db.selectFrom("ballots").select("id").where("user_id", "=", me.id).execute()).toEqual([]);
     }
-    const orphans = await h.db.selectFrom("ballots").select("id").where("consultation_id", "=", consultationId).where("user_id", "is", null).where("channel", "=", "online").execute();
+    const orphans = await h.db
+      .selectFrom("ballots")
+      .select("id")
+      .where("consultation_id", "=", consultationId)
+      .where("user_id", "is", null)
+      .where("channel", "=", "online")
+      .execute();
     expect(orphans).toEqual([]);
     expect(await verifyCounts(h.db, consultationId)).toEqual([]);
   });
 
   it("keeps comments as « participant supprimé » when asked, with no link to the person", async () => {
     const me = await makePerson(h.db, "14366", { displayName: "Nom À Effacer" });
-    const kept = await postComment(h.db, { proposalId: proposals[4]!, actor: me, stance: "contre", body: TEXT, anonymous: false });
+    const kept = await postComment(h.db, {
+      proposalId: proposals[4]!,
+      actor: me,
+      stance: "contre",
+      body: TEXT,
+      anonymous: false,
+    });
     await deleteAccount(h.db, { userId: me.id, comments: "anonymiser" });
     const row = await h.db.selectFrom("comments").selectAll().where("id", "=", kept.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ body: TEXT, user_id: null, anonymous: 1, deleted_at: null });
     const viewer = await makePerson(h.db, "14366");
-    const page = await listComments(h.db, { proposalId: proposals[4]!, viewerId: viewer.id, filters: { sort: "recents", page: 1 }, open: true });
+    const page = await listComments(h.db, {
+      proposalId: proposals[4]!,
+      viewerId: viewer.id,
+      filters: { sort: "recents", page: 1 },
+      open: true,
+    });
     const shown = JSON.stringify(page);
     expect(shown).toContain("participant supprimé");
     expect(shown).toContain(TEXT);
@@ -190,18 +279,38 @@ describe.each(testDatabases)("privacy on $name", ({ open }) => {
       .execute();
     await h.db
       .insertInto("contribution_files")
-      .values({ id: `file-${account.id}`, contribution_id: contributionId, filename: "note.pdf", size: 9, sha256: "0".repeat(64), content: Buffer.from("%PDF-1.4\n"), created_at: now })
+      .values({
+        id: `file-${account.id}`,
+        contribution_id: contributionId,
+        filename: "note.pdf",
+        size: 9,
+        sha256: "0".repeat(64),
+        content: Buffer.from("%PDF-1.4\n"),
+        created_at: now,
+      })
       .execute();
-    await reportContent(h.db, { kind: "contribution", id: contributionId, reporterId: reporter.id, reason: "off_topic" });
+    await reportContent(h.db, {
+      kind: "contribution",
+      id: contributionId,
+      reporterId: reporter.id,
+      reason: "off_topic",
+    });
 
     const data = await collectMyData(h.db, account.id);
-    expect(data.association).toMatchObject({ name: "Association des usagers", contributions: [expect.objectContaining({ title: "Notre contribution", piece: expect.objectContaining({ nom: "note.pdf" }) })] });
+    expect(data.association).toMatchObject({
+      name: "Association des usagers",
+      contributions: [
+        expect.objectContaining({ title: "Notre contribution", piece: expect.objectContaining({ nom: "note.pdf" }) }),
+      ],
+    });
     expect(JSON.stringify(data)).not.toContain("%PDF");
 
     await deleteAccount(h.db, { userId: account.id, comments: "supprimer" });
     expect(await h.db.selectFrom("associations").select("id").where("id", "=", associationId).execute()).toEqual([]);
     expect(await h.db.selectFrom("contributions").select("id").where("id", "=", contributionId).execute()).toEqual([]);
-    expect(await h.db.selectFrom("contribution_files").select("id").where("contribution_id", "=", contributionId).execute()).toEqual([]);
+    expect(
+      await h.db.selectFrom("contribution_files").select("id").where("contribution_id", "=", contributionId).execute(),
+    ).toEqual([]);
     expect(await h.db.selectFrom("reports").select("id").where("target_id", "=", contributionId).execute()).toEqual([]);
   });
 
@@ -209,9 +318,17 @@ describe.each(testDatabases)("privacy on $name", ({ open }) => {
     const me = await makePerson(h.db, "14366");
     await vote(me, [proposals[5]!]);
     const before = await totalBallots();
-    const { closes_at } = await h.db.selectFrom("consultations").select("closes_at").where("id", "=", consultationId).executeTakeFirstOrThrow();
+    const { closes_at } = await h.db
+      .selectFrom("consultations")
+      .select("closes_at")
+      .where("id", "=", consultationId)
+      .executeTakeFirstOrThrow();
     // The closing date has passed; the administrator has not closed the consultation yet.
-    await h.db.updateTable("consultations").set({ closes_at: new Date(Date.now() - 1000).toISOString() }).where("id", "=", consultationId).execute();
+    await h.db
+      .updateTable("consultations")
+      .set({ closes_at: new Date(Date.now() - 1000).toISOString() })
+      .where("id", "=", consultationId)
+      .execute();
     try {
       const summary = await deleteAccount(h.db, { userId: me.id, comments: "supprimer" });
       expect(summary.ballotsDetached).toBe(1);

@@ -10,7 +10,7 @@ import { importCtsRules } from "../../db/territories/cts-import";
 import { loadCatalogue, readCatalogueFiles } from "../../app/catalogue/catalogue-load.server";
 import { advanceConsultation } from "../../app/ballots/lifecycle.server";
 import { changeBallot } from "../../app/ballots/ballots.server";
-import { setCommune } from "../../app/auth/users.server";
+import { setCommune } from "../../app/identity/users.server";
 import { phaseChangeAfter } from "../../app/voting/voting.server";
 import { createVoters } from "../../bench/fixtures";
 import { startServer, stopServer } from "../../bench/http";
@@ -31,7 +31,13 @@ async function get(url: string, cookie?: string) {
   const nonces = [...new Set([...html.matchAll(/nonce="([^"]+)"/g)].map((m) => m[1]!))];
   const cspNonce = /'nonce-([^']+)'/.exec(response.headers.get("content-security-policy") ?? "")?.[1] ?? null;
   // Each response has its own CSP nonce: pages are compared without it.
-  return { status: response.status, hit: response.headers.get("x-render-cache") === "hit", body: html.replace(/nonce="[^"]+"/g, 'nonce=""'), nonces, cspNonce };
+  return {
+    status: response.status,
+    hit: response.headers.get("x-render-cache") === "hit",
+    body: html.replace(/nonce="[^"]+"/g, 'nonce=""'),
+    nonces,
+    cspNonce,
+  };
 }
 
 describe("render cache of the anonymous consultation page", () => {
@@ -81,8 +87,18 @@ describe("render cache of the anonymous consultation page", () => {
 
   it("a resident's own page is kept for them, and rendered anew when their ballot, account or session changes", async () => {
     const cookie = `ps_session=${session}`;
-    const user = (await h.db.selectFrom("sessions").innerJoin("users", "users.id", "sessions.user_id").select(["users.id", "users.commune_code", "users.email"]).where("sessions.id", "=", session).executeTakeFirstOrThrow());
-    const voter = { id: user.id, emailVerified: true, communeCode: user.commune_code, roles: [{ role: "resident", scope: "" }] };
+    const user = await h.db
+      .selectFrom("sessions")
+      .innerJoin("users", "users.id", "sessions.user_id")
+      .select(["users.id", "users.commune_code", "users.email"])
+      .where("sessions.id", "=", session)
+      .executeTakeFirstOrThrow();
+    const voter = {
+      id: user.id,
+      emailVerified: true,
+      communeCode: user.commune_code,
+      roles: [{ role: "resident", scope: "" }],
+    };
     // A request that extends the session sets a new cookie, and such a response is not kept:
     // one request first, so that the next one is kept whatever the session's age.
     await get(page, cookie);
@@ -100,7 +116,13 @@ describe("render cache of the anonymous consultation page", () => {
     // A vote, cast through the domain function from another process.
     const pressed = (body: string) => (body.match(/aria-pressed="true"/g) ?? []).length;
     expect(pressed(second.body)).toBe(0);
-    const proposal = await h.db.selectFrom("proposals").innerJoin("consultations", "consultations.id", "proposals.consultation_id").select("proposals.id").where("consultations.slug", "=", NORMANDIE).orderBy("proposals.position").executeTakeFirstOrThrow();
+    const proposal = await h.db
+      .selectFrom("proposals")
+      .innerJoin("consultations", "consultations.id", "proposals.consultation_id")
+      .select("proposals.id")
+      .where("consultations.slug", "=", NORMANDIE)
+      .orderBy("proposals.position")
+      .executeTakeFirstOrThrow();
     await changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [proposal.id] }));
     const voted = await get(page, cookie);
     expect(voted.hit).toBe(false);
@@ -147,7 +169,10 @@ describe("render cache of the anonymous consultation page", () => {
 
   it("after a CTS import the page is rendered anew (it names territories)", async () => {
     expect((await get(page)).hit).toBe(true);
-    const result = await importCtsRules(h.db, "niveau,code,cts,nom_cts\narrondissement,762,76-test-cache,Test du cache\n");
+    const result = await importCtsRules(
+      h.db,
+      "niveau,code,cts,nom_cts\narrondissement,762,76-test-cache,Test du cache\n",
+    );
     expect(result.ok).toBe(true);
     expect((await get(page)).hit).toBe(false);
   });
@@ -176,13 +201,21 @@ describe("render cache of the anonymous consultation page", () => {
 describe("phaseChangeAfter: where the page changes by the clock", () => {
   const now = new Date("2026-11-23T12:00:00.000Z");
   it("is the next opening or closing date ahead, or null", () => {
-    expect(phaseChangeAfter({ opens_at: "2026-11-24T00:00:00.000Z", closes_at: "2026-12-01T00:00:00.000Z" }, now)?.toISOString()).toBe(
-      "2026-11-24T00:00:00.000Z",
-    );
-    expect(phaseChangeAfter({ opens_at: "2026-11-01T00:00:00.000Z", closes_at: "2026-12-01T00:00:00.000Z" }, now)?.toISOString()).toBe(
-      "2026-12-01T00:00:00.000Z",
-    );
-    expect(phaseChangeAfter({ opens_at: "2026-11-01T00:00:00.000Z", closes_at: "2026-11-02T00:00:00.000Z" }, now)).toBeNull();
+    expect(
+      phaseChangeAfter(
+        { opens_at: "2026-11-24T00:00:00.000Z", closes_at: "2026-12-01T00:00:00.000Z" },
+        now,
+      )?.toISOString(),
+    ).toBe("2026-11-24T00:00:00.000Z");
+    expect(
+      phaseChangeAfter(
+        { opens_at: "2026-11-01T00:00:00.000Z", closes_at: "2026-12-01T00:00:00.000Z" },
+        now,
+      )?.toISOString(),
+    ).toBe("2026-12-01T00:00:00.000Z");
+    expect(
+      phaseChangeAfter({ opens_at: "2026-11-01T00:00:00.000Z", closes_at: "2026-11-02T00:00:00.000Z" }, now),
+    ).toBeNull();
     expect(phaseChangeAfter({ opens_at: null, closes_at: null }, now)).toBeNull();
   });
 });

@@ -3,8 +3,8 @@ import type { DatabaseHandle } from "../../db/connect";
 import type { Role } from "../../db/schema";
 import { loadTerritories } from "../../db/territories/load";
 import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
-import type { AuthContext } from "../../app/auth/session.server";
-import { acceptInvitation, checkInvitation, inviteCtsMember } from "../../app/auth/cts-invitations.server";
+import type { AuthContext } from "../../app/identity/session.server";
+import { acceptInvitation, checkInvitation, inviteCtsMember } from "../../app/identity/cts-invitations.server";
 import { requireCtsReport, requireRegionResults } from "../../app/reports/access.server";
 import { testDatabases } from "../support/databases";
 import { makePerson } from "../support/people";
@@ -14,7 +14,16 @@ const request = new Request("http://localhost/cts/76-rouen-elbeuf/rapports/norma
 type Persona = { role: Role; scope: string }[] | null;
 const context = (roles: Persona): { auth: AuthContext } => ({
   auth: {
-    user: roles ? ({ id: "u", email: "u@exemple.fr", emailVerified: true, communeCode: "76540", displayName: null, roles } as AuthContext["user"]) : null,
+    user: roles
+      ? ({
+          id: "u",
+          email: "u@exemple.fr",
+          emailVerified: true,
+          communeCode: "76540",
+          displayName: null,
+          roles,
+        } as AuthContext["user"])
+      : null,
     session: null,
   },
 });
@@ -60,8 +69,10 @@ describe.each(testDatabases)("who may read reports, on $name", ({ open }) => {
   });
   afterAll(async () => h?.close());
 
-  const cts = (persona: Persona, code = "76-rouen-elbeuf", slug = SLUG) => status(() => requireCtsReport(h.db, context(persona), request, { code, slug }));
-  const region = (persona: Persona, slug = SLUG) => status(() => requireRegionResults(h.db, context(persona), request, slug));
+  const cts = (persona: Persona, code = "76-rouen-elbeuf", slug = SLUG) =>
+    status(() => requireCtsReport(h.db, context(persona), request, { code, slug }));
+  const region = (persona: Persona, slug = SLUG) =>
+    status(() => requireRegionResults(h.db, context(persona), request, slug));
 
   it.each(Object.keys(PERSONAS))("%s, before and after publication", async (name) => {
     const persona = PERSONAS[name]!;
@@ -119,53 +130,105 @@ describe.each(testDatabases)("CTS invitations on $name", ({ open }) => {
   afterAll(async () => h?.close());
 
   const tokenFromOutbox = async (email: string) => {
-    const mail = await h.db.selectFrom("outbox").select("body_text").where("to_address", "=", email).orderBy("created_at", "desc").executeTakeFirstOrThrow();
+    const mail = await h.db
+      .selectFrom("outbox")
+      .select("body_text")
+      .where("to_address", "=", email)
+      .orderBy("created_at", "desc")
+      .executeTakeFirstOrThrow();
     return /token=([A-Za-z0-9_-]+)/.exec(mail.body_text)![1]!;
   };
   const roles = async (userId: string) =>
-    (await h.db.selectFrom("user_roles").select(["role", "scope"]).where("user_id", "=", userId).execute()).map((r) => `${r.role}:${r.scope}`).sort();
+    (await h.db.selectFrom("user_roles").select(["role", "scope"]).where("user_id", "=", userId).execute())
+      .map((r) => `${r.role}:${r.scope}`)
+      .sort();
 
   it("makes an account for a new address (verified by the link) and grants the role, once", async () => {
     const admin = await makePerson(h.db, "76540", { roles: [{ role: "admin", scope: "" }] });
-    expect(await inviteCtsMember(h.db, { email: "nouvelle@exemple.fr", ctsCode: "76-rouen-elbeuf", invitedBy: admin.id })).toEqual({ ok: true });
+    expect(
+      await inviteCtsMember(h.db, { email: "nouvelle@exemple.fr", ctsCode: "76-rouen-elbeuf", invitedBy: admin.id }),
+    ).toEqual({ ok: true });
     const token = await tokenFromOutbox("nouvelle@exemple.fr");
-    expect((await checkInvitation(h.db, token)).invitation).toMatchObject({ email: "nouvelle@exemple.fr", ctsCode: "76-rouen-elbeuf", accountExists: false });
-    const result = await acceptInvitation(h.db, token, { newAccount: { password: "une longue phrase de passe", communeCode: "76540" } });
+    expect((await checkInvitation(h.db, token)).invitation).toMatchObject({
+      email: "nouvelle@exemple.fr",
+      ctsCode: "76-rouen-elbeuf",
+      accountExists: false,
+    });
+    const result = await acceptInvitation(h.db, token, {
+      newAccount: { password: "une longue phrase de passe", communeCode: "76540" },
+    });
     expect(result).toMatchObject({ ok: true, ctsCode: "76-rouen-elbeuf" });
     if (!result.ok) return;
     expect(await roles(result.userId)).toEqual(["cts_member:76-rouen-elbeuf", "resident:"]);
-    const user = await h.db.selectFrom("users").select("email_verified_at").where("id", "=", result.userId).executeTakeFirstOrThrow();
+    const user = await h.db
+      .selectFrom("users")
+      .select("email_verified_at")
+      .where("id", "=", result.userId)
+      .executeTakeFirstOrThrow();
     expect(user.email_verified_at).not.toBeNull();
-    expect(await acceptInvitation(h.db, token, { newAccount: { password: "une longue phrase de passe", communeCode: "76540" } })).toEqual({ ok: false, reason: "used" });
-    expect(await inviteCtsMember(h.db, { email: "nouvelle@exemple.fr", ctsCode: "76-rouen-elbeuf", invitedBy: admin.id })).toEqual({ ok: false, reason: "already_member" });
+    expect(
+      await acceptInvitation(h.db, token, {
+        newAccount: { password: "une longue phrase de passe", communeCode: "76540" },
+      }),
+    ).toEqual({ ok: false, reason: "used" });
+    expect(
+      await inviteCtsMember(h.db, { email: "nouvelle@exemple.fr", ctsCode: "76-rouen-elbeuf", invitedBy: admin.id }),
+    ).toEqual({ ok: false, reason: "already_member" });
   });
 
   it("joins an existing account only when signed in as the invited address; refuses unknown, expired and foreign uses", async () => {
     const admin = await makePerson(h.db, "76540", { roles: [{ role: "admin", scope: "" }] });
     const member = await makePerson(h.db, "14118");
     const other = await makePerson(h.db, "14118");
-    expect(await inviteCtsMember(h.db, { email: member.email, ctsCode: "14", invitedBy: admin.id })).toEqual({ ok: true });
+    expect(await inviteCtsMember(h.db, { email: member.email, ctsCode: "14", invitedBy: admin.id })).toEqual({
+      ok: true,
+    });
     const token = await tokenFromOutbox(member.email);
-    expect(await acceptInvitation(h.db, token, { userId: other.id, email: other.email })).toEqual({ ok: false, reason: "wrong_account" });
-    expect(await acceptInvitation(h.db, token, { newAccount: { password: "une longue phrase de passe", communeCode: "14118" } })).toEqual({ ok: false, reason: "email_taken" });
-    expect(await acceptInvitation(h.db, token, { userId: member.id, email: member.email })).toMatchObject({ ok: true, ctsCode: "14" });
+    expect(await acceptInvitation(h.db, token, { userId: other.id, email: other.email })).toEqual({
+      ok: false,
+      reason: "wrong_account",
+    });
+    expect(
+      await acceptInvitation(h.db, token, {
+        newAccount: { password: "une longue phrase de passe", communeCode: "14118" },
+      }),
+    ).toEqual({ ok: false, reason: "email_taken" });
+    expect(await acceptInvitation(h.db, token, { userId: member.id, email: member.email })).toMatchObject({
+      ok: true,
+      ctsCode: "14",
+    });
     expect(await roles(member.id)).toContain("cts_member:14");
     expect(await roles(other.id)).not.toContain("cts_member:14");
-    expect(await acceptInvitation(h.db, "inconnu", { userId: member.id, email: member.email })).toEqual({ ok: false, reason: "unknown" });
-    expect(await inviteCtsMember(h.db, { email: "x@exemple.fr", ctsCode: "pas-un-cts", invitedBy: admin.id })).toEqual({ ok: false, reason: "unknown_cts" });
+    expect(await acceptInvitation(h.db, "inconnu", { userId: member.id, email: member.email })).toEqual({
+      ok: false,
+      reason: "unknown",
+    });
+    expect(await inviteCtsMember(h.db, { email: "x@exemple.fr", ctsCode: "pas-un-cts", invitedBy: admin.id })).toEqual({
+      ok: false,
+      reason: "unknown_cts",
+    });
 
     const later = new Date(Date.now() - 8 * 86_400_000);
-    expect(await inviteCtsMember(h.db, { email: other.email, ctsCode: "14", invitedBy: admin.id }, later)).toEqual({ ok: true });
+    expect(await inviteCtsMember(h.db, { email: other.email, ctsCode: "14", invitedBy: admin.id }, later)).toEqual({
+      ok: true,
+    });
     const old = await tokenFromOutbox(other.email);
-    expect(await acceptInvitation(h.db, old, { userId: other.id, email: other.email })).toEqual({ ok: false, reason: "expired" });
+    expect(await acceptInvitation(h.db, old, { userId: other.id, email: other.email })).toEqual({
+      ok: false,
+      reason: "expired",
+    });
   });
 
   it("two uses of one link at once grant the role once and make at most one account", async () => {
     const admin = await makePerson(h.db, "76540", { roles: [{ role: "admin", scope: "" }] });
-    expect(await inviteCtsMember(h.db, { email: "course@exemple.fr", ctsCode: "27", invitedBy: admin.id })).toEqual({ ok: true });
+    expect(await inviteCtsMember(h.db, { email: "course@exemple.fr", ctsCode: "27", invitedBy: admin.id })).toEqual({
+      ok: true,
+    });
     const token = await tokenFromOutbox("course@exemple.fr");
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => acceptInvitation(h.db, token, { newAccount: { password: "une longue phrase de passe", communeCode: "27229" } })),
+      Array.from({ length: 5 }, () =>
+        acceptInvitation(h.db, token, { newAccount: { password: "une longue phrase de passe", communeCode: "27229" } }),
+      ),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     const accounts = await h.db.selectFrom("users").select("id").where("email", "=", "course@exemple.fr").execute();

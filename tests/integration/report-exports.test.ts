@@ -8,17 +8,43 @@ import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
 import { importPaperBallots } from "../../app/ballots/paper-import.server";
 import { resultsDocument } from "../../app/ballots/results-api.server";
 import { buildCtsReport, findReportConsultation, findReportTerritory } from "../../app/reports/cts-report.server";
-import { csvLines, recentExports, recordExport, reportCsv, reportJson, reportPdf, reportXlsx } from "../../app/reports/exports.server";
+import {
+  csvLines,
+  recentExports,
+  recordExport,
+  reportCsv,
+  reportJson,
+  reportPdf,
+  reportXlsx,
+} from "../../app/reports/exports.server";
 import { regionDataset } from "../../app/reports/region.server";
 import { testDatabases } from "../support/databases";
 import { pdfText } from "../support/pdf-text";
 
 const NORMANDIE = "normandie-cnr-sante-2022";
 const CENTRE = "centre-val-de-loire-cnr-sante-2022";
-const admin = { id: "a", email: "a@exemple.fr", emailVerified: true, communeCode: "14366", displayName: null, roles: [{ role: "admin" as const, scope: "" }] };
+const admin = {
+  id: "a",
+  email: "a@exemple.fr",
+  emailVerified: true,
+  communeCode: "14366",
+  displayName: null,
+  roles: [{ role: "admin" as const, scope: "" }],
+};
 
 describe("CSV cells (OWASP formula rule; numbers stay numbers)", () => {
-  const corpus = ["=1+1", "+33 6 00", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "\n=1", "=HYPERLINK(\"http://x\";\"y\")", "；=1", " =1"];
+  const corpus = [
+    "=1+1",
+    "+33 6 00",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    "\n=1",
+    '=HYPERLINK("http://x";"y")',
+    "；=1",
+    " =1",
+  ];
   it.each(corpus)("neutralises %j", (value) => {
     const line = csvLines([[value]]);
     const dangerous = /^[=+\-@\t\r\n]/.test(value);
@@ -46,15 +72,26 @@ describe.each(testDatabases)("report exports on $name", ({ open }) => {
   };
 
   it("CSV: BOM, header with time and tally version, rankings equal to the report's, formula-like titles neutralised", async () => {
-    const consultationId = (await h.db.selectFrom("consultations").select("id").where("slug", "=", NORMANDIE).executeTakeFirstOrThrow()).id;
-    const first = await h.db.selectFrom("proposals").select(["id", "title"]).where("consultation_id", "=", consultationId).orderBy("position").executeTakeFirstOrThrow();
+    const consultationId = (
+      await h.db.selectFrom("consultations").select("id").where("slug", "=", NORMANDIE).executeTakeFirstOrThrow()
+    ).id;
+    const first = await h.db
+      .selectFrom("proposals")
+      .select(["id", "title"])
+      .where("consultation_id", "=", consultationId)
+      .orderBy("position")
+      .executeTakeFirstOrThrow();
     // As a catalogue reload writes it: the entry, and a new content version in the same transaction.
     const retitle = (title: string) =>
       h.db.transaction().execute(async (trx) => {
-        await trx.updateTable("proposals").set({ title, updated_at: new Date().toISOString() }).where("id", "=", first.id).execute();
+        await trx
+          .updateTable("proposals")
+          .set({ title, updated_at: new Date().toISOString() })
+          .where("id", "=", first.id)
+          .execute();
         await bumpContentVersion(trx);
       });
-    await retitle("=HYPERLINK(\"http://exemple.invalid\";\"clic\")");
+    await retitle('=HYPERLINK("http://exemple.invalid";"clic")');
     try {
       const r = await report(NORMANDIE, "14");
       const csv = [...reportCsv(r)].join("");
@@ -92,7 +129,13 @@ describe.each(testDatabases)("report exports on $name", ({ open }) => {
     const r = await report(NORMANDIE, "14");
     const book = new ExcelJS.Workbook();
     await book.xlsx.load((await reportXlsx(r)) as unknown as ArrayBuffer);
-    expect(book.worksheets.map((w) => w.name)).toEqual(["Rapport", "Participation", "Classement brut", "Classement pondéré", "Ventilation"]);
+    expect(book.worksheets.map((w) => w.name)).toEqual([
+      "Rapport",
+      "Participation",
+      "Classement brut",
+      "Classement pondéré",
+      "Ventilation",
+    ]);
     const sheet = book.getWorksheet("Classement brut")!;
     expect(sheet.getCell("A2").value).toBe(r.rankings.raw[0]!.rank);
     expect(typeof sheet.getCell("F2").value).toBe("number");
@@ -149,7 +192,15 @@ describe.each(testDatabases)("report exports on $name", ({ open }) => {
 
   it("records every export with its fingerprint", async () => {
     const consultation = (await findReportConsultation(h.db, NORMANDIE))!;
-    await recordExport(h.db, { consultationId: consultation.id, territory: "14", format: "pdf", tallyVersion: 3, generatedAt: "2026-11-23T10:00:00.000Z", sha256: "ab".repeat(32), bytes: 10 });
+    await recordExport(h.db, {
+      consultationId: consultation.id,
+      territory: "14",
+      format: "pdf",
+      tallyVersion: 3,
+      generatedAt: "2026-11-23T10:00:00.000Z",
+      sha256: "ab".repeat(32),
+      bytes: 10,
+    });
     const recent = await recentExports(h.db, consultation.id, "14");
     expect(recent[0]).toMatchObject({ format: "pdf", sha256: "ab".repeat(32), tally_version: 3 });
     expect(await recentExports(h.db, consultation.id, "76-rouen-elbeuf")).toEqual([]);

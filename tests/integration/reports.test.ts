@@ -41,10 +41,18 @@ describe.each(testDatabases)("CTS reports on $name", ({ open }) => {
     expect(r.ballots).toBe(ballots.length);
     expect(r.ballots).toBeGreaterThan(50);
     expect(r.state).toBe("ranked");
-    const proposals = (await h.db.selectFrom("proposals").select("id").where("consultation_id", "=", consultation.id).execute()).map((p) => p.id);
+    const proposals = (
+      await h.db.selectFrom("proposals").select("id").where("consultation_id", "=", consultation.id).execute()
+    ).map((p) => p.id);
     const populations = Object.fromEntries(r.participation.lines.map((l) => [l.code, l.population]));
     for (const weighting of ["raw", "population"] as const) {
-      const expected = tally({ method: consultation.method, proposals, ballots: ballots as Ballot[], weighting, populations } as Parameters<typeof tally>[0]);
+      const expected = tally({
+        method: consultation.method,
+        proposals,
+        ballots: ballots as Ballot[],
+        weighting,
+        populations,
+      } as Parameters<typeof tally>[0]);
       const byId = new Map(expected.ranking.map((row) => [row.proposal, row]));
       expect(r.rankings[weighting]).toHaveLength(proposals.length);
       for (const row of r.rankings[weighting]) {
@@ -63,7 +71,9 @@ describe.each(testDatabases)("CTS reports on $name", ({ open }) => {
       const own = ballots.filter((b) => b.arrondissement === column.code);
       expect(column.ballots).toBe(own.length);
       expect(column.small).toBe(own.length < 10);
-      const expected = tally({ method: consultation.method, proposals, ballots: own as Ballot[] } as Parameters<typeof tally>[0]);
+      const expected = tally({ method: consultation.method, proposals, ballots: own as Ballot[] } as Parameters<
+        typeof tally
+      >[0]);
       for (const row of r.breakdown.rows) {
         const cell = row.cells[i];
         if (column.small) expect(cell).toBeNull();
@@ -72,7 +82,8 @@ describe.each(testDatabases)("CTS reports on $name", ({ open }) => {
     }
     // Participation: per arrondissement and in total, from the same ballots.
     expect(r.participation.total.ballots).toBe(ballots.length);
-    for (const line of r.participation.lines) expect(line.ballots).toBe(ballots.filter((b) => b.arrondissement === line.code).length);
+    for (const line of r.participation.lines)
+      expect(line.ballots).toBe(ballots.filter((b) => b.arrondissement === line.code).length);
     expect(r.participation.timeline.at(-1)!.total).toBe(ballots.length);
   });
 
@@ -82,7 +93,12 @@ describe.each(testDatabases)("CTS reports on $name", ({ open }) => {
     const chunked = await territoryBallots(h.db, consultation.id, { kind: "cts", code: "14" }, 7);
     expect(chunked).toEqual(whole);
     expect(whole.length).toBeGreaterThan(50);
-    const count = await h.db.selectFrom("ballots").select((eb) => eb.fn.countAll<number>().as("n")).where("consultation_id", "=", consultation.id).where("cts_code", "=", "14").executeTakeFirstOrThrow();
+    const count = await h.db
+      .selectFrom("ballots")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("consultation_id", "=", consultation.id)
+      .where("cts_code", "=", "14")
+      .executeTakeFirstOrThrow();
     expect(whole.length).toBe(Number(count.n));
   });
 
@@ -116,7 +132,10 @@ describe.each(testDatabases)("CTS reports on $name", ({ open }) => {
     ).map((p) => p.slug);
     // 6 ballots in Bourges (181) and 5 in Saint-Amand-Montrond (183): 11 in the CTS, no arrondissement reaches 10.
     const lines = [...Array(6).fill(`181,${slugs[0]}|${slugs[1]}`), ...Array(5).fill(`183,${slugs[2]}`)];
-    expect(await importPaperBallots(h.db, CENTRE, `arrondissement,selections\n${lines.join("\n")}\n`)).toEqual({ ok: true, imported: 11 });
+    expect(await importPaperBallots(h.db, CENTRE, `arrondissement,selections\n${lines.join("\n")}\n`)).toEqual({
+      ok: true,
+      imported: 11,
+    });
     const { report: r } = await report(CENTRE, "18");
     expect(r.state).toBe("ranked");
     expect(r.ballots).toBe(11);
@@ -130,8 +149,19 @@ describe.each(testDatabases)("CTS reports on $name", ({ open }) => {
     const { consultation, report: before } = await report(CENTRE, "18");
     const version = await tallyVersion(h.db, consultation.id);
     expect(before.tallyVersion).toBe(version);
-    const slug = (await h.db.selectFrom("proposals").select("slug").where("consultation_id", "=", consultation.id).orderBy("position").limit(1).executeTakeFirstOrThrow()).slug;
-    expect(await importPaperBallots(h.db, CENTRE, `arrondissement,selections\n182,${slug}\n`)).toEqual({ ok: true, imported: 1 });
+    const slug = (
+      await h.db
+        .selectFrom("proposals")
+        .select("slug")
+        .where("consultation_id", "=", consultation.id)
+        .orderBy("position")
+        .limit(1)
+        .executeTakeFirstOrThrow()
+    ).slug;
+    expect(await importPaperBallots(h.db, CENTRE, `arrondissement,selections\n182,${slug}\n`)).toEqual({
+      ok: true,
+      imported: 1,
+    });
     const { report: after } = await report(CENTRE, "18");
     expect(after.tallyVersion).toBeGreaterThan(version);
     expect(after.ballots).toBe(before.ballots + 1);
@@ -140,14 +170,27 @@ describe.each(testDatabases)("CTS reports on $name", ({ open }) => {
 
   it("a ballot changed where it was cast is a new tally version too (its counts changed, its totals did not)", async () => {
     const { consultation, report: before } = await report(NORMANDIE, "14");
-    const [a, b] = (await h.db.selectFrom("proposals").select("id").where("consultation_id", "=", consultation.id).orderBy("position").limit(2).execute()).map((p) => p.id);
+    const [a, b] = (
+      await h.db
+        .selectFrom("proposals")
+        .select("id")
+        .where("consultation_id", "=", consultation.id)
+        .orderBy("position")
+        .limit(2)
+        .execute()
+    ).map((p) => p.id);
     const voter = await makePerson(h.db, "14366");
-    expect((await changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [a] }))).outcome).toBe("cast");
+    expect(
+      (await changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [a] }))).outcome,
+    ).toBe("cast");
     const cast = await report(NORMANDIE, "14");
     expect(cast.report.tallyVersion).toBeGreaterThan(before.tallyVersion);
-    const selectedA = (r: typeof before) => (r.rankings.raw.find((row) => row.id === a)!.row as { selections: number }).selections;
+    const selectedA = (r: typeof before) =>
+      (r.rankings.raw.find((row) => row.id === a)!.row as { selections: number }).selections;
     expect(selectedA(cast.report)).toBe(selectedA(before) + 1);
-    expect((await changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [b] }))).outcome).toBe("changed");
+    expect(
+      (await changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [b] }))).outcome,
+    ).toBe("changed");
     const changed = await report(NORMANDIE, "14");
     expect(changed.report.tallyVersion).toBeGreaterThan(cast.report.tallyVersion);
     expect(selectedA(changed.report)).toBe(selectedA(before));

@@ -9,7 +9,14 @@ import { testDatabases } from "../support/databases";
 
 const SLUG = "normandie-cnr-sante-2022";
 type Roles = { role: "resident" | "cts_member" | "admin" | "association" | "moderator"; scope: string }[];
-const user = (roles: Roles) => ({ id: "u", email: "u@exemple.fr", emailVerified: true, communeCode: "14366", displayName: null, roles });
+const user = (roles: Roles) => ({
+  id: "u",
+  email: "u@exemple.fr",
+  emailVerified: true,
+  communeCode: "14366",
+  displayName: null,
+  roles,
+});
 
 describe.each(testDatabases)("paper ballots and the results API on $name", ({ open }) => {
   let h: DatabaseHandle;
@@ -42,7 +49,10 @@ describe.each(testDatabases)("paper ballots and the results API on $name", ({ op
     const result = await importPaperBallots(h.db, SLUG, csv);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors.map((e) => e.line)).toEqual([3, 4, 5, 6]);
-    const n = await h.db.selectFrom("ballots").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const n = await h.db
+      .selectFrom("ballots")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(0);
     expect((await importPaperBallots(h.db, SLUG, "arrondissement,grades\n143,x=prioritaire\n")).ok).toBe(false);
   });
@@ -64,13 +74,30 @@ describe.each(testDatabases)("paper ballots and the results API on $name", ({ op
       `144,${B}`,
       `144,`,
     ];
-    const result = await importPaperBallots(h.db, SLUG, `arrondissement;selections\n${lines.join("\n").replaceAll(",", ";")}\n`);
+    const result = await importPaperBallots(
+      h.db,
+      SLUG,
+      `arrondissement;selections\n${lines.join("\n").replaceAll(",", ";")}\n`,
+    );
     expect(result).toEqual({ ok: true, imported: 12 });
-    const consultationId = (await h.db.selectFrom("consultations").select("id").where("slug", "=", SLUG).executeTakeFirstOrThrow()).id;
+    const consultationId = (
+      await h.db.selectFrom("consultations").select("id").where("slug", "=", SLUG).executeTakeFirstOrThrow()
+    ).id;
     expect(await verifyCounts(h.db, consultationId)).toEqual([]);
 
-    const doc = await resultsDocument(h.db, { slug: SLUG, territory: "cts:14", weighting: "raw", user: user([{ role: "admin", scope: "" }]) });
-    expect(doc).toMatchObject({ consultation: SLUG, method: "approval", territory: { kind: "cts", code: "14", name: "Calvados" }, ballots: 12, smallGroup: null });
+    const doc = await resultsDocument(h.db, {
+      slug: SLUG,
+      territory: "cts:14",
+      weighting: "raw",
+      user: user([{ role: "admin", scope: "" }]),
+    });
+    expect(doc).toMatchObject({
+      consultation: SLUG,
+      method: "approval",
+      territory: { kind: "cts", code: "14", name: "Calvados" },
+      ballots: 12,
+      smallGroup: null,
+    });
     const row = (slug: string) => {
       const r = doc.ranking.find((x) => x.proposal === slug) as { rank: number | null; score: number };
       return { rank: r.rank, score: r.score };
@@ -89,7 +116,12 @@ describe.each(testDatabases)("paper ballots and the results API on $name", ({ op
   });
 
   it("says 'moins de 10 votants' instead of figures for a small territory", async () => {
-    const doc = await resultsDocument(h.db, { slug: SLUG, territory: "arrondissement:141", weighting: "raw", user: user([{ role: "admin", scope: "" }]) });
+    const doc = await resultsDocument(h.db, {
+      slug: SLUG,
+      territory: "arrondissement:141",
+      weighting: "raw",
+      user: user([{ role: "admin", scope: "" }]),
+    });
     expect(doc.ballots).toBe(2);
     expect(doc.smallGroup).toBe("moins de 10 votants");
     expect(doc.ranking).toEqual([]);
@@ -113,7 +145,9 @@ describe.each(testDatabases)("paper ballots and the results API on $name", ({ op
     expect((await ask("region:28", [{ role: "admin", scope: "" }])).ballots).toBe(12);
     await expect(ask("cts:inconnu", [{ role: "admin", scope: "" }])).rejects.toMatchObject({ status: 404 });
     await expect(ask("pays:fr", [{ role: "admin", scope: "" }])).rejects.toMatchObject({ status: 400 });
-    await expect(resultsDocument(h.db, { slug: "inconnue", territory: null, weighting: null, user: null })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      resultsDocument(h.db, { slug: "inconnue", territory: null, weighting: null, user: null }),
+    ).rejects.toMatchObject({ status: 404 });
 
     await h.db.updateTable("consultations").set({ status: "resultats_publies" }).where("slug", "=", SLUG).execute();
     try {

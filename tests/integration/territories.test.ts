@@ -61,8 +61,16 @@ describe.each(testDatabases)("territories on $name", ({ open }) => {
   });
 
   it("counts populations from current communes only (Paris, Lyon, Marseille once)", async () => {
-    const paris = await h.db.selectFrom("communes").select("population").where("code", "=", "75056").executeTakeFirstOrThrow();
-    const arr = await h.db.selectFrom("arrondissements").select("population").where("code", "=", "751").executeTakeFirstOrThrow();
+    const paris = await h.db
+      .selectFrom("communes")
+      .select("population")
+      .where("code", "=", "75056")
+      .executeTakeFirstOrThrow();
+    const arr = await h.db
+      .selectFrom("arrondissements")
+      .select("population")
+      .where("code", "=", "751")
+      .executeTakeFirstOrThrow();
     expect(Number(arr.population)).toBe(Number(paris.population));
     const municipal = await h.db
       .selectFrom("communes")
@@ -91,16 +99,29 @@ describe.each(testDatabases)("territories on $name", ({ open }) => {
   it("imports CTS overrides from CSV, all or nothing", async () => {
     const bad = await importCtsRules(
       h.db,
-      ["niveau;code;cts;nom_cts", "commune;14366;14-pays-d-auge;Pays d'Auge", "canton;14;14;", "commune;99999;14;", "commune;14366;14;"].join("\n"),
+      [
+        "niveau;code;cts;nom_cts",
+        "commune;14366;14-pays-d-auge;Pays d'Auge",
+        "canton;14;14;",
+        "commune;99999;14;",
+        "commune;14366;14;",
+      ].join("\n"),
     );
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.errors.map((e) => e.line)).toEqual([3, 4, 5]);
     // Nothing from the good first line was written.
     expect((await locateCommune(h.db, "14366"))?.cts?.code).toBe("14");
-    const created = await h.db.selectFrom("cts_territories").select("code").where("code", "=", "14-pays-d-auge").execute();
+    const created = await h.db
+      .selectFrom("cts_territories")
+      .select("code")
+      .where("code", "=", "14-pays-d-auge")
+      .execute();
     expect(created).toEqual([]);
 
-    const good = await importCtsRules(h.db, "niveau,code,cts,nom_cts\ncommune,14366,14-pays-d-auge,Pays d'Auge\narrondissement,143,14-pays-d-auge,\n");
+    const good = await importCtsRules(
+      h.db,
+      "niveau,code,cts,nom_cts\ncommune,14366,14-pays-d-auge,Pays d'Auge\narrondissement,143,14-pays-d-auge,\n",
+    );
     expect(good).toEqual({ ok: true, rules: 2, createdTerritories: ["14-pays-d-auge"] });
     expect((await locateCommune(h.db, "14366"))?.cts).toEqual({ code: "14-pays-d-auge", name: "Pays d'Auge" });
     // A commune of the same arrondissement follows the arrondissement rule; one elsewhere keeps the département's.

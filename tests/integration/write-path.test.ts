@@ -8,9 +8,9 @@ import { loadTerritories } from "../../db/territories/load";
 import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { BallotError, changeBallot, type Voter } from "../../app/ballots/ballots.server";
 import { verifyCounts } from "../../app/ballots/results.server";
-import { createResident, markEmailVerified } from "../../app/auth/users.server";
+import { createResident, markEmailVerified } from "../../app/identity/users.server";
 import { locateCommuneAt } from "../../app/territories/territories.server";
-import { VersionedCache } from "../../app/server/versioned-cache.server";
+import { VersionedCache } from "../../app/platform/versioned-cache.server";
 import type { Database } from "../../db/schema";
 import { testDatabases } from "../support/databases";
 
@@ -26,7 +26,11 @@ describe.each(testDatabases)("write path on $name", ({ open }) => {
   let n = 0;
 
   async function resident(commune: string): Promise<Voter> {
-    const created = await createResident(h.db, { email: `w${n++}-${Math.random()}@exemple.fr`, password: "une phrase de passe", communeCode: commune });
+    const created = await createResident(h.db, {
+      email: `w${n++}-${Math.random()}@exemple.fr`,
+      password: "une phrase de passe",
+      communeCode: commune,
+    });
     if (!created.ok) throw new Error("setup");
     await markEmailVerified(h.db, created.userId);
     return { id: created.userId, emailVerified: true, communeCode: commune, roles: [{ role: "resident", scope: "" }] };
@@ -52,15 +56,23 @@ describe.each(testDatabases)("write path on $name", ({ open }) => {
     const key = (s: string) => `write-path:${n}:${s}`;
     const run = (name: string, fail: boolean) =>
       writeTransaction(h.db, async (trx) => {
-        await trx.insertInto("app_state").values({ key: key(name), value: "1" }).execute();
-        await trx.insertInto("app_state").values({ key: key(`${name}-2`), value: "1" }).execute();
+        await trx
+          .insertInto("app_state")
+          .values({ key: key(name), value: "1" })
+          .execute();
+        await trx
+          .insertInto("app_state")
+          .values({ key: key(`${name}-2`), value: "1" })
+          .execute();
         if (fail) throw new Error(`échec ${name}`);
         return name;
       });
     const results = await Promise.allSettled([run("a", false), run("b", true), run("c", false)]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect((results[1] as PromiseRejectedResult).reason.message).toBe("échec b");
-    const keys = (await h.db.selectFrom("app_state").select("key").where("key", "like", `write-path:${n}:%`).execute()).map((r) => r.key).sort();
+    const keys = (await h.db.selectFrom("app_state").select("key").where("key", "like", `write-path:${n}:%`).execute())
+      .map((r) => r.key)
+      .sort();
     expect(keys).toEqual([key("a"), key("a-2"), key("c"), key("c-2")]);
   });
 
@@ -68,12 +80,27 @@ describe.each(testDatabases)("write path on $name", ({ open }) => {
     const taken = `write-path-unique:${n}`;
     await h.db.insertInto("app_state").values({ key: taken, value: "1" }).execute();
     const results = await Promise.allSettled([
-      writeTransaction(h.db, (trx) => trx.insertInto("app_state").values({ key: `${taken}:x`, value: "1" }).execute()),
+      writeTransaction(h.db, (trx) =>
+        trx
+          .insertInto("app_state")
+          .values({ key: `${taken}:x`, value: "1" })
+          .execute(),
+      ),
       writeTransaction(h.db, (trx) => trx.insertInto("app_state").values({ key: taken, value: "2" }).execute()),
-      writeTransaction(h.db, (trx) => trx.insertInto("app_state").values({ key: `${taken}:y`, value: "1" }).execute()),
+      writeTransaction(h.db, (trx) =>
+        trx
+          .insertInto("app_state")
+          .values({ key: `${taken}:y`, value: "1" })
+          .execute(),
+      ),
     ]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
-    const rows = await h.db.selectFrom("app_state").select(["key", "value"]).where("key", "like", `${taken}%`).orderBy("key").execute();
+    const rows = await h.db
+      .selectFrom("app_state")
+      .select(["key", "value"])
+      .where("key", "like", `${taken}%`)
+      .orderBy("key")
+      .execute();
     expect(rows).toEqual([
       { key: taken, value: "1" },
       { key: `${taken}:x`, value: "1" },
@@ -85,7 +112,9 @@ describe.each(testDatabases)("write path on $name", ({ open }) => {
     const key = `write-path-nested:${n}`;
     await expect(
       h.db.transaction().execute(async (trx) => {
-        await writeTransaction<Database, unknown>(trx, (inner) => inner.insertInto("app_state").values({ key, value: "1" }).execute());
+        await writeTransaction<Database, unknown>(trx, (inner) =>
+          inner.insertInto("app_state").values({ key, value: "1" }).execute(),
+        );
         throw new Error("annulé");
       }),
     ).rejects.toThrow("annulé");
@@ -106,22 +135,38 @@ describe.each(testDatabases)("write path on $name", ({ open }) => {
     const refused = results.filter((r) => r.status === "rejected");
     expect(refused).toHaveLength(20);
     for (const r of refused) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(BallotError);
-    const consultationId = (await h.db.selectFrom("consultations").select("id").where("slug", "=", NORMANDIE).executeTakeFirstOrThrow()).id;
-    const ballots = await h.db.selectFrom("ballots").select("user_id").where("consultation_id", "=", consultationId).execute();
-    expect(new Set(ballots.map((r) => r.user_id))).toEqual(new Set(voters.filter((_, i) => i % 3 !== 2).map((v) => v.id)));
+    const consultationId = (
+      await h.db.selectFrom("consultations").select("id").where("slug", "=", NORMANDIE).executeTakeFirstOrThrow()
+    ).id;
+    const ballots = await h.db
+      .selectFrom("ballots")
+      .select("user_id")
+      .where("consultation_id", "=", consultationId)
+      .execute();
+    expect(new Set(ballots.map((r) => r.user_id))).toEqual(
+      new Set(voters.filter((_, i) => i % 3 !== 2).map((v) => v.id)),
+    );
     expect(await verifyCounts(h.db, consultationId)).toEqual([]);
   });
 
   it("a ballot changed, moved to another arrondissement and withdrawn: the kept counts follow the net changes", async () => {
     const voter = await resident("14366");
     const [a, b, c] = proposalIds;
-    const consultationId = (await h.db.selectFrom("consultations").select("id").where("slug", "=", NORMANDIE).executeTakeFirstOrThrow()).id;
+    const consultationId = (
+      await h.db.selectFrom("consultations").select("id").where("slug", "=", NORMANDIE).executeTakeFirstOrThrow()
+    ).id;
     const steps: (() => Promise<unknown>)[] = [
       () => changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [a, b] })),
       () => changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [b, c] })),
       // Moved to Rouen: the same selections now count in another arrondissement and CTS.
-      () => changeBallot(h.db, { consultationSlug: NORMANDIE, voter: { ...voter, communeCode: "76540" } }, () => ({ selections: [b, c] })),
-      () => changeBallot(h.db, { consultationSlug: NORMANDIE, voter: { ...voter, communeCode: "76540" } }, () => ({ selections: [a] })),
+      () =>
+        changeBallot(h.db, { consultationSlug: NORMANDIE, voter: { ...voter, communeCode: "76540" } }, () => ({
+          selections: [b, c],
+        })),
+      () =>
+        changeBallot(h.db, { consultationSlug: NORMANDIE, voter: { ...voter, communeCode: "76540" } }, () => ({
+          selections: [a],
+        })),
       () => changeBallot(h.db, { consultationSlug: NORMANDIE, voter: { ...voter, communeCode: "76540" } }, () => null),
     ];
     for (const step of steps) {
@@ -136,7 +181,11 @@ describe.each(testDatabases)("write path on $name", ({ open }) => {
     expect(place?.cts?.code).toBe("76-rouen-elbeuf");
     // Rename the CTS the way a territory import would, with the version change it makes.
     await h.db.transaction().execute(async (trx) => {
-      await trx.updateTable("cts_territories").set({ name: "Rouen–Elbeuf (renommé)" }).where("code", "=", "76-rouen-elbeuf").execute();
+      await trx
+        .updateTable("cts_territories")
+        .set({ name: "Rouen–Elbeuf (renommé)" })
+        .where("code", "=", "76-rouen-elbeuf")
+        .execute();
       await bumpContentVersion(trx);
     });
     expect((await locateCommuneAt(h.db, before, "76540"))?.cts?.name).toBe(place?.cts?.name);

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database, Role } from "../../db/schema";
-import { createResident, grantRole, markEmailVerified } from "../../app/auth/users.server";
+import { createResident, grantRole, markEmailVerified } from "../../app/identity/users.server";
 import type { Actor } from "../../app/comments/comments.server";
 
 let n = 0;
@@ -12,13 +12,19 @@ let n = 0;
 export async function makePerson(
   db: Kysely<Database>,
   commune = "14366",
-  options: { verified?: boolean; displayName?: string; roles?: { role: Role; scope: string }[]; resident?: boolean } = {},
+  options: {
+    verified?: boolean;
+    displayName?: string;
+    roles?: { role: Role; scope: string }[];
+    resident?: boolean;
+  } = {},
 ): Promise<Actor & { email: string }> {
   const email = `p${n++}-${Math.random().toString(36).slice(2, 8)}@exemple.fr`;
   const created = await createResident(db, { email, password: "une phrase de passe", communeCode: commune });
   if (!created.ok) throw new Error("setup");
   if (options.verified !== false) await markEmailVerified(db, created.userId);
-  if (options.displayName) await db.updateTable("users").set({ display_name: options.displayName }).where("id", "=", created.userId).execute();
+  if (options.displayName)
+    await db.updateTable("users").set({ display_name: options.displayName }).where("id", "=", created.userId).execute();
   const roles: { role: string; scope: string }[] = [];
   if (options.resident === false) {
     await db.deleteFrom("user_roles").where("user_id", "=", created.userId).execute();
@@ -29,5 +35,12 @@ export async function makePerson(
     await grantRole(db, created.userId, r.role, r.scope);
     roles.push(r);
   }
-  return { id: created.userId, email, emailVerified: options.verified !== false, communeCode: commune, displayName: options.displayName ?? null, roles };
+  return {
+    id: created.userId,
+    email,
+    emailVerified: options.verified !== false,
+    communeCode: commune,
+    displayName: options.displayName ?? null,
+    roles,
+  };
 }

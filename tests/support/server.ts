@@ -60,11 +60,17 @@ export async function startServer(options: {
   };
   // A PostgreSQL URL from the environment would win over the SQLite file the test meant.
   if (!options.env?.DATABASE_URL) delete env.DATABASE_URL;
-  const child = spawn(process.execPath, [serverEntry], { cwd: root, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [serverEntry], {
+    cwd: root,
+    env: env as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
-  const exited = new Promise<number | string | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal)));
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.on("exit", (code, signal) => resolve(code ?? signal)),
+  );
   const timeoutMs = options.timeoutMs ?? 120_000;
   const deadline = Date.now() + timeoutMs;
   let gone = false;
@@ -99,7 +105,12 @@ export async function startServer(options: {
   };
 }
 /** A form POST from the site itself (the Origin check passes), redirects not followed. */
-export function postForm(server: RunningServer, path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
+export function postForm(
+  server: RunningServer,
+  path: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+) {
   return fetch(server.url + path, {
     method: "POST",
     body: new URLSearchParams(form),

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { safeRedirect, signupSchema } from "../../app/auth/forms";
-import { isCommonPassword } from "../../app/auth/password.server";
+import { safeRedirect, signupSchema } from "../../app/identity/forms";
+import { isCommonPassword } from "../../app/identity/password.server";
 
 describe("password rules", () => {
   it("refuses the most common passwords whatever their case, and nothing else", () => {
-    for (const p of ["password", "qwertyuiop", "1234567890", "Password123", "BASKETBALL"]) expect(isCommonPassword(p)).toBe(true);
+    for (const p of ["password", "qwertyuiop", "1234567890", "Password123", "BASKETBALL"])
+      expect(isCommonPassword(p)).toBe(true);
     expect(isCommonPassword("cheval agrafe batterie correcte")).toBe(false);
   });
 

@@ -29,13 +29,7 @@ import {
 const files = catalogueFiles();
 
 /** "count printed at that heading": exactly one reading, equal to the catalogue's. */
-function checkCount(
-  problems: string[],
-  where: string,
-  scope: string | null,
-  section: string,
-  mentions: number,
-) {
+function checkCount(problems: string[], where: string, scope: string | null, section: string, mentions: number) {
   if (scope === null) {
     problems.push(`${where}: section of the seed not found`);
     return;

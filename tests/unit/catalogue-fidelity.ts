@@ -125,9 +125,7 @@ function contentLines(raw: string): string[] {
     .filter(
       (line) =>
         !/^\s*Synthèses et comptes-rendus par département\s*$/.test(line) &&
-        !/^\s*Synthèse des ateliers CNR Santé organisés en région Nouvelle-Aquitaine\s+\d+\s*$/.test(
-          line,
-        ),
+        !/^\s*Synthèse des ateliers CNR Santé organisés en région Nouvelle-Aquitaine\s+\d+\s*$/.test(line),
     );
 }
 

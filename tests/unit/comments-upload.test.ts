@@ -1,17 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { MAX_REQUEST_BYTES, readFormWithFile } from "../../app/comments/upload.server";
+import { MAX_REQUEST_BYTES, readFormWithFile } from "../../app/associations/upload.server";
 
 function multipart(fields: Record<string, string>, file?: { name: string; bytes: Uint8Array }): Request {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  if (file) form.append("file", new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: "application/pdf" }), file.name);
+  if (file)
+    form.append("file", new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: "application/pdf" }), file.name);
   return new Request("http://localhost/x", { method: "POST", body: form });
 }
 
 describe("reading a form with a file", () => {
   it("keeps the text fields and the file", async () => {
     const pdf = new TextEncoder().encode("%PDF-1.7\n…");
-    const { formData, upload } = await readFormWithFile(multipart({ title: "Titre", body: "Texte é" }, { name: "a.pdf", bytes: pdf }), "file");
+    const { formData, upload } = await readFormWithFile(
+      multipart({ title: "Titre", body: "Texte é" }, { name: "a.pdf", bytes: pdf }),
+      "file",
+    );
     expect(formData.get("title")).toBe("Titre");
     expect(formData.get("body")).toBe("Texte é");
     expect(upload).toMatchObject({ filename: "a.pdf", tooLarge: false });
@@ -20,7 +24,10 @@ describe("reading a form with a file", () => {
 
   it("reads a 6 MB file to the end but keeps only 5 MB + 1 byte of it, marked too large", async () => {
     const big = new Uint8Array(6 * 1024 * 1024).fill(0x41);
-    const { formData, upload } = await readFormWithFile(multipart({ title: "après le fichier" }, { name: "gros.pdf", bytes: big }), "file");
+    const { formData, upload } = await readFormWithFile(
+      multipart({ title: "après le fichier" }, { name: "gros.pdf", bytes: big }),
+      "file",
+    );
     expect(upload?.tooLarge).toBe(true);
     expect(upload?.bytes.byteLength).toBe(5 * 1024 * 1024 + 1);
     expect(formData.get("title")).toBe("après le fichier");
@@ -30,7 +37,10 @@ describe("reading a form with a file", () => {
     const form = new FormData();
     form.append("body", "x".repeat(200_000));
     form.append("file", new Blob([]), "");
-    const { formData, upload } = await readFormWithFile(new Request("http://localhost/x", { method: "POST", body: form }), "file");
+    const { formData, upload } = await readFormWithFile(
+      new Request("http://localhost/x", { method: "POST", body: form }),
+      "file",
+    );
     expect(upload).toBeNull();
     expect((formData.get("body") as string).length).toBe(64 * 1024);
   });

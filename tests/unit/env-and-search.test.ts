@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { searchKey } from "../../db/search-key";
-import { parseEnv, EnvError } from "../../app/server/env.server";
-import { requestOrigin } from "../../app/server/origin.server";
+import { parseEnv, EnvError } from "../../app/platform/env.server";
+import { requestOrigin } from "../../app/platform/origin.server";
 
 describe("environment", () => {
   it("defaults to SQLite on 127.0.0.1:3000 with the outbox and plain-http cookies", () => {
@@ -18,7 +18,11 @@ describe("environment", () => {
 
   it("uses secure cookies behind https and no outbox once SMTP is configured", () => {
     const env = parseEnv({ PUBLIC_URL: "https://priorites.example.fr/", SMTP_URL: "smtp://mail:25" });
-    expect(env).toMatchObject({ PUBLIC_URL: "https://priorites.example.fr", SESSION_COOKIE_SECURE: true, DEV_OUTBOX: false });
+    expect(env).toMatchObject({
+      PUBLIC_URL: "https://priorites.example.fr",
+      SESSION_COOKIE_SECURE: true,
+      DEV_OUTBOX: false,
+    });
   });
 
   it("names the bad variable", () => {
@@ -28,7 +32,12 @@ describe("environment", () => {
   });
 
   it("rate limits in memory, sessions 30 days, no proxy believed, unless told otherwise", () => {
-    expect(parseEnv({})).toMatchObject({ RATE_LIMIT_STORE: "memory", TRUST_PROXY: false, SESSION_ABSOLUTE_DAYS: 30, RATE_LIMIT_IP_FACTOR: 1 });
+    expect(parseEnv({})).toMatchObject({
+      RATE_LIMIT_STORE: "memory",
+      TRUST_PROXY: false,
+      SESSION_ABSOLUTE_DAYS: 30,
+      RATE_LIMIT_IP_FACTOR: 1,
+    });
     expect(parseEnv({ TRUST_PROXY: "1" }).TRUST_PROXY).toBe(1);
     expect(parseEnv({ TRUST_PROXY: "loopback, 10.0.0.0/8" }).TRUST_PROXY).toEqual(["loopback", "10.0.0.0/8"]);
     expect(parseEnv({ RATE_LIMIT_STORE: "redis", REDIS_URL: "redis://127.0.0.1:6379" }).RATE_LIMIT_STORE).toBe("redis");

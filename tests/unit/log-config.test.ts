@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "../../app/server/env.server";
-import { loggedPath } from "../../app/server/log.server";
+import { EnvError, parseEnv } from "../../app/platform/env.server";
+import { loggedPath } from "../../app/platform/log.server";
 
 describe("request log configuration", () => {
   it("LOG_LEVEL: info by default, silent under NODE_ENV=test, a bad value names the variable", () => {

@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { describe, expect, it } from "vitest";
-import { securityHeaders } from "../../app/server/headers.server";
+import { securityHeaders } from "../../app/platform/headers.server";
 
 // The header middleware on a bare Express app: defaults, a route's own header winning, no-store
 // once a user is signed in, HSTS only over https.
@@ -50,7 +50,9 @@ describe("securityHeaders", () => {
   it("promises HSTS only when the public address is https", async () => {
     const s = await serve("https://priorites-sante.example");
     try {
-      expect((await s.get("/public")).headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
+      expect((await s.get("/public")).headers.get("strict-transport-security")).toBe(
+        "max-age=31536000; includeSubDomains",
+      );
     } finally {
       await s.close();
     }

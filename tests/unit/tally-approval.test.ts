@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { tally, type ApprovalRow, type Ballot } from "../../app/tally";
 
-const approval = (arrondissement: string, ...selections: string[]): Ballot<"approval"> => ({ arrondissement, content: { selections } });
+const approval = (arrondissement: string, ...selections: string[]): Ballot<"approval"> => ({
+  arrondissement,
+  content: { selections },
+});
 const brief = (rows: ApprovalRow[]) => rows.map((r) => [r.proposal, r.rank, r.score]);
 
 describe("approval, worked examples", () => {
@@ -27,7 +30,9 @@ describe("approval, worked examples", () => {
     ]);
     expect(result.ranking.map((r) => r.selections)).toEqual([4, 3, 3, 1, 0]);
     expect(result).toMatchObject({ method: "approval", weighting: "raw", ballots: 5, totalWeight: 5, k: 5 });
-    expect(result.explanation).toBe("Classement par part des bulletins qui retiennent la proposition ; les ex æquo exacts partagent le même rang.");
+    expect(result.explanation).toBe(
+      "Classement par part des bulletins qui retiennent la proposition ; les ex æquo exacts partagent le même rang.",
+    );
   });
 
   it("weights each ballot by population(a) / ballots(a); arrondissements without ballots weigh nothing", () => {
@@ -38,7 +43,14 @@ describe("approval, worked examples", () => {
     // Weighted: A 3 × 250 = 750 → 750/4000 = 0.1875
     //           B 2 × 250 + 1500 = 2000 → 0.5
     //           C 1500 → 0.375                       → B 1, C 2, A 3
-    const ballots = [approval("141", "A"), approval("141", "A"), approval("141", "A", "B"), approval("141", "B"), approval("142", "B"), approval("142", "C")];
+    const ballots = [
+      approval("141", "A"),
+      approval("141", "A"),
+      approval("141", "A", "B"),
+      approval("141", "B"),
+      approval("142", "B"),
+      approval("142", "C"),
+    ];
     const populations = { "141": 1000, "142": 3000, "143": 5000 };
     const raw = tally({ method: "approval", proposals: ["A", "B", "C"], ballots, populations });
     expect(brief(raw.ranking)).toEqual([
@@ -46,13 +58,23 @@ describe("approval, worked examples", () => {
       ["B", 1, 0.5],
       ["C", 3, 1 / 6],
     ]);
-    const weighted = tally({ method: "approval", proposals: ["A", "B", "C"], ballots, weighting: "population", populations });
+    const weighted = tally({
+      method: "approval",
+      proposals: ["A", "B", "C"],
+      ballots,
+      weighting: "population",
+      populations,
+    });
     expect(brief(weighted.ranking)).toEqual([
       ["B", 1, 0.5],
       ["C", 2, 0.375],
       ["A", 3, 0.1875],
     ]);
-    expect(weighted.ranking.map((r) => [r.selections, r.weight])).toEqual([[3, 2000], [1, 1500], [3, 750]]);
+    expect(weighted.ranking.map((r) => [r.selections, r.weight])).toEqual([
+      [3, 2000],
+      [1, 1500],
+      [3, 750],
+    ]);
     expect(weighted).toMatchObject({ ballots: 6, totalWeight: 4000 });
     expect(weighted.explanation).toContain("part pondérée");
     expect(weighted.explanation).toContain("population de son arrondissement divisée par le nombre de bulletins");
@@ -67,8 +89,18 @@ describe("approval, worked examples", () => {
       ...Array.from({ length: 10 }, (_, i) => approval("141", ...(i < 3 ? ["P"] : []))),
       ...Array.from({ length: 10 }, (_, i) => approval("142", ...(i < 1 ? ["Q"] : []))),
     ];
-    const result = tally({ method: "approval", proposals: ["Q", "P", "R"], ballots, weighting: "population", populations: { "141": 1, "142": 3 } });
-    expect(result.ranking.map((r) => [r.proposal, r.rank])).toEqual([["P", 1], ["Q", 1], ["R", 3]]);
+    const result = tally({
+      method: "approval",
+      proposals: ["Q", "P", "R"],
+      ballots,
+      weighting: "population",
+      populations: { "141": 1, "142": 3 },
+    });
+    expect(result.ranking.map((r) => [r.proposal, r.rank])).toEqual([
+      ["P", 1],
+      ["Q", 1],
+      ["R", 3],
+    ]);
     // Tied rows show the same figure.
     expect(result.ranking[0]!.score).toBe(result.ranking[1]!.score);
     expect(result.ranking[0]!.score).toBeCloseTo(0.075, 15);
@@ -82,15 +114,28 @@ describe("approval, worked examples", () => {
       ["A", 1, 2 / 3],
       ["B", 2, 0],
     ]);
-    expect(() => tally({ method: "approval", proposals: ["A", "B", "C"], ballots: [approval("141", "A", "B", "C")], params: { k: 2 } })).toThrow(
-      "Bulletin avec 3 propositions pour 2 au plus.",
+    expect(() =>
+      tally({
+        method: "approval",
+        proposals: ["A", "B", "C"],
+        ballots: [approval("141", "A", "B", "C")],
+        params: { k: 2 },
+      }),
+    ).toThrow("Bulletin avec 3 propositions pour 2 au plus.");
+    expect(() => tally({ method: "approval", proposals: ["A"], ballots: [approval("141", "A", "A")] })).toThrow(
+      "deux fois",
     );
-    expect(() => tally({ method: "approval", proposals: ["A"], ballots: [approval("141", "A", "A")] })).toThrow("deux fois");
   });
 
   it("with no ballot, ranks nobody and divides by nothing", () => {
     for (const weighting of ["raw", "population"] as const) {
-      const result = tally({ method: "approval", proposals: ["A", "B"], ballots: [], weighting, populations: { "141": 1000 } });
+      const result = tally({
+        method: "approval",
+        proposals: ["A", "B"],
+        ballots: [],
+        weighting,
+        populations: { "141": 1000 },
+      });
       expect(result).toMatchObject({ ballots: 0, totalWeight: 0 });
       expect(result.ranking).toEqual([
         { proposal: "A", rank: null, status: "no_ballots", score: 0, selections: 0, weight: 0 },

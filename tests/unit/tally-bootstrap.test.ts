@@ -1,9 +1,22 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bootstrapIntervals, bootstrapRanks, mulberry32, seedFromString, tally, type Ballot, type Grade, type Method, type Weighting } from "../../app/tally";
+import {
+  bootstrapIntervals,
+  bootstrapRanks,
+  mulberry32,
+  seedFromString,
+  tally,
+  type Ballot,
+  type Grade,
+  type Method,
+  type Weighting,
+} from "../../app/tally";
 import { PROPOSALS, ballotArb, populationsArb, rulesArb } from "./tally-oracle";
 
-const approval = (arrondissement: string, ...selections: string[]): Ballot<"approval"> => ({ arrondissement, content: { selections } });
+const approval = (arrondissement: string, ...selections: string[]): Ballot<"approval"> => ({
+  arrondissement,
+  content: { selections },
+});
 
 describe("seeded generator", () => {
   it("is mulberry32 as published (the usual JavaScript snippet, reproduced here as the reference)", () => {
@@ -32,7 +45,13 @@ describe("seeded generator", () => {
 describe("bootstrap rank intervals", () => {
   // 40 ballots: A in 30, B in 20, C in 19, D in 2. B and C are close, A and D are not.
   const ballots = Array.from({ length: 40 }, (_, i) =>
-    approval(i % 2 ? "141" : "142", ...(i < 30 ? ["A"] : []), ...(i % 2 === 0 ? ["B"] : []), ...(i >= 21 ? ["C"] : []), ...(i < 2 ? ["D"] : [])),
+    approval(
+      i % 2 ? "141" : "142",
+      ...(i < 30 ? ["A"] : []),
+      ...(i % 2 === 0 ? ["B"] : []),
+      ...(i >= 21 ? ["C"] : []),
+      ...(i < 2 ? ["D"] : []),
+    ),
   );
   const rules = { method: "approval" as const, proposals: ["A", "B", "C", "D"] };
 
@@ -40,7 +59,9 @@ describe("bootstrap rank intervals", () => {
     const a = bootstrapIntervals(ballots, rules, { seed: 7 });
     expect(bootstrapIntervals(ballots, rules, { seed: 7 })).toEqual(a);
     expect(a.resamples).toBe(200);
-    expect(Array.from(bootstrapRanks(ballots, rules, { seed: 8 }).ranks)).not.toEqual(Array.from(bootstrapRanks(ballots, rules, { seed: 7 }).ranks));
+    expect(Array.from(bootstrapRanks(ballots, rules, { seed: 8 }).ranks)).not.toEqual(
+      Array.from(bootstrapRanks(ballots, rules, { seed: 7 }).ranks),
+    );
   });
 
   it("gives a clear winner and a clear last [1, 1] and [4, 4], and close proposals overlapping intervals", () => {
@@ -60,7 +81,11 @@ describe("bootstrap rank intervals", () => {
       rules.proposals.forEach((id, p) => {
         const mine = Array.from({ length: resamples }, (_, r) => ranks[r * 4 + p]!).sort((x, y) => x - y);
         // nearest rank: the ⌈0.05 R⌉-th and ⌈0.95 R⌉-th smallest (R = 200: the 10th and the 190th)
-        expect(intervals[id]).toEqual({ lo: mine[Math.ceil(0.05 * resamples) - 1], hi: mine[Math.ceil(0.95 * resamples) - 1], rankedIn: resamples });
+        expect(intervals[id]).toEqual({
+          lo: mine[Math.ceil(0.05 * resamples) - 1],
+          hi: mine[Math.ceil(0.95 * resamples) - 1],
+          rankedIn: resamples,
+        });
       });
     }
   });
@@ -68,17 +93,29 @@ describe("bootstrap rank intervals", () => {
   it("has nothing to vary when all ballots are identical: every interval is the tally's rank, shared ranks included", () => {
     const same = Array.from({ length: 25 }, (_, i) => approval(i % 3 ? "141" : "142", "B", "C"));
     const proposals = ["A", "B", "C", "D"];
-    const ranks = Object.fromEntries(tally({ method: "approval", proposals, ballots: same }).ranking.map((r) => [r.proposal, r.rank]));
+    const ranks = Object.fromEntries(
+      tally({ method: "approval", proposals, ballots: same }).ranking.map((r) => [r.proposal, r.rank]),
+    );
     expect(ranks).toEqual({ B: 1, C: 1, A: 3, D: 3 });
     for (const weighting of ["raw", "population"] as const) {
-      const { intervals } = bootstrapIntervals(same, { method: "approval", proposals, weighting, populations: { "141": 10, "142": 7 } }, { seed: 11 });
+      const { intervals } = bootstrapIntervals(
+        same,
+        { method: "approval", proposals, weighting, populations: { "141": 10, "142": 7 } },
+        { seed: 11 },
+      );
       for (const id of proposals) expect(intervals[id]).toEqual({ lo: ranks[id], hi: ranks[id], rankedIn: 200 });
     }
   });
 
   it("gives identical intervals to proposals every ballot treats alike (ties stay ties in every resample)", () => {
-    const twins = ballots.map((b) => (b.content.selections.includes("B") ? approval(b.arrondissement, ...b.content.selections, "B2") : b));
-    const { intervals } = bootstrapIntervals(twins, { method: "approval", proposals: ["A", "B", "C", "D", "B2"] }, { seed: 5 });
+    const twins = ballots.map((b) =>
+      b.content.selections.includes("B") ? approval(b.arrondissement, ...b.content.selections, "B2") : b,
+    );
+    const { intervals } = bootstrapIntervals(
+      twins,
+      { method: "approval", proposals: ["A", "B", "C", "D", "B2"] },
+      { seed: 5 },
+    );
     expect(intervals.B2).toEqual(intervals.B);
   });
 
@@ -87,9 +124,15 @@ describe("bootstrap rank intervals", () => {
     // give B fewer than 10 grades. C: never graded.
     const mj: Ballot<"majority_judgment">[] = Array.from({ length: 30 }, (_, i) => ({
       arrondissement: "141",
-      content: { grades: i < 10 ? { A: "prioritaire", B: "tres_prioritaire" } : ({ A: "prioritaire" } as Record<string, Grade>) },
+      content: {
+        grades: i < 10 ? { A: "prioritaire", B: "tres_prioritaire" } : ({ A: "prioritaire" } as Record<string, Grade>),
+      },
     }));
-    const { intervals } = bootstrapIntervals(mj, { method: "majority_judgment", proposals: ["A", "B", "C"] }, { seed: 2 });
+    const { intervals } = bootstrapIntervals(
+      mj,
+      { method: "majority_judgment", proposals: ["A", "B", "C"] },
+      { seed: 2 },
+    );
     expect(intervals.A!.rankedIn).toBe(200);
     expect(intervals.B!.rankedIn).toBeGreaterThan(50);
     expect(intervals.B!.rankedIn).toBeLessThan(150);
@@ -98,7 +141,12 @@ describe("bootstrap rank intervals", () => {
   });
 
   it("refuses missing populations before resampling, and a non-integer seed", () => {
-    const weighted = { method: "approval" as const, proposals: ["A"], weighting: "population" as const, populations: { "141": 100 } };
+    const weighted = {
+      method: "approval" as const,
+      proposals: ["A"],
+      weighting: "population" as const,
+      populations: { "141": 100 },
+    };
     expect(() => bootstrapIntervals(ballots, weighted, { seed: 1 })).toThrow("142");
     expect(() => bootstrapIntervals(ballots, rules, { seed: 1.5 })).toThrow("graine");
   });
@@ -110,7 +158,13 @@ describe("bootstrap rank intervals", () => {
     (method, weighting) => {
       fc.assert(
         fc.property(
-          rulesArb.chain((params) => fc.record({ params: fc.constant(params), populations: populationsArb, ballots: fc.array(ballotArb(method, params.k), { minLength: 1, maxLength: 12 }) })),
+          rulesArb.chain((params) =>
+            fc.record({
+              params: fc.constant(params),
+              populations: populationsArb,
+              ballots: fc.array(ballotArb(method, params.k), { minLength: 1, maxLength: 12 }),
+            }),
+          ),
           fc.integer({ min: 0, max: 2 ** 32 - 1 }),
           ({ params, populations, ballots }, seed) => {
             const rules = { method, proposals: PROPOSALS, params, weighting, populations };

@@ -1,12 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { tally, type Ballot, type RankedRow } from "../../app/tally";
 
-const ranked = (arrondissement: string, ...order: string[]): Ballot<"ranked"> => ({ arrondissement, content: { order } });
+const ranked = (arrondissement: string, ...order: string[]): Ballot<"ranked"> => ({
+  arrondissement,
+  content: { order },
+});
 const brief = (rows: RankedRow[]) => rows.map((r) => [r.proposal, r.rank, r.points, r.score]);
 
 // 6 ballots, one of them empty:
 //   b1 A B C   b2 B A   b3 C A B   b4 D   b5 (empty)   b6 D
-const ballots = [ranked("141", "A", "B", "C"), ranked("141", "B", "A"), ranked("142", "C", "A", "B"), ranked("142", "D"), ranked("142"), ranked("143", "D")];
+const ballots = [
+  ranked("141", "A", "B", "C"),
+  ranked("141", "B", "A"),
+  ranked("142", "C", "A", "B"),
+  ranked("142", "D"),
+  ranked("142"),
+  ranked("143", "D"),
+];
 
 describe("ranked (Borda), worked examples", () => {
   it("K = 3: 1st gets 3 points, 2nd 2, 3rd 1; score = points per ballot; exact ties share a rank (1, 2, 2, 4)", () => {
@@ -54,7 +64,13 @@ describe("ranked (Borda), worked examples", () => {
     // Weighted points: A 2×100 + 2×100 + 1×200 = 600
     //                  B 1×100 + 1×100 + 2×200 = 600
     //                  C 2×200 = 400                   / 800 → A 0.75, B 0.75, C 0.5 → A 1, B 1, C 3
-    const input = [ranked("141", "A", "B"), ranked("141", "A", "B"), ranked("142", "B"), ranked("142", "C", "A"), ranked("142")];
+    const input = [
+      ranked("141", "A", "B"),
+      ranked("141", "A", "B"),
+      ranked("142", "B"),
+      ranked("142", "C", "A"),
+      ranked("142"),
+    ];
     const populations = { "141": 200, "142": 600 };
     const raw = tally({ method: "ranked", proposals: ["A", "B", "C"], ballots: input, params: { k: 2 }, populations });
     expect(brief(raw.ranking)).toEqual([
@@ -62,7 +78,14 @@ describe("ranked (Borda), worked examples", () => {
       ["B", 2, 4, 0.8],
       ["C", 3, 2, 0.4],
     ]);
-    const weighted = tally({ method: "ranked", proposals: ["A", "B", "C"], ballots: input, params: { k: 2 }, weighting: "population", populations });
+    const weighted = tally({
+      method: "ranked",
+      proposals: ["A", "B", "C"],
+      ballots: input,
+      params: { k: 2 },
+      weighting: "population",
+      populations,
+    });
     expect(brief(weighted.ranking)).toEqual([
       ["A", 1, 600, 0.75],
       ["B", 1, 600, 0.75],
@@ -78,8 +101,13 @@ describe("ranked (Borda), worked examples", () => {
   });
 
   it("refuses an order longer than K", () => {
-    expect(() => tally({ method: "ranked", proposals: ["A", "B", "C"], ballots: [ranked("141", "A", "B", "C")], params: { k: 2 } })).toThrow(
-      "Bulletin avec 3 propositions pour 2 au plus.",
-    );
+    expect(() =>
+      tally({
+        method: "ranked",
+        proposals: ["A", "B", "C"],
+        ballots: [ranked("141", "A", "B", "C")],
+        params: { k: 2 },
+      }),
+    ).toThrow("Bulletin avec 3 propositions pour 2 au plus.");
   });
 });

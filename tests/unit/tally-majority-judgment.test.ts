@@ -7,8 +7,13 @@ const [PA, TP, P, PEU, PAS] = GRADES;
  * Ballots from grade profiles: `{ X: [2, 0, 1, 0, 0] }` = X got 2 × Priorité absolue and
  * 1 × Prioritaire. Ballot i gives each proposal the i-th grade of its profile (best first), or none.
  */
-function fromProfiles(profiles: Record<string, readonly number[]>, arrondissement = "141"): Ballot<"majority_judgment">[] {
-  const lists = Object.entries(profiles).map(([id, counts]) => [id, counts.flatMap((n, g) => new Array<Grade>(n).fill(GRADES[g]!))] as const);
+function fromProfiles(
+  profiles: Record<string, readonly number[]>,
+  arrondissement = "141",
+): Ballot<"majority_judgment">[] {
+  const lists = Object.entries(profiles).map(
+    ([id, counts]) => [id, counts.flatMap((n, g) => new Array<Grade>(n).fill(GRADES[g]!))] as const,
+  );
   const n = Math.max(0, ...lists.map(([, l]) => l.length));
   return Array.from({ length: n }, (_, i) => ({
     arrondissement,
@@ -17,7 +22,12 @@ function fromProfiles(profiles: Record<string, readonly number[]>, arrondissemen
 }
 
 const mj = (profiles: Record<string, readonly number[]>, quorum = 1) =>
-  tally({ method: "majority_judgment", proposals: Object.keys(profiles), ballots: fromProfiles(profiles), params: { quorum } });
+  tally({
+    method: "majority_judgment",
+    proposals: Object.keys(profiles),
+    ballots: fromProfiles(profiles),
+    params: { quorum },
+  });
 
 const summary = (rows: MajorityJudgmentRow[]) => rows.map((r) => [r.proposal, r.rank, r.majorityGrade, r.gauge]);
 
@@ -46,7 +56,9 @@ describe("majority judgment, worked examples", () => {
       ["B", null, "not_enough_grades", 9, null],
       ["C", null, "not_enough_grades", 0, null],
     ]);
-    expect(result.explanation).toContain("les propositions ayant moins de 10 avis ne sont pas classées (« pas assez d’avis »)");
+    expect(result.explanation).toContain(
+      "les propositions ayant moins de 10 avis ne sont pas classées (« pas assez d’avis »)",
+    );
   });
 
   describe("the majority gauge (DOMAIN: p > q above p ≤ q; then larger p; or smaller q)", () => {
@@ -66,7 +78,10 @@ describe("majority judgment, worked examples", () => {
         ["X", 1, P, "+"],
         ["Z", 2, P, "+"],
       ]);
-      expect(result.ranking.map((r) => [r.p, r.q])).toEqual([[0.4, 0.3], [0.3, 0.1]]);
+      expect(result.ranking.map((r) => [r.p, r.q])).toEqual([
+        [0.4, 0.3],
+        [0.3, 0.1],
+      ]);
     });
 
     it("between two with p ≤ q, the smaller q ranks higher, whatever their p", () => {
@@ -91,7 +106,12 @@ describe("majority judgment, worked examples", () => {
       // T [3,0,5,2,0]: p = 0.3, q = 0.2.       S [2,1,6,0,1]: cumulative 2, 3, 9 → Prioritaire; p = 0.3, q = 0.1.
       // → X and Y share 1; T and S share 3, although S has fewer grades below.
       const result = mj({ S: [2, 1, 6, 0, 1], T: [3, 0, 5, 2, 0], Y: [6, 0, 5, 0, 4], X: [4, 0, 3, 0, 3] });
-      expect(result.ranking.map((r) => [r.proposal, r.rank])).toEqual([["X", 1], ["Y", 1], ["S", 3], ["T", 3]]);
+      expect(result.ranking.map((r) => [r.proposal, r.rank])).toEqual([
+        ["X", 1],
+        ["Y", 1],
+        ["S", 3],
+        ["T", 3],
+      ]);
     });
 
     it("ranks a better majority grade first, whatever the gauges", () => {
@@ -213,7 +233,13 @@ describe("majority judgment, worked examples", () => {
         { arrondissement: "141", content: { grades: { X: PA, Y: PAS, W: PA } } },
         { arrondissement: "142", content: { grades: { X: PAS, Y: P, Z: PA } } },
       ];
-      const options = { method: "majority_judgment" as const, proposals: ["X", "Y", "W", "Z"], ballots, params: { quorum: 2 }, populations: { "141": 100, "142": 300 } };
+      const options = {
+        method: "majority_judgment" as const,
+        proposals: ["X", "Y", "W", "Z"],
+        ballots,
+        params: { quorum: 2 },
+        populations: { "141": 100, "142": 300 },
+      };
       expect(summary(tally(options).ranking)).toEqual([
         ["W", 1, PA, "-"],
         ["X", 2, PA, "-"],
@@ -238,10 +264,23 @@ describe("majority judgment, worked examples", () => {
       // P: Priorité absolue from 3 ballots of 141 (3/10), Pas prioritaire from 1 ballot of 142 (3/10).
       // Cumulative at PA = 3/10 = exactly half of 6/10 → not more than half → majority grade Pas prioritaire.
       const ballots: Ballot<"majority_judgment">[] = [
-        ...Array.from({ length: 10 }, (_, i) => ({ arrondissement: "141", content: { grades: i < 3 ? { P: PA } : ({} as Record<string, Grade>) } })),
-        ...Array.from({ length: 10 }, (_, i) => ({ arrondissement: "142", content: { grades: i < 1 ? { P: PAS } : ({} as Record<string, Grade>) } })),
+        ...Array.from({ length: 10 }, (_, i) => ({
+          arrondissement: "141",
+          content: { grades: i < 3 ? { P: PA } : ({} as Record<string, Grade>) },
+        })),
+        ...Array.from({ length: 10 }, (_, i) => ({
+          arrondissement: "142",
+          content: { grades: i < 1 ? { P: PAS } : ({} as Record<string, Grade>) },
+        })),
       ];
-      const result = tally({ method: "majority_judgment", proposals: ["P"], ballots, params: { quorum: 1 }, weighting: "population", populations: { "141": 1, "142": 3 } });
+      const result = tally({
+        method: "majority_judgment",
+        proposals: ["P"],
+        ballots,
+        params: { quorum: 1 },
+        weighting: "population",
+        populations: { "141": 1, "142": 3 },
+      });
       expect(result.ranking[0]).toMatchObject({ majorityGrade: PAS, gauge: "+" });
       expect(result.ranking[0]!.p).toBeCloseTo(0.5, 15);
     });
@@ -263,7 +302,14 @@ describe("majority judgment, worked examples", () => {
         { arrondissement: "142", content: { grades: { X: TP, Y: PA } } },
         { arrondissement: "142", content: { grades: { X: TP, Y: P } } },
       ];
-      const weighted = tally({ method: "majority_judgment", proposals: ["Y", "X"], ballots, params: { quorum: 1 }, weighting: "population", populations: { "141": 1, "142": 1 } });
+      const weighted = tally({
+        method: "majority_judgment",
+        proposals: ["Y", "X"],
+        ballots,
+        params: { quorum: 1 },
+        weighting: "population",
+        populations: { "141": 1, "142": 1 },
+      });
       expect(summary(weighted.ranking)).toEqual([
         ["X", 1, TP, "+"],
         ["Y", 1, TP, "+"],
@@ -271,7 +317,10 @@ describe("majority judgment, worked examples", () => {
       expect(weighted.ranking[0]!.p).toBe(weighted.ranking[1]!.p);
       // Raw, the same ballots do not tie: X [PA, TP, TP, TP] p = 1/4; Y [PA, PA, TP, TP, P] p = 2/5 → Y first.
       const raw = tally({ method: "majority_judgment", proposals: ["Y", "X"], ballots, params: { quorum: 1 } });
-      expect(raw.ranking.map((r) => [r.proposal, r.rank])).toEqual([["Y", 1], ["X", 2]]);
+      expect(raw.ranking.map((r) => [r.proposal, r.rank])).toEqual([
+        ["Y", 1],
+        ["X", 2],
+      ]);
     });
   });
 
@@ -292,16 +341,32 @@ describe("majority judgment, worked examples", () => {
     ];
     const after = [...before, { arrondissement: "141", content: { grades: { P: PA } } }];
     const run = (ballots: Ballot<"majority_judgment">[], weighting: "raw" | "population") =>
-      tally({ method: "majority_judgment", proposals: ["P", "Q"], ballots, params: { quorum: 1 }, weighting, populations: { "141": 100, "142": 100 } }).ranking.map(
-        (r) => [r.proposal, r.rank, r.majorityGrade],
-      );
-    expect(run(before, "population")).toEqual([["P", 1, TP], ["Q", 2, PAS]]);
-    expect(run(after, "population")).toEqual([["Q", 1, PA], ["P", 2, TP]]);
-    expect(run(after, "raw")).toEqual([["P", 1, TP], ["Q", 2, PAS]]);
+      tally({
+        method: "majority_judgment",
+        proposals: ["P", "Q"],
+        ballots,
+        params: { quorum: 1 },
+        weighting,
+        populations: { "141": 100, "142": 100 },
+      }).ranking.map((r) => [r.proposal, r.rank, r.majorityGrade]);
+    expect(run(before, "population")).toEqual([
+      ["P", 1, TP],
+      ["Q", 2, PAS],
+    ]);
+    expect(run(after, "population")).toEqual([
+      ["Q", 1, PA],
+      ["P", 2, TP],
+    ]);
+    expect(run(after, "raw")).toEqual([
+      ["P", 1, TP],
+      ["Q", 2, PAS],
+    ]);
   });
 
   it("refuses a grade it does not know", () => {
     const ballots = [{ arrondissement: "141", content: { grades: { A: "excellent" as Grade } } }];
-    expect(() => tally({ method: "majority_judgment", proposals: ["A"], ballots })).toThrow("Mention inconnue : « excellent ».");
+    expect(() => tally({ method: "majority_judgment", proposals: ["A"], ballots })).toThrow(
+      "Mention inconnue : « excellent ».",
+    );
   });
 });

@@ -29,7 +29,9 @@ export function oracle(
   for (const b of ballots) perArr.set(b.arrondissement, (perArr.get(b.arrondissement) ?? 0) + 1);
   // "each ballot from arrondissement a counts population(a) / ballots(a)"
   const weightOf = (b: Ballot) =>
-    o.weighting === "raw" ? fraction(1n) : fraction(BigInt(o.populations![b.arrondissement]!), BigInt(perArr.get(b.arrondissement)!));
+    o.weighting === "raw"
+      ? fraction(1n)
+      : fraction(BigInt(o.populations![b.arrondissement]!), BigInt(perArr.get(b.arrondissement)!));
   const total = ballots.reduce((s, b) => add(s, weightOf(b)), ZERO);
   const result = new Map<string, OracleRow>();
   if (ballots.length === 0) {
@@ -63,7 +65,9 @@ export function oracle(
     const graded = ballots.filter((b) => (b.content as { grades: Record<string, Grade> }).grades[p] !== undefined);
     if (graded.length === 0 || graded.length < o.quorum) continue; // "fewer grades than the quorum"
     const mass = GRADES.map((g) =>
-      graded.filter((b) => (b.content as { grades: Record<string, Grade> }).grades[p] === g).reduce((s, b) => add(s, weightOf(b)), ZERO),
+      graded
+        .filter((b) => (b.content as { grades: Record<string, Grade> }).grades[p] === g)
+        .reduce((s, b) => add(s, weightOf(b)), ZERO),
     );
     const t = mass.reduce(add, ZERO);
     // "the first grade, from best to worst, at which the cumulative weight exceeds half the total"

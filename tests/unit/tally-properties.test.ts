@@ -26,7 +26,12 @@ const inputArb = (method: Method, maxBallots = 14) =>
     }),
   );
 
-const run = (method: Method, weighting: Weighting, input: { rules: { k: number; quorum: number }; populations: Record<string, number>; ballots: Ballot[] }, proposals = PROPOSALS) =>
+const run = (
+  method: Method,
+  weighting: Weighting,
+  input: { rules: { k: number; quorum: number }; populations: Record<string, number>; ballots: Ballot[] },
+  proposals = PROPOSALS,
+) =>
   tally({ method, proposals, ballots: input.ballots, params: input.rules, weighting, populations: input.populations });
 
 const ranksOf = (result: TallyResult) => Object.fromEntries(result.ranking.map((r) => [r.proposal, r.rank]));
@@ -37,7 +42,11 @@ describe.each(METHODS)("%s", (method) => {
       fc.assert(
         fc.property(inputArb(method), (input) => {
           const result = run(method, weighting, input);
-          const expected = oracle(method, PROPOSALS, input.ballots, { weighting, populations: input.populations, ...input.rules });
+          const expected = oracle(method, PROPOSALS, input.ballots, {
+            weighting,
+            populations: input.populations,
+            ...input.rules,
+          });
           for (const row of result.ranking) {
             const o = expected.get(row.proposal)!;
             expect(row.rank, row.proposal).toBe(o.rank);
@@ -57,7 +66,10 @@ describe.each(METHODS)("%s", (method) => {
       fc.assert(
         fc.property(
           inputArb(method).chain((input) =>
-            fc.record({ input: fc.constant(input), shuffled: fc.shuffledSubarray(input.ballots, { minLength: input.ballots.length }) }),
+            fc.record({
+              input: fc.constant(input),
+              shuffled: fc.shuffledSubarray(input.ballots, { minLength: input.ballots.length }),
+            }),
           ),
           ({ input, shuffled }) => {
             expect(run(method, weighting, { ...input, ballots: shuffled })).toEqual(run(method, weighting, input));
@@ -71,7 +83,13 @@ describe.each(METHODS)("%s", (method) => {
         fc.property(inputArb(method), (input) => {
           const fromBallots = run(method, weighting, input);
           const aggregates = aggregateBallots(method, PROPOSALS, input.ballots, input.rules);
-          const common = { method, proposals: PROPOSALS, params: input.rules, weighting, populations: input.populations };
+          const common = {
+            method,
+            proposals: PROPOSALS,
+            params: input.rules,
+            weighting,
+            populations: input.populations,
+          };
           expect(tally({ ...common, aggregates })).toEqual(fromBallots);
           const rows: CountRow[] = [];
           for (const [arrondissement, entry] of Object.entries(aggregates.arrondissements)) {
@@ -82,8 +100,12 @@ describe.each(METHODS)("%s", (method) => {
               });
             }
           }
-          const ballots = Object.fromEntries(Object.entries(aggregates.arrondissements).map(([a, e]) => [a, e.ballots]));
-          expect(tally({ ...common, aggregates: aggregatesFromRows({ method, params: input.rules, ballots, rows }) })).toEqual(fromBallots);
+          const ballots = Object.fromEntries(
+            Object.entries(aggregates.arrondissements).map(([a, e]) => [a, e.ballots]),
+          );
+          expect(
+            tally({ ...common, aggregates: aggregatesFromRows({ method, params: input.rules, ballots, rows }) }),
+          ).toEqual(fromBallots);
         }),
       );
     });
@@ -95,13 +117,18 @@ describe.each(METHODS)("%s", (method) => {
         const c = b.content as { selections?: string[]; order?: string[]; grades?: Record<string, string> };
         if (c.selections) return { ...b, content: { selections: c.selections.map(rename) } };
         if (c.order) return { ...b, content: { order: c.order.map(rename) } };
-        return { ...b, content: { grades: Object.fromEntries(Object.entries(c.grades!).map(([id, g]) => [rename(id), g])) } } as Ballot;
+        return {
+          ...b,
+          content: { grades: Object.fromEntries(Object.entries(c.grades!).map(([id, g]) => [rename(id), g])) },
+        } as Ballot;
       };
       fc.assert(
         fc.property(inputArb(method), (input) => {
           const before = ranksOf(run(method, weighting, input));
           const renamedProposals = PROPOSALS.map(rename).reverse();
-          const after = ranksOf(run(method, weighting, { ...input, ballots: input.ballots.map(renameBallot) }, renamedProposals));
+          const after = ranksOf(
+            run(method, weighting, { ...input, ballots: input.ballots.map(renameBallot) }, renamedProposals),
+          );
           for (const id of PROPOSALS) expect(after[rename(id)], id).toBe(before[id]);
         }),
       );
@@ -152,9 +179,19 @@ describe.each(METHODS)("%s", (method) => {
           fc.constantFrom(...ARRONDISSEMENTS),
           (input, p, arrondissement) => {
             const content =
-              method === "approval" ? { selections: [p] } : method === "ranked" ? { order: [p] } : { grades: { [p]: GRADES[0] } };
+              method === "approval"
+                ? { selections: [p] }
+                : method === "ranked"
+                  ? { order: [p] }
+                  : { grades: { [p]: GRADES[0] } };
             const before = ranksOf(run(method, weighting, input))[p] ?? Infinity;
-            const after = ranksOf(run(method, weighting, { ...input, ballots: [...input.ballots, { arrondissement, content } as Ballot] }))[p] ?? Infinity;
+            const after =
+              ranksOf(
+                run(method, weighting, {
+                  ...input,
+                  ballots: [...input.ballots, { arrondissement, content } as Ballot],
+                }),
+              )[p] ?? Infinity;
             expect(after).toBeLessThanOrEqual(before);
           },
         ),
@@ -169,7 +206,10 @@ describe.each(METHODS)("%s", (method) => {
         const counts: Record<string, number> = {};
         for (const b of input.ballots) counts[b.arrondissement] = (counts[b.arrondissement] ?? 0) + 1;
         // Arrondissements without ballots keep an arbitrary population: they weigh nothing anyway.
-        const populations = { ...input.populations, ...Object.fromEntries(Object.entries(counts).map(([a, n]) => [a, n * perBallot])) };
+        const populations = {
+          ...input.populations,
+          ...Object.fromEntries(Object.entries(counts).map(([a, n]) => [a, n * perBallot])),
+        };
         const raw = run(method, "raw", input);
         const weighted = run(method, "population", { ...input, populations });
         expect(ranksOf(weighted)).toEqual(ranksOf(raw));
@@ -201,7 +241,14 @@ describe.each(METHODS)("%s, weighted near-ties", (method) => {
         const ballots = input.ballots.map((b, i) => ({ ...b, arrondissement: i % 3 === 0 ? "141" : "142" }));
         const populations = { "141": input.populations[0], "142": input.populations[1] };
         const rules = { k: 3, quorum: 1 };
-        const result = tally({ method, proposals: PROPOSALS, ballots, params: rules, weighting: "population", populations });
+        const result = tally({
+          method,
+          proposals: PROPOSALS,
+          ballots,
+          params: rules,
+          weighting: "population",
+          populations,
+        });
         const expected = oracle(method, PROPOSALS, ballots, { weighting: "population", populations, ...rules });
         for (const row of result.ranking) expect(row.rank, row.proposal).toBe(expected.get(row.proposal)!.rank);
       }),

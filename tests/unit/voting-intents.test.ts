@@ -322,7 +322,10 @@ describe("confirmations", () => {
 describe("where a vote without JavaScript returns", () => {
   const from = (referer: string | null) =>
     voteReturnPath(
-      new Request("http://localhost:3000/consultations/normandie/vote", { method: "POST", headers: referer ? { Referer: referer } : {} }),
+      new Request("http://localhost:3000/consultations/normandie/vote", {
+        method: "POST",
+        headers: referer ? { Referer: referer } : {},
+      }),
       "normandie",
     );
   it("to the page it came from when it is the same consultation's, filters kept; else to the consultation", () => {

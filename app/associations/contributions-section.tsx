@@ -1,0 +1,110 @@
+import { Link } from "@remix-run/react";
+import { ReportForm, ReviewForm } from "../comments/comment-section";
+import { REASON_LABELS } from "../comments/labels";
+import { PlainText } from "../comments/plain-text";
+import type { DiscussionActionData, ProposalDiscussion } from "../comments/proposal-page.server";
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} o`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} Ko`;
+  return `${(bytes / (1024 * 1024)).toLocaleString("fr-FR", { maximumFractionDigits: 1 })} Mo`;
+}
+
+/** The "Contributions des associations" section of a proposal page: their own channel, apart from residents' comments. */
+export function ContributionsSection({
+  discussion,
+  actionData,
+  contributeHref,
+}: {
+  discussion: ProposalDiscussion;
+  actionData: DiscussionActionData | undefined;
+  contributeHref: string;
+}) {
+  const { contributions } = discussion;
+  return (
+    <section id="contributions" aria-labelledby="contributions-titre" className="fr-mt-6w">
+      <h2 id="contributions-titre">Contributions des associations</h2>
+      <p className="fr-text--sm">
+        Des associations vérifiées par l’ARS (associations d’usagers du système de santé, notamment) publient ici leur
+        avis argumenté. Elles ne votent pas : leurs contributions ne comptent pas dans le classement des habitants.{" "}
+        <Link to="/associations">Les associations inscrites</Link>
+      </p>
+      {discussion.isAssociation && discussion.open ? (
+        <p>
+          <Link className="fr-btn fr-btn--secondary fr-icon-edit-line fr-btn--icon-left" to={contributeHref}>
+            Rédiger une contribution de votre association
+          </Link>
+        </p>
+      ) : null}
+      {contributions.length === 0 ? (
+        <p>Aucune contribution d’association pour l’instant.</p>
+      ) : (
+        <ul className="ps-plain-list">
+          {contributions.map((c) => (
+            <li key={c.id} id={`contribution-${c.id}`} className="ps-contribution fr-mb-3w" data-testid="contribution">
+              <article aria-labelledby={`contribution-${c.id}-titre`}>
+                <p className="fr-mb-1w">
+                  <span className="fr-badge fr-badge--sm fr-badge--purple-glycine fr-mr-1w">Association vérifiée</span>
+                  <Link to={`/associations/${c.association.slug}`} data-testid="contribution-association">
+                    {c.association.name}
+                  </Link>
+                  {c.association.agrement ? (
+                    <span className="fr-text--xs"> · agrément {c.association.agrement}</span>
+                  ) : null}
+                </p>
+                <p className="fr-text--xs fr-mb-1w">
+                  Territoires : {c.association.territories.join(", ")} · publiée le {c.publishedLabel}
+                </p>
+                {c.state === "visible" ? (
+                  <>
+                    <h3 className="fr-h6 fr-mb-1w" id={`contribution-${c.id}-titre`}>
+                      {c.title}
+                    </h3>
+                    <PlainText text={c.body} />
+                    {c.file ? (
+                      <p>
+                        <a
+                          className="fr-link fr-icon-download-line fr-link--icon-left"
+                          href={`/pieces-jointes/${c.file.id}`}
+                          download
+                        >
+                          Télécharger la pièce jointe{" "}
+                          <span className="fr-text--xs">
+                            ({c.file.filename}, PDF, {formatSize(c.file.size)})
+                          </span>
+                        </a>
+                      </p>
+                    ) : null}
+                  </>
+                ) : (
+                  <>
+                    <h3 className="fr-h6 fr-mb-1w" id={`contribution-${c.id}-titre`}>
+                      Contribution masquée
+                    </h3>
+                    <p className="ps-comment__placeholder">
+                      {c.state === "hidden"
+                        ? `Masquée par la modération : ${c.hiddenReason ? REASON_LABELS[c.hiddenReason] : "contenu contraire à la charte"}.`
+                        : "Contribution masquée en attente d’examen par la modération."}
+                    </p>
+                    {c.mine && c.title ? (
+                      <div className="ps-comment__own-hidden">
+                        <p className="fr-text--sm fr-mb-1w">Votre texte, visible par vous seul·e : {c.title}</p>
+                        <PlainText text={c.body} />
+                      </div>
+                    ) : null}
+                  </>
+                )}
+                <div className="ps-comment__actions">
+                  {c.state === "visible" && discussion.signedIn && !c.mine ? (
+                    <ReportForm kind="contribution" id={c.id} reported={c.reportedByMe} actionData={actionData} />
+                  ) : null}
+                  {c.canReview ? <ReviewForm kind="contribution" id={c.id} actionData={actionData} /> : null}
+                </div>
+              </article>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,123 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Database, Role } from "../../db/schema";
+import { recordAudit } from "../audit/audit.server";
+import { hashPassword } from "./password.server";
+
+export type CreateUserResult = { ok: true; userId: string } | { ok: false; reason: "email_taken" };
+
+/** Creates a resident (unverified). */
+export function createResident(db: Kysely<Database>, input: NewAccount): Promise<CreateUserResult> {
+  return createAccount(db, input, "resident");
+}
+
+export interface NewAccount {
+  email: string;
+  password: string;
+  communeCode: string;
+}
+
+/**
+ * Creates an unverified account holding one role (a resident, or an association that never votes
+ * nor comments as a resident). The unique index on email decides races, not this code.
+ */
+export async function createAccount(
+  db: Kysely<Database>,
+  input: NewAccount,
+  role: "resident" | "association",
+): Promise<CreateUserResult> {
+  if (await findUserByEmail(db, input.email)) return { ok: false, reason: "email_taken" };
+  const id = randomUUID();
+  const now = new Date().toISOString();
+  const passwordHash = await hashPassword(input.password);
+  try {
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto("users")
+        .values({
+          id,
+          email: input.email,
+          password_hash: passwordHash,
+          email_verified_at: null,
+          commune_code: input.communeCode,
+          display_name: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await trx.insertInto("user_roles").values({ user_id: id, role, scope: "", created_at: now }).execute();
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, reason: "email_taken" };
+    throw error;
+  }
+  return { ok: true, userId: id };
+}
+
+export function findUserByEmail(db: Kysely<Database>, email: string) {
+  return db.selectFrom("users").selectAll().where("email", "=", email).executeTakeFirst();
+}
+
+export function findUserById(db: Kysely<Database>, id: string) {
+  return db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function markEmailVerified(db: Kysely<Database>, userId: string): Promise<void> {
+  const now = new Date().toISOString();
+  await db
+    .updateTable("users")
+    .set({ email_verified_at: now, updated_at: now })
+    .where("id", "=", userId)
+    .where("email_verified_at", "is", null)
+    .execute();
+}
+
+export async function setPassword(db: Kysely<Database>, userId: string, password: string): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  await db
+    .updateTable("users")
+    .set({ password_hash: passwordHash, updated_at: new Date().toISOString() })
+    .where("id", "=", userId)
+    .execute();
+}
+
+/** Moves a resident to another commune: ballots already cast keep the territory they were cast in. */
+export async function setCommune(db: Kysely<Database>, userId: string, communeCode: string): Promise<void> {
+  await db
+    .updateTable("users")
+    .set({ commune_code: communeCode, updated_at: new Date().toISOString() })
+    .where("id", "=", userId)
+    .execute();
+}
+
+/**
+ * Gives a role (idempotent). A role actually added is a security event, recorded in the journal
+ * with who granted it (`by`; defaults to the signed-in user of the request, none from the CLI).
+ */
+export async function grantRole(
+  db: Kysely<Database>,
+  userId: string,
+  role: Role,
+  scope = "",
+  by?: { id: string | null; label: string },
+): Promise<void> {
+  const inserted = await db
+    .insertInto("user_roles")
+    .values({ user_id: userId, role, scope, created_at: new Date().toISOString() })
+    .onConflict((oc) => oc.columns(["user_id", "role", "scope"]).doNothing())
+    .returning("user_id")
+    .execute();
+  if (inserted.length > 0) {
+    await recordAudit(db, {
+      kind: "role_change",
+      ...(by ? { userId: by.id } : {}),
+      detail: `rôle ${role}${scope ? ` (${scope})` : ""} donné au compte ${userId}${by ? ` par ${by.label}` : ""}`,
+    });
+  }
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  // PostgreSQL: 23505; SQLite: SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY.
+  return e?.code === "23505" || /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test(e?.code ?? "");
+}

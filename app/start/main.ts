@@ -1,0 +1,129 @@
+import path from "node:path";
+import { isMainThread, workerData } from "node:worker_threads";
+import { createRequestHandler } from "@remix-run/express";
+import * as build from "@remix-run/dev/server-build";
+import express from "express";
+import { DatabaseOpenError } from "../../db/connect";
+import { readContentVersion } from "../../db/content-version";
+import { auditRequests, scheduleAuditPurge } from "../audit/audit.server";
+import { sessionMiddleware, type AuthContext } from "../identity/session.server";
+import { setIntervalRunner } from "../ballots/intervals.server";
+import { clientAddress } from "../platform/client-address.server";
+import { closeDatabase, database, db } from "../platform/db.server";
+import { openDatabase } from "./open-database.server";
+import { env, EnvError } from "../platform/env.server";
+import { securityHeaders } from "../platform/headers.server";
+import { healthRoutes } from "../platform/health.server";
+import { runIntervalWorker, workerIntervalRunner } from "./intervals-worker.server";
+import { log, requestLog } from "../platform/log.server";
+import { sameOriginOnly } from "../platform/origin.server";
+import { RenderCache, type Account } from "../platform/render-cache.server";
+import { contentVersionOnce } from "../platform/request-content.server";
+import { closeGracefully } from "../platform/shutdown.server";
+
+// The production server, bundled with the Remix build (remix.config.js `server`), so the app and
+// this file share one environment and one database handle.
+
+async function main() {
+  const started = Date.now();
+  const config = env();
+  await openDatabase();
+  setIntervalRunner(workerIntervalRunner(new URL(import.meta.url)));
+  // Operations: audit retention, request log, health, security headers.
+  const stopAuditPurge = scheduleAuditPurge(db, (removed) =>
+    console.log(`Journal de sécurité : ${removed} événements de plus de 6 mois supprimés.`),
+  );
+  let stopping = false;
+
+  const app = express();
+  app.disable("x-powered-by");
+  // Believe X-Forwarded-For only from the proxies TRUST_PROXY names (README, "Déploiement").
+  if (config.TRUST_PROXY !== false) app.set("trust proxy", config.TRUST_PROXY);
+  app.use(requestLog(log(config)));
+  app.use(securityHeaders({ publicUrl: config.PUBLIC_URL, development: config.NODE_ENV === "development" }));
+  app.use(healthRoutes({ database: () => (stopping ? undefined : database()), stopping: () => stopping }));
+  app.use(auditRequests(db));
+  const renderCache = new RenderCache(
+    () => readContentVersion(db()),
+    config.CONTENT_CACHE ? 500 : 0,
+    config.CONTENT_CACHE ? 1000 : 0,
+  );
+  // Anonymous pages already rendered are answered here: after the log and the security headers
+  // (a fresh CSP nonce is written into the kept bytes), before the session and Remix.
+  app.use((req, res, next) => {
+    renderCache.serve(req, res).then((served) => (served ? undefined : next()), next);
+  });
+  app.use("/build", express.static(path.resolve("public/build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.resolve("public"), { maxAge: "1h" }));
+  app.use(sameOriginOnly(config.PUBLIC_URL));
+  app.use(sessionMiddleware);
+  app.use((req, res, next) => {
+    // One read of the content version per request, shared by the render cache and the loaders.
+    const version = contentVersionOnce(db());
+    res.locals.contentVersion = version;
+    const account = (res.locals.auth as AuthContext).user as Account | null;
+    renderCache
+      .serveSignedIn(req, res, account, version)
+      .then(async (served) => {
+        if (served) return;
+        res.locals.renderCache = await renderCache.record(req, res, account, version);
+        next();
+      })
+      .catch(next);
+  });
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: build.mode,
+      getLoadContext: (req, res) => ({
+        auth: res.locals.auth,
+        cspNonce: res.locals.cspNonce,
+        clientAddress: clientAddress(req),
+        contentVersion: res.locals.contentVersion,
+        renderCache: res.locals.renderCache,
+      }),
+    }),
+  );
+
+  const server = app.listen(config.PORT, config.HOST, () => {
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`Priorités Santé prêt en ${seconds} s : http://${config.HOST}:${config.PORT} (${config.PUBLIC_URL})`);
+  });
+  server.on("error", (error) => {
+    console.error(`Le serveur n'a pas pu écouter sur ${config.HOST}:${config.PORT} : ${error.message}`);
+    process.exit(1);
+  });
+
+  // Stop taking connections, let requests in progress finish (at most SHUTDOWN_TIMEOUT_MS), then
+  // close the database: exit 0 when everything finished, 1 when requests had to be cut.
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal} reçu : arrêt après les requêtes en cours (au plus ${config.SHUTDOWN_TIMEOUT_MS / 1000} s).`);
+    stopAuditPurge();
+    const finished = await closeGracefully(server, config.SHUTDOWN_TIMEOUT_MS);
+    if (!finished) console.error("Des requêtes duraient encore : connexions fermées de force.");
+    try {
+      await closeDatabase();
+    } catch (error) {
+      console.error("Fermeture de la base de données en échec :", error);
+      process.exit(1);
+    }
+    console.log("Serveur arrêté.");
+    process.exit(finished ? 0 : 1);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+}
+
+// This bundle is also the rank-interval worker (intervals-worker.server.ts).
+const run = !isMainThread && (workerData as { kind?: string } | null)?.kind === "intervals" ? runIntervalWorker : main;
+run().catch((error: unknown) => {
+  if (error instanceof EnvError || error instanceof DatabaseOpenError) {
+    console.error(error.message);
+  } else {
+    console.error("Échec du démarrage :", error);
+  }
+  process.exit(1);
+});
