@@ -58,6 +58,8 @@ export default tseslint.config(
         // Process entry points: the server, its worker, the start-up sequence, command-line tools.
         { type: "start", pattern: ["app/start", "app/cli"] },
         { type: "routes", pattern: "app/routes" },
+        // HTTP glue beside the routes (guards to responses, page controllers): the routes layer.
+        { type: "routes", pattern: "app/web" },
         { type: "tally", pattern: "app/tally" },
         { type: "domain", pattern: `app/(${DOMAIN.join("|")})` },
         { type: "ui", pattern: "app/ui" },

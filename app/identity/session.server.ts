@@ -1,4 +1,3 @@
-import { redirect } from "@remix-run/node";
 import type { Session, User } from "lucia";
 import type { Request as ExpressRequest, Response as ExpressResponse, NextFunction } from "express";
 import type { Role } from "../../db/schema";
@@ -77,30 +76,6 @@ export async function endAllSessions(userId: string): Promise<void> {
 export async function renewSessionAlone(userId: string): Promise<string> {
   await endAllSessions(userId);
   return startSession(userId);
-}
-
-export function requireUser(context: { auth: AuthContext }, request: Request): SessionUser {
-  const user = context.auth.user;
-  if (!user) {
-    const url = new URL(request.url);
-    throw redirect(`/connexion?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
-  }
-  return user;
-}
-
-const ROLE_NAMES: Record<Role, string> = {
-  resident: "aux habitants inscrits",
-  association: "aux associations",
-  cts_member: "aux membres de CTS",
-  moderator: "aux modérateurs",
-  admin: "aux administrateurs",
-};
-
-/** The signed-in user if they hold `role`; a redirect to log in, or a 403 page, otherwise. */
-export function requireRole(context: { auth: AuthContext }, request: Request, role: Role): SessionUser {
-  const user = requireUser(context, request);
-  if (!hasRole(user, role)) throw new Response(`Cette page est réservée ${ROLE_NAMES[role]}.`, { status: 403 });
-  return user;
 }
 
 export function hasRole(user: SessionUser | null, role: Role, scope?: string): boolean {

@@ -2,7 +2,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { requireRole } from "~/identity/session.server";
+import { requireRole } from "~/web/guards.server";
 import { decideAssociation, listAssociationsForAdmin } from "~/associations/associations.server";
 import { CommentError } from "~/comments/comments.server";
 import { associationDecisionSchema } from "~/comments/forms";

@@ -3,7 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { advanceConsultation, LifecycleError, setLiveResults } from "~/ballots/lifecycle.server";
-import { requireRole } from "~/identity/session.server";
+import { requireRole } from "~/web/guards.server";
 import { METHOD_LABELS, STATUS_LABELS } from "~/catalogue/themes";
 import { requireConsultationForAdmin } from "~/catalogue/catalogue.server";
 import { db } from "~/platform/db.server";

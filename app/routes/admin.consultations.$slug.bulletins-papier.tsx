@@ -3,7 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { importPaperBallots } from "~/ballots/paper-import.server";
-import { requireRole } from "~/identity/session.server";
+import { requireRole } from "~/web/guards.server";
 import { requireConsultationForAdmin } from "~/catalogue/catalogue.server";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";

@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { auditJournal } from "~/audit/audit.server";
 import { AUDIT_KIND_LABELS, AUDIT_KINDS } from "~/audit/labels";
-import { requireRole } from "~/identity/session.server";
+import { requireRole } from "~/web/guards.server";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { formatDateTime } from "~/ui/format";

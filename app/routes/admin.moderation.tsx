@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { requireRole } from "~/identity/session.server";
+import { requireRole } from "~/web/guards.server";
 import { ACTION_LABELS, REASON_LABELS } from "~/comments/labels";
 import { moderationLog } from "~/moderation/moderation.server";
 import type { ReportReason } from "../../db/schema";

@@ -3,7 +3,7 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { requireRole } from "~/identity/session.server";
+import { requireRole } from "~/web/guards.server";
 import { getConsultation } from "~/catalogue/catalogue.server";
 import { checkPdf, getAccountAssociation, saveContribution } from "~/associations/associations.server";
 import { CommentError, consultationIsOpen } from "~/comments/comments.server";

@@ -6,7 +6,8 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { sendVerificationEmail } from "~/identity/account-emails.server";
 import { changeCommuneSchema, changePasswordSchema, PASSWORD_MIN } from "~/identity/forms";
 import { isCommonPassword, verifyPassword } from "~/identity/password.server";
-import { renewSessionAlone, requireUser } from "~/identity/session.server";
+import { renewSessionAlone } from "~/identity/session.server";
+import { requireUser } from "~/web/guards.server";
 import { findUserById, setCommune, setPassword } from "~/identity/users.server";
 import { setDisplayName } from "~/comments/comments.server";
 import { displayNameSchema } from "~/comments/forms";

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "~/identity/session.server";
+import { requireUser } from "~/web/guards.server";
 import { collectMyData } from "~/privacy/my-data.server";
 import { db } from "~/platform/db.server";
 

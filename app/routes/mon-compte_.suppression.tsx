@@ -4,7 +4,8 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { verifyPassword } from "~/identity/password.server";
-import { endSession, requireUser } from "~/identity/session.server";
+import { endSession } from "~/identity/session.server";
+import { requireUser } from "~/web/guards.server";
 import { findUserById } from "~/identity/users.server";
 import { deleteAccount, deletionPreview } from "~/privacy/account-deletion.server";
 import { deleteAccountSchema } from "~/privacy/forms";

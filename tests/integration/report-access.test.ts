@@ -5,7 +5,7 @@ import { loadTerritories } from "../../db/territories/load";
 import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import type { AuthContext } from "../../app/identity/session.server";
 import { acceptInvitation, checkInvitation, inviteCtsMember } from "../../app/identity/cts-invitations.server";
-import { requireCtsReport, requireRegionResults } from "../../app/reports/access.server";
+import { requireCtsReport, requireRegionResults } from "../../app/web/report-access.server";
 import { testDatabases } from "../support/databases";
 import { makePerson } from "../support/people";
 

@@ -22,6 +22,10 @@ const legs: { store: "postgres" | "redis" }[] = [
   ...(redisUrl ? [{ store: "redis" as const }] : []),
 ];
 
+const NORMANDIE = "normandie-cnr-sante-2022";
+const PASSWORD = "tilleul lanterne boussole marée";
+const RESIDENTS = 16;
+
 describe.skipIf(!url).each(legs)("two servers on one PostgreSQL, rate limits in $store", ({ store }) => {
   const tag = randomBytes(4).toString("hex");
   const schema = `t2s_${process.pid}_${tag}`;

@@ -1,8 +1,8 @@
 import { Link } from "@remix-run/react";
-import { ReportForm, ReviewForm } from "../comments/comment-section";
+import { ReportForm, ReviewForm } from "./comment-section";
 import { REASON_LABELS } from "../comments/labels";
 import { PlainText } from "../comments/plain-text";
-import type { DiscussionActionData, ProposalDiscussion } from "../comments/proposal-page.server";
+import type { DiscussionActionData, ProposalDiscussion } from "./proposal-page.server";
 
 export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} o`;

@@ -1,4 +1,5 @@
-import { hasRole, requireUser } from "../identity/session.server";
+import { hasRole } from "~/identity/session.server";
+import { requireUser } from "./guards.server";
 import type { AuthContext } from "../identity/session.server";
 
 /**

@@ -2,7 +2,8 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { SubmissionResult } from "@conform-to/react";
 import { data, redirect } from "@remix-run/node";
 import type { AppLoadContext } from "@remix-run/node";
-import { requireUser, type SessionUser } from "../identity/session.server";
+import { type SessionUser } from "~/identity/session.server";
+import { requireUser } from "./guards.server";
 import { db } from "../platform/db.server";
 import { refundComment, takeCommentAllowance } from "../platform/rate-limit.server";
 import { locateCommune } from "../territories/territories.server";
@@ -20,7 +21,7 @@ import {
   stanceCounts,
   type CommentFilters,
   type CommentSort,
-} from "./comments.server";
+} from "../comments/comments.server";
 import {
   commentSchema,
   deleteSchema,
@@ -29,8 +30,8 @@ import {
   reportSchema,
   reviewSchema,
   usefulSchema,
-} from "./forms";
-import { STANCES } from "./labels";
+} from "../comments/forms";
+import { STANCES } from "../comments/labels";
 import { reportContent, requestReview } from "../moderation/moderation.server";
 import type { Stance } from "../../db/schema";
 

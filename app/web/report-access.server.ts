@@ -1,8 +1,9 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import { requireUser, type AuthContext } from "../identity/session.server";
+import { type AuthContext } from "~/identity/session.server";
+import { requireUser } from "./guards.server";
 import { canReadResults } from "../ballots/results-api.server";
-import { findReportConsultation, findReportTerritory } from "./cts-report.server";
+import { findReportConsultation, findReportTerritory } from "../reports/cts-report.server";
 
 /**
  * The consultation and CTS territory of a report route, once the reader may see them: unknown

@@ -1,0 +1,30 @@
+import { redirect } from "@remix-run/node";
+import type { Role } from "../../db/schema";
+import { hasRole, type AuthContext, type SessionUser } from "~/identity/session.server";
+
+// HTTP glue of the routes layer: the domain answers "who is this, what may they do"; these turn a
+// missing session into a redirect to log in and a missing role into a 403 page.
+
+export function requireUser(context: { auth: AuthContext }, request: Request): SessionUser {
+  const user = context.auth.user;
+  if (!user) {
+    const url = new URL(request.url);
+    throw redirect(`/connexion?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+  }
+  return user;
+}
+
+const ROLE_NAMES: Record<Role, string> = {
+  resident: "aux habitants inscrits",
+  association: "aux associations",
+  cts_member: "aux membres de CTS",
+  moderator: "aux modérateurs",
+  admin: "aux administrateurs",
+};
+
+/** The signed-in user if they hold `role`; a redirect to log in, or a 403 page, otherwise. */
+export function requireRole(context: { auth: AuthContext }, request: Request, role: Role): SessionUser {
+  const user = requireUser(context, request);
+  if (!hasRole(user, role)) throw new Response(`Cette page est réservée ${ROLE_NAMES[role]}.`, { status: 403 });
+  return user;
+}
