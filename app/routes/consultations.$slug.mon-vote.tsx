@@ -31,7 +31,7 @@ import { readVoting } from "~/voting/voting.server";
 
 // "Mon vote": the resident's own ballot in one consultation, where it counts, when it last changed,
 // and the buttons to change it (the review page of an approval ballot) or withdraw it. Nobody else
-// sees it (DOMAIN.md, "Privacy").
+// sees it (docs/domain.md#privacy).
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Mon vote — ${data.consultation.title} — Priorités Santé` : "Mon vote — Priorités Santé" },

@@ -11,8 +11,9 @@ export const meta: MetaFunction = () => [
   },
 ];
 
-// Every figure below is taken from the source reports (/work/shared/seeds); the "Sources" section
-// at the bottom of the page names the file and the part of it each one comes from.
+// Every figure below is taken from the CNR Santé source reports, which are not in the repository
+// (docs/domain.md#catalogue); the "Sources" section at the bottom of the page names the file and
+// the part of it each one comes from.
 
 const NBSP = "\u00a0";
 

@@ -1,4 +1,4 @@
-// Rank intervals by bootstrap (DOMAIN.md, "Uncertainty"): resample the ballots with replacement,
+// Rank intervals by bootstrap (docs/domain.md#rank-intervals): resample the ballots with replacement,
 // re-tally, and take the 5th–95th percentile of each proposal's rank. Ballots are encoded once
 // into typed arrays (arrondissement and filled cells per ballot); a resample draws ballot indices
 // from a seeded generator and re-counts, so it never copies a ballot.

@@ -4,7 +4,7 @@
 // weight is 1 and the sums are integers, exact in floating point (far below 2^53). Weighted, a
 // ballot from arrondissement a weighs population(a) / ballots(a), a rational: two proposals can
 // have exactly equal weighted scores whose floating-point sums differ in the last bit (1/3 + 1/3 +
-// 1/3 ≠ 1), and a comparison of floats would then break a tie that DOMAIN says must be shared.
+// 1/3 ≠ 1), and a comparison of floats would then break a tie that must be shared (docs/domain.md#tally).
 //
 // So comparisons are filtered: each float sum is within a known relative error of the true value
 // (bounded below); when two values are farther apart than that, the float comparison is the exact

@@ -4,7 +4,7 @@ export const SMALL_GROUP_THRESHOLD = 10;
 
 /**
  * A breakdown cell with fewer than `threshold` ballots shows `smallGroupLabel()` instead of
- * figures, in pages and in exports (DOMAIN.md, "Small groups").
+ * figures, in pages and in exports (docs/domain.md#small-groups).
  */
 export function isSmallGroup(ballots: number | readonly unknown[], threshold: number = SMALL_GROUP_THRESHOLD): boolean {
   const n = typeof ballots === "number" ? ballots : ballots.length;

@@ -1,4 +1,4 @@
-// The ranking rules of DOMAIN.md ("Tally"), on dense counts. Ranks are competition ranks: a
+// The ranking rules of docs/domain.md#tally, on dense counts. Ranks are competition ranks: a
 // proposal's rank is 1 + the number of proposals strictly better, so exact ties share a rank
 // (1, 2, 2, 4). Nothing here ever looks at an id, a date or an input order to order two proposals.
 import type { Dense, Rules } from "./aggregate";
@@ -92,7 +92,7 @@ function majorityStats(s: CellSums, p: number): MajorityStats {
 }
 
 /**
- * DOMAIN's gauge: better grade first; at the same grade p > q ranks above p ≤ q; between two with
+ * The majority gauge (docs/domain.md#tally): better grade first; at the same grade p > q ranks above p ≤ q; between two with
  * p > q the larger p; between two with p ≤ q the smaller q. Shares of different totals are compared
  * by cross-multiplication (a/b > c/d ⟺ a·d > c·b, b and d > 0), never by dividing.
  */

@@ -18,7 +18,7 @@ const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Ranks proposals from ballots or from kept counts, raw or population-weighted, by the rules of
- * DOMAIN.md. The one function every view, export and API ranks with.
+ * docs/domain.md#tally. The one function every view, export and API ranks with.
  *
  * @example tally({ method: "approval", proposals: ["p1", "p2"], ballots, weighting: "population", populations })
  */

@@ -1,5 +1,5 @@
 // The tally engine's vocabulary. Nothing here imports anything: the engine is plain TypeScript so
-// that every view, export and API ranks with the same functions (DOMAIN.md, "Tally").
+// that every view, export and API ranks with the same functions (docs/domain.md#tally).
 
 export const METHODS = ["approval", "majority_judgment", "ranked"] as const;
 export type Method = (typeof METHODS)[number];

@@ -61,7 +61,7 @@ describe("majority judgment, worked examples", () => {
     );
   });
 
-  describe("the majority gauge (DOMAIN: p > q above p ≤ q; then larger p; or smaller q)", () => {
+  describe("the majority gauge (docs/domain.md#tally: p > q above p ≤ q; then larger p; or smaller q)", () => {
     it("at the same grade, p > q ranks above p ≤ q, even against a smaller q", () => {
       // X [4,0,3,0,3]: cumulative 4, 4, 7 > 5 → Prioritaire; p = 0.4, q = 0.3 → "+".
       // Y [0,1,8,1,0]: cumulative 0, 1, 9 → Prioritaire; p = 0.1, q = 0.1 → p ≤ q, "-".
@@ -101,7 +101,7 @@ describe("majority judgment, worked examples", () => {
       ]);
     });
 
-    it("compares shares, not counts: p = 4/10 and p = 6/15 tie exactly; equal p with different q is a tie too (DOMAIN stops at the gauge)", () => {
+    it("compares shares, not counts: p = 4/10 and p = 6/15 tie exactly; equal p with different q is a tie too (the rule stops at the gauge)", () => {
       // X [4,0,3,0,3], 10 grades: p = 4/10.   Y [6,0,5,0,4], 15 grades: cumulative 6, 6, 11 > 7.5 → Prioritaire; p = 6/15 = 0.4, q = 4/15.
       // T [3,0,5,2,0]: p = 0.3, q = 0.2.       S [2,1,6,0,1]: cumulative 2, 3, 9 → Prioritaire; p = 0.3, q = 0.1.
       // → X and Y share 1; T and S share 3, although S has fewer grades below.
@@ -324,7 +324,7 @@ describe("majority judgment, worked examples", () => {
     });
   });
 
-  it("is not monotone when weighted, by DOMAIN's weighting: a ballot grading only P, best, can lower P's rank", () => {
+  it("is not monotone when weighted, by the weighting rule: a ballot grading only P, best, can lower P's rank", () => {
     // The new ballot makes its arrondissement's other ballots weigh less, which can lift another proposal.
     // 141: population 100; 142: population 100, 1 ballot (weight 100). Quorum 1.
     // Before, 141 has 2 ballots (50 each):

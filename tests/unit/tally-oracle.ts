@@ -1,5 +1,5 @@
-// A second, deliberately naive implementation of DOMAIN.md's "Tally" rules, for the property tests:
-// exact fractions ballot by ballot, DOMAIN's sentences transcribed literally, and a rank computed as
+// A second, deliberately naive implementation of the rules of docs/domain.md#tally and #weighting,
+// for the property tests: exact fractions ballot by ballot, the rules' sentences transcribed literally, and a rank computed as
 // 1 + the number of proposals strictly better (no sorting, no aggregates, no floating point).
 import fc from "fast-check";
 import { GRADES, type Ballot, type Grade, type Method, type Weighting } from "../../app/tally";
