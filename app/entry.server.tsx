@@ -16,7 +16,7 @@ export default function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
-  // The CSP nonce of this response (app/server/headers.server.ts): on every inline script React and
+  // The CSP nonce of this response (app/platform/headers.server.ts): on every inline script React and
   // Remix write, including the single-fetch data stream.
   const nonce = loadContext.cspNonce;
   // Bots and no-JS clients get the whole document at once; browsers get it streamed.

@@ -30,7 +30,8 @@ export interface ConnectOptions {
 
 export class DatabaseOpenError extends Error {}
 
-// This file and db/sql.ts are the only places that know which database is behind Kysely.
+// This file and db/dialect.ts are the only query code that knows which database is behind Kysely
+// (elsewhere only the comments migration, blob or bytea, and the SQLite backup in db/backup.ts).
 export async function connect(options: ConnectOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) return connectPostgres(options.databaseUrl, options);
   return connectSqlite(options.sqliteFile ?? "./data/priorites-sante.sqlite", options.busyTimeoutMs ?? 5000);

@@ -1,6 +1,6 @@
 import { PostgresAdapter, type Kysely, type Transaction } from "kysely";
 
-// With db/connect.ts, the only place that knows which database is behind Kysely.
+// With db/connect.ts, the only query code that knows which database is behind Kysely.
 
 export function isPostgres(db: Kysely<any>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;

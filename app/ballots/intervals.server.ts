@@ -8,7 +8,7 @@ import { tallyVersion, territoryBallots, type TerritoryRef } from "./results.ser
 // national scale. They are computed off the request path, once per tally version (`tallyVersion`: the
 // revisions of the consultation's kept totals), and pages show the last ones computed with their stamp
 // ("calculé à 14:05, version 1 234") while a newer computation runs. In the server the work runs in
-// a worker thread (app/server/main.ts installs it), so the event loop keeps answering; elsewhere
+// a worker thread (app/start/main.ts installs it), so the event loop keeps answering; elsewhere
 // (tests, commands) it runs in this thread.
 
 export interface IntervalJob {

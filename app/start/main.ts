@@ -37,7 +37,7 @@ async function main() {
 
   const app = express();
   app.disable("x-powered-by");
-  // Believe X-Forwarded-For only from the proxies TRUST_PROXY names (README, "Déploiement").
+  // Believe X-Forwarded-For only from the proxies TRUST_PROXY names (README, "Deployment on several servers").
   if (config.TRUST_PROXY !== false) app.set("trust proxy", config.TRUST_PROXY);
   app.use(requestLog(log(config)));
   app.use(securityHeaders({ publicUrl: config.PUBLIC_URL, development: config.NODE_ENV === "development" }));

@@ -15,7 +15,7 @@ import { phaseChangeAfter } from "../../app/voting/voting.server";
 import { createVoters } from "../../bench/fixtures";
 import { startServer, stopServer } from "../../bench/http";
 
-// The anonymous consultation page is kept in memory by the server (app/server/render-cache.server.ts).
+// The anonymous consultation page is kept in memory by the server (app/platform/render-cache.server.ts).
 // Each input of the page is changed here through the real domain function, from another process
 // (as a CLI command or a second server would), and the next request must show the change.
 
