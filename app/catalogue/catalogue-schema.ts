@@ -31,6 +31,14 @@ export const sourceSchema = z.object({
     .regex(/^(\d{2}|2A|2B|97\d)$/)
     .nullable()
     .default(null),
+  /** The lines of the seed file the entry comes from, [first, last], 1-based as the file ships. */
+  lines: z
+    .tuple([z.number().int().positive(), z.number().int().positive()])
+    .refine(([a, b]) => a <= b, "lignes dans l’ordre : [première, dernière]"),
+  /** The theme under which the source prints it, when it is not the entry's theme (a merged entry). */
+  theme: z.enum(THEMES).nullable().default(null),
+  /** Its grouping heading there, when it is not the entry's group (a merged entry). */
+  group: slug.nullable().default(null),
 });
 
 export const departementCountSchema = z.object({
@@ -38,15 +46,27 @@ export const departementCountSchema = z.object({
   mentions: z.number().int().nonnegative(),
   /** The heading in the département synthesis where the count is printed. */
   section: text,
+  /** The theme it is counted under, when it is not the entry's theme (a merged entry). */
+  theme: z.enum(THEMES).nullable().default(null),
 });
+
+/** A title fits on a card: longer source wording goes in `sourceWording`, shown on the page. */
+export const TITLE_MAX = 90;
 
 export const proposalSchema = z.object({
   slug,
-  title: text.max(200),
+  title: text.max(
+    TITLE_MAX,
+    `titre court : ${TITLE_MAX} caractères au plus (la formulation complète va dans sourceWording)`,
+  ),
+  /** The source's own full wording, when the title had to be shortened. */
+  sourceWording: text.max(400).nullable().default(null),
   /** "En bref": one plain-French sentence, shown first on lists. */
   summary: text.max(300).nullable().default(null),
   text,
   theme: z.enum(THEMES),
+  /** A second theme a voter filtering on it should also find the entry under (e.g. the SAS, filed under access). */
+  secondaryTheme: z.enum(THEMES).nullable().default(null),
   level: z.enum(LEVELS).nullable().default(null),
   kind: z.enum(KINDS).default("proposition"),
   /** Slug of the grouping heading (Nouvelle-Aquitaine's grouped headings); same group = related. */
@@ -55,6 +75,13 @@ export const proposalSchema = z.object({
   departementCounts: z.array(departementCountSchema).default([]),
   /** A few verbatims quoted in the source, as illustrations. */
   verbatims: z.array(text).default([]),
+  /**
+   * Slugs of former entries merged into this one: at load, their ballots and comments move here
+   * (a ballot that had both keeps one choice).
+   */
+  replaces: z.array(slug).default([]),
+  /** Entries kept apart on purpose though close: the page links them and says why. */
+  seeAlso: z.array(z.object({ slug, reason: text.max(300) })).default([]),
 });
 
 export const workshopSchema = z.object({

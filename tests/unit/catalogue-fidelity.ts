@@ -11,10 +11,32 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { GLOSSARY } from "../../app/catalogue/glossary";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const catalogueDir = path.join(repoRoot, "db", "catalogue");
-export const seedsDir = path.resolve(repoRoot, "../shared/seeds");
+/**
+ * The source reports' folder: CATALOGUE_SOURCES_DIR (relative to the repository root, or
+ * absolute), by default `../shared/seeds`. The reports are not ours to republish, so they stay
+ * outside the repository (README, « Sources du catalogue »).
+ */
+export const seedsDir = path.resolve(repoRoot, process.env.CATALOGUE_SOURCES_DIR || "../shared/seeds");
+
+/** The reports the catalogue cites. */
+export const SEED_FILES = [
+  "000_259f14672463cccc.txt",
+  "001_69b1a6520f933c0b.txt",
+  "002_ff85f5667f6aaf61.txt",
+  "004_6b0e1e4a41bafabe.txt",
+] as const;
+
+/** Whether every cited report is in the sources folder. */
+export function sourcesAvailable(): boolean {
+  return SEED_FILES.every((file) => fs.existsSync(path.join(seedsDir, file)));
+}
+
+/** CI sets CATALOGUE_SOURCES_REQUIRED=1: there, missing reports fail the fidelity tests instead of skipping them. */
+export const sourcesRequired = process.env.CATALOGUE_SOURCES_REQUIRED === "1";
 
 /** The Nouvelle-Aquitaine report, the only seed that prints mention counts. */
 export const NA_FILE = "001_69b1a6520f933c0b.txt";
@@ -198,14 +220,112 @@ export function naDepartementScope(raw: string, departement: string, theme: numb
 }
 
 /** Every catalogue file, parsed as JSON (validation is the test's job). */
-export function catalogueFiles(): { name: string; data: unknown }[] {
-  if (!fs.existsSync(catalogueDir)) return [];
+export function catalogueFiles(dir = catalogueDir): { name: string; data: unknown }[] {
+  if (!fs.existsSync(dir)) return [];
   return fs
-    .readdirSync(catalogueDir)
+    .readdirSync(dir)
     .filter((name) => name.endsWith(".json"))
     .sort()
     .map((name) => ({
       name,
-      data: JSON.parse(fs.readFileSync(path.join(catalogueDir, name), "utf8")) as unknown,
+      data: JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) as unknown,
     }));
+}
+
+/** Lines `start`..`end` (1-based, inclusive) of a seed, raw; null when the range is not in the file. */
+export function seedLines(file: string, start: number, end: number): string | null {
+  const raw = readSeed(file);
+  if (raw === null) return null;
+  const lines = raw.split(/\r?\n/);
+  if (start < 1 || end < start || end > lines.length) return null;
+  return lines.slice(start - 1, end).join("\n");
+}
+
+// Words that carry no meaning of their own in a title: articles, prepositions, auxiliaries.
+const STOPWORDS = new Set(
+  (
+    "les des une aux pour par sur dans avec entre vers chez leur leurs ses son sa nos notre vos votre cette ces " +
+    "qui que quoi dont ainsi afin comme plus tout tous toute toutes autre autres etre avoir faire mettre place " +
+    "etc exemple notamment mieux bien lors deja aussi meme sont est ont peut doit " +
+    // The domain's context words and the reports' stock verbs: present everywhere, they prove nothing.
+    "sante soin soins systeme davantage developper favoriser renforcer ameliorer permettre rendre donner " +
+    "ouvrir creer mener agir faire assurer proposer"
+  ).split(" "),
+);
+
+/** Words the reports and the titles use for one another: found one, found all. */
+const SYNONYMS: string[][] = [
+  ["soignant", "soignants", "professionnel", "professionnels", "ps", "personnel", "personnels", "paramedicaux"],
+  ["rendez", "rdv", "rv", "consultation"],
+  ["medecin", "medecins", "medical", "medicale", "medicaux", "generaliste", "generalistes"],
+  ["reduire", "diminuer", "limiter", "alleger", "moins"],
+];
+
+/**
+ * Words that reverse or restrict a meaning: a title may carry one only if its source does, so a
+ * reversed title ("ne pas…", "supprimer…", "sans…") or an added obligation or gratuity fails.
+ */
+export const POLARITY_WORDS = ["pas", "non", "sans", "aucun", "aucune", "jamais", "ni"];
+export const POLARITY_PREFIXES = ["interdi", "supprim", "suppress", "obligat", "gratuit", "reduire", "reduct"];
+
+function plainWords(text: string): string[] {
+  return normalise(text)
+    .replace(/œ/g, "oe")
+    .replace(/Œ/g, "OE")
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .split(" ")
+    .filter(Boolean);
+}
+
+/** A word's comparison key: its first five letters (plurals, feminines and verb/noun pairs meet). */
+function stem(word: string): string {
+  return word.slice(0, 5);
+}
+
+/** The key terms of a title: its words of 4 letters or more that are not tool words, and its acronyms. */
+export function keyTerms(title: string): string[] {
+  const acronyms = (normalise(title).match(/\b[A-Z][A-Za-z]*[A-Z]\b/g) ?? []).map((a) => a.toLowerCase());
+  const words = plainWords(title).filter((w) => (w.length >= 4 && !STOPWORDS.has(w)) || acronyms.includes(w));
+  return [...new Set(words)];
+}
+
+/** Every plain word of a text, with both forms of each glossary term it uses (an acronym stands for its expansion). */
+export function linesVocabulary(lines: string): string[] {
+  const words = plainWords(lines);
+  for (const group of SYNONYMS) if (group.some((w) => words.includes(w))) words.push(...group);
+  const padded = ` ${words.join(" ")} `;
+  const extra: string[] = [];
+  for (const term of GLOSSARY) {
+    const forms = [term.abbr, term.expansion, ...(term.aliases ?? [])].map((f) => plainWords(f).join(" "));
+    if (forms.some((f) => f && padded.includes(` ${f} `))) extra.push(...forms.flatMap((f) => f.split(" ")));
+  }
+  return [...words, ...extra];
+}
+
+/**
+ * How far a title is from its cited lines: the key terms the lines do not contain (compared by
+ * stem, an acronym and its expansion being the same term), and the polarity words ("pas",
+ * "supprimer", "gratuit"…) of the title that the lines do not carry.
+ */
+export function wordingGaps(title: string, lines: string): { missing: string[]; polarity: string[] } {
+  const words = linesVocabulary(lines);
+  const stems = new Set(words.map(stem));
+  const missing = keyTerms(title).filter((w) => !stems.has(stem(w)));
+  const titleWords = plainWords(title);
+  const polarity = [
+    ...POLARITY_WORDS.filter((p) => titleWords.includes(p) && !words.includes(p)),
+    ...POLARITY_PREFIXES.filter((p) => titleWords.some((w) => w.startsWith(p)) && !words.some((w) => w.startsWith(p))),
+  ];
+  return { missing, polarity };
+}
+
+/** Key terms of a title, as stems, and the stems of a text: for searching the lines a title comes from. */
+export function titleStems(title: string): string[] {
+  return keyTerms(title).map(stem);
+}
+export function textStems(text: string): Set<string> {
+  return new Set(linesVocabulary(text).map(stem));
 }
