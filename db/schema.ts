@@ -193,6 +193,10 @@ export interface ProposalTable {
   summary: string | null;
   text: string;
   theme: Theme;
+  /** A second theme the entry is also found under (migration 2026_12_04_1100). */
+  secondary_theme: Theme | null;
+  /** The source's full wording, when the title is a shortened form of it. */
+  source_wording: string | null;
   level: ProposalLevel | null;
   kind: ProposalKind;
   group_slug: string | null;
@@ -214,6 +218,8 @@ export interface ProposalSourceTable {
   departement_code: string | null;
   /** Space-separated workshop slugs. */
   workshops: string;
+  /** The theme the source prints it under, when not the entry's own (a merged entry). */
+  theme: Theme | null;
 }
 
 export interface ProposalDepartementCountTable {

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: type check, lint (layers and format), production build, unit + integration tests (SQLite, and PostgreSQL when
 // TEST_DATABASE_URL is set), then end-to-end tests in Chromium. Ends with one line
-// "N passed, N failed" over everything, and a non-zero exit if anything failed.
+// "N passed, N failed, N skipped" over everything, followed by the names of the skipped suites
+// (e.g. the catalogue fidelity suite when the source reports are absent), and a non-zero exit if
+// anything failed.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -23,6 +25,8 @@ function run(title, command, args, env = {}) {
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+/** Names of the suites with skipped tests: a skip is said, not hidden in a count. */
+const skippedSuites = new Set();
 let ok = true;
 
 ok = run("Vérification des types (tsc)", bin("tsc"), ["--noEmit"]) && ok;
@@ -48,6 +52,13 @@ if (fs.existsSync(vitestJson)) {
   totals.passed += report.numPassedTests;
   totals.failed += report.numFailedTests;
   totals.skipped += report.numPendingTests + (report.numTodoTests ?? 0);
+  for (const file of report.testResults ?? []) {
+    for (const test of file.assertionResults ?? []) {
+      if (test.status === "skipped" || test.status === "pending" || test.status === "todo") {
+        skippedSuites.add(test.ancestorTitles?.[0] ?? path.relative(root, file.name));
+      }
+    }
+  }
 } else {
   totals.failed += 1;
 }
@@ -72,10 +83,18 @@ if (fs.existsSync(playwrightJson)) {
   totals.passed += stats.expected + stats.flaky;
   totals.failed += stats.unexpected;
   totals.skipped += stats.skipped;
+  const walk = (suite, file) => {
+    for (const spec of suite.specs ?? []) {
+      if (spec.tests?.some((t) => t.status === "skipped")) skippedSuites.add(`${file} › ${spec.title}`);
+    }
+    for (const child of suite.suites ?? []) walk(child, file);
+  };
+  for (const suite of JSON.parse(fs.readFileSync(playwrightJson, "utf8")).suites ?? []) walk(suite, suite.title);
 } else {
   totals.failed += 1;
 }
 
 if (!ok && totals.failed === 0) totals.failed = 1; // a step failed outside any test (types, build)
-console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+const skippedNames = skippedSuites.size ? ` — ignorés : ${[...skippedSuites].join(" ; ")}` : "";
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped${skippedNames}`);
 process.exit(ok ? 0 : 1);

@@ -7,11 +7,12 @@ import { consultationFileSchema, type ConsultationFile } from "./catalogue-schem
 import { GLOSSARY } from "./glossary";
 import { proposalSearchText } from "./search";
 import { bumpContentVersion } from "../../db/content-version";
+import { carryOverMerged } from "./catalogue-merge.server";
 
 export const CATALOGUE_DIR = path.resolve("db/catalogue");
 
 // Bump when what the loader derives from the files (search text…) changes, to reload them all.
-const LOADER_VERSION = "2";
+const LOADER_VERSION = "3";
 
 /**
  * How each shipped consultation starts, the first time it is loaded: every method can be tried
@@ -186,22 +187,20 @@ async function upsertConsultation(db: Kysely<Database>, data: ConsultationFile):
       .execute();
   }
 
-  await db
-    .deleteFrom("proposals")
-    .where("consultation_id", "=", consultationId)
-    .where("slug", "not in", ["", ...data.proposals.map((p) => p.slug)])
-    .execute();
   for (const [position, p] of data.proposals.entries()) {
     const values = {
       title: p.title,
       summary: p.summary,
       text: p.text,
       theme: p.theme,
+      secondary_theme: p.secondaryTheme,
+      source_wording: p.sourceWording,
       level: p.level,
       kind: p.kind,
       group_slug: p.group,
       position,
-      mentions: p.sources.find((s) => s.mentions !== null && s.departement === null)?.mentions ?? null,
+      // A merged entry printed under several themes was mentioned under each: its mentions add up.
+      mentions: regionalMentions(p),
       search_text: proposalSearchText([p.title, p.summary, p.text], GLOSSARY),
       updated_at: now,
     };
@@ -232,17 +231,25 @@ async function upsertConsultation(db: Kysely<Database>, data: ConsultationFile):
             mentions: s.mentions,
             departement_code: s.departement,
             workshops: s.workshops.join(" "),
+            theme: s.theme,
           })),
         )
         .execute();
     }
     if (p.departementCounts.length) {
+      // One row per département: a merged entry's counts under its several themes add up.
+      const byDepartement = new Map<string, { mentions: number; section: string }>();
+      for (const d of p.departementCounts) {
+        const row = byDepartement.get(d.departement);
+        if (row) row.mentions += d.mentions;
+        else byDepartement.set(d.departement, { mentions: d.mentions, section: d.section });
+      }
       await db
         .insertInto("proposal_departement_counts")
         .values(
-          p.departementCounts.map((d) => ({
+          [...byDepartement].map(([departement, d]) => ({
             proposal_id: proposalId,
-            departement_code: d.departement,
+            departement_code: departement,
             mentions: d.mentions,
             section: d.section,
           })),
@@ -256,4 +263,31 @@ async function upsertConsultation(db: Kysely<Database>, data: ConsultationFile):
         .execute();
     }
   }
+
+  // Entries merged into another: what residents attached to them moves before they are removed.
+  const kept = new Set(data.proposals.map((p) => p.slug));
+  const ids = new Map(
+    (
+      await db.selectFrom("proposals").select(["id", "slug"]).where("consultation_id", "=", consultationId).execute()
+    ).map((r) => [r.slug, r.id]),
+  );
+  const into = new Map<string, string>();
+  for (const p of data.proposals) {
+    for (const old of p.replaces) {
+      const from = ids.get(old);
+      const to = ids.get(p.slug);
+      if (from && to && !kept.has(old)) into.set(from, to);
+    }
+  }
+  await carryOverMerged(db, consultationId, into);
+  await db
+    .deleteFrom("proposals")
+    .where("consultation_id", "=", consultationId)
+    .where("slug", "not in", ["", ...kept])
+    .execute();
+}
+
+function regionalMentions(p: ConsultationFile["proposals"][number]): number | null {
+  const counts = p.sources.filter((s) => s.mentions !== null && s.departement === null).map((s) => s.mentions ?? 0);
+  return counts.length ? counts.reduce((a, b) => a + b, 0) : null;
 }

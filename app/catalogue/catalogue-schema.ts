@@ -80,8 +80,6 @@ export const proposalSchema = z.object({
    * (a ballot that had both keeps one choice).
    */
   replaces: z.array(slug).default([]),
-  /** Entries kept apart on purpose though close: the page links them and says why. */
-  seeAlso: z.array(z.object({ slug, reason: text.max(300) })).default([]),
 });
 
 export const workshopSchema = z.object({

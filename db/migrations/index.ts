@@ -5,6 +5,7 @@ import * as ballots from "./2026_11_23_1100_ballots";
 import * as comments from "./2026_11_23_1200_comments";
 import * as audit from "./2026_11_23_1300_audit";
 import * as reports from "./2026_11_23_1400_reports";
+import * as catalogueCorrections from "./2026_12_04_1100_catalogue_corrections";
 
 /**
  * Every migration, by its sortable name. Listed statically (not read from the folder at run time)
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_23_1200_comments": comments,
   "2026_11_23_1300_audit": audit,
   "2026_11_23_1400_reports": reports,
+  "2026_12_04_1100_catalogue_corrections": catalogueCorrections,
 };

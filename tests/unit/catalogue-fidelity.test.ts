@@ -30,11 +30,9 @@ import {
   normalisedSeed,
   occursIn,
   readSeed,
-  seedsDir,
   slugify,
-  sourcesAvailable,
-  sourcesRequired,
 } from "./catalogue-fidelity";
+import { describeWithSources } from "./catalogue-sources";
 
 const files = catalogueFiles();
 
@@ -93,11 +91,10 @@ for (const { name, data } of files) {
       expect(problems).toEqual([]);
     });
 
-    it("names only entries of its own file as merged or linked", () => {
+    it("never names a current entry as merged into another", () => {
       const slugs = new Set(file.proposals.map((p) => p.slug));
       const problems = file.proposals.flatMap((p) => [
         ...p.replaces.filter((r) => slugs.has(r)).map((r) => `${p.slug} replaces ${r}, which is still an entry`),
-        ...p.seeAlso.filter((l) => !slugs.has(l.slug)).map((l) => `${p.slug} links ${l.slug}, unknown`),
       ]);
       expect(problems).toEqual([]);
     });
@@ -132,8 +129,7 @@ const parsedFiles = files.flatMap(({ name, data }) => {
   return parsed.success ? [{ name, data: parsed.data }] : [];
 });
 
-/** The suite's name: `tests/run-all.mjs` prints it, when skipped, in the last line of `npm test`. */
-export const FIDELITY_SUITE = "fidélité du catalogue";
+const FIDELITY_SUITE = "fidélité du catalogue";
 
 function fidelityTests() {
   describe("the three checks of issue 16", () => {
@@ -294,16 +290,4 @@ function fidelityTests() {
   }
 }
 
-if (sourcesAvailable()) {
-  describe(FIDELITY_SUITE, fidelityTests);
-} else if (sourcesRequired) {
-  describe(FIDELITY_SUITE, () => {
-    it("has its source reports (CATALOGUE_SOURCES_REQUIRED=1)", () => {
-      expect.fail(
-        `source reports missing from ${seedsDir}: set CATALOGUE_SOURCES_DIR (see README, « Sources du catalogue »)`,
-      );
-    });
-  });
-} else {
-  describe.skip(`${FIDELITY_SUITE} (sources absentes)`, fidelityTests);
-}
+describeWithSources(FIDELITY_SUITE, fidelityTests);
