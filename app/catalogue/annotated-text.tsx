@@ -11,23 +11,54 @@ interface Mark {
   entry: Abbreviation;
 }
 
+const plainUpper = (word: string) => word.normalize("NFKD").replace(/\p{M}/gu, "").toUpperCase();
+
 /**
- * Where each abbreviation is first used in a text (whole words, as written), without overlaps:
- * the places to explain it once.
+ * Where each abbreviation is first used in a text (whole words), without overlaps: the places to
+ * explain it once. A sigle is matched as written; one of four letters or more also in a case or
+ * accent variant that starts with a capital ("Asalée", "OSYS"), never in lower case ("caps"), so
+ * that ordinary words are not taken for sigles.
  */
 export function firstUses(text: string, glossary: readonly Abbreviation[]): Mark[] {
   const marks: Mark[] = [];
+  const words = [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({ word: m[0], start: m.index }));
   // Longer first, so "IDEL" is not taken for "IDE".
   for (const entry of [...glossary].sort((a, b) => b.abbr.length - a.abbr.length)) {
-    const escaped = entry.abbr.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    const match = new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, "u").exec(text);
-    if (!match) continue;
-    const start = match.index;
-    const end = start + entry.abbr.length;
+    const loose = entry.abbr.length >= 4;
+    const found = words.find(
+      ({ word }) =>
+        word === entry.abbr || (loose && /^\p{Lu}/u.test(word) && plainUpper(word) === plainUpper(entry.abbr)),
+    );
+    if (!found) continue;
+    const start = found.start;
+    const end = start + found.word.length;
     if (marks.some((m) => start < m.end && end > m.start)) continue;
     marks.push({ start, end, entry });
   }
   return marks.sort((a, b) => a.start - b.start);
+}
+
+/** A title or a summary, inline, each abbreviation explained at its first use (list cards). */
+export function AnnotatedLine({ text, glossary }: { text: string; glossary: readonly Abbreviation[] }) {
+  const nodes: ReactNode[] = [];
+  let cursor = 0;
+  for (const mark of firstUses(text, glossary)) {
+    nodes.push(text.slice(cursor, mark.start));
+    nodes.push(
+      <abbr key={mark.start} title={mark.entry.expansion}>
+        {text.slice(mark.start, mark.end)}
+      </abbr>,
+    );
+    cursor = mark.end;
+  }
+  nodes.push(text.slice(cursor));
+  return (
+    <>
+      {nodes.map((n, i) => (
+        <Fragment key={i}>{n}</Fragment>
+      ))}
+    </>
+  );
 }
 
 /**

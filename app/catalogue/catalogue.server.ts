@@ -58,9 +58,9 @@ export async function getConsultation(db: Kysely<Database>, slug: string) {
   const [themes, workshops] = await Promise.all([
     db
       .selectFrom("proposals")
-      .select(["theme", (eb) => eb.fn.countAll<number>().as("n")])
+      .select(["theme", "secondary_theme", (eb) => eb.fn.countAll<number>().as("n")])
       .where("consultation_id", "=", consultation.id)
-      .groupBy("theme")
+      .groupBy(["theme", "secondary_theme"])
       .execute(),
     db
       .selectFrom("workshops as w")
@@ -79,7 +79,13 @@ export async function getConsultation(db: Kysely<Database>, slug: string) {
       .orderBy("w.position")
       .execute(),
   ]);
-  const themeCounts = Object.fromEntries(themes.map((t) => [t.theme, Number(t.n)])) as Partial<Record<Theme, number>>;
+  // An entry with a second theme is counted, and found by the filter, under both.
+  const themeCounts: Partial<Record<Theme, number>> = {};
+  for (const t of themes) {
+    for (const theme of [t.theme, t.secondary_theme]) {
+      if (theme) themeCounts[theme] = (themeCounts[theme] ?? 0) + Number(t.n);
+    }
+  }
   return { consultation, themeCounts, workshops };
 }
 
@@ -98,7 +104,8 @@ export interface ProposalFilters {
 /** One page of a consultation's proposals, filtered and sorted; the page is clamped to those that exist. */
 export async function listProposals(db: Kysely<Database>, consultationId: string, filters: ProposalFilters) {
   let query = db.selectFrom("proposals").where("consultation_id", "=", consultationId);
-  if (filters.theme) query = query.where("theme", "=", filters.theme);
+  const theme = filters.theme;
+  if (theme) query = query.where((eb) => eb.or([eb("theme", "=", theme), eb("secondary_theme", "=", theme)]));
   if (filters.level) query = query.where("level", "=", filters.level);
   if (filters.kind) query = query.where("kind", "=", filters.kind);
   const patterns = filters.q ? searchPatterns(filters.q) : [];
@@ -111,7 +118,18 @@ export async function listProposals(db: Kysely<Database>, consultationId: string
   const pageCount = Math.max(1, Math.ceil(count / filters.pageSize));
   const page = Math.min(Math.max(1, filters.page), pageCount);
 
-  let ordered = query.select(["id", "slug", "title", "summary", "theme", "level", "kind", "mentions", "position"]);
+  let ordered = query.select([
+    "id",
+    "slug",
+    "title",
+    "summary",
+    "theme",
+    "secondary_theme",
+    "level",
+    "kind",
+    "mentions",
+    "position",
+  ]);
   if (filters.sort === "mentions") {
     // Proposals without a printed count come last, in source order.
     ordered = ordered
@@ -140,7 +158,15 @@ export async function getProposal(db: Kysely<Database>, consultationId: string, 
     db
       .selectFrom("proposal_sources as s")
       .leftJoin("departements as d", "d.code", "s.departement_code")
-      .select(["s.file", "s.section", "s.mentions", "s.departement_code", "s.workshops", "d.name as departement_name"])
+      .select([
+        "s.file",
+        "s.section",
+        "s.mentions",
+        "s.departement_code",
+        "s.workshops",
+        "s.theme",
+        "d.name as departement_name",
+      ])
       .where("s.proposal_id", "=", proposal.id)
       .orderBy("s.position")
       .execute(),

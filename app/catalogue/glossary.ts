@@ -1,8 +1,9 @@
 /**
  * The abbreviations of the source reports (seeds/*.txt), explained for residents.
  *
- * - `abbr`: the abbreviation exactly as written in the texts (upper case; matched case-sensitively
- *   by AnnotatedText, and used lower-cased as the anchor on /glossaire: "#ipa").
+ * - `abbr`: the abbreviation as written in the texts (upper case, or as the source writes it:
+ *   "OSyS"); AnnotatedText also accepts, for sigles of four letters or more, a capitalised or
+ *   accented form ("Asalée" for ASALEE); used lower-cased as the anchor on /glossaire: "#ipa".
  * - `expansion`: the spelled-out form as it would appear in running text (lower case unless a
  *   proper name).
  * - `aliases`: other forms found in the texts (plural, feminine, variants), used by search.
@@ -62,6 +63,12 @@ export const GLOSSARY: GlossaryEntry[] = [
     aliases: ["caisses d’allocations familiales"],
     definition:
       "Organisme qui verse les prestations familiales et sociales, comme les allocations familiales ou les aides au logement.",
+  },
+  {
+    abbr: "CAPS",
+    expansion: "centre d’accueil et de permanence des soins",
+    definition:
+      "Dans les ateliers de Nouvelle-Aquitaine, structure qui accueille les patients pour des soins non programmés, avec les médecins libéraux du secteur. Attention : dans le rapport du Centre-Val de Loire, « CAPS » désigne autre chose, un centre unique de coordination des financements de la prévention en Eure-et-Loir, dont le rapport ne développe pas le sigle.",
   },
   {
     abbr: "CCAS",
@@ -375,6 +382,18 @@ export const GLOSSARY: GlossaryEntry[] = [
     definition: "Montant des dépenses de l’Assurance maladie à ne pas dépasser, voté chaque année par le Parlement.",
   },
   {
+    abbr: "OSAT",
+    expansion: "dispositif de l’Indre (sigle non développé dans le rapport)",
+    definition:
+      "Dispositif de l’Indre que le rapport du Centre-Val de Loire cite pour organiser la prise en charge des patients atteints de maladies chroniques qui n’ont pas de médecin traitant. Le rapport n’en donne ni le nom complet ni le détail.",
+  },
+  {
+    abbr: "OSyS",
+    expansion: "orientation dans le système de soins",
+    definition:
+      "Expérimentation bretonne dans laquelle le pharmacien est la porte d’entrée pour certains problèmes de santé courants : il évalue la situation, conseille et oriente si besoin vers un médecin. Le rapport du Centre-Val de Loire la cite en exemple.",
+  },
+  {
     abbr: "PADHUE",
     expansion: "praticien à diplôme hors Union européenne",
     aliases: ["praticiens à diplôme hors Union européenne"],
@@ -595,5 +614,5 @@ export function glossaryId(abbr: string): string {
 /** The entry for an abbreviation, whatever its case ("ipa", "IPA"), or undefined. */
 export function findGlossaryEntry(abbr: string): GlossaryEntry | undefined {
   const wanted = abbr.trim().toUpperCase();
-  return GLOSSARY.find((entry) => entry.abbr === wanted);
+  return GLOSSARY.find((entry) => entry.abbr.toUpperCase() === wanted);
 }

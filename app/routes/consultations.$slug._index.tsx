@@ -1,4 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { AnnotatedLine } from "~/catalogue/annotated-text";
+import { GLOSSARY } from "~/catalogue/glossary";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getConsultationAt, listProposalsAt, proposalFacetsAt } from "~/catalogue/catalogue.server";
@@ -300,17 +302,25 @@ export default function ConsultationPage() {
               <div className="fr-card__body">
                 <div className="fr-card__content">
                   <h3 className="fr-card__title">
-                    <Link to={`/consultations/${consultation.slug}/propositions/${p.slug}`}>{p.title}</Link>
+                    <Link to={`/consultations/${consultation.slug}/propositions/${p.slug}`}>
+                      <AnnotatedLine text={p.title} glossary={GLOSSARY} />
+                    </Link>
                   </h3>
-                  {p.summary ? <p className="fr-card__desc ps-text">{p.summary}</p> : null}
-                  <div className="fr-card__start">
-                    <ProposalBadges theme={p.theme} level={p.level} kind={p.kind} size="sm" />
-                  </div>
-                  {p.mentions !== null ? (
-                    <div className="fr-card__end">
-                      <p className="fr-card__detail">Citée {p.mentions} fois dans les ateliers</p>
-                    </div>
+                  {p.summary ? (
+                    <p className="fr-card__desc ps-text">
+                      <AnnotatedLine text={p.summary} glossary={GLOSSARY} />
+                    </p>
                   ) : null}
+                  <div className="fr-card__start">
+                    <ProposalBadges
+                      theme={p.theme}
+                      secondaryTheme={p.secondary_theme}
+                      mentions={p.mentions}
+                      level={p.level}
+                      kind={p.kind}
+                      size="sm"
+                    />
+                  </div>
                 </div>
                 {canVote ? (
                   <div className="fr-card__footer">

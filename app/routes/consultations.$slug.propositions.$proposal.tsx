@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { AnnotatedText, firstUses } from "~/catalogue/annotated-text";
+import { AnnotatedLine, AnnotatedText, firstUses } from "~/catalogue/annotated-text";
+import { SourceProvenance } from "~/catalogue/proposal-provenance";
 import { getConsultation, getProposal } from "~/catalogue/catalogue.server";
 import { GLOSSARY } from "~/catalogue/glossary";
 import { CommentSection } from "~/web/comment-section";
@@ -111,7 +112,19 @@ export default function ProposalPage() {
       />
       <article className="ps-text">
         <h1>{proposal.title}</h1>
-        <ProposalBadges theme={proposal.theme} level={proposal.level} kind={proposal.kind} className="fr-mb-3w" />
+        <ProposalBadges
+          theme={proposal.theme}
+          secondaryTheme={proposal.secondary_theme}
+          mentions={proposal.mentions}
+          level={proposal.level}
+          kind={proposal.kind}
+          className="fr-mb-3w"
+        />
+        {proposal.source_wording ? (
+          <p data-testid="source-wording">
+            Formulation du rapport : « <AnnotatedLine text={proposal.source_wording} glossary={GLOSSARY} /> »
+          </p>
+        ) : null}
         {proposal.summary ? (
           <div className="fr-callout fr-mb-4w">
             <h2 className="fr-callout__title fr-h6">En bref</h2>
@@ -169,16 +182,7 @@ export default function ProposalPage() {
         <ul>
           {sources.map((s, i) => (
             <li key={i} data-testid="source">
-              Rapport <code>{s.file}</code>, rubrique « {s.section} »
-              {s.mentions !== null ? (
-                <>
-                  {" "}
-                  — <strong data-testid="source-mentions">citée {s.mentions} fois</strong> (nombre de contributions
-                  relevées dans le rapport)
-                </>
-              ) : null}
-              {s.mentions === null ? " — le rapport ne donne pas de nombre de citations pour cette proposition" : ""}
-              {s.departement_name ? ` — ${s.departement_name} (${s.departement_code})` : ""}
+              <SourceProvenance source={s} />
             </li>
           ))}
         </ul>
