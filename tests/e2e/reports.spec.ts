@@ -4,6 +4,7 @@ import type { Download, Page } from "@playwright/test";
 import { connect } from "../../db/connect";
 import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
 import { pdfText } from "../support/pdf-text";
+import { CENTRE_PROPOSALS } from "../support/catalogue";
 import { checkPage } from "./axe-helpers";
 import { grantRole, run } from "./comment-helpers";
 import {
@@ -168,7 +169,9 @@ test("results are public once published, with every CTS's report and the dataset
     await page.goto(`/consultations/${CENTRE}`);
     await page.getByRole("link", { name: "Voir les résultats" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Résultats en Centre-Val de Loire" })).toBeVisible();
-    await expect(page.getByRole("table", { name: "Classement brut" }).locator("tbody tr")).toHaveCount(96);
+    await expect(page.getByRole("table", { name: "Classement brut" }).locator("tbody tr")).toHaveCount(
+      CENTRE_PROPOSALS,
+    );
     await expect(
       page.getByRole("img", { name: /Participation par arrondissement en Centre-Val de Loire/ }),
     ).toBeVisible();

@@ -19,6 +19,7 @@ import {
 } from "../../app/reports/exports.server";
 import { regionDataset } from "../../app/reports/region.server";
 import { testDatabases } from "../support/databases";
+import { CENTRE_PROPOSALS } from "../support/catalogue";
 import { pdfText } from "../support/pdf-text";
 
 const NORMANDIE = "normandie-cnr-sante-2022";
@@ -186,7 +187,7 @@ describe.each(testDatabases)("report exports on $name", ({ open }) => {
     const bourges = dataset.filter((row) => row[0] === "arrondissement" && row[1] === "181");
     expect(bourges).toEqual([["arrondissement", "181", "Bourges", "", "", "", "", "moins de 10 votants", "", "", ""]]);
     const cher = dataset.filter((row) => row[0] === "CTS" && row[1] === "18");
-    expect(cher.length).toBe(2 * 96);
+    expect(cher.length).toBe(2 * CENTRE_PROPOSALS);
     expect(cher.every((row) => row[3] === 12)).toBe(true);
   });
 
