@@ -246,7 +246,7 @@ const STOPWORDS = new Set(
   (
     "les des une aux pour par sur dans avec entre vers chez leur leurs ses son sa nos notre vos votre cette ces " +
     "qui que quoi dont ainsi afin comme plus tout tous toute toutes autre autres etre avoir faire mettre place " +
-    "etc exemple notamment mieux bien lors deja aussi meme sont est ont peut doit " +
+    "etc exemple notamment mieux bien lors deja aussi meme sont est ont peut doit vous nous " +
     // The domain's context words and the reports' stock verbs: present everywhere, they prove nothing.
     "sante soin soins systeme davantage developper favoriser renforcer ameliorer permettre rendre donner " +
     "ouvrir creer mener agir faire assurer proposer"
