@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { playwrightSummary, summaryLine, vitestSummary } from "./support/test-summary.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const tmp = path.join(root, "tests/.tmp");
@@ -26,7 +27,7 @@ function run(title, command, args, env = {}) {
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 /** Names of the suites with skipped tests: a skip is said, not hidden in a count. */
-const skippedSuites = new Set();
+const skippedSuites = [];
 let ok = true;
 
 ok = run("Vérification des types (tsc)", bin("tsc"), ["--noEmit"]) && ok;
@@ -48,17 +49,11 @@ ok =
     `--outputFile.json=${vitestJson}`,
   ]) && ok;
 if (fs.existsSync(vitestJson)) {
-  const report = JSON.parse(fs.readFileSync(vitestJson, "utf8"));
-  totals.passed += report.numPassedTests;
-  totals.failed += report.numFailedTests;
-  totals.skipped += report.numPendingTests + (report.numTodoTests ?? 0);
-  for (const file of report.testResults ?? []) {
-    for (const test of file.assertionResults ?? []) {
-      if (test.status === "skipped" || test.status === "pending" || test.status === "todo") {
-        skippedSuites.add(test.ancestorTitles?.[0] ?? path.relative(root, file.name));
-      }
-    }
-  }
+  const summary = vitestSummary(JSON.parse(fs.readFileSync(vitestJson, "utf8")), root);
+  totals.passed += summary.passed;
+  totals.failed += summary.failed;
+  totals.skipped += summary.skipped;
+  skippedSuites.push(...summary.skippedSuites);
 } else {
   totals.failed += 1;
 }
@@ -79,22 +74,15 @@ if (built) {
     ) && ok;
 }
 if (fs.existsSync(playwrightJson)) {
-  const stats = JSON.parse(fs.readFileSync(playwrightJson, "utf8")).stats;
-  totals.passed += stats.expected + stats.flaky;
-  totals.failed += stats.unexpected;
-  totals.skipped += stats.skipped;
-  const walk = (suite, file) => {
-    for (const spec of suite.specs ?? []) {
-      if (spec.tests?.some((t) => t.status === "skipped")) skippedSuites.add(`${file} › ${spec.title}`);
-    }
-    for (const child of suite.suites ?? []) walk(child, file);
-  };
-  for (const suite of JSON.parse(fs.readFileSync(playwrightJson, "utf8")).suites ?? []) walk(suite, suite.title);
+  const summary = playwrightSummary(JSON.parse(fs.readFileSync(playwrightJson, "utf8")));
+  totals.passed += summary.passed;
+  totals.failed += summary.failed;
+  totals.skipped += summary.skipped;
+  skippedSuites.push(...summary.skippedSuites);
 } else {
   totals.failed += 1;
 }
 
 if (!ok && totals.failed === 0) totals.failed = 1; // a step failed outside any test (types, build)
-const skippedNames = skippedSuites.size ? ` — ignorés : ${[...skippedSuites].join(" ; ")}` : "";
-console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped${skippedNames}`);
+console.log(`\n${summaryLine(totals, skippedSuites)}`);
 process.exit(ok ? 0 : 1);
