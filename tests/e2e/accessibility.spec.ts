@@ -79,7 +79,7 @@ const PUBLIC_PAGES: {
   },
   {
     path: "/consultations/nouvelle-aquitaine-cnr-sante-2022/propositions/plus-d-infirmiers-en-pratique-avancee-et-d-infirmiers-asalee-mieux-remuneres",
-    heading: /infirmiers en pratique avancée/,
+    heading: /IPA et d’infirmiers Asalée/,
   },
   {
     path: "/consultations/normandie-cnr-sante-2022/propositions/developper-les-dispositifs-d-aller-vers-en-prevention",
