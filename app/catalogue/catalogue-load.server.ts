@@ -91,7 +91,9 @@ export interface CatalogueLoadResult {
 /**
  * Loads the catalogue files into the database. Idempotent: an unchanged file is skipped, a
  * changed entry is updated in place (same id), an entry gone from its file is removed, nothing is
- * duplicated. Every file is validated before anything is written, and all is one transaction.
+ * duplicated; an entry named in another's `replaces` first hands it its ballots, comments and
+ * contributions (catalogue-merge.server.ts). Every file is validated before anything is written,
+ * and all is one transaction.
  */
 export async function loadCatalogue(
   db: Kysely<Database>,
