@@ -1,5 +1,6 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import { bumpContentVersion } from "../../db/content-version";
+import { isPostgres } from "../../db/dialect";
 import type { ConsultationStatus, Database } from "../../db/schema";
 
 /** The phases in order; a consultation only moves forward. */
@@ -13,8 +14,10 @@ export class LifecycleError extends Error {}
 
 /**
  * Moves a consultation to its next phase. Closing makes its ballots anonymous for good, in the
- * same transaction: no user link left, times rounded to the day (ballots and their events); the
- * kept counts stay, so results are unchanged.
+ * same transaction: no user link left, times rounded to the day, and every row re-keyed and
+ * rewritten in a random order (ballots and their events), so neither an id nor the storage order
+ * (SQLite's rowid, PostgreSQL's heap order) follows the order of casting any more; the kept
+ * counts stay, so results are unchanged.
  */
 export async function advanceConsultation(
   db: Kysely<Database>,
@@ -47,6 +50,8 @@ export async function advanceConsultation(
         .set({ created_at: dayOf("created_at") })
         .where("consultation_id", "=", consultation.id)
         .execute();
+      await rekeyShuffled(trx, "ballots", consultation.id);
+      await rekeyShuffled(trx, "ballot_events", consultation.id);
     }
     const iso = now.toISOString();
     await trx
@@ -63,6 +68,44 @@ export async function advanceConsultation(
     await bumpContentVersion(trx);
     return { from: consultation.status, to, anonymised };
   });
+}
+
+const REWRITE_CHUNK = 1000;
+
+/**
+ * Gives every row of the consultation a new random id, then deletes and re-inserts the rows in
+ * the order of those ids: insertion order, and with it the rowid (SQLite) or the heap position
+ * (PostgreSQL), becomes a random permutation. Otherwise a request log's times (or the ids a
+ * voter's pages showed) could be matched to the position of a ballot among the others. Reads and
+ * writes by chunks, so a consultation of a million ballots never sits in memory at once.
+ */
+async function rekeyShuffled(trx: Transaction<Database>, table: "ballots" | "ballot_events", consultationId: string) {
+  // Both generators draw from the system's cryptographic source.
+  const newId = isPostgres(trx)
+    ? sql<string>`replace(gen_random_uuid()::text, '-', '')`
+    : sql<string>`lower(hex(randomblob(16)))`;
+  await trx.updateTable(table).set({ id: newId }).where("consultation_id", "=", consultationId).execute();
+  let after = "";
+  for (;;) {
+    const rows = await trx
+      .selectFrom(table)
+      .selectAll()
+      .where("consultation_id", "=", consultationId)
+      .where("id", ">", after)
+      .orderBy("id")
+      .limit(REWRITE_CHUNK)
+      .execute();
+    if (!rows.length) return;
+    const ids = rows.map((r) => r.id);
+    await trx.deleteFrom(table).where("id", "in", ids).execute();
+    // Rows already rewritten keep ids at most `after`, so the next chunk never reads them again.
+    await trx
+      .insertInto(table)
+      .values(rows as never)
+      .execute();
+    after = ids[ids.length - 1]!;
+    if (rows.length < REWRITE_CHUNK) return;
+  }
 }
 
 /**

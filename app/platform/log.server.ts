@@ -33,6 +33,15 @@ export function loggedPath(url: string | undefined): string {
   return path.length > 300 ? `${path.slice(0, 300)}…` : path;
 }
 
+// A vote page or action (/consultations/:slug/vote, /consultations/:slug/mon-vote, and their
+// .data twins): its line must not say who, or its time could tie a ballot to its author.
+const VOTE_PATH = /^\/consultations\/[^/]+\/(?:vote|mon-vote)(?:\.data)?\/?$/;
+
+/** Whether the request log leaves the user out of a request to this path. */
+export function isVotePath(path: string): boolean {
+  return VOTE_PATH.test(path);
+}
+
 type ExpressLike = IncomingMessage & { originalUrl?: string };
 type WithLocals = ServerResponse & { locals?: { auth?: { user?: { id: string } | null } } };
 
@@ -40,16 +49,20 @@ type WithLocals = ServerResponse & { locals?: { auth?: { user?: { id: string } |
  * Express middleware writing one JSON line per request once it is answered:
  * `{"level":30,"time":"…","method":"POST","path":"/connexion","status":303,"ms":41,"user":"…","msg":"requête"}`.
  * Only these fields, chosen one by one: no headers (cookies, authorization), no query, no body
- * (passwords, ballots), and the user's id, never their e-mail.
+ * (passwords, ballots), and the user's id, never their e-mail — and not even the id on vote
+ * requests (`isVotePath`).
  */
 export function requestLog(logger: Logger) {
-  const fields = (req: ExpressLike, res: WithLocals, ms: number) => ({
-    method: req.method,
-    path: loggedPath(req.originalUrl ?? req.url),
-    status: res.statusCode,
-    ms,
-    user: res.locals?.auth?.user?.id,
-  });
+  const fields = (req: ExpressLike, res: WithLocals, ms: number) => {
+    const path = loggedPath(req.originalUrl ?? req.url);
+    return {
+      method: req.method,
+      path,
+      status: res.statusCode,
+      ms,
+      user: isVotePath(path) ? undefined : res.locals?.auth?.user?.id,
+    };
+  };
   return pinoHttp<ExpressLike, WithLocals>({
     logger,
     // Nothing of the request and response objects themselves is serialised...
