@@ -20,3 +20,16 @@ export {
   smallGroupLabel,
   type ParticipationRow,
 } from "./participation";
+export {
+  inNode,
+  planDisclosure,
+  publishedTally,
+  unitPopulations,
+  unitTally,
+  type DisclosureOptions,
+  type DisclosurePlan,
+  type Place,
+  type PlaceCounts,
+  type Suppression,
+  type TerritoryNode,
+} from "./disclosure";
