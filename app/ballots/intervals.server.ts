@@ -15,7 +15,10 @@ export interface IntervalJob {
   consultation: { id: string; method: Method; method_params: string };
   ref: TerritoryRef;
   weighting: Weighting;
+  /** Per weighting unit (an arrondissement, or a pool of withheld places: see `units`). */
   populations: Record<string, number>;
+  /** The disclosure plan's weighting unit of each place ("cts|arrondissement"); absent: the arrondissement. */
+  units?: Record<string, string>;
   resamples: number;
   seed: number;
 }
@@ -43,8 +46,11 @@ export async function computeIntervals(db: Kysely<Database>, job: IntervalJob): 
       .orderBy("position")
       .execute(),
   ]);
+  const units = job.units;
   return bootstrapIntervals(
-    ballots,
+    units
+      ? ballots.map((b) => ({ ...b, arrondissement: units[`${b.cts}|${b.arrondissement}`] ?? b.arrondissement }))
+      : ballots,
     {
       method: rules.method,
       proposals: proposals.map((p) => p.id),
@@ -107,7 +113,12 @@ export async function rankIntervalsSnapshot(
   ref: TerritoryRef,
   weighting: Weighting,
   populations: Record<string, number>,
-  options: { resamples?: number; wait?: "no" | "first" | "current"; checkEveryMs?: number } = {},
+  options: {
+    resamples?: number;
+    wait?: "no" | "first" | "current";
+    checkEveryMs?: number;
+    units?: Record<string, string>;
+  } = {},
 ): Promise<IntervalSnapshot> {
   const resamples = options.resamples ?? 200;
   const key = `${consultation.id}|${ref.kind}:${ref.code}|${weighting}|${resamples}`;
@@ -116,7 +127,7 @@ export async function rankIntervalsSnapshot(
     entry = { snapshot: { intervals: null, version: null, computedAt: null }, running: null, checkedAt: 0 };
     entries.set(key, entry);
   }
-  const job = { consultation, ref, weighting, populations, resamples };
+  const job = { consultation, ref, weighting, populations, units: options.units, resamples };
   const wait = options.wait ?? "no";
   if (wait === "current") {
     await entry.running?.catch(() => undefined);

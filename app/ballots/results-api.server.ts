@@ -2,20 +2,15 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import type { SessionUser } from "../identity/session.server";
 import { resolveCts } from "../territories/territories.server";
-import {
-  GRADE_LABELS,
-  SMALL_GROUP_THRESHOLD,
-  smallGroupLabel,
-  type Method,
-  type RowByMethod,
-  type Weighting,
-} from "../tally";
+import { GRADE_LABELS, withheldLabel, type Method, type RowByMethod, type Weighting } from "../tally";
 import { rankIntervalsSnapshot } from "./intervals.server";
 import {
   findTerritory,
+  nodeOf,
   parseTerritory,
-  territoryTally,
-  weightingPopulations,
+  publishedCounts,
+  territoryCounts,
+  weightingUnits,
   type TerritoryRef,
 } from "./results.server";
 
@@ -92,21 +87,27 @@ export async function resultsDocument(
         : "Les résultats ne sont pas encore publiés : seuls les administrateurs et les membres du CTS du territoire y ont accès.",
     );
   }
-  const { result, participation } = await territoryTally(db, consultation, ref, weighting);
+  const counts = await territoryCounts(db, consultation, ref);
+  const node = nodeOf(ref);
+  // Through the disclosure plan: a withheld territory gives no figure, not even its ballots.
+  const result = publishedCounts(counts, node, weighting);
+  const suppression = counts.plan.suppression(node);
   const proposals = await db
     .selectFrom("proposals")
     .select(["id", "slug", "title"])
     .where("consultation_id", "=", consultation.id)
     .execute();
   const byId = new Map(proposals.map((p) => [p.id, p]));
-  const smallGroup = result.ballots < SMALL_GROUP_THRESHOLD;
-  const populations = weightingPopulations(participation);
+  const weights = weightingUnits(counts, node);
   // The last intervals computed (a newer computation starts in the background when votes came
   // since); only a territory never computed before waits for its first ones.
   const snapshot =
-    smallGroup || result.ballots === 0
+    !result || result.ballots === 0
       ? null
-      : await rankIntervalsSnapshot(db, consultation, ref, weighting, populations, { wait: "first" });
+      : await rankIntervalsSnapshot(db, consultation, ref, weighting, weights.populations, {
+          wait: "first",
+          units: weights.units,
+        });
   const intervals = snapshot?.intervals ?? {};
   return {
     consultation: consultation.slug,
@@ -115,14 +116,14 @@ export async function resultsDocument(
     method: consultation.method,
     territory: { kind: territory.kind, code: territory.code, name: territory.name },
     weighting,
-    ballots: result.ballots,
+    ballots: result ? result.ballots : null,
     generatedAt: (input.now ?? new Date()).toISOString(),
-    explanation: result.explanation,
-    smallGroup: smallGroup ? smallGroupLabel(SMALL_GROUP_THRESHOLD) : null,
+    explanation: result?.explanation ?? null,
+    smallGroup: suppression ? withheldLabel(suppression, counts.plan.threshold) : null,
     rankIntervals: snapshot
       ? { version: snapshot.version, computedAt: snapshot.computedAt, computing: snapshot.computing }
       : null,
-    ranking: smallGroup
+    ranking: !result
       ? []
       : result.ranking.map((row) => {
           const interval = intervals[row.proposal];

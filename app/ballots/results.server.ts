@@ -2,13 +2,20 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import {
   aggregatesFromRows,
+  inNode,
   isSmallGroup,
+  planDisclosure,
+  publishedTally,
   tally,
   type Ballot,
   type CountRow,
+  type DisclosurePlan,
   type Method,
+  type Place,
   type TallyResult,
+  type TerritoryNode,
   type Weighting,
+  unitPopulations,
 } from "../tally";
 import { contentCells, type BallotContent } from "./ballot-content";
 import { readMethodParams } from "./ballots.server";
@@ -101,13 +108,42 @@ export async function territoryParticipation(
     .sort((a, b) => (a.arrondissement < b.arrondissement ? -1 : 1));
 }
 
+/** The disclosure node of a territory reference. */
+export function nodeOf(ref: TerritoryRef): TerritoryNode {
+  return ref.kind === "region" ? { kind: "region" } : { kind: ref.kind, code: ref.code };
+}
+
+/** Ballots per place (arrondissement within a CTS territory) of the whole consultation. */
+export async function consultationPlaces(db: Kysely<Database>, consultationId: string): Promise<Place[]> {
+  const rows = await db
+    .selectFrom("ballot_totals")
+    .select((eb) => ["arrondissement_code", "cts_code", eb.fn.sum<number>("ballots").as("ballots")])
+    .where("consultation_id", "=", consultationId)
+    .groupBy(["arrondissement_code", "cts_code"])
+    .execute();
+  return rows
+    .map((r) => ({ cts: r.cts_code, arrondissement: r.arrondissement_code, ballots: Number(r.ballots) }))
+    .filter((p) => p.ballots > 0);
+}
+
+/** Which territories of a consultation may show figures (DOMAIN.md, "Disclosure control"). */
+export async function consultationDisclosure(db: Kysely<Database>, consultationId: string): Promise<DisclosurePlan> {
+  return planDisclosure(await consultationPlaces(db, consultationId));
+}
+
 /** What a territory's rankings are computed from: its kept counts, loaded once. */
 export interface TerritoryCounts {
   rules: ReturnType<typeof readMethodParams>;
   /** Proposal ids in catalogue order. */
   proposals: string[];
+  /** Per arrondissement (its places in the territory added up). */
   participation: Participation[];
-  rows: CountRow[];
+  /** Counts per (proposal, place, cell). */
+  rows: (CountRow & { cts: string })[];
+  /** The territory's places with their ballots. */
+  places: Place[];
+  /** The consultation's disclosure plan: every published figure goes through it. */
+  plan: DisclosurePlan;
 }
 
 /**
@@ -123,11 +159,11 @@ export async function territoryCounts(
   const column = territoryColumn(ref);
   let counts = db
     .selectFrom("ballot_counts")
-    .select((eb) => ["proposal_id", "arrondissement_code", "cell", eb.fn.sum<number>("count").as("count")])
+    .select((eb) => ["proposal_id", "arrondissement_code", "cts_code", "cell", eb.fn.sum<number>("count").as("count")])
     .where("consultation_id", "=", consultation.id)
-    .groupBy(["proposal_id", "arrondissement_code", "cell"]);
+    .groupBy(["proposal_id", "arrondissement_code", "cts_code", "cell"]);
   if (column) counts = counts.where(column, "=", ref.code);
-  const [rows, participation, proposals] = await Promise.all([
+  const [rows, participation, proposals, allPlaces] = await Promise.all([
     counts.execute(),
     territoryParticipation(db, consultation.id, ref),
     db
@@ -136,7 +172,9 @@ export async function territoryCounts(
       .where("consultation_id", "=", consultation.id)
       .orderBy("position")
       .execute(),
+    consultationPlaces(db, consultation.id),
   ]);
+  const node = nodeOf(ref);
   return {
     rules,
     proposals: proposals.map((p) => p.id),
@@ -146,9 +184,52 @@ export async function territoryCounts(
       .map((r) => ({
         proposal: r.proposal_id,
         arrondissement: r.arrondissement_code,
+        cts: r.cts_code,
         cell: r.cell,
         count: Number(r.count),
       })),
+    places: allPlaces.filter((p) => inNode(node, p)),
+    plan: planDisclosure(allPlaces),
+  };
+}
+
+/**
+ * A territory's ranking as it may be published, from its loaded counts (or a territory within
+ * them: a CTS report's arrondissements): null when the disclosure plan withholds it; weighted by
+ * the plan's units. Every page, API answer and export ranks through here.
+ */
+export function publishedCounts(
+  counts: TerritoryCounts,
+  node: TerritoryNode,
+  weighting: Weighting,
+): TallyResult | null {
+  return publishedTally(
+    counts.plan,
+    node,
+    {
+      method: counts.rules.method,
+      proposals: counts.proposals,
+      params: { k: counts.rules.k, quorum: counts.rules.quorum },
+      places: counts.places,
+      rows: counts.rows,
+      populations: weightingPopulations(counts.participation),
+    },
+    weighting,
+  );
+}
+
+/**
+ * The plan's weighting units for a territory, for the bootstrap over its ballots: each place
+ * ("cts|arrondissement") → its unit, and each unit's population.
+ */
+export function weightingUnits(
+  counts: TerritoryCounts,
+  node: TerritoryNode,
+): { units: Record<string, string>; populations: Record<string, number> } {
+  const places = counts.places.filter((p) => inNode(node, p));
+  return {
+    units: Object.fromEntries(places.map((p) => [`${p.cts}|${p.arrondissement}`, counts.plan.unit(node, p)])),
+    populations: unitPopulations(counts.plan, node, places, weightingPopulations(counts.participation)),
   };
 }
 
@@ -157,9 +238,21 @@ export function weightingPopulations(participation: readonly Participation[]): R
   return Object.fromEntries(participation.map((p) => [p.arrondissement, Math.max(1, p.population)]));
 }
 
+/** A ranking without any ballot (every proposal "aucun bulletin"): what a withheld territory lays out. */
+export function emptyTally(counts: TerritoryCounts, weighting: Weighting): TallyResult {
+  return tally({
+    method: counts.rules.method,
+    proposals: counts.proposals,
+    params: { k: counts.rules.k, quorum: counts.rules.quorum },
+    weighting,
+    populations: {},
+    ballots: [],
+  } as Parameters<typeof tally>[0]);
+}
+
 /**
- * The ranking of the loaded counts, or of some of their arrondissements only (a breakdown cell):
- * the same tally engine as every other view.
+ * The ranking of the loaded counts, or of some of their arrondissements only, every arrondissement
+ * weighing its own population: a recount, not a publication (outputs use `publishedCounts`).
  */
 export function tallyCounts(counts: TerritoryCounts, weighting: Weighting, only?: ReadonlySet<string>): TallyResult {
   const participation = only ? counts.participation.filter((p) => only.has(p.arrondissement)) : counts.participation;
@@ -180,7 +273,7 @@ export function tallyCounts(counts: TerritoryCounts, weighting: Weighting, only?
   } as Parameters<typeof tally>[0]);
 }
 
-/** A territory's ranking from the kept counts. */
+/** A territory's ranking from the kept counts, without disclosure control (recounts, tests, benchmarks). */
 export async function territoryTally(
   db: Kysely<Database>,
   consultation: ConsultationForResults,
@@ -197,16 +290,16 @@ export async function territoryBallots(
   consultationId: string,
   ref: TerritoryRef,
   chunk = BALLOT_CHUNK,
-): Promise<Ballot[]> {
+): Promise<(Ballot & { cts: string })[]> {
   const column = territoryColumn(ref);
   // Read in chunks (by id, so each chunk goes on where the last stopped): the rows of one chunk
   // are dropped once parsed, instead of every row and every parsed ballot held together.
-  const ballots: Ballot[] = [];
+  const ballots: (Ballot & { cts: string })[] = [];
   let after = "";
   for (;;) {
     let query = db
       .selectFrom("ballots")
-      .select(["id", "arrondissement_code", "content"])
+      .select(["id", "arrondissement_code", "cts_code", "content"])
       .where("consultation_id", "=", consultationId)
       .where("id", ">", after)
       .orderBy("id")
@@ -214,7 +307,11 @@ export async function territoryBallots(
     if (column) query = query.where(column, "=", ref.code);
     const rows = await query.execute();
     for (const r of rows)
-      ballots.push({ arrondissement: r.arrondissement_code, content: JSON.parse(r.content) as BallotContent });
+      ballots.push({
+        arrondissement: r.arrondissement_code,
+        cts: r.cts_code,
+        content: JSON.parse(r.content) as BallotContent,
+      });
     if (rows.length < chunk) return ballots;
     after = rows[rows.length - 1]!.id;
   }

@@ -3,10 +3,11 @@ import { readContentVersion } from "../../db/content-version";
 import type { BallotMethod, ConsultationStatus, Database, Stance, Theme } from "../../db/schema";
 import { rankIntervalsSnapshot, type IntervalSnapshot } from "../ballots/intervals.server";
 import {
-  tallyCounts,
+  emptyTally,
+  publishedCounts,
   tallyVersion,
   territoryCounts,
-  weightingPopulations,
+  weightingUnits,
   type TerritoryCounts,
   type TerritoryRef,
 } from "../ballots/results.server";
@@ -14,8 +15,10 @@ import {
   SMALL_GROUP_THRESHOLD,
   STATUS_LABELS as ROW_STATUS_LABELS,
   smallGroupLabel,
+  withheldLabel,
   type RankInterval,
   type TallyResult,
+  type TerritoryNode,
   type Weighting,
 } from "../tally";
 import { ctsArrondissements } from "../territories/territories.server";
@@ -77,12 +80,15 @@ export interface ParticipationLine {
   code: string;
   name: string;
   population: number;
-  online: number;
-  paper: number;
-  ballots: number;
+  /** Ballot figures are null when the disclosure plan withholds the line (`withheld` says why). */
+  online: number | null;
+  paper: number | null;
+  ballots: number | null;
   verifiedResidents: number;
-  /** ballots / population; null without population. */
+  /** ballots / population; null without population or when withheld. */
   rate: number | null;
+  /** "moins de 10 votants" or "secret statistique…", when the line's ballot figures are withheld. */
+  withheld: string | null;
 }
 
 export interface TimelineDay {
@@ -96,8 +102,12 @@ export interface TimelineDay {
 export interface BreakdownColumn {
   code: string;
   name: string;
-  ballots: number;
+  /** null when withheld. */
+  ballots: number | null;
+  /** Withheld by the disclosure plan (under the threshold, or to protect one that is). */
   small: boolean;
+  /** Why, in words, when withheld. */
+  label: string | null;
 }
 
 export interface BreakdownCell {
@@ -128,9 +138,11 @@ export interface CtsReport {
   generatedAt: string;
   tallyVersion: number;
   threshold: number;
+  /** Why the territory's figures are withheld ("moins de 10 votants", "secret statistique…"). */
   smallGroupLabel: string;
-  ballots: number;
-  /** "empty": no ballot; "small": fewer than the threshold, no ranking shown; "ranked". */
+  /** null when withheld. */
+  ballots: number | null;
+  /** "empty": no ballot; "small": withheld by the disclosure plan, no figure shown; "ranked". */
   state: "empty" | "small" | "ranked";
   explanations: Record<Weighting, string>;
   participation: { lines: ParticipationLine[]; total: ParticipationLine; timeline: TimelineDay[] };
@@ -175,11 +187,14 @@ export async function findReportTerritory(db: Kysely<Database>, consultation: Re
   return { code: cts.code, name: cts.name };
 }
 
+/** The weighting units of a territory's ballots, for its rank intervals (`weightingUnits`). */
+export type Weights = { units: Record<string, string>; populations: Record<string, number> };
+
 type Computed = Omit<CtsReport, "proposals" | "rankings" | "intervals"> & {
   details: Omit<ProposalDetail, "comments" | "contributions">[];
   results: Record<Weighting, TallyResult>;
   byId: Map<string, { id: string; slug: string; title: string; theme: Theme }>;
-  populations: Record<string, number>;
+  weights: Weights;
 };
 
 // Tallies, intervals and participation per (consultation, territory, tally version): a report
@@ -206,7 +221,7 @@ export async function buildCtsReport(
     if (computedCache.size >= CACHE_SIZE) computedCache.delete(computedCache.keys().next().value!);
     computedCache.set(key, computed);
   }
-  const { details, results, byId, populations, ...report } = computed;
+  const { details, results, byId, weights, ...report } = computed;
   const [comments, contributions, ranked] = await Promise.all([
     commentCounts(db, consultation.id, territory.code),
     contributionCounts(db, consultation.id),
@@ -217,7 +232,7 @@ export async function buildCtsReport(
       report.state === "ranked",
       results,
       byId,
-      populations,
+      weights,
     ),
   ]);
   return {
@@ -242,12 +257,13 @@ export async function rankingsWithIntervals(
   ranked: boolean,
   results: Record<Weighting, TallyResult>,
   byId: Map<string, { id: string; slug: string; title: string; theme: Theme }>,
-  populations: Record<string, number>,
+  weights: Weights,
 ): Promise<{ rankings: Record<Weighting, RankingRow[]>; intervals: IntervalStamp | null }> {
   if (!ranked) return { rankings: { raw: [], population: [] }, intervals: null };
+  const options = { wait: "first" as const, units: weights.units };
   const [raw, population] = await Promise.all([
-    rankIntervalsSnapshot(db, consultation, ref, "raw", populations, { wait: "first" }),
-    rankIntervalsSnapshot(db, consultation, ref, "population", populations, { wait: "first" }),
+    rankIntervalsSnapshot(db, consultation, ref, "raw", weights.populations, options),
+    rankIntervalsSnapshot(db, consultation, ref, "population", weights.populations, options),
   ]);
   return {
     rankings: {
@@ -278,19 +294,26 @@ async function compute(
       .execute(),
   ]);
   const byId = new Map(proposals.map((p) => [p.id, p]));
-  const raw = tallyCounts(counts, "raw");
-  const weighted = tallyCounts(counts, "population");
-  const ballots = raw.ballots;
-  const state = ballots === 0 ? "empty" : ballots < SMALL_GROUP_THRESHOLD ? "small" : "ranked";
-  const populations = weightingPopulations(counts.participation);
+  const node: TerritoryNode = { kind: "cts", code: territory.code };
+  const total = counts.places.reduce((s, p) => s + p.ballots, 0);
+  const suppression = counts.plan.suppression(node);
+  const state = total === 0 ? "empty" : suppression ? "small" : "ranked";
+  // A withheld territory is still tallied (its rows are never shown): the page keeps its layout.
+  const raw = publishedCounts(counts, node, "raw") ?? emptyTally(counts, "raw");
+  const weighted = publishedCounts(counts, node, "population") ?? emptyTally(counts, "population");
+  const ballots = state === "small" ? null : total;
   const participation = await participationLines(db, consultation.id, territory.code, counts, arrondissements);
+  // An arrondissement without a ballot has no ranking either: it reads as a small group.
   const columns: BreakdownColumn[] = participation.lines.map((l) => ({
     code: l.code,
     name: l.name,
     ballots: l.ballots,
-    small: l.ballots < SMALL_GROUP_THRESHOLD,
+    small: !l.ballots,
+    label: l.ballots ? null : (l.withheld ?? smallGroupLabel(SMALL_GROUP_THRESHOLD)),
   }));
-  const columnTallies = columns.map((c) => (c.small ? null : tallyCounts(counts, "raw", new Set([c.code]))));
+  const columnTallies = columns.map((c) =>
+    c.small ? null : publishedCounts(counts, { kind: "part", cts: territory.code, arrondissement: c.code }, "raw"),
+  );
   const breakdownRows = raw.ranking.map((r) => {
     const p = byId.get(r.proposal)!;
     return {
@@ -320,14 +343,16 @@ async function compute(
     generatedAt: now.toISOString(),
     tallyVersion: version,
     threshold: SMALL_GROUP_THRESHOLD,
-    smallGroupLabel: smallGroupLabel(SMALL_GROUP_THRESHOLD),
+    smallGroupLabel: suppression
+      ? withheldLabel(suppression, SMALL_GROUP_THRESHOLD)
+      : smallGroupLabel(SMALL_GROUP_THRESHOLD),
     ballots,
     state,
     explanations: { raw: raw.explanation, population: weighted.explanation },
     participation,
     results: { raw, population: weighted },
     byId,
-    populations,
+    weights: weightingUnits(counts, node),
     breakdown: { columns, rows: state === "empty" ? [] : breakdownRows, allSmall: columns.every((c) => c.small) },
     disagreements: disagreements(columns, columnTallies, byId),
     details: raw.ranking.map((r) => {
@@ -336,7 +361,7 @@ async function compute(
         id: p.id,
         slug: p.slug,
         title: p.title,
-        segments: state === "ranked" ? distribution(raw.method, r, ballots, rules.k) : [],
+        segments: state === "ranked" ? distribution(raw.method, r, total, rules.k) : [],
       };
     }),
   };
@@ -437,32 +462,44 @@ async function participationLines(
   const residentsBy = new Map(residents.map((r) => [r.arrondissement_code, Number(r.n)]));
   const kept = new Map(counts.participation.map((p) => [p.arrondissement, p]));
   const names = new Map(arrondissements.map((a) => [a.code, a]));
+  // Ballot figures only where the disclosure plan publishes them (the line of an arrondissement
+  // within this CTS territory; the total is the territory's own).
+  const withheld = (node: TerritoryNode) => {
+    const why = counts.plan.suppression(node);
+    return why ? withheldLabel(why, counts.plan.threshold) : null;
+  };
   const lines: ParticipationLine[] = codes.sort().map((code) => {
     const p = kept.get(code);
     const population = names.get(code)?.population ?? p?.population ?? 0;
     const ballots = p?.ballots ?? 0;
+    const hidden = withheld({ kind: "part", cts: ctsCode, arrondissement: code });
     return {
       code,
       name: names.get(code)?.name ?? p?.name ?? code,
       population,
-      online: p?.online ?? 0,
-      paper: p?.paper ?? 0,
-      ballots,
+      online: hidden ? null : (p?.online ?? 0),
+      paper: hidden ? null : (p?.paper ?? 0),
+      ballots: hidden ? null : ballots,
       verifiedResidents: residentsBy.get(code) ?? 0,
-      rate: population > 0 ? ballots / population : null,
+      rate: hidden || population <= 0 ? null : ballots / population,
+      withheld: hidden,
     };
   });
-  const sum = (f: (l: ParticipationLine) => number) => lines.reduce((s, l) => s + f(l), 0);
-  const population = sum((l) => l.population);
+  const sum = (f: (p: (typeof counts.participation)[number]) => number) =>
+    counts.participation.reduce((s, p) => s + f(p), 0);
+  const population = lines.reduce((s, l) => s + l.population, 0);
+  const hidden = withheld({ kind: "cts", code: ctsCode });
+  const ballots = sum((p) => p.ballots);
   const total: ParticipationLine = {
     code: "",
     name: "Ensemble du territoire",
     population,
-    online: sum((l) => l.online),
-    paper: sum((l) => l.paper),
-    ballots: sum((l) => l.ballots),
-    verifiedResidents: sum((l) => l.verifiedResidents),
-    rate: population > 0 ? sum((l) => l.ballots) / population : null,
+    online: hidden ? null : sum((p) => p.online),
+    paper: hidden ? null : sum((p) => p.paper),
+    ballots: hidden ? null : ballots,
+    verifiedResidents: lines.reduce((s, l) => s + l.verifiedResidents, 0),
+    rate: hidden || population <= 0 ? null : ballots / population,
+    withheld: hidden,
   };
   const days = new Map<string, { cast: number; withdrawn: number }>();
   for (const e of events) {
@@ -476,7 +513,8 @@ async function participationLines(
     running += d.cast - d.withdrawn;
     return { day, cast: d.cast, withdrawn: d.withdrawn, total: running };
   });
-  return { lines, total, timeline };
+  // A withheld territory's day-by-day counts would add up to its ballots.
+  return { lines, total, timeline: hidden ? [] : timeline };
 }
 
 async function commentCounts(db: Kysely<Database>, consultationId: string, ctsCode: string) {

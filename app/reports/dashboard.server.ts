@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import { tallyCounts, territoryCounts } from "../ballots/results.server";
+import { publishedCounts, territoryCounts } from "../ballots/results.server";
+import { withheldLabel } from "../tally";
 import { ctsArrondissements } from "../territories/territories.server";
 import { firstPriorities } from "./figures";
 
@@ -30,7 +31,8 @@ export async function ctsDashboard(db: Kysely<Database>, ctsCode: string) {
   const items = await Promise.all(
     consultations.map(async (c) => {
       const counts = await territoryCounts(db, c, { kind: "cts", code: ctsCode });
-      const result = tallyCounts(counts, "raw");
+      const result = publishedCounts(counts, { kind: "cts", code: ctsCode }, "raw");
+      const why = counts.plan.suppression({ kind: "cts", code: ctsCode });
       const titles = new Map(
         (await db.selectFrom("proposals").select(["id", "title"]).where("consultation_id", "=", c.id).execute()).map(
           (p) => [p.id, p.title],
@@ -41,9 +43,11 @@ export async function ctsDashboard(db: Kysely<Database>, ctsCode: string) {
         title: c.title,
         status: c.status,
         closesAt: c.closes_at,
-        ballots: result.ballots,
-        rate: population > 0 ? result.ballots / population : null,
-        top: firstPriorities(result, (id) => titles.get(id)!),
+        /** null when withheld (`withheld` says why). */
+        ballots: result ? result.ballots : null,
+        withheld: why ? withheldLabel(why, counts.plan.threshold) : null,
+        rate: result && population > 0 ? result.ballots / population : null,
+        top: result ? firstPriorities(result, (id) => titles.get(id)!) : [],
       };
     }),
   );

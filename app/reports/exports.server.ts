@@ -34,7 +34,7 @@ export function caveats(report: CtsReport): string[] {
   return [
     "Les votants sont des habitants inscrits et volontaires : ce n’est pas un échantillon représentatif de la population.",
     `Les intervalles de rang viennent d’un bootstrap (200 tirages avec remise des bulletins du territoire, 5e–95e centile, graine fixe : le calcul est reproductible). Quand les intervalles de deux propositions voisines se chevauchent, leur ordre n’est pas établi.`,
-    `Tout groupe de moins de ${report.threshold} bulletins affiche « ${report.smallGroupLabel} » au lieu de chiffres.`,
+    `Tout groupe de moins de ${report.threshold} bulletins affiche « moins de ${report.threshold} votants » au lieu de chiffres ; un territoire voisin est masqué aussi (« secret statistique ») quand ses chiffres permettraient de retrouver ceux d’un petit groupe par soustraction.`,
     "Le classement pondéré donne à chaque arrondissement le poids de sa population (populations municipales INSEE) ; un arrondissement sans bulletin ne pèse rien.",
     report.consultation.status === "ouverte"
       ? "Le vote est encore ouvert : ces chiffres changeront."
@@ -71,14 +71,14 @@ function participationTable(report: CtsReport) {
     "Bulletins",
     "Participation (%)",
   ];
-  const line = (l: CtsReport["participation"]["total"]) => [
+  const line = (l: CtsReport["participation"]["total"]): Cell[] => [
     l.code,
     l.name,
     l.population,
     l.verifiedResidents,
-    l.online,
-    l.paper,
-    l.ballots,
+    l.online ?? l.withheld ?? "",
+    l.paper ?? l.withheld ?? "",
+    l.ballots ?? l.withheld ?? "",
     l.rate === null ? "" : Math.round(l.rate * 100_000) / 1000,
   ];
   return { head, rows: [...report.participation.lines.map(line), line(report.participation.total)] };
@@ -108,7 +108,7 @@ function breakdownTable(report: CtsReport) {
   const head = ["Proposition", ...report.breakdown.columns.map((c) => `${c.name} (${c.code}) — rang`)];
   const rows = report.breakdown.rows.map((row) => [
     row.title,
-    ...row.cells.map((c) => (c === null ? report.smallGroupLabel : (c.rank ?? c.figure))),
+    ...row.cells.map((c, i) => (c === null ? (report.breakdown.columns[i]!.label ?? "") : (c.rank ?? c.figure))),
   ]);
   return { head, rows };
 }
@@ -214,13 +214,13 @@ export function reportJson(report: CtsReport) {
         code: c.code,
         name: c.name,
         ballots: c.ballots,
-        smallGroup: c.small ? report.smallGroupLabel : null,
+        smallGroup: c.small ? c.label : null,
       })),
       proposals: report.breakdown.rows.map((row) => ({
         title: row.title,
         cells: row.cells.map((c, i) => ({
           arrondissement: report.breakdown.columns[i]!.code,
-          ...(c === null ? { smallGroup: report.smallGroupLabel } : { rank: c.rank, result: c.figure }),
+          ...(c === null ? { smallGroup: report.breakdown.columns[i]!.label } : { rank: c.rank, result: c.figure }),
         })),
       })),
     },
@@ -315,7 +315,11 @@ export function reportPdf(report: CtsReport): Promise<Buffer> {
   for (const [k, v] of header(report).slice(2))
     doc.fontSize(11).font("bold").text(`${k} : `, { continued: true }).font("regular").text(pdfText(v));
   doc.moveDown();
-  p(`${report.ballots.toLocaleString("fr-FR")} bulletins dans le territoire.`);
+  p(
+    report.ballots === null
+      ? `Bulletins dans le territoire : ${report.smallGroupLabel}.`
+      : `${report.ballots.toLocaleString("fr-FR")} bulletins dans le territoire.`,
+  );
 
   doc.addPage();
   h1("Participation");
@@ -325,7 +329,9 @@ export function reportPdf(report: CtsReport): Promise<Buffer> {
     part.head.slice(1).map((h) => h.replace(" (%)", "")),
     [...report.participation.lines, report.participation.total].map((l) => [
       l.code ? `${l.name} (${l.code})` : l.name,
-      ...[l.population, l.verifiedResidents, l.online, l.paper, l.ballots].map((n) => n.toLocaleString("fr-FR")),
+      ...[l.population, l.verifiedResidents, l.online, l.paper, l.ballots].map((n) =>
+        n === null ? (l.withheld ?? "") : n.toLocaleString("fr-FR"),
+      ),
       l.rate === null ? "-" : formatPercent(l.rate),
     ]),
     [120, 70, 70, 55, 55, 55, 60],
@@ -376,7 +382,9 @@ export function reportPdf(report: CtsReport): Promise<Buffer> {
           ["Proposition", ...cols.map((c) => c.name)],
           report.breakdown.rows.map((row) => [
             row.title,
-            ...row.cells.slice(i, i + 4).map((c) => (c === null ? report.smallGroupLabel : String(c.rank ?? c.figure))),
+            ...row.cells
+              .slice(i, i + 4)
+              .map((c, j) => (c === null ? (cols[j]!.label ?? "") : String(c.rank ?? c.figure))),
           ]),
           [505 - cols.length * 75, ...cols.map(() => 75)],
         );

@@ -2,18 +2,27 @@ import type { Kysely } from "kysely";
 import { readContentVersion } from "../../db/content-version";
 import type { Database, Theme } from "../../db/schema";
 import {
-  tallyCounts,
+  emptyTally,
+  publishedCounts,
   tallyVersion,
   territoryCounts,
-  weightingPopulations,
+  weightingUnits,
   type TerritoryRef,
 } from "../ballots/results.server";
-import { SMALL_GROUP_THRESHOLD, smallGroupLabel, type TallyResult, type Weighting } from "../tally";
+import {
+  SMALL_GROUP_THRESHOLD,
+  smallGroupLabel,
+  withheldLabel,
+  type TallyResult,
+  type TerritoryNode,
+  type Weighting,
+} from "../tally";
 import {
   rankingsWithIntervals,
   type IntervalStamp,
   type RankingRow,
   type ReportConsultation,
+  type Weights,
 } from "./cts-report.server";
 import { figureColumns, figureValues, firstPriorities } from "./figures";
 
@@ -27,7 +36,8 @@ export interface RegionView {
   };
   generatedAt: string;
   tallyVersion: number;
-  ballots: number;
+  /** null when withheld. */
+  ballots: number | null;
   state: "empty" | "small" | "ranked";
   threshold: number;
   smallGroupLabel: string;
@@ -39,13 +49,17 @@ export interface RegionView {
     name: string;
     departement: string;
     population: number;
-    ballots: number;
+    /** null when withheld (`withheld` says why). */
+    ballots: number | null;
     rate: number | null;
+    withheld: string | null;
   }[];
   territories: {
     code: string;
     name: string;
-    ballots: number;
+    /** null when withheld (`withheld` says why). */
+    ballots: number | null;
+    withheld: string | null;
     top: { rank: number; title: string; figure: string }[];
   }[];
 }
@@ -53,7 +67,7 @@ export interface RegionView {
 type Computed = Omit<RegionView, "rankings" | "intervals"> & {
   results: Record<Weighting, TallyResult>;
   byId: Map<string, { id: string; slug: string; title: string; theme: Theme }>;
-  populations: Record<string, number>;
+  weights: Weights;
 };
 const cache = new Map<string, Computed>();
 
@@ -72,10 +86,10 @@ export async function buildRegionView(
     if (cache.size >= 32) cache.delete(cache.keys().next().value!);
     cache.set(key, computed);
   }
-  const { results, byId, populations, ...view } = computed;
+  const { results, byId, weights, ...view } = computed;
   return {
     ...view,
-    ...(await rankingsWithIntervals(db, consultation, ref, view.state === "ranked", results, byId, populations)),
+    ...(await rankingsWithIntervals(db, consultation, ref, view.state === "ranked", results, byId, weights)),
   };
 }
 
@@ -114,23 +128,30 @@ async function compute(
       .execute(),
   ]);
   const byId = new Map(proposals.map((p) => [p.id, p]));
-  const raw = tallyCounts(counts, "raw");
-  const weighted = tallyCounts(counts, "population");
-  const state = raw.ballots === 0 ? "empty" : raw.ballots < SMALL_GROUP_THRESHOLD ? "small" : "ranked";
-  const populations = weightingPopulations(counts.participation);
+  const node: TerritoryNode = { kind: "region" };
+  const total = counts.places.reduce((s, p) => s + p.ballots, 0);
+  const suppression = counts.plan.suppression(node);
+  const state = total === 0 ? "empty" : suppression ? "small" : "ranked";
+  const raw = publishedCounts(counts, node, "raw") ?? emptyTally(counts, "raw");
+  const weighted = publishedCounts(counts, node, "population") ?? emptyTally(counts, "population");
   const kept = new Map(counts.participation.map((p) => [p.arrondissement, p.ballots]));
   const departementNames = new Map(departements.map((d) => [d.code, d.name]));
-  const tops = await Promise.all(
-    territories.map(async (t) => {
-      const result = tallyCounts(await territoryCounts(db, consultation, { kind: "cts", code: t.code }), "raw");
-      return {
-        code: t.code,
-        name: t.name,
-        ballots: result.ballots,
-        top: firstPriorities(result, (id) => byId.get(id)!.title),
-      };
-    }),
-  );
+  const withheld = (n: TerritoryNode) => {
+    const why = counts.plan.suppression(n);
+    return why ? withheldLabel(why, counts.plan.threshold) : null;
+  };
+  // Each CTS territory from the region's counts (they carry each place's CTS territory).
+  const tops = territories.map((t) => {
+    const ctsNode: TerritoryNode = { kind: "cts", code: t.code };
+    const result = publishedCounts(counts, ctsNode, "raw");
+    return {
+      code: t.code,
+      name: t.name,
+      ballots: result ? result.ballots : null,
+      withheld: withheld(ctsNode),
+      top: result ? firstPriorities(result, (id) => byId.get(id)!.title) : [],
+    };
+  });
   return {
     consultation: {
       slug: consultation.slug,
@@ -141,27 +162,31 @@ async function compute(
     },
     generatedAt: now.toISOString(),
     tallyVersion: version,
-    ballots: raw.ballots,
+    ballots: state === "small" ? null : total,
     state,
     threshold: SMALL_GROUP_THRESHOLD,
-    smallGroupLabel: smallGroupLabel(SMALL_GROUP_THRESHOLD),
+    smallGroupLabel: suppression
+      ? withheldLabel(suppression, SMALL_GROUP_THRESHOLD)
+      : smallGroupLabel(SMALL_GROUP_THRESHOLD),
     explanations: { raw: raw.explanation, population: weighted.explanation },
     results: { raw, population: weighted },
     byId,
-    populations,
+    weights: weightingUnits(counts, node),
     arrondissements: arrondissements
       // A CTS consultation shows the arrondissements that voted in it.
       .filter((a) => !consultation.cts_code || kept.has(a.code))
       .map((a) => {
         const population = Number(a.population);
         const ballots = kept.get(a.code) ?? 0;
+        const hidden = withheld({ kind: "arrondissement", code: a.code });
         return {
           code: a.code,
           name: a.name,
           departement: departementNames.get(a.departement_code) ?? a.departement_code,
           population,
-          ballots,
-          rate: population > 0 ? ballots / population : null,
+          ballots: hidden ? null : ballots,
+          rate: hidden || population <= 0 ? null : ballots / population,
+          withheld: hidden,
         };
       }),
     territories: tops,
@@ -215,8 +240,10 @@ export async function* regionDataset(
   const regionName = (
     await db.selectFrom("regions").select("name").where("code", "=", consultation.region_code).executeTakeFirstOrThrow()
   ).name;
-  const territories: { level: string; code: string; name: string; counts: typeof region; only?: Set<string> }[] = [
-    { level: "région", code: consultation.region_code, name: regionName, counts: region },
+  // Every territory from the region's counts, through the disclosure plan: a withheld one gets
+  // one line saying why, and no figure, not even its ballots.
+  const territories: { level: string; code: string; name: string; node: TerritoryNode }[] = [
+    { level: "région", code: consultation.region_code, name: regionName, node: { kind: "region" } },
   ];
   for (const t of await db
     .selectFrom("cts_territories")
@@ -225,25 +252,20 @@ export async function* regionDataset(
     .orderBy("code")
     .execute()) {
     if (consultation.cts_code && t.code !== consultation.cts_code) continue;
-    territories.push({
-      level: "CTS",
-      code: t.code,
-      name: t.name,
-      counts: await territoryCounts(db, consultation, { kind: "cts", code: t.code }),
-    });
+    territories.push({ level: "CTS", code: t.code, name: t.name, node: { kind: "cts", code: t.code } });
   }
   for (const p of region.participation) {
     territories.push({
       level: "arrondissement",
       code: p.arrondissement,
       name: names.get(p.arrondissement) ?? p.arrondissement,
-      counts: region,
-      only: new Set([p.arrondissement]),
+      node: { kind: "arrondissement", code: p.arrondissement },
     });
   }
   for (const t of territories) {
-    const raw = tallyCounts(t.counts, "raw", t.only);
-    if (raw.ballots < SMALL_GROUP_THRESHOLD) {
+    const raw = publishedCounts(region, t.node, "raw");
+    const why = region.plan.suppression(t.node);
+    if (!raw || why) {
       yield [
         t.level,
         t.code,
@@ -252,14 +274,14 @@ export async function* regionDataset(
         "",
         "",
         "",
-        smallGroupLabel(SMALL_GROUP_THRESHOLD),
+        why ? withheldLabel(why, region.plan.threshold) : "",
         "",
         ...figures.map(() => ""),
       ];
       continue;
     }
     for (const weighting of ["raw", "population"] as const) {
-      const result = weighting === "raw" ? raw : tallyCounts(t.counts, weighting, t.only);
+      const result = weighting === "raw" ? raw : publishedCounts(region, t.node, weighting)!;
       for (const row of result.ranking) {
         const p = proposals.get(row.proposal)!;
         yield [

@@ -16,10 +16,12 @@ export function ParticipationSection({ report }: { report: Pick<CtsReport, "part
     <section aria-labelledby="participation">
       <h2 id="participation">Participation</h2>
       <p>
-        {formatNumber(total.ballots)} bulletin{total.ballots > 1 ? "s" : ""} ({formatNumber(total.online)} en ligne,{" "}
-        {formatNumber(total.paper)} sur papier) pour {formatNumber(total.population)} habitants, soit une participation
-        de {rate(total.rate)} ; {formatNumber(total.verifiedResidents)} habitant{total.verifiedResidents > 1 ? "s" : ""}{" "}
-        inscrit{total.verifiedResidents > 1 ? "s" : ""} et vérifié{total.verifiedResidents > 1 ? "s" : ""}.
+        {total.ballots === null || total.online === null || total.paper === null
+          ? `Bulletins : ${total.withheld ?? ""}`
+          : `${formatNumber(total.ballots)} bulletin${total.ballots > 1 ? "s" : ""} (${formatNumber(total.online)} en ligne, ${formatNumber(total.paper)} sur papier)`}{" "}
+        pour {formatNumber(total.population)} habitants, soit une participation de {rate(total.rate)} ;{" "}
+        {formatNumber(total.verifiedResidents)} habitant{total.verifiedResidents > 1 ? "s" : ""} inscrit
+        {total.verifiedResidents > 1 ? "s" : ""} et vérifié{total.verifiedResidents > 1 ? "s" : ""}.
       </p>
       <DataTable id="participation-table" caption="Participation par arrondissement">
         <thead>
@@ -39,9 +41,9 @@ export function ParticipationSection({ report }: { report: Pick<CtsReport, "part
               <th scope="row">{l.code ? `${l.name} (${l.code})` : l.name}</th>
               <td>{formatNumber(l.population)}</td>
               <td>{formatNumber(l.verifiedResidents)}</td>
-              <td>{formatNumber(l.online)}</td>
-              <td>{formatNumber(l.paper)}</td>
-              <td>{formatNumber(l.ballots)}</td>
+              {[l.online, l.paper, l.ballots].map((n, i) => (
+                <td key={i}>{n === null ? <span className="fr-text--xs">{l.withheld}</span> : formatNumber(n)}</td>
+              ))}
               <td>{rate(l.rate)}</td>
             </tr>
           ))}
@@ -151,7 +153,9 @@ export function RankingsSection({
         </Notice>
       ) : report.state === "small" ? (
         <Notice kind="info" title={report.smallGroupLabel}>
-          {`Le territoire compte ${report.ballots} bulletin${report.ballots > 1 ? "s" : ""} : en dessous de ${report.threshold}, aucun chiffre n’est montré, pour que personne ne puisse être reconnu.`}
+          {report.smallGroupLabel.startsWith("moins")
+            ? `Le territoire compte moins de ${report.threshold} bulletins : aucun chiffre n’est montré, pour que personne ne puisse être reconnu.`
+            : `Les chiffres de ce territoire sont masqués : avec ceux des territoires voisins, ils permettraient de retrouver par soustraction ceux d’un territoire de moins de ${report.threshold} bulletins.`}
         </Notice>
       ) : (
         <>
@@ -202,7 +206,7 @@ export function BreakdownSection({ report }: { report: CtsReport }) {
       <h2 id="ventilation">Ventilation par arrondissement</h2>
       {allSmall ? (
         <Notice kind="info" title="Pas de ventilation possible">
-          {`Chaque arrondissement du territoire a ${report.smallGroupLabel} : aucun chiffre par arrondissement n’est montré.`}
+          {`Les chiffres de chaque arrondissement du territoire sont masqués (moins de ${report.threshold} votants, ou secret statistique) : aucun chiffre par arrondissement n’est montré.`}
         </Notice>
       ) : (
         <>
@@ -216,7 +220,10 @@ export function BreakdownSection({ report }: { report: CtsReport }) {
                 <th scope="col">Proposition</th>
                 {columns.map((c) => (
                   <th scope="col" key={c.code}>
-                    {c.name} <span className="fr-text--xs">({formatNumber(c.ballots)} bulletins)</span>
+                    {c.name}{" "}
+                    <span className="fr-text--xs">
+                      ({c.ballots === null ? c.label : `${formatNumber(c.ballots)} bulletins`})
+                    </span>
                   </th>
                 ))}
               </tr>
@@ -228,7 +235,7 @@ export function BreakdownSection({ report }: { report: CtsReport }) {
                   {row.cells.map((c, i) => (
                     <td key={columns[i]!.code}>
                       {c === null ? (
-                        <span className="fr-text--xs">{report.smallGroupLabel}</span>
+                        <span className="fr-text--xs">{columns[i]!.label}</span>
                       ) : c.rank === null ? (
                         c.figure
                       ) : (

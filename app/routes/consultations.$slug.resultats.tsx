@@ -50,7 +50,9 @@ export default function RegionResults() {
       <p className="fr-text--lead fr-mb-2w">{view.consultation.title}</p>
       <p>
         <span className="fr-badge fr-badge--info fr-badge--no-icon">{STATUS_LABELS[view.consultation.status]}</span>{" "}
-        {formatNumber(view.ballots)} bulletin{view.ballots > 1 ? "s" : ""} dans la région.
+        {view.ballots === null
+          ? `Bulletins dans la région : ${view.smallGroupLabel}.`
+          : `${formatNumber(view.ballots)} bulletin${view.ballots > 1 ? "s" : ""} dans la région.`}
       </p>
       {published ? null : live ? (
         <Notice kind="info" title="Résultats en direct">
@@ -98,7 +100,9 @@ export default function RegionResults() {
                     <td>{d}</td>
                     <th scope="row">{a.name}</th>
                     <td>{formatNumber(a.population)}</td>
-                    <td>{formatNumber(a.ballots)}</td>
+                    <td>
+                      {a.ballots === null ? <span className="fr-text--xs">{a.withheld}</span> : formatNumber(a.ballots)}
+                    </td>
                     <td>{a.rate === null ? "—" : formatPercent(a.rate)}</td>
                   </tr>
                 )),
@@ -118,7 +122,7 @@ export default function RegionResults() {
                     <Link to={`/cts/${encodeURIComponent(t.code)}/rapports/${slug}`}>CTS {t.name}</Link>
                   </h3>
                   <p className="fr-tile__detail">
-                    {formatNumber(t.ballots)} bulletin{t.ballots > 1 ? "s" : ""}
+                    {t.ballots === null ? t.withheld : `${formatNumber(t.ballots)} bulletin${t.ballots > 1 ? "s" : ""}`}
                   </p>
                   {t.top.length ? (
                     <ul className="ps-plain-list fr-text--sm">
@@ -129,7 +133,7 @@ export default function RegionResults() {
                       ))}
                     </ul>
                   ) : (
-                    <p className="fr-text--sm">{view.smallGroupLabel} : pas de classement.</p>
+                    <p className="fr-text--sm">{t.withheld ?? view.smallGroupLabel} : pas de classement.</p>
                   )}
                 </div>
               </div>
@@ -142,8 +146,9 @@ export default function RegionResults() {
         <h2 id="donnees">Données ouvertes</h2>
         <p>
           Le jeu de données reprend le classement de chaque territoire (région, CTS, arrondissements), brut et pondéré,
-          avec les mêmes règles : un territoire de moins de {view.threshold} bulletins n’a qu’une ligne «{" "}
-          {view.smallGroupLabel} ».
+          avec les mêmes règles : un territoire de moins de {view.threshold} bulletins n’a qu’une ligne « moins de{" "}
+          {view.threshold} votants », et un territoire voisin dont les chiffres permettraient de retrouver les siens par
+          soustraction, une ligne « secret statistique ».
         </p>
         <ul className="fr-btns-group fr-btns-group--inline-md">
           <li>

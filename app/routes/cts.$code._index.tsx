@@ -46,7 +46,9 @@ export default function CtsDashboard() {
                       {c.closesAt && c.status === "ouverte" ? ` jusqu’au ${formatDate(c.closesAt)}` : null}
                     </p>
                     <p>
-                      {formatNumber(c.ballots)} bulletin{c.ballots > 1 ? "s" : ""} dans le territoire
+                      {c.ballots === null
+                        ? `Bulletins dans le territoire : ${c.withheld ?? ""}`
+                        : `${formatNumber(c.ballots)} bulletin${c.ballots > 1 ? "s" : ""} dans le territoire`}
                       {c.rate === null ? "" : `, participation ${formatPercent(c.rate)}`}.
                     </p>
                     {c.top.length ? (

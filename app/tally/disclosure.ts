@@ -2,7 +2,7 @@
 // Every page, API answer and export asks this plan whether a territory's figures may be shown, and
 // weighs ballots with its units: one rule, in one place.
 import { aggregatesFromRows, type CountRow } from "./aggregate";
-import { SMALL_GROUP_THRESHOLD } from "./participation";
+import { SMALL_GROUP_THRESHOLD, smallGroupLabel } from "./participation";
 import { tally } from "./tally";
 import type { Method, TallyParams, TallyResult, Weighting } from "./types";
 
@@ -30,6 +30,11 @@ export type TerritoryNode =
 
 /** Why a territory's figures are withheld: under the threshold, or to protect one that is. */
 export type Suppression = "small" | "secondary";
+
+/** What a withheld territory shows instead of figures. */
+export function withheldLabel(suppression: Suppression, threshold: number = SMALL_GROUP_THRESHOLD): string {
+  return suppression === "small" ? smallGroupLabel(threshold) : "secret statistique";
+}
 
 export interface DisclosurePlan {
   threshold: number;

@@ -26,6 +26,7 @@ export {
   publishedTally,
   unitPopulations,
   unitTally,
+  withheldLabel,
   type DisclosureOptions,
   type DisclosurePlan,
   type Place,
