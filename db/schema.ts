@@ -38,6 +38,8 @@ export interface Database {
   moderation_log: ModerationLogTable;
   cts_invitations: CtsInvitationTable;
   report_exports: ReportExportTable;
+  live_counts: BallotCountTable;
+  live_totals: LiveTotalTable;
   audit_events: AuditEventTable;
 }
 
@@ -282,6 +284,15 @@ export interface BallotTotalTable {
   ballots: number;
   /** Writes to this row so far; Σ over a consultation = its tally version. */
   revision: Generated<number>;
+}
+
+/** A place's kept totals as of its last step (migration 2026_12_04_1200_live_snapshots). */
+export interface LiveTotalTable {
+  consultation_id: string;
+  arrondissement_code: string;
+  cts_code: string;
+  channel: BallotChannel;
+  ballots: number;
 }
 
 export interface BallotEventTable {

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { bootstrapIntervals, seedFromString, type Method, type RankInterval, type Weighting } from "../tally";
 import { readMethodParams } from "./ballots.server";
-import { tallyVersion, territoryBallots, type TerritoryRef } from "./results.server";
+import { publishedVersion, territoryBallots, type TerritoryRef } from "./results.server";
 
 // Rank intervals come from a bootstrap over every ballot of the territory: seconds of CPU at a
 // national scale. They are computed off the request path, once per tally version (`tallyVersion`: the
@@ -12,7 +12,8 @@ import { tallyVersion, territoryBallots, type TerritoryRef } from "./results.ser
 // (tests, commands) it runs in this thread.
 
 export interface IntervalJob {
-  consultation: { id: string; method: Method; method_params: string };
+  /** With its status: an open consultation's intervals are renewed with its live figures, in steps. */
+  consultation: { id: string; method: Method; method_params: string; status?: string };
   ref: TerritoryRef;
   weighting: Weighting;
   /** Per weighting unit (an arrondissement, or a pool of withheld places: see `units`). */
@@ -48,8 +49,12 @@ export async function computeIntervals(db: Kysely<Database>, job: IntervalJob): 
   ]);
   const units = job.units;
   return bootstrapIntervals(
+    // Only the places the published figures count (while open, those of the live copy).
     units
-      ? ballots.map((b) => ({ ...b, arrondissement: units[`${b.cts}|${b.arrondissement}`] ?? b.arrondissement }))
+      ? ballots.flatMap((b) => {
+          const unit = units[`${b.cts}|${b.arrondissement}`];
+          return unit ? [{ ...b, arrondissement: unit }] : [];
+        })
       : ballots,
     {
       method: rules.method,
@@ -83,7 +88,7 @@ const CHECK_EVERY_MS = 1000;
 function refresh(db: Kysely<Database>, key: string, entry: Entry, job: Omit<IntervalJob, "seed">): Promise<void> {
   entry.checkedAt = Date.now();
   const running = (async () => {
-    const version = await tallyVersion(db, job.consultation.id);
+    const version = await publishedVersion(db, job.consultation);
     if (version === entry.snapshot.version) return;
     const intervals = await runner(db, { ...job, seed: seedFromString(key) });
     // A slower older computation never replaces a newer one.

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import { bumpContentVersion } from "../../db/content-version";
 import { isPostgres } from "../../db/dialect";
+import { dropLiveSnapshot } from "./live-snapshot.server";
 import type { ConsultationStatus, Database } from "../../db/schema";
 
 /** The phases in order; a consultation only moves forward. */
@@ -51,6 +52,8 @@ export async function advanceConsultation(
         .where("consultation_id", "=", consultation.id)
         .execute();
       await rekeyShuffled(trx, "ballots", consultation.id);
+      // From now on results are read from the kept counts (no more live copy in steps).
+      await dropLiveSnapshot(trx, consultation.id);
       await rekeyShuffled(trx, "ballot_events", consultation.id);
     }
     const iso = now.toISOString();

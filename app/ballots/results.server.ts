@@ -19,6 +19,7 @@ import {
 } from "../tally";
 import { contentCells, type BallotContent } from "./ballot-content";
 import { readMethodParams } from "./ballots.server";
+import { refreshLiveSnapshot } from "./live-snapshot.server";
 
 export type TerritoryKind = "region" | "cts" | "arrondissement";
 export interface TerritoryRef {
@@ -47,7 +48,8 @@ export async function findTerritory(db: Kysely<Database>, ref: TerritoryRef) {
   return row ? { ...ref, name: row.name, regionCode: row.region_code } : null;
 }
 
-type ConsultationForResults = { id: string; method: Method; method_params: string };
+/** With its status, a consultation's publications read the live copy while it is open. */
+type ConsultationForResults = { id: string; method: Method; method_params: string; status?: string };
 
 // The filter that selects a territory's rows in ballot_counts, ballot_totals and ballots.
 function territoryColumn(ref: TerritoryRef) {
@@ -72,10 +74,11 @@ export async function territoryParticipation(
   db: Kysely<Database>,
   consultationId: string,
   ref: TerritoryRef,
+  source: CountSource = KEPT,
 ): Promise<Participation[]> {
   const column = territoryColumn(ref);
   let query = db
-    .selectFrom("ballot_totals as t")
+    .selectFrom(`${source.totals} as t` as "ballot_totals as t")
     .innerJoin("arrondissements as a", "a.code", "t.arrondissement_code")
     .select((eb) => [
       "t.arrondissement_code",
@@ -113,10 +116,38 @@ export function nodeOf(ref: TerritoryRef): TerritoryNode {
   return ref.kind === "region" ? { kind: "region" } : { kind: ref.kind, code: ref.code };
 }
 
+/**
+ * Where counts are read: the kept counts, or while a consultation is open their live copy, which
+ * moves in steps (live-snapshot.server.ts).
+ */
+export interface CountSource {
+  counts: "ballot_counts" | "live_counts";
+  totals: "ballot_totals" | "live_totals";
+}
+const KEPT: CountSource = { counts: "ballot_counts", totals: "ballot_totals" };
+const LIVE: CountSource = { counts: "live_counts", totals: "live_totals" };
+
+/**
+ * The counts a publication reads: the live copy while the consultation is open (renewed first
+ * where due), the kept counts once it is closed.
+ */
+export async function publicationSource(
+  db: Kysely<Database>,
+  consultation: { id: string; status?: string },
+): Promise<CountSource> {
+  if (consultation.status !== "ouverte") return KEPT;
+  await refreshLiveSnapshot(db, consultation.id);
+  return LIVE;
+}
+
 /** Ballots per place (arrondissement within a CTS territory) of the whole consultation. */
-export async function consultationPlaces(db: Kysely<Database>, consultationId: string): Promise<Place[]> {
+export async function consultationPlaces(
+  db: Kysely<Database>,
+  consultationId: string,
+  source: CountSource = KEPT,
+): Promise<Place[]> {
   const rows = await db
-    .selectFrom("ballot_totals")
+    .selectFrom(source.totals as "live_totals")
     .select((eb) => ["arrondissement_code", "cts_code", eb.fn.sum<number>("ballots").as("ballots")])
     .where("consultation_id", "=", consultationId)
     .groupBy(["arrondissement_code", "cts_code"])
@@ -124,11 +155,6 @@ export async function consultationPlaces(db: Kysely<Database>, consultationId: s
   return rows
     .map((r) => ({ cts: r.cts_code, arrondissement: r.arrondissement_code, ballots: Number(r.ballots) }))
     .filter((p) => p.ballots > 0);
-}
-
-/** Which territories of a consultation may show figures (DOMAIN.md, "Disclosure control"). */
-export async function consultationDisclosure(db: Kysely<Database>, consultationId: string): Promise<DisclosurePlan> {
-  return planDisclosure(await consultationPlaces(db, consultationId));
 }
 
 /** What a territory's rankings are computed from: its kept counts, loaded once. */
@@ -148,7 +174,8 @@ export interface TerritoryCounts {
 
 /**
  * A territory's kept counts (proposal × arrondissement × cell) with its participation: cost in
- * proportion to proposals × arrondissements, not to ballots.
+ * proportion to proposals × arrondissements, not to ballots. With the consultation's status, an
+ * open consultation's counts come from the live copy that moves in steps (`publicationSource`).
  */
 export async function territoryCounts(
   db: Kysely<Database>,
@@ -157,22 +184,23 @@ export async function territoryCounts(
 ): Promise<TerritoryCounts> {
   const rules = readMethodParams(consultation.method, consultation.method_params);
   const column = territoryColumn(ref);
+  const source = await publicationSource(db, consultation);
   let counts = db
-    .selectFrom("ballot_counts")
+    .selectFrom(source.counts as "live_counts")
     .select((eb) => ["proposal_id", "arrondissement_code", "cts_code", "cell", eb.fn.sum<number>("count").as("count")])
     .where("consultation_id", "=", consultation.id)
     .groupBy(["proposal_id", "arrondissement_code", "cts_code", "cell"]);
   if (column) counts = counts.where(column, "=", ref.code);
   const [rows, participation, proposals, allPlaces] = await Promise.all([
     counts.execute(),
-    territoryParticipation(db, consultation.id, ref),
+    territoryParticipation(db, consultation.id, ref, source),
     db
       .selectFrom("proposals")
       .select("id")
       .where("consultation_id", "=", consultation.id)
       .orderBy("position")
       .execute(),
-    consultationPlaces(db, consultation.id),
+    consultationPlaces(db, consultation.id, source),
   ]);
   const node = nodeOf(ref);
   return {
@@ -280,7 +308,8 @@ export async function territoryTally(
   ref: TerritoryRef,
   weighting: Weighting,
 ): Promise<{ result: TallyResult; participation: Participation[] }> {
-  const counts = await territoryCounts(db, consultation, ref);
+  // The kept counts themselves, whatever the phase.
+  const counts = await territoryCounts(db, { ...consultation, status: undefined }, ref);
   return { result: tallyCounts(counts, weighting), participation: counts.participation };
 }
 
@@ -328,6 +357,24 @@ export async function tallyVersion(db: Kysely<Database>, consultationId: string)
     .selectFrom("ballot_totals")
     .select((eb) => eb.fn.sum<number>("revision").as("version"))
     .where("consultation_id", "=", consultationId)
+    .executeTakeFirst();
+  return Number(row?.version ?? 0);
+}
+
+/**
+ * The version of the figures a publication shows: the tally version once the vote is closed;
+ * while it is open, that of the live copy (its ballots, which grow by at least a step at each
+ * renewal), so pages, caches and rank intervals change in steps too.
+ */
+export async function publishedVersion(
+  db: Kysely<Database>,
+  consultation: { id: string; status?: string },
+): Promise<number> {
+  if ((await publicationSource(db, consultation)) === KEPT) return tallyVersion(db, consultation.id);
+  const row = await db
+    .selectFrom("live_totals")
+    .select((eb) => eb.fn.sum<number>("ballots").as("version"))
+    .where("consultation_id", "=", consultation.id)
     .executeTakeFirst();
   return Number(row?.version ?? 0);
 }

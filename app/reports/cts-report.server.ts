@@ -5,7 +5,7 @@ import { rankIntervalsSnapshot, type IntervalSnapshot } from "../ballots/interva
 import {
   emptyTally,
   publishedCounts,
-  tallyVersion,
+  publishedVersion,
   territoryCounts,
   weightingUnits,
   type TerritoryCounts,
@@ -213,7 +213,7 @@ export async function buildCtsReport(
   territory: { code: string; name: string },
   now = new Date(),
 ): Promise<CtsReport> {
-  const [version, stamp] = await Promise.all([tallyVersion(db, consultation.id), readContentVersion(db)]);
+  const [version, stamp] = await Promise.all([publishedVersion(db, consultation), readContentVersion(db)]);
   const key = `${consultation.id}|${territory.code}|${version}|${consultation.status}|${stamp}`;
   let computed = computedCache.get(key);
   if (!computed) {

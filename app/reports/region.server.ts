@@ -4,7 +4,7 @@ import type { Database, Theme } from "../../db/schema";
 import {
   emptyTally,
   publishedCounts,
-  tallyVersion,
+  publishedVersion,
   territoryCounts,
   weightingUnits,
   type TerritoryRef,
@@ -77,7 +77,7 @@ export async function buildRegionView(
   consultation: ReportConsultation,
   now = new Date(),
 ): Promise<RegionView> {
-  const [version, stamp] = await Promise.all([tallyVersion(db, consultation.id), readContentVersion(db)]);
+  const [version, stamp] = await Promise.all([publishedVersion(db, consultation), readContentVersion(db)]);
   const key = `${consultation.id}|${version}|${consultation.status}|${stamp}`;
   const ref: TerritoryRef = { kind: "region", code: consultation.region_code };
   let computed = cache.get(key);

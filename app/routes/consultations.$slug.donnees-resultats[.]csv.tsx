@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { tallyVersion } from "~/ballots/results.server";
+import { publishedVersion } from "~/ballots/results.server";
 import { requireRegionResults } from "~/web/report-access.server";
 import { csvLines, hashedStream, recordExport } from "~/reports/exports.server";
 import { regionDataset } from "~/reports/region.server";
@@ -9,7 +9,7 @@ import { db } from "~/platform/db.server";
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const { consultation } = await requireRegionResults(db(), context, request, params.slug);
   const generatedAt = new Date().toISOString();
-  const version = await tallyVersion(db(), consultation.id);
+  const version = await publishedVersion(db(), consultation);
   const rows = regionDataset(db(), consultation, generatedAt, version);
   async function* lines() {
     yield "\uFEFF";

@@ -5,10 +5,12 @@ import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { changeBallot } from "../../app/ballots/ballots.server";
 import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
 import { importPaperBallots } from "../../app/ballots/paper-import.server";
-import { tallyVersion, territoryBallots, verifyCounts } from "../../app/ballots/results.server";
+import { territoryBallots, verifyCounts } from "../../app/ballots/results.server";
 import { buildCtsReport, findReportConsultation, findReportTerritory } from "../../app/reports/cts-report.server";
 import { tally, type Ballot } from "../../app/tally";
+import { reportJson } from "../../app/reports/exports.server";
 import { testDatabases } from "../support/databases";
+import { readAsClosed } from "../support/phases";
 import { makePerson } from "../support/people";
 
 const NORMANDIE = "normandie-cnr-sante-2022";
@@ -136,7 +138,7 @@ describe.each(testDatabases)("CTS reports on $name", ({ open }) => {
       ok: true,
       imported: 11,
     });
-    const { report: r } = await report(CENTRE, "18");
+    const { report: r } = await readAsClosed(h.db, CENTRE, () => report(CENTRE, "18"));
     expect(r.state).toBe("ranked");
     expect(r.ballots).toBe(11);
     expect(r.breakdown.allSmall).toBe(true);
@@ -145,10 +147,8 @@ describe.each(testDatabases)("CTS reports on $name", ({ open }) => {
     expect(r.rankings.raw[0]!.rank).toBe(1);
   });
 
-  it("is recomputed when a ballot is written (a new tally version), never served stale", async () => {
-    const { consultation, report: before } = await report(CENTRE, "18");
-    const version = await tallyVersion(h.db, consultation.id);
-    expect(before.tallyVersion).toBe(version);
+  it("while the vote is open, figures move in steps of ten ballots per arrondissement, never by one ballot", async () => {
+    const consultation = (await findReportConsultation(h.db, CENTRE))!;
     const slug = (
       await h.db
         .selectFrom("proposals")
@@ -158,18 +158,37 @@ describe.each(testDatabases)("CTS reports on $name", ({ open }) => {
         .limit(1)
         .executeTakeFirstOrThrow()
     ).slug;
-    expect(await importPaperBallots(h.db, CENTRE, `arrondissement,selections\n182,${slug}\n`)).toEqual({
-      ok: true,
-      imported: 1,
-    });
-    const { report: after } = await report(CENTRE, "18");
-    expect(after.tallyVersion).toBeGreaterThan(version);
-    expect(after.ballots).toBe(before.ballots! + 1);
+    const cast = async (n: number) =>
+      expect(await importPaperBallots(h.db, CENTRE, `arrondissement,selections\n${`182,${slug}\n`.repeat(n)}`)).toEqual(
+        { ok: true, imported: n },
+      );
+    const live = async () => (await report(CENTRE, "18")).report;
+    // Vierzon (182) reaches 12 ballots: its first step. Bourges (6) and Saint-Amand (5) have none yet.
+    await cast(12);
+    const first = await live();
+    expect(first.ballots).toBe(12);
+    // One more ballot: a reader comparing before and after sees nothing move, not even the version.
+    await cast(1);
+    const after = await live();
+    expect(after.ballots).toBe(12);
+    expect(after.tallyVersion).toBe(first.tallyVersion);
+    expect(after.rankings.raw.map((r) => r.figure)).toEqual(first.rankings.raw.map((r) => r.figure));
+    expect(reportJson(after).participation).toEqual(reportJson(first).participation);
+    await cast(8);
+    expect((await live()).ballots).toBe(12);
+    // The tenth new ballot: the place moves by ten at once.
+    await cast(1);
+    const moved = await live();
+    expect(moved.ballots).toBe(22);
+    expect(moved.tallyVersion).toBeGreaterThan(first.tallyVersion);
+    // The kept counts themselves are exact at every ballot, and read once the vote is closed.
+    expect((await readAsClosed(h.db, CENTRE, live)).ballots).toBe(6 + 5 + 22);
     expect(await verifyCounts(h.db, consultation.id)).toEqual([]);
   });
 
   it("a ballot changed where it was cast is a new tally version too (its counts changed, its totals did not)", async () => {
-    const { consultation, report: before } = await report(NORMANDIE, "14");
+    const kept = () => readAsClosed(h.db, NORMANDIE, () => report(NORMANDIE, "14"));
+    const { consultation, report: before } = await kept();
     const [a, b] = (
       await h.db
         .selectFrom("proposals")
@@ -183,7 +202,7 @@ describe.each(testDatabases)("CTS reports on $name", ({ open }) => {
     expect(
       (await changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [a] }))).outcome,
     ).toBe("cast");
-    const cast = await report(NORMANDIE, "14");
+    const cast = await kept();
     expect(cast.report.tallyVersion).toBeGreaterThan(before.tallyVersion);
     const selectedA = (r: typeof before) =>
       (r.rankings.raw.find((row) => row.id === a)!.row as { selections: number }).selections;
@@ -191,7 +210,7 @@ describe.each(testDatabases)("CTS reports on $name", ({ open }) => {
     expect(
       (await changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [b] }))).outcome,
     ).toBe("changed");
-    const changed = await report(NORMANDIE, "14");
+    const changed = await kept();
     expect(changed.report.tallyVersion).toBeGreaterThan(cast.report.tallyVersion);
     expect(selectedA(changed.report)).toBe(selectedA(before));
     expect(changed.report.ballots).toBe(cast.report.ballots);
