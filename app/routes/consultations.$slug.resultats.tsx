@@ -56,7 +56,8 @@ export default function RegionResults() {
       </p>
       {published ? null : live ? (
         <Notice kind="info" title="Résultats en direct">
-          Le vote est ouvert : ces chiffres changent à chaque bulletin et ne sont pas définitifs.
+          Le vote est ouvert : ces chiffres ne sont pas définitifs. Ils avancent par paliers : un arrondissement n’est
+          mis à jour qu’après au moins {view.threshold} nouveaux bulletins, pour qu’aucun bulletin ne puisse être isolé.
         </Notice>
       ) : (
         <Notice kind="warning" title="Aperçu réservé aux administrateurs">
