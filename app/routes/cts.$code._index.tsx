@@ -27,8 +27,8 @@ export default function CtsDashboard() {
       <h1>Conseil territorial de santé {cts.name}</h1>
       <p>
         {formatNumber(population)} habitants, {arrondissements} arrondissement{arrondissements > 1 ? "s" : ""}. Les
-        chiffres des consultations ouvertes sont en direct ; les habitants ne les voient pas avant la publication des
-        résultats.
+        chiffres des consultations ouvertes avancent par paliers (un arrondissement n’est mis à jour qu’après au moins
+        10 nouveaux bulletins) ; les habitants ne les voient pas avant la publication des résultats.
       </p>
       {consultations.length === 0 ? <p>Aucune consultation ne couvre encore votre territoire.</p> : null}
       <div className="fr-grid-row fr-grid-row--gutters">
