@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { lockRow, writeTransaction } from "../../db/dialect";
 import type { BallotChannel, Database } from "../../db/schema";
+import { consultationIsOpen } from "../catalogue/consultation-window";
 import { locateCommune, type Place } from "../territories/territories.server";
 import { DEFAULT_K, DEFAULT_QUORUM, type Method } from "../tally/types";
 import {
@@ -54,19 +55,6 @@ type ConsultationRow = Pick<
   "id" | "slug" | "region_code" | "cts_code" | "method" | "method_params" | "status" | "opens_at" | "closes_at"
 >;
 
-/** Whether ballots may be cast, changed or withdrawn now: open phase, between its dates. */
-export function votingIsOpen(
-  consultation: Pick<ConsultationRow, "status" | "opens_at" | "closes_at">,
-  now: Date,
-): boolean {
-  const iso = now.toISOString();
-  return (
-    consultation.status === "ouverte" &&
-    (!consultation.opens_at || consultation.opens_at <= iso) &&
-    (!consultation.closes_at || iso < consultation.closes_at)
-  );
-}
-
 /** Why this person cannot vote in this consultation now, or null when they can. */
 export function refusal(
   consultation: ConsultationRow,
@@ -75,7 +63,7 @@ export function refusal(
   now: Date,
 ): string | null {
   const iso = now.toISOString();
-  if (!votingIsOpen(consultation, now)) {
+  if (!consultationIsOpen(consultation, now)) {
     return consultation.opens_at && iso < consultation.opens_at
       ? "Le vote n’est pas encore ouvert pour cette consultation."
       : "Le vote est clos pour cette consultation.";
@@ -274,7 +262,7 @@ export async function withdrawAllBallots(
   let withdrawn = 0;
   let detached = 0;
   for (const row of rows) {
-    if (!votingIsOpen(row, now)) {
+    if (!consultationIsOpen(row, now)) {
       await trx.updateTable("ballots").set({ user_id: null }).where("id", "=", row.id).execute();
       detached++;
       continue;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { lockRow } from "../../db/dialect";
 import type { Database, ModerationState, ReportReason, Stance } from "../../db/schema";
+import { consultationIsOpen } from "../catalogue/consultation-window";
 import { locateCommune, type Place } from "../territories/territories.server";
 import { formatDateTime } from "./dates";
 import { ANONYMOUS_LABEL, DELETED_AUTHOR_LABEL, EDIT_WINDOW_MINUTES } from "./labels";
@@ -30,19 +31,6 @@ type ConsultationRow = Pick<
   Database["consultations"],
   "id" | "slug" | "region_code" | "cts_code" | "status" | "opens_at" | "closes_at"
 >;
-
-/** Open for comments: the same window as for votes. */
-export function consultationIsOpen(
-  consultation: Pick<ConsultationRow, "status" | "opens_at" | "closes_at">,
-  now: Date,
-): boolean {
-  const iso = now.toISOString();
-  return (
-    consultation.status === "ouverte" &&
-    (!consultation.opens_at || consultation.opens_at <= iso) &&
-    (!consultation.closes_at || iso < consultation.closes_at)
-  );
-}
 
 /** Why this person cannot comment in this consultation now, or null when they can. */
 export function commentRefusal(

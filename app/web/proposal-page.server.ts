@@ -7,12 +7,12 @@ import { requireUser } from "./guards.server";
 import { db } from "../platform/db.server";
 import { refundComment, takeCommentAllowance } from "../platform/rate-limit.server";
 import { locateCommune } from "../territories/territories.server";
+import { consultationIsOpen } from "../catalogue/consultation-window";
 import { listContributionsForProposal } from "../associations/associations.server";
 import {
   COMMENT_SORTS,
   CommentError,
   commentRefusal,
-  consultationIsOpen,
   deleteComment,
   editComment,
   listComments,
