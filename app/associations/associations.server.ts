@@ -8,6 +8,7 @@ import { sendEmail } from "../platform/email.server";
 import { env } from "../platform/env.server";
 import { consultationIsOpen } from "../catalogue/consultation-window";
 import { CommentError } from "../comments/comments.server";
+import { contributionListed, contributionShown } from "../comments/visibility.server";
 import { formatDateTime } from "../comments/dates";
 import type { OrganisationId } from "../comments/identifiers";
 import { PDF_MAX_BYTES } from "../comments/labels";
@@ -286,9 +287,7 @@ export async function listVerifiedAssociations(db: Kysely<Database>) {
       eb
         .selectFrom("contributions as c")
         .whereRef("c.association_id", "=", "a.id")
-        .where("c.published_at", "is not", null)
-        .where("c.deleted_at", "is", null)
-        .where("c.moderation", "=", "visible")
+        .where(contributionShown("c"))
         .select(eb.fn.countAll<number>().as("n"))
         .as("contributions"),
     ])
@@ -337,8 +336,7 @@ export async function getAssociationPage(db: Kysely<Database>, slug: string) {
       "f.size",
     ])
     .where("c.association_id", "=", association.id)
-    .where("c.published_at", "is not", null)
-    .where("c.deleted_at", "is", null)
+    .where(contributionListed("c"))
     .orderBy("c.published_at", "desc")
     .execute();
   return {
@@ -628,8 +626,7 @@ export async function listContributionsForProposal(db: Kysely<Database>, proposa
       "f.size",
     ])
     .where("c.proposal_id", "=", proposalId)
-    .where("c.published_at", "is not", null)
-    .where("c.deleted_at", "is", null)
+    .where(contributionListed("c"))
     .orderBy("c.published_at", "desc")
     .execute();
   const territories = await territoryLabels(db, [...new Set(rows.map((r) => r.association_id))]);

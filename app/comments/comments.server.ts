@@ -5,6 +5,7 @@ import type { Database, ModerationState, ReportReason, Stance } from "../../db/s
 import { consultationIsOpen } from "../catalogue/consultation-window";
 import { locateCommune, type Place } from "../territories/territories.server";
 import { formatDateTime } from "./dates";
+import { commentShown, replyListed } from "./visibility.server";
 import { ANONYMOUS_LABEL, DELETED_AUTHOR_LABEL, EDIT_WINDOW_MINUTES } from "./labels";
 
 /** A refusal to show the person: the HTTP status and why, in French. Nothing was written. */
@@ -400,17 +401,16 @@ export async function stanceCounts(
   ctsCodes?: string[],
 ): Promise<StanceCounts> {
   let query = db
-    .selectFrom("comments")
-    .select(["stance", (eb) => eb.fn.countAll<number>().as("n")])
-    .where("proposal_id", "=", proposalId)
-    .where("parent_id", "is", null)
-    .where("deleted_at", "is", null)
-    .where("moderation", "=", "visible");
+    .selectFrom("comments as c")
+    .select(["c.stance", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("c.proposal_id", "=", proposalId)
+    .where("c.parent_id", "is", null)
+    .where(commentShown("c"));
   if (ctsCodes) {
     if (ctsCodes.length === 0) return { pour: 0, contre: 0, nuance: 0, total: 0 };
-    query = query.where("cts_code", "in", ctsCodes);
+    query = query.where("c.cts_code", "in", ctsCodes);
   }
-  const rows = await query.groupBy("stance").execute();
+  const rows = await query.groupBy("c.stance").execute();
   const counts: StanceCounts = { pour: 0, contre: 0, nuance: 0, total: 0 };
   for (const r of rows) {
     if (!r.stance) continue;
@@ -448,11 +448,7 @@ export async function listComments(
       eb.or([
         eb("c.deleted_at", "is", null),
         eb.exists(
-          eb
-            .selectFrom("comments as r")
-            .select("r.id")
-            .whereRef("r.parent_id", "=", "c.id")
-            .where("r.deleted_at", "is", null),
+          eb.selectFrom("comments as r").select("r.id").whereRef("r.parent_id", "=", "c.id").where(replyListed("r")),
         ),
       ]),
     );
@@ -508,7 +504,7 @@ export async function listComments(
   const replies = ids.length
     ? await columns(db.selectFrom("comments as c"))
         .where("c.parent_id", "in", ids)
-        .where("c.deleted_at", "is", null)
+        .where(replyListed("c"))
         .orderBy("c.created_at")
         .orderBy("c.id")
         .execute()
