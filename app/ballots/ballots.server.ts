@@ -333,11 +333,13 @@ export async function applyChanges(
   const sorted = <T>(map: Map<string, T>) =>
     [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
   const cellRows = sorted(cells).filter((c) => c.delta !== 0);
-  if (cellRows.length) {
+  // In chunks (a batch of demo ballots or a paper import touches thousands of cells: SQLite takes
+  // 32,766 parameters a statement), still in the one order.
+  for (let i = 0; i < cellRows.length; i += UPSERT_CHUNK) {
     await db
       .insertInto("ballot_counts")
       .values(
-        cellRows.map((c) => ({
+        cellRows.slice(i, i + UPSERT_CHUNK).map((c) => ({
           consultation_id: consultationId,
           proposal_id: c.proposal,
           arrondissement_code: c.arrondissement,
@@ -355,11 +357,11 @@ export async function applyChanges(
   }
   // Kept even at a net change of 0 (a ballot changed where it was): its revision must still move.
   const totalRows = sorted(totals);
-  if (totalRows.length) {
+  for (let i = 0; i < totalRows.length; i += UPSERT_CHUNK) {
     await db
       .insertInto("ballot_totals")
       .values(
-        totalRows.map((t) => ({
+        totalRows.slice(i, i + UPSERT_CHUNK).map((t) => ({
           consultation_id: consultationId,
           arrondissement_code: t.arrondissement,
           cts_code: t.cts,
@@ -379,6 +381,9 @@ export async function applyChanges(
   }
 }
 
+/** Rows a statement writes at most: 7 columns × 1,000 stays under both databases' parameter limits. */
+const UPSERT_CHUNK = 1000;
+
 export async function logEvent(
   db: Kysely<Database>,
   consultationId: string,
@@ -387,18 +392,36 @@ export async function logEvent(
   channel: BallotChannel,
   at: string,
 ): Promise<void> {
-  await db
-    .insertInto("ballot_events")
-    .values({
-      id: randomUUID(),
-      consultation_id: consultationId,
-      kind: outcome,
-      arrondissement_code: where.arrondissement,
-      cts_code: where.cts,
-      channel,
-      created_at: at,
-    })
-    .execute();
+  await logEvents(db, consultationId, channel, [{ outcome, where, at }]);
+}
+
+/** The event log's lines for several ballots at once (demo ballots, in batches). */
+export async function logEvents(
+  db: Kysely<Database>,
+  consultationId: string,
+  channel: BallotChannel,
+  events: readonly {
+    outcome: Exclude<BallotOutcome, "unchanged">;
+    where: { arrondissement: string; cts: string };
+    at: string;
+  }[],
+): Promise<void> {
+  for (let i = 0; i < events.length; i += UPSERT_CHUNK) {
+    await db
+      .insertInto("ballot_events")
+      .values(
+        events.slice(i, i + UPSERT_CHUNK).map((e) => ({
+          id: randomUUID(),
+          consultation_id: consultationId,
+          kind: e.outcome,
+          arrondissement_code: e.where.arrondissement,
+          cts_code: e.where.cts,
+          channel,
+          created_at: e.at,
+        })),
+      )
+      .execute();
+  }
 }
 
 /** A resident's own ballot in a consultation ("Mon vote"), or null. */

@@ -168,6 +168,18 @@ describe.each(testDatabases)("CTS reports on $name", ({ open }) => {
     expect(await verifyCounts(h.db, consultation.id)).toEqual([]);
   });
 
+  it("demo ballots go through the real ballots' write path: kept counts equal a recount, whatever the batch size", async () => {
+    for (const slug of [NORMANDIE, NOUVELLE_AQUITAINE]) {
+      const { consultation } = await report(slug, slug === NORMANDIE ? "14" : "33");
+      expect(await verifyCounts(h.db, consultation.id)).toEqual([]);
+    }
+    const { consultation } = await report(CENTRE, "18");
+    const version = await tallyVersion(h.db, consultation.id);
+    await generateDemoBallots(h.db, { consultationSlug: CENTRE, count: 40, seed: 9, batchSize: 7 });
+    expect(await verifyCounts(h.db, consultation.id)).toEqual([]);
+    expect(await tallyVersion(h.db, consultation.id)).toBeGreaterThan(version);
+  });
+
   it("a ballot changed where it was cast is a new tally version too (its counts changed, its totals did not)", async () => {
     const { consultation, report: before } = await report(NORMANDIE, "14");
     const [a, b] = (
