@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
-import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import {
   applyAsAssociation,
   createAssociationAccount,
@@ -51,7 +49,7 @@ describe("organisation identifiers", () => {
   });
 });
 
-describe.each(testDatabases)("associations and their contributions on $name", ({ open }) => {
+describe.each(testDatabases)("associations and their contributions on $name", ({ openLoaded }) => {
   let h: DatabaseHandle;
   let proposalIds: string[];
   let n = 0;
@@ -96,9 +94,7 @@ describe.each(testDatabases)("associations and their contributions on $name", ({
     );
 
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
     const rows = await h.db
       .selectFrom("proposals")
       .innerJoin("consultations", "consultations.id", "proposals.consultation_id")

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
-import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { changeBallot } from "../../app/ballots/ballots.server";
 import { advanceConsultation } from "../../app/ballots/lifecycle.server";
 import { territoryTally } from "../../app/ballots/results.server";
@@ -10,12 +8,10 @@ import { testDatabases } from "../support/databases";
 
 const SLUG = "normandie-cnr-sante-2022";
 
-describe.each(testDatabases)("consultation phases on $name", ({ open }) => {
+describe.each(testDatabases)("consultation phases on $name", ({ openLoaded }) => {
   let h: DatabaseHandle;
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
   });
   afterAll(async () => h?.close());
 

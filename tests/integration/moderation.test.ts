@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
-import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { CommentError, listComments, postComment, type Actor } from "../../app/comments/comments.server";
 import {
   moderate,
@@ -25,7 +23,7 @@ async function refusal(promise: Promise<unknown>): Promise<{ status: number; mes
   throw new Error("expected a refusal");
 }
 
-describe.each(testDatabases)("reports and moderation on $name", ({ open }) => {
+describe.each(testDatabases)("reports and moderation on $name", ({ openLoaded }) => {
   let h: DatabaseHandle;
   let proposalIds: string[];
   let next = 0;
@@ -59,9 +57,7 @@ describe.each(testDatabases)("reports and moderation on $name", ({ open }) => {
     h.db.selectFrom("moderation_log").selectAll().where("target_id", "=", id).orderBy("created_at").execute();
 
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
     const rows = await h.db
       .selectFrom("proposals")
       .innerJoin("consultations", "consultations.id", "proposals.consultation_id")

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
-import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { changeBallot } from "../../app/ballots/ballots.server";
 import { verifyCounts } from "../../app/ballots/results.server";
 import { listComments, postComment, setUseful } from "../../app/comments/comments.server";
@@ -18,15 +16,13 @@ import { testDatabases } from "../support/databases";
 const NORMANDIE = "normandie-cnr-sante-2022";
 const TEXT = "Un commentaire d’au moins dix caractères.";
 
-describe.each(testDatabases)("privacy on $name", ({ open }) => {
+describe.each(testDatabases)("privacy on $name", ({ openLoaded }) => {
   let h: DatabaseHandle;
   let consultationId: string;
   let proposals: string[];
 
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
     consultationId = (
       await h.db.selectFrom("consultations").select("id").where("slug", "=", NORMANDIE).executeTakeFirstOrThrow()
     ).id;

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
 import type { Role } from "../../db/schema";
 import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import type { AuthContext } from "../../app/identity/session.server";
 import { acceptInvitation, checkInvitation, inviteCtsMember } from "../../app/identity/cts-invitations.server";
 import { requireCtsReport, requireRegionResults } from "../../app/web/report-access.server";
@@ -60,12 +59,10 @@ const EXPECTED: Record<string, [number, number, number]> = {
   admin: [200, 200, 200],
 };
 
-describe.each(testDatabases)("who may read reports, on $name", ({ open }) => {
+describe.each(testDatabases)("who may read reports, on $name", ({ openLoaded }) => {
   let h: DatabaseHandle;
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
   });
   afterAll(async () => h?.close());
 

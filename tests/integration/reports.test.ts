@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
-import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { changeBallot } from "../../app/ballots/ballots.server";
 import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
 import { importPaperBallots } from "../../app/ballots/paper-import.server";
@@ -15,12 +13,10 @@ const NORMANDIE = "normandie-cnr-sante-2022";
 const NOUVELLE_AQUITAINE = "nouvelle-aquitaine-cnr-sante-2022";
 const CENTRE = "centre-val-de-loire-cnr-sante-2022";
 
-describe.each(testDatabases)("CTS reports on $name", ({ open }) => {
+describe.each(testDatabases)("CTS reports on $name", ({ openLoaded }) => {
   let h: DatabaseHandle;
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
     await generateDemoBallots(h.db, { consultationSlug: NORMANDIE, count: 1500, seed: 7 });
     await generateDemoBallots(h.db, { consultationSlug: NOUVELLE_AQUITAINE, count: 1200, seed: 8 });
   }, 120_000);

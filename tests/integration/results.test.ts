@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
-import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { importPaperBallots } from "../../app/ballots/paper-import.server";
 import { verifyCounts } from "../../app/ballots/results.server";
 import { ResultsError, resultsDocument } from "../../app/ballots/results-api.server";
@@ -18,13 +16,11 @@ const user = (roles: Roles) => ({
   roles,
 });
 
-describe.each(testDatabases)("paper ballots and the results API on $name", ({ open }) => {
+describe.each(testDatabases)("paper ballots and the results API on $name", ({ openLoaded }) => {
   let h: DatabaseHandle;
   let slugs: string[];
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
     const rows = await h.db
       .selectFrom("proposals")
       .innerJoin("consultations", "consultations.id", "proposals.consultation_id")

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
-import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { listComments, postComment, deleteComment, stanceCounts } from "../../app/comments/comments.server";
 import { buildCtsExport, ctsConsultationsWithCounts, findCtsTerritory } from "../../app/comments/cts-export.server";
 import {
@@ -20,15 +18,13 @@ const NORMANDIE = "normandie-cnr-sante-2022";
 
 // One visibility rule (app/comments/visibility.server.ts): what the CTS comments page counts is
 // what its export holds, and a reply goes with its withheld parent everywhere.
-describe.each(testDatabases)("one rule for what is shown and counted, on $name", ({ open }) => {
+describe.each(testDatabases)("one rule for what is shown and counted, on $name", ({ openLoaded }) => {
   let h: DatabaseHandle;
   let proposalId: string;
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
     proposalId = (
       await h.db
         .selectFrom("proposals")
