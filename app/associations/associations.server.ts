@@ -551,7 +551,7 @@ export async function deleteContribution(
       .execute();
     await trx.deleteFrom("contribution_files").where("contribution_id", "=", row.id).execute();
     await trx
-      .updateTable("reports")
+      .updateTable("flags")
       .set({ resolved_at: iso, resolution: "dismissed" })
       .where("target_kind", "=", "contribution")
       .where("target_id", "=", row.id)
@@ -635,7 +635,7 @@ export async function listContributionsForProposal(db: Kysely<Database>, proposa
       ? new Set(
           (
             await db
-              .selectFrom("reports")
+              .selectFrom("flags")
               .select("target_id")
               .where("reporter_id", "=", viewerId)
               .where("target_kind", "=", "contribution")
@@ -666,7 +666,7 @@ export async function listContributionsForProposal(db: Kysely<Database>, proposa
       },
       file: readable && r.file_id ? { id: r.file_id, filename: r.filename!, size: Number(r.size) } : null,
       mine,
-      reportedByMe: reported.has(r.id),
+      flaggedByMe: reported.has(r.id),
       canReview: mine && r.moderation === "hidden" && r.review_requested_at === null,
       reviewRequested: r.review_requested_at !== null,
     };

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { lockRow } from "../../db/dialect";
-import type { Database, ModerationState, ReportReason, Stance } from "../../db/schema";
+import type { Database, ModerationState, FlagReason, Stance } from "../../db/schema";
 import { consultationIsOpen } from "../catalogue/consultation-window";
 import { locateCommune, type Place } from "../territories/territories.server";
 import { formatDateTime } from "./dates";
@@ -236,7 +236,7 @@ export async function deleteComment(
 
 /**
  * Erases comments' text, keeping tombstones so their replies stay readable; their useful marks go
- * and their open reports are closed (nothing left to examine). Run inside the caller's
+ * and their open flags are closed (nothing left to examine). Run inside the caller's
  * transaction (one comment deleted by its author, or all of them when an account is deleted).
  */
 export async function tombstoneComments(
@@ -253,7 +253,7 @@ export async function tombstoneComments(
     .execute();
   await trx.deleteFrom("comment_useful").where("comment_id", "in", commentIds).execute();
   await trx
-    .updateTable("reports")
+    .updateTable("flags")
     .set({ resolved_at: iso, resolution: "dismissed" })
     .where("target_kind", "=", "comment")
     .where("target_id", "in", commentIds)
@@ -322,7 +322,7 @@ export interface CommentView {
   stance: Stance | null;
   body: string;
   state: CommentState;
-  hiddenReason: ReportReason | null;
+  hiddenReason: FlagReason | null;
   authorLabel: string;
   arrondissementName: string | null;
   createdAt: string;
@@ -331,7 +331,7 @@ export interface CommentView {
   useful: number;
   mine: boolean;
   markedUseful: boolean;
-  reportedByMe: boolean;
+  flaggedByMe: boolean;
   canEdit: boolean;
   canReview: boolean;
   reviewRequested: boolean;
@@ -346,7 +346,7 @@ type Row = {
   stance: Stance | null;
   body: string;
   moderation: ModerationState;
-  hidden_reason: ReportReason | null;
+  hidden_reason: FlagReason | null;
   review_requested_at: string | null;
   created_at: string;
   edited_at: string | null;
@@ -384,7 +384,7 @@ function toView(
     useful: state === "visible" ? Number(row.useful) : 0,
     mine,
     markedUseful: viewer.useful.has(row.id),
-    reportedByMe: viewer.reported.has(row.id),
+    flaggedByMe: viewer.reported.has(row.id),
     canEdit: mine && state === "visible" && viewer.open && withinEditWindow(row.created_at, viewer.now),
     canReview: mine && state === "hidden" && row.review_requested_at === null,
     reviewRequested: row.review_requested_at !== null,
@@ -520,7 +520,7 @@ export async function listComments(
             .where("comment_id", "in", allIds)
             .execute(),
           db
-            .selectFrom("reports")
+            .selectFrom("flags")
             .select("target_id")
             .where("reporter_id", "=", input.viewerId)
             .where("target_kind", "=", "comment")

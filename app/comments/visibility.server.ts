@@ -6,7 +6,7 @@ import { sql, type RawBuilder, type SqlBool } from "kysely";
  * build on these conditions.
  *
  * - A comment or a contribution is *shown* when it is not deleted and its moderation state is
- *   "visible". One under review ("pending_review", hidden after three reports) or hidden by a
+ *   "visible". One under review ("pending_review", hidden after three flags) or hidden by a
  *   moderator is *withheld*: the proposal page keeps its place (a placeholder, its author may ask
  *   for a review), no count and no export includes it.
  * - A reply goes with its parent: under a withheld parent it is withheld too (it would not make

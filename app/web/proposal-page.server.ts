@@ -27,12 +27,12 @@ import {
   deleteSchema,
   editSchema,
   replySchema,
-  reportSchema,
+  flagSchema,
   reviewSchema,
   usefulSchema,
 } from "../comments/forms";
 import { STANCES } from "../comments/labels";
-import { reportContent, requestReview } from "../moderation/moderation.server";
+import { flagContent, requestReview } from "../moderation/moderation.server";
 import type { Stance } from "../../db/schema";
 
 // The comment and contribution parts of a proposal page: what its loader adds, what its action
@@ -178,7 +178,7 @@ function invalid(
 }
 
 /**
- * The proposal page's action for comments, replies, edits, deletions, "useful" marks, reports and
+ * The proposal page's action for comments, replies, edits, deletions, "useful" marks, flags and
  * review requests. Every branch checks, on the server, who may do it.
  */
 export async function discussionAction(input: {
@@ -264,12 +264,12 @@ export async function discussionAction(input: {
       }
     }
     case "report": {
-      const submission = parseWithZod(formData, { schema: reportSchema });
+      const submission = parseWithZod(formData, { schema: flagSchema });
       const form = `report-${String(formData.get("targetKind") ?? "")}-${String(formData.get("targetId") ?? "")}`;
       if (submission.status !== "success") return invalid(form, submission);
       const v = submission.value;
       try {
-        await reportContent(db(), {
+        await flagContent(db(), {
           kind: v.targetKind,
           id: v.targetId,
           reporterId: user.id,

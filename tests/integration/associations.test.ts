@@ -14,7 +14,7 @@ import {
 import { CommentError, postComment } from "../../app/comments/comments.server";
 import { buildCtsExport, ctsExportCsv } from "../../app/comments/cts-export.server";
 import { parseOrganisationId } from "../../app/comments/identifiers";
-import { moderate, reportContent } from "../../app/moderation/moderation.server";
+import { moderate, flagContent } from "../../app/moderation/moderation.server";
 import { markEmailVerified } from "../../app/identity/users.server";
 import { testDatabases } from "../support/databases";
 import { makePerson } from "../support/people";
@@ -288,9 +288,9 @@ describe.each(testDatabases)("associations and their contributions on $name", ({
       file: { filename: "a.pdf", bytes: PDF },
     });
     const reporter = await makePerson(h.db);
-    await reportContent(h.db, { kind: "contribution", id, reporterId: reporter.id, reason: "off_topic" });
+    await flagContent(h.db, { kind: "contribution", id, reporterId: reporter.id, reason: "off_topic" });
     expect(
-      (await refusal(reportContent(h.db, { kind: "contribution", id, reporterId: user.id, reason: "spam" }))).status,
+      (await refusal(flagContent(h.db, { kind: "contribution", id, reporterId: user.id, reason: "spam" }))).status,
     ).toBe(403);
     await moderate(h.db, { moderator, intent: "hide", kind: "contribution", id, reason: "off_topic" });
     const fileId = (

@@ -20,12 +20,21 @@ export interface TestDatabase {
   name: "sqlite" | "postgres";
   open(): Promise<DatabaseHandle>;
   openLoaded(): Promise<DatabaseHandle>;
+  /** Not migrated at all: for tests of the migrations themselves. */
+  openEmpty(): Promise<DatabaseHandle>;
 }
 
 export const testDatabases: TestDatabase[] = [
-  { name: "sqlite", open: openSqlite, openLoaded: openLoadedSqlite },
+  { name: "sqlite", open: () => openSqlite(true), openLoaded: openLoadedSqlite, openEmpty: () => openSqlite(false) },
   ...(process.env.TEST_DATABASE_URL
-    ? [{ name: "postgres" as const, open: openPostgres, openLoaded: openLoadedPostgres }]
+    ? [
+        {
+          name: "postgres" as const,
+          open: () => openPostgres(true),
+          openLoaded: openLoadedPostgres,
+          openEmpty: () => openPostgres(false),
+        },
+      ]
     : []),
 ];
 
@@ -34,10 +43,10 @@ export function copyLoadedSqlite(file: string): void {
   fs.copyFileSync(inject("fixtureSqliteFile"), file);
 }
 
-async function openSqlite(): Promise<DatabaseHandle> {
+async function openSqlite(migrate: boolean): Promise<DatabaseHandle> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ps-test-"));
   const handle = await connect({ sqliteFile: path.join(dir, "test.sqlite") });
-  await migrateToLatest(handle.db, handle.schema);
+  if (migrate) await migrateToLatest(handle.db, handle.schema);
   return removingDir(handle, dir);
 }
 
@@ -68,11 +77,11 @@ async function adminQuery(query: string): Promise<void> {
   }
 }
 
-async function openPostgres(): Promise<DatabaseHandle> {
+async function openPostgres(migrate: boolean): Promise<DatabaseHandle> {
   const url = process.env.TEST_DATABASE_URL!;
   const schema = `t_${process.pid}_${randomBytes(4).toString("hex")}`;
   const handle = await connect({ databaseUrl: url, pgSchema: schema, pgPoolSize: 4 });
-  await migrateToLatest(handle.db, handle.schema);
+  if (migrate) await migrateToLatest(handle.db, handle.schema);
   return {
     ...handle,
     close: async () => {
