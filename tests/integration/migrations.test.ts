@@ -29,6 +29,9 @@ describe.each(testDatabases)("migrations on $name", ({ open }) => {
   });
 });
 
+/** A database of an earlier schema, typed loosely: its tables are not those of db/schema.ts. */
+type OldSchema = Record<string, Record<string, unknown>>;
+
 /** Migrates `h` up to and including `name` (the state a database of that time was in). */
 async function migrateUpTo(h: DatabaseHandle, name: string) {
   const result = await new Migrator({
@@ -40,7 +43,7 @@ async function migrateUpTo(h: DatabaseHandle, name: string) {
 }
 
 /** The one commune a user of the old schema needs (users.commune_code references communes). */
-async function placeLisieux(db: Kysely<any>) {
+async function placeLisieux(db: Kysely<OldSchema>) {
   await db.insertInto("regions").values({ code: "28", name: "Normandie" }).execute();
   await db.insertInto("departements").values({ code: "14", name: "Calvados", region_code: "28" }).execute();
   await db
@@ -69,7 +72,7 @@ describe.each(testDatabases)("data kept across the renaming migrations on $name"
     const h = await openEmpty();
     try {
       await migrateUpTo(h, "2026_11_23_1400_reports");
-      const old = h.db as unknown as Kysely<any>;
+      const old = h.db as unknown as Kysely<OldSchema>;
       const now = new Date().toISOString();
       await placeLisieux(old);
       await old
