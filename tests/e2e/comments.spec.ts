@@ -263,7 +263,7 @@ test("bad input gets a clear refusal and nothing is stored", async ({ page, othe
   });
   expect(ownReport.status()).toBe(403);
   expect(await ownReport.text()).toContain("Vous ne pouvez pas signaler votre propre commentaire.");
-  expect(countRows("select count(*) as n from reports where target_id = ?", topId)).toBe(0);
+  expect(countRows("select count(*) as n from flags where target_id = ?", topId)).toBe(0);
   expect(
     countRows("select count(*) as n from comments where id = ? and body like 'Un commentaire de départ%'", topId),
   ).toBe(1);
