@@ -9,7 +9,7 @@ import { env } from "../platform/env.server";
 import { consultationIsOpen } from "../catalogue/consultation-window";
 import { CommentError } from "../comments/comments.server";
 import { contributionListed, contributionShown } from "../comments/visibility.server";
-import { formatDateTime } from "../comments/dates";
+import { formatDateTime } from "../ui/format";
 import type { OrganisationId } from "../comments/identifiers";
 import { PDF_MAX_BYTES } from "../comments/labels";
 import { logModeration } from "../moderation/moderation.server";

@@ -4,7 +4,7 @@ import { lockRow } from "../../db/dialect";
 import type { Database, ModerationState, FlagReason, Stance } from "../../db/schema";
 import { consultationIsOpen } from "../catalogue/consultation-window";
 import { locateCommune, type Place } from "../territories/territories.server";
-import { formatDateTime } from "./dates";
+import { formatDateTime } from "../ui/format";
 import { commentShown, replyListed } from "./visibility.server";
 import { ANONYMOUS_LABEL, DELETED_AUTHOR_LABEL, EDIT_WINDOW_MINUTES } from "./labels";
 

@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database, Stance } from "../../db/schema";
 import { env } from "../platform/env.server";
 import { authorLabel } from "./comments.server";
-import { formatDateTime } from "./dates";
+import { formatDateTime } from "../ui/format";
 import { STANCE_LABELS } from "./labels";
 import { commentShown, contributionShown } from "./visibility.server";
 

@@ -7,7 +7,7 @@ import { isUniqueViolation } from "../identity/users.server";
 import { sendEmail } from "../platform/email.server";
 import { env } from "../platform/env.server";
 import { authorLabel, CommentError } from "../comments/comments.server";
-import { formatDateTime } from "../comments/dates";
+import { formatDateTime } from "../ui/format";
 import { REASON_LABELS, FLAGS_TO_HIDE } from "../comments/labels";
 import { excerpt } from "../comments/text";
 

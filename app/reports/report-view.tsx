@@ -1,7 +1,7 @@
 // The report's sections, shared by the CTS report page and the public results pages.
 import { Link } from "@remix-run/react";
 import { DataTable } from "../ui/table";
-import { formatDateTime, formatNumber } from "../ui/format";
+import { formatDateTime, formatNumber, formatNumericDate } from "../ui/format";
 import { Notice } from "../ui/fields";
 import { STANCE_LABELS } from "../comments/labels";
 import { Legend, StackedBar, TimelineChart } from "./charts";
@@ -68,9 +68,7 @@ export function ParticipationSection({ report }: { report: Pick<CtsReport, "part
               <tbody>
                 {timeline.map((d) => (
                   <tr key={d.day}>
-                    <th scope="row">
-                      {new Date(`${d.day}T12:00:00Z`).toLocaleDateString("fr-FR", { timeZone: "Europe/Paris" })}
-                    </th>
+                    <th scope="row">{formatNumericDate(d.day)}</th>
                     <td>{formatNumber(d.cast)}</td>
                     <td>{formatNumber(d.withdrawn)}</td>
                     <td>{formatNumber(d.total)}</td>

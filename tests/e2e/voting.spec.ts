@@ -196,7 +196,7 @@ test.describe("avec JavaScript", () => {
       "arrondissement de Lisieux (143), territoire CTS Calvados",
     );
     await expect(page.getByTestId("ballot-updated")).toContainText(
-      /Dernière modification : le \d{1,2} \S+ \d{4} à \d\d:\d\d/,
+      /Dernière modification : le \d{1,2} \S+ \d{4} à \d\d h \d\d/,
     );
 
     await waitForHydration(page);
