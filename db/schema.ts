@@ -158,7 +158,7 @@ export type NewUser = Insertable<UserTable>;
 export type Commune = Selectable<CommuneTable>;
 
 export type BallotMethod = "approval" | "majority_judgment" | "ranked";
-export type ConsultationStatus = "brouillon" | "ouverte" | "close" | "resultats_publies";
+export type ConsultationStatus = "draft" | "open" | "closed" | "results_published";
 export type Theme = "acces" | "continuite" | "attractivite" | "prevention" | "environnement";
 export type ProposalLevel = "impulsion_locale" | "travaux_nationaux";
 export type ProposalKind = "proposition" | "engagement" | "idee_cle";

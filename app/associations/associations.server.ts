@@ -441,7 +441,7 @@ export async function saveContribution(
     .innerJoin("consultations as c", "c.id", "p.consultation_id")
     .select(["c.id", "c.region_code", "c.status", "c.opens_at", "c.closes_at"])
     .where("p.id", "=", input.proposalId)
-    .where("c.status", "!=", "brouillon")
+    .where("c.status", "!=", "draft")
     .executeTakeFirst();
   if (!consultation) throw new CommentError(404, "Cette proposition n’existe pas.");
   if (!consultationIsOpen(consultation, now))

@@ -134,7 +134,7 @@ export async function changeBallot(
       .selectFrom("consultations")
       .select(["id", "slug", "region_code", "cts_code", "method", "method_params", "status", "opens_at", "closes_at"])
       .where("slug", "=", input.consultationSlug)
-      .where("status", "!=", "brouillon")
+      .where("status", "!=", "draft")
       .executeTakeFirst();
     if (!consultation) throw new BallotError(404, "Cette consultation n’existe pas.");
     const reason = refusal(

@@ -11,7 +11,7 @@ export function consultationIsOpen(
 ): boolean {
   const iso = now.toISOString();
   return (
-    consultation.status === "ouverte" &&
+    consultation.status === "open" &&
     (!consultation.opens_at || consultation.opens_at <= iso) &&
     (!consultation.closes_at || iso < consultation.closes_at)
   );

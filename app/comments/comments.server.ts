@@ -41,7 +41,7 @@ export function commentRefusal(
   now: Date,
 ): string | null {
   if (!consultationIsOpen(consultation, now)) {
-    return consultation.opens_at && now.toISOString() < consultation.opens_at && consultation.status === "ouverte"
+    return consultation.opens_at && now.toISOString() < consultation.opens_at && consultation.status === "open"
       ? "Les commentaires ouvriront avec la consultation."
       : "La consultation est close : on ne peut plus y commenter.";
   }
@@ -78,7 +78,7 @@ async function proposalWithConsultation(db: Kysely<Database>, proposalId: string
       "c.closes_at",
     ])
     .where("p.id", "=", proposalId)
-    .where("c.status", "!=", "brouillon")
+    .where("c.status", "!=", "draft")
     .executeTakeFirst();
   if (!row) throw new CommentError(404, "Cette proposition n’existe pas.");
   return row;

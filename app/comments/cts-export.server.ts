@@ -51,7 +51,7 @@ export async function ctsForConsultation(db: Kysely<Database>, ctsCode: string, 
     .innerJoin("cts_territories as t", "t.region_code", "c.region_code")
     .select(["c.id", "c.slug", "c.title", "c.cts_code", "t.code as cts", "t.name as cts_name"])
     .where("c.slug", "=", consultationSlug)
-    .where("c.status", "!=", "brouillon")
+    .where("c.status", "!=", "draft")
     .where("t.code", "=", ctsCode)
     .executeTakeFirst();
   if (!row || (row.cts_code && row.cts_code !== ctsCode)) return null;
@@ -144,7 +144,7 @@ export async function ctsConsultationsWithCounts(db: Kysely<Database>, cts: { co
     .selectFrom("consultations as c")
     .select(["c.id", "c.slug", "c.title", "c.status"])
     .where("c.region_code", "=", cts.region_code)
-    .where("c.status", "!=", "brouillon")
+    .where("c.status", "!=", "draft")
     .where((eb) => eb.or([eb("c.cts_code", "is", null), eb("c.cts_code", "=", cts.code)]))
     .orderBy("c.position")
     .execute();

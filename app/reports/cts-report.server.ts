@@ -54,7 +54,7 @@ export async function findReportConsultation(db: Kysely<Database>, slug: string)
       "live_results",
     ])
     .where("slug", "=", slug)
-    .where("status", "!=", "brouillon")
+    .where("status", "!=", "draft")
     .executeTakeFirst();
   return row ?? null;
 }

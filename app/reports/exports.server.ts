@@ -36,7 +36,7 @@ export function caveats(report: CtsReport): string[] {
     `Les intervalles de rang viennent d’un bootstrap (200 tirages avec remise des bulletins du territoire, 5e–95e centile, graine fixe : le calcul est reproductible). Quand les intervalles de deux propositions voisines se chevauchent, leur ordre n’est pas établi.`,
     `Tout groupe de moins de ${report.threshold} bulletins affiche « ${report.smallGroupLabel} » au lieu de chiffres.`,
     "Le classement pondéré donne à chaque arrondissement le poids de sa population (populations municipales INSEE) ; un arrondissement sans bulletin ne pèse rien.",
-    report.consultation.status === "ouverte"
+    report.consultation.status === "open"
       ? "Le vote est encore ouvert : ces chiffres changeront."
       : "Le vote est clos : les bulletins ne sont plus liés à leurs auteurs.",
   ];

@@ -316,7 +316,7 @@ export function GeneratedStamp({
   return (
     <p className="fr-text--sm">
       Chiffres du {formatDateTime(report.generatedAt)}, version du décompte n° {report.tallyVersion}.
-      {report.consultation.status === "ouverte" ? " Le vote est ouvert : ces chiffres évoluent en direct." : null}
+      {report.consultation.status === "open" ? " Le vote est ouvert : ces chiffres évoluent en direct." : null}
       {i && i.version !== report.tallyVersion
         ? ` Les intervalles de rang datent de la version n° ${i.version} (${formatDateTime(i.computedAt)})${i.computing ? " ; leur mise à jour est en cours" : ""}.`
         : null}

@@ -33,7 +33,7 @@ import {
 } from "../comments/forms";
 import { STANCES } from "../comments/labels";
 import { flagContent, requestReview } from "../moderation/moderation.server";
-import type { Stance } from "../../db/schema";
+import type { ConsultationStatus, Stance } from "../../db/schema";
 
 // The comment and contribution parts of a proposal page: what its loader adds, what its action
 // does. The route module stays thin and calls these two functions.
@@ -43,7 +43,7 @@ type ConsultationRow = {
   slug: string;
   region_code: string;
   cts_code: string | null;
-  status: "brouillon" | "ouverte" | "close" | "resultats_publies";
+  status: ConsultationStatus;
   opens_at: string | null;
   closes_at: string | null;
 };

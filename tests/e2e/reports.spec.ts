@@ -189,7 +189,7 @@ test("results are public once published, with every CTS's report and the dataset
     const api = await page.request.get(`/api/v1/consultations/${CENTRE}/results?territory=cts:18`);
     expect(api.status()).toBe(200);
   } finally {
-    run("update consultations set status = 'ouverte' where slug = ?", CENTRE);
+    run("update consultations set status = 'open' where slug = ?", CENTRE);
   }
 });
 

@@ -92,7 +92,7 @@ describe.each(testDatabases)("comments on $name", ({ openLoaded }) => {
         .execute();
       proposals[slug] = rows.map((r) => r.id);
     }
-    await h.db.updateTable("consultations").set({ status: "close" }).where("slug", "=", CENTRE).execute();
+    await h.db.updateTable("consultations").set({ status: "closed" }).where("slug", "=", CENTRE).execute();
   });
   afterAll(async () => h?.close());
 

@@ -40,7 +40,7 @@ const WRITERS: { file: string; name: string; run: (h: DatabaseHandle) => Promise
   {
     file: "app/ballots/lifecycle.server.ts",
     name: "advanceConsultation",
-    run: async (h) => advanceConsultation(h.db, await firstSlug(h, "ouverte"), "close"),
+    run: async (h) => advanceConsultation(h.db, await firstSlug(h, "open"), "closed"),
   },
   {
     file: "app/ballots/lifecycle.server.ts",
@@ -52,7 +52,7 @@ const WRITERS: { file: string; name: string; run: (h: DatabaseHandle) => Promise
   },
 ];
 
-async function firstSlug(h: DatabaseHandle, status: "ouverte") {
+async function firstSlug(h: DatabaseHandle, status: "open") {
   const row = await h.db
     .selectFrom("consultations")
     .select("slug")

@@ -49,9 +49,9 @@ describe.each(testDatabases)("consultation phases on $name", ({ openLoaded }) =>
     const region = { kind: "region" as const, code: "28" };
     const before = await territoryTally(h.db, consultation, region, "raw");
 
-    await expect(advanceConsultation(h.db, SLUG, "resultats_publies")).rejects.toThrow(/ne peut pas passer/);
-    const closed = await advanceConsultation(h.db, SLUG, "close");
-    expect(closed).toEqual({ from: "ouverte", to: "close", anonymised: 12 });
+    await expect(advanceConsultation(h.db, SLUG, "results_published")).rejects.toThrow(/ne peut pas passer/);
+    const closed = await advanceConsultation(h.db, SLUG, "closed");
+    expect(closed).toEqual({ from: "open", to: "closed", anonymised: 12 });
     const ballots = await h.db
       .selectFrom("ballots")
       .select(["user_id", "created_at", "updated_at"])
@@ -75,7 +75,7 @@ describe.each(testDatabases)("consultation phases on $name", ({ openLoaded }) =>
     await expect(changeBallot(h.db, { consultationSlug: SLUG, voter: voters[0]! }, () => null)).rejects.toMatchObject({
       status: 403,
     });
-    await expect(advanceConsultation(h.db, SLUG, "ouverte")).rejects.toThrow(/ne peut pas passer/);
-    expect((await advanceConsultation(h.db, SLUG, "resultats_publies")).to).toBe("resultats_publies");
+    await expect(advanceConsultation(h.db, SLUG, "open")).rejects.toThrow(/ne peut pas passer/);
+    expect((await advanceConsultation(h.db, SLUG, "results_published")).to).toBe("results_published");
   });
 });

@@ -119,3 +119,82 @@ describe.each(testDatabases)("data kept across the renaming migrations on $name"
     }
   });
 });
+
+describe.each(testDatabases)("stored codes in English on $name", ({ openEmpty }) => {
+  it("2026_12_04_1010_english_status: each consultation's phase is mapped, nothing that points to it is lost", async () => {
+    const h = await openEmpty();
+    try {
+      await migrateUpTo(h, "2026_12_04_1000_flags");
+      const old = h.db as unknown as Kysely<OldSchema>;
+      const now = new Date().toISOString();
+      await placeLisieux(old);
+      const phases = { brouillon: "draft", ouverte: "open", close: "closed", resultats_publies: "results_published" };
+      for (const [i, status] of Object.keys(phases).entries()) {
+        await old
+          .insertInto("consultations")
+          .values({
+            id: `k-${status}`,
+            slug: `consultation-${status}`,
+            region_code: "28",
+            title: status,
+            description: "",
+            source_file: "x.json",
+            status,
+            position: i,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+        await old
+          .insertInto("proposals")
+          .values({
+            id: `p-${status}`,
+            consultation_id: `k-${status}`,
+            slug: `proposition-${status}`,
+            title: "Une proposition",
+            summary: null,
+            text: "Texte",
+            theme: "acces",
+            level: null,
+            kind: "proposition",
+            group_slug: null,
+            position: 0,
+            mentions: null,
+            search_text: "texte",
+            updated_at: now,
+          })
+          .execute();
+      }
+      await migrateToLatest(h.db, h.schema);
+      const rows = await h.db.selectFrom("consultations").select(["id", "status"]).orderBy("position").execute();
+      expect(rows).toEqual(Object.entries(phases).map(([from, to]) => ({ id: `k-${from}`, status: to })));
+      // Rows pointing to the consultations are all still there (no cascade while SQLite rebuilt the table).
+      const proposals = await h.db.selectFrom("proposals").select("id").execute();
+      expect(proposals).toHaveLength(4);
+      // The constraint speaks the new codes only; a new consultation starts as a draft.
+      await expect(
+        old.updateTable("consultations").set({ status: "ouverte" }).where("id", "=", "k-brouillon").execute(),
+      ).rejects.toThrow();
+      await old
+        .insertInto("consultations")
+        .values({
+          id: "k-new",
+          slug: "nouvelle",
+          region_code: "28",
+          title: "Nouvelle",
+          description: "",
+          source_file: "y.json",
+          position: 9,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      expect(
+        (await h.db.selectFrom("consultations").select("status").where("id", "=", "k-new").executeTakeFirstOrThrow())
+          .status,
+      ).toBe("draft");
+    } finally {
+      await h.close();
+    }
+  });
+});

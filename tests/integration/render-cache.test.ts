@@ -178,7 +178,7 @@ describe("render cache of the anonymous consultation page", () => {
     const before = await get(page);
     expect(before.body).toContain(">Ouverte<");
     expect((await get(page)).hit).toBe(true);
-    await advanceConsultation(h.db, NORMANDIE, "close");
+    await advanceConsultation(h.db, NORMANDIE, "closed");
     const after = await get(page);
     expect(after.hit).toBe(false);
     expect(after.body).toContain(">Close<");

@@ -76,12 +76,12 @@ describe.each(testDatabases)("who may read reports, on $name", ({ openLoaded }) 
     const [ctsBefore, regionBefore, after] = EXPECTED[name]!;
     expect(await cts(persona)).toBe(ctsBefore);
     expect(await region(persona)).toBe(regionBefore);
-    await h.db.updateTable("consultations").set({ status: "resultats_publies" }).where("slug", "=", SLUG).execute();
+    await h.db.updateTable("consultations").set({ status: "results_published" }).where("slug", "=", SLUG).execute();
     try {
       expect(await cts(persona)).toBe(after);
       expect(await region(persona)).toBe(after);
     } finally {
-      await h.db.updateTable("consultations").set({ status: "ouverte" }).where("slug", "=", SLUG).execute();
+      await h.db.updateTable("consultations").set({ status: "open" }).where("slug", "=", SLUG).execute();
     }
   });
 
@@ -97,11 +97,11 @@ describe.each(testDatabases)("who may read reports, on $name", ({ openLoaded }) 
   });
 
   it("a draft consultation has no report", async () => {
-    await h.db.updateTable("consultations").set({ status: "brouillon" }).where("slug", "=", SLUG).execute();
+    await h.db.updateTable("consultations").set({ status: "draft" }).where("slug", "=", SLUG).execute();
     try {
       expect(await cts(PERSONAS.admin!)).toBe(404);
     } finally {
-      await h.db.updateTable("consultations").set({ status: "ouverte" }).where("slug", "=", SLUG).execute();
+      await h.db.updateTable("consultations").set({ status: "open" }).where("slug", "=", SLUG).execute();
     }
   });
 

@@ -145,12 +145,12 @@ describe.each(testDatabases)("paper ballots and the results API on $name", ({ op
       resultsDocument(h.db, { slug: "inconnue", territory: null, weighting: null, user: null }),
     ).rejects.toMatchObject({ status: 404 });
 
-    await h.db.updateTable("consultations").set({ status: "resultats_publies" }).where("slug", "=", SLUG).execute();
+    await h.db.updateTable("consultations").set({ status: "results_published" }).where("slug", "=", SLUG).execute();
     try {
       expect((await ask("cts:14", null)).ballots).toBe(12);
       expect((await ask("region:28", [{ role: "resident", scope: "" }])).ballots).toBe(12);
     } finally {
-      await h.db.updateTable("consultations").set({ status: "ouverte" }).where("slug", "=", SLUG).execute();
+      await h.db.updateTable("consultations").set({ status: "open" }).where("slug", "=", SLUG).execute();
     }
   });
 });
