@@ -114,7 +114,17 @@ async function openLoadedPostgres(): Promise<DatabaseHandle> {
     ...handle,
     close: async () => {
       await handle.close();
-      await adminQuery(`drop database if exists ${database} with (force)`);
+      // Not WITH (FORCE): the pool's connections are still saying goodbye when close() returns,
+      // and a forced drop would kill them mid-way (an uncaught error in the test). Wait instead.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await adminQuery(`drop database if exists ${database}`);
+          return;
+        } catch (error) {
+          if (attempt >= 50 || !/being accessed by other users/.test(String(error))) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
     },
   };
 }
