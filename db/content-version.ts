@@ -10,6 +10,22 @@ import type { Database } from "./schema";
 
 export const CONTENT_VERSION_KEY = "content_version";
 
+/** The tables whose rows are reference content: a write to any of them must bump the version. */
+export const REFERENCE_TABLES = [
+  "regions",
+  "departements",
+  "arrondissements",
+  "communes",
+  "cts_territories",
+  "cts_rules",
+  "consultations",
+  "proposals",
+  "proposal_sources",
+  "proposal_departement_counts",
+  "proposal_verbatims",
+  "workshops",
+] as const satisfies readonly (keyof Database)[];
+
 /** Gives the content a new version; call inside the transaction that changes it. */
 export async function bumpContentVersion(db: Kysely<Database>): Promise<void> {
   const value = randomUUID();

@@ -34,7 +34,7 @@ export interface Database {
   comment_useful: CommentUsefulTable;
   contributions: ContributionTable;
   contribution_files: ContributionFileTable;
-  reports: ReportTable;
+  flags: FlagTable;
   moderation_log: ModerationLogTable;
   cts_invitations: CtsInvitationTable;
   report_exports: ReportExportTable;
@@ -160,7 +160,7 @@ export type NewUser = Insertable<UserTable>;
 export type Commune = Selectable<CommuneTable>;
 
 export type BallotMethod = "approval" | "majority_judgment" | "ranked";
-export type ConsultationStatus = "brouillon" | "ouverte" | "close" | "resultats_publies";
+export type ConsultationStatus = "draft" | "open" | "closed" | "results_published";
 export type Theme = "acces" | "continuite" | "attractivite" | "prevention" | "environnement";
 export type ProposalLevel = "impulsion_locale" | "travaux_nationaux";
 export type ProposalKind = "proposition" | "engagement" | "idee_cle";
@@ -310,7 +310,7 @@ export interface BallotEventTable {
 export type Stance = "pour" | "contre" | "nuance";
 /** visible; pending_review: hidden automatically after 3 distinct reports; hidden: by a moderator. */
 export type ModerationState = "visible" | "pending_review" | "hidden";
-export type ReportReason = "spam" | "insult" | "personal_data" | "off_topic";
+export type FlagReason = "spam" | "insult" | "personal_data" | "off_topic";
 export type AssociationStatus = "pending" | "verified" | "refused";
 
 export interface AssociationTable {
@@ -357,7 +357,7 @@ export interface CommentTable {
   arrondissement_code: string;
   cts_code: string;
   moderation: ModerationState;
-  hidden_reason: ReportReason | null;
+  hidden_reason: FlagReason | null;
   review_requested_at: string | null;
   review_message: string | null;
   reviewed_at: string | null;
@@ -383,7 +383,7 @@ export interface ContributionTable {
   /** Null while a draft. */
   published_at: string | null;
   moderation: ModerationState;
-  hidden_reason: ReportReason | null;
+  hidden_reason: FlagReason | null;
   review_requested_at: string | null;
   review_message: string | null;
   reviewed_at: string | null;
@@ -403,12 +403,12 @@ export interface ContributionFileTable {
   created_at: string;
 }
 
-export interface ReportTable {
+export interface FlagTable {
   id: string;
   target_kind: "comment" | "contribution";
   target_id: string;
   reporter_id: string;
-  reason: ReportReason;
+  reason: FlagReason;
   details: string | null;
   created_at: string;
   resolved_at: string | null;

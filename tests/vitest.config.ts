@@ -10,8 +10,9 @@ export default defineConfig({
   test: {
     include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts", "app/**/*.test.ts", "db/**/*.test.ts"],
     environment: "node",
-    // Integration files each load the territories into their own databases: keep the 2 cores busy
-    // but not oversubscribed.
+    // The integration tests' shared fixture (migrated database, territories, catalogue), built once.
+    globalSetup: ["tests/support/fixture-setup.ts"],
+    // Keep the 2 cores busy but not oversubscribed.
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 120_000,

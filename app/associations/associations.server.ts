@@ -6,8 +6,10 @@ import { recordAudit } from "../audit/audit.server";
 import { createAccount, isUniqueViolation, type CreateUserResult, type NewAccount } from "../identity/users.server";
 import { sendEmail } from "../platform/email.server";
 import { env } from "../platform/env.server";
-import { CommentError, consultationIsOpen } from "../comments/comments.server";
-import { formatDateTime } from "../comments/dates";
+import { consultationIsOpen } from "../catalogue/consultation-window";
+import { CommentError } from "../comments/comments.server";
+import { contributionListed, contributionShown } from "../comments/visibility.server";
+import { formatDateTime } from "../ui/format";
 import type { OrganisationId } from "../comments/identifiers";
 import { PDF_MAX_BYTES } from "../comments/labels";
 import { logModeration } from "../moderation/moderation.server";
@@ -285,9 +287,7 @@ export async function listVerifiedAssociations(db: Kysely<Database>) {
       eb
         .selectFrom("contributions as c")
         .whereRef("c.association_id", "=", "a.id")
-        .where("c.published_at", "is not", null)
-        .where("c.deleted_at", "is", null)
-        .where("c.moderation", "=", "visible")
+        .where(contributionShown("c"))
         .select(eb.fn.countAll<number>().as("n"))
         .as("contributions"),
     ])
@@ -336,8 +336,7 @@ export async function getAssociationPage(db: Kysely<Database>, slug: string) {
       "f.size",
     ])
     .where("c.association_id", "=", association.id)
-    .where("c.published_at", "is not", null)
-    .where("c.deleted_at", "is", null)
+    .where(contributionListed("c"))
     .orderBy("c.published_at", "desc")
     .execute();
   return {
@@ -442,7 +441,7 @@ export async function saveContribution(
     .innerJoin("consultations as c", "c.id", "p.consultation_id")
     .select(["c.id", "c.region_code", "c.status", "c.opens_at", "c.closes_at"])
     .where("p.id", "=", input.proposalId)
-    .where("c.status", "!=", "brouillon")
+    .where("c.status", "!=", "draft")
     .executeTakeFirst();
   if (!consultation) throw new CommentError(404, "Cette proposition n’existe pas.");
   if (!consultationIsOpen(consultation, now))
@@ -552,7 +551,7 @@ export async function deleteContribution(
       .execute();
     await trx.deleteFrom("contribution_files").where("contribution_id", "=", row.id).execute();
     await trx
-      .updateTable("reports")
+      .updateTable("flags")
       .set({ resolved_at: iso, resolution: "dismissed" })
       .where("target_kind", "=", "contribution")
       .where("target_id", "=", row.id)
@@ -627,8 +626,7 @@ export async function listContributionsForProposal(db: Kysely<Database>, proposa
       "f.size",
     ])
     .where("c.proposal_id", "=", proposalId)
-    .where("c.published_at", "is not", null)
-    .where("c.deleted_at", "is", null)
+    .where(contributionListed("c"))
     .orderBy("c.published_at", "desc")
     .execute();
   const territories = await territoryLabels(db, [...new Set(rows.map((r) => r.association_id))]);
@@ -637,7 +635,7 @@ export async function listContributionsForProposal(db: Kysely<Database>, proposa
       ? new Set(
           (
             await db
-              .selectFrom("reports")
+              .selectFrom("flags")
               .select("target_id")
               .where("reporter_id", "=", viewerId)
               .where("target_kind", "=", "contribution")
@@ -668,7 +666,7 @@ export async function listContributionsForProposal(db: Kysely<Database>, proposa
       },
       file: readable && r.file_id ? { id: r.file_id, filename: r.filename!, size: Number(r.size) } : null,
       mine,
-      reportedByMe: reported.has(r.id),
+      flaggedByMe: reported.has(r.id),
       canReview: mine && r.moderation === "hidden" && r.review_requested_at === null,
       reviewRequested: r.review_requested_at !== null,
     };

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { lockRow, writeTransaction } from "../../db/dialect";
 import type { BallotChannel, Database } from "../../db/schema";
+import { consultationIsOpen } from "../catalogue/consultation-window";
 import { locateCommune, type Place } from "../territories/territories.server";
 import { DEFAULT_K, DEFAULT_QUORUM, type Method } from "../tally/types";
 import {
@@ -54,19 +55,6 @@ type ConsultationRow = Pick<
   "id" | "slug" | "region_code" | "cts_code" | "method" | "method_params" | "status" | "opens_at" | "closes_at"
 >;
 
-/** Whether ballots may be cast, changed or withdrawn now: open phase, between its dates. */
-export function votingIsOpen(
-  consultation: Pick<ConsultationRow, "status" | "opens_at" | "closes_at">,
-  now: Date,
-): boolean {
-  const iso = now.toISOString();
-  return (
-    consultation.status === "ouverte" &&
-    (!consultation.opens_at || consultation.opens_at <= iso) &&
-    (!consultation.closes_at || iso < consultation.closes_at)
-  );
-}
-
 /** Why this person cannot vote in this consultation now, or null when they can. */
 export function refusal(
   consultation: ConsultationRow,
@@ -75,7 +63,7 @@ export function refusal(
   now: Date,
 ): string | null {
   const iso = now.toISOString();
-  if (!votingIsOpen(consultation, now)) {
+  if (!consultationIsOpen(consultation, now)) {
     return consultation.opens_at && iso < consultation.opens_at
       ? "Le vote n’est pas encore ouvert pour cette consultation."
       : "Le vote est clos pour cette consultation.";
@@ -146,7 +134,7 @@ export async function changeBallot(
       .selectFrom("consultations")
       .select(["id", "slug", "region_code", "cts_code", "method", "method_params", "status", "opens_at", "closes_at"])
       .where("slug", "=", input.consultationSlug)
-      .where("status", "!=", "brouillon")
+      .where("status", "!=", "draft")
       .executeTakeFirst();
     if (!consultation) throw new BallotError(404, "Cette consultation n’existe pas.");
     const reason = refusal(
@@ -274,7 +262,7 @@ export async function withdrawAllBallots(
   let withdrawn = 0;
   let detached = 0;
   for (const row of rows) {
-    if (!votingIsOpen(row, now)) {
+    if (!consultationIsOpen(row, now)) {
       await trx.updateTable("ballots").set({ user_id: null }).where("id", "=", row.id).execute();
       detached++;
       continue;
@@ -345,11 +333,13 @@ export async function applyChanges(
   const sorted = <T>(map: Map<string, T>) =>
     [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
   const cellRows = sorted(cells).filter((c) => c.delta !== 0);
-  if (cellRows.length) {
+  // In chunks (a batch of demo ballots or a paper import touches thousands of cells: SQLite takes
+  // 32,766 parameters a statement), still in the one order.
+  for (let i = 0; i < cellRows.length; i += UPSERT_CHUNK) {
     await db
       .insertInto("ballot_counts")
       .values(
-        cellRows.map((c) => ({
+        cellRows.slice(i, i + UPSERT_CHUNK).map((c) => ({
           consultation_id: consultationId,
           proposal_id: c.proposal,
           arrondissement_code: c.arrondissement,
@@ -367,11 +357,11 @@ export async function applyChanges(
   }
   // Kept even at a net change of 0 (a ballot changed where it was): its revision must still move.
   const totalRows = sorted(totals);
-  if (totalRows.length) {
+  for (let i = 0; i < totalRows.length; i += UPSERT_CHUNK) {
     await db
       .insertInto("ballot_totals")
       .values(
-        totalRows.map((t) => ({
+        totalRows.slice(i, i + UPSERT_CHUNK).map((t) => ({
           consultation_id: consultationId,
           arrondissement_code: t.arrondissement,
           cts_code: t.cts,
@@ -391,6 +381,9 @@ export async function applyChanges(
   }
 }
 
+/** Rows a statement writes at most: 7 columns × 1,000 stays under both databases' parameter limits. */
+const UPSERT_CHUNK = 1000;
+
 export async function logEvent(
   db: Kysely<Database>,
   consultationId: string,
@@ -399,18 +392,36 @@ export async function logEvent(
   channel: BallotChannel,
   at: string,
 ): Promise<void> {
-  await db
-    .insertInto("ballot_events")
-    .values({
-      id: randomUUID(),
-      consultation_id: consultationId,
-      kind: outcome,
-      arrondissement_code: where.arrondissement,
-      cts_code: where.cts,
-      channel,
-      created_at: at,
-    })
-    .execute();
+  await logEvents(db, consultationId, channel, [{ outcome, where, at }]);
+}
+
+/** The event log's lines for several ballots at once (demo ballots, in batches). */
+export async function logEvents(
+  db: Kysely<Database>,
+  consultationId: string,
+  channel: BallotChannel,
+  events: readonly {
+    outcome: Exclude<BallotOutcome, "unchanged">;
+    where: { arrondissement: string; cts: string };
+    at: string;
+  }[],
+): Promise<void> {
+  for (let i = 0; i < events.length; i += UPSERT_CHUNK) {
+    await db
+      .insertInto("ballot_events")
+      .values(
+        events.slice(i, i + UPSERT_CHUNK).map((e) => ({
+          id: randomUUID(),
+          consultation_id: consultationId,
+          kind: e.outcome,
+          arrondissement_code: e.where.arrondissement,
+          cts_code: e.where.cts,
+          channel,
+          created_at: e.at,
+        })),
+      )
+      .execute();
+  }
 }
 
 /** A resident's own ballot in a consultation ("Mon vote"), or null. */

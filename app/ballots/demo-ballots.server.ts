@@ -4,14 +4,13 @@ import type { Database } from "../../db/schema";
 import { resolveCts } from "../territories/territories.server";
 import { GRADES, mulberry32, type Grade } from "../tally";
 import type { BallotContent } from "./ballot-content";
-import { contentCells } from "./ballot-content";
-import { readMethodParams } from "./ballots.server";
+import { applyChanges, logEvents, readMethodParams, type CellChange } from "./ballots.server";
 
 /**
  * Generates n plausible ballots for a consultation (demos and benchmarks; never on by default):
  * spread over the region's arrondissements in proportion to population, each proposal with a
  * popularity of its own, varied a little per arrondissement. No user is attached to them. Written
- * in batches, with the kept counts and totals updated once per batch.
+ * in batches through the kept-count write path of real ballots (applyChanges), once per batch.
  */
 export async function generateDemoBallots(
   db: Kysely<Database>,
@@ -101,8 +100,7 @@ export async function generateDemoBallots(
   while (inserted < input.count) {
     const size = Math.min(batchSize, input.count - inserted);
     const rows: Database["ballots"][] = [];
-    const cells = new Map<string, number>();
-    const totals = new Map<string, number>();
+    const changes: CellChange[] = [];
     for (let i = 0; i < size; i++) {
       const placeIndex = pickPlace();
       const place = places[placeIndex]!;
@@ -119,74 +117,28 @@ export async function generateDemoBallots(
         created_at: at,
         updated_at: at,
       });
-      totals.set(`${place.code}|${place.cts}`, (totals.get(`${place.code}|${place.cts}`) ?? 0) + 1);
-      for (const [proposal, cell] of contentCells(content)) {
-        const key = `${proposal}|${place.code}|${place.cts}|${cell}`;
-        cells.set(key, (cells.get(key) ?? 0) + 1);
-      }
+      changes.push({ where: { arrondissement: place.code, cts: place.cts }, content, sign: 1 });
     }
+    // The same write path as a resident's vote (kept counts, totals and their revision, events),
+    // a batch at a time.
     await db.transaction().execute(async (trx) => {
       for (let i = 0; i < rows.length; i += 500) {
-        const chunk = rows.slice(i, i + 500);
-        await trx.insertInto("ballots").values(chunk).execute();
         await trx
-          .insertInto("ballot_events")
-          .values(
-            chunk.map((b) => ({
-              id: randomUUID(),
-              consultation_id: b.consultation_id,
-              kind: "cast" as const,
-              arrondissement_code: b.arrondissement_code,
-              cts_code: b.cts_code,
-              channel: b.channel,
-              created_at: b.created_at,
-            })),
-          )
+          .insertInto("ballots")
+          .values(rows.slice(i, i + 500))
           .execute();
       }
-      const cellRows = [...cells].map(([key, count]) => {
-        const [proposal_id, arrondissement_code, cts_code, cell] = key.split("|") as [string, string, string, string];
-        return {
-          consultation_id: consultation.id,
-          proposal_id,
-          arrondissement_code,
-          cts_code,
-          cell: Number(cell),
-          count,
-        };
-      });
-      for (let i = 0; i < cellRows.length; i += 500) {
-        await trx
-          .insertInto("ballot_counts")
-          .values(cellRows.slice(i, i + 500))
-          .onConflict((oc) =>
-            oc
-              .columns(["consultation_id", "proposal_id", "arrondissement_code", "cts_code", "cell"])
-              .doUpdateSet((eb) => ({ count: eb("ballot_counts.count", "+", eb.ref("excluded.count")) })),
-          )
-          .execute();
-      }
-      const totalRows = [...totals].map(([key, ballots]) => {
-        const [arrondissement_code, cts_code] = key.split("|") as [string, string];
-        return {
-          consultation_id: consultation.id,
-          arrondissement_code,
-          cts_code,
-          channel: "online" as const,
-          ballots,
-          revision: 1,
-        };
-      });
-      await trx
-        .insertInto("ballot_totals")
-        .values(totalRows)
-        .onConflict((oc) =>
-          oc.columns(["consultation_id", "arrondissement_code", "cts_code", "channel"]).doUpdateSet((eb) => ({
-            ballots: eb("ballot_totals.ballots", "+", eb.ref("excluded.ballots")),
-            revision: eb("ballot_totals.revision", "+", 1),
-          })),
-        )
-        .execute();
+      await applyChanges(trx, consultation.id, "online", changes);
+      await logEvents(
+        trx,
+        consultation.id,
+        "online",
+        rows.map((b) => ({
+          outcome: "cast",
+          where: { arrondissement: b.arrondissement_code, cts: b.cts_code },
+          at: b.created_at,
+        })),
+      );
     });
     inserted += size;
     onProgress(inserted);

@@ -6,9 +6,9 @@ import type { ConsultationStatus, Database } from "../../db/schema";
 
 /** The phases in order; a consultation only moves forward. */
 const NEXT: Partial<Record<ConsultationStatus, ConsultationStatus>> = {
-  brouillon: "ouverte",
-  ouverte: "close",
-  close: "resultats_publies",
+  draft: "open",
+  open: "closed",
+  closed: "results_published",
 };
 
 export class LifecycleError extends Error {}
@@ -37,7 +37,7 @@ export async function advanceConsultation(
       throw new LifecycleError(`Une consultation « ${consultation.status} » ne peut pas passer à « ${to} ».`);
     }
     let anonymised = 0;
-    if (to === "close") {
+    if (to === "closed") {
       const dayOf = (column: "created_at" | "updated_at") =>
         sql<string>`substr(${sql.ref(column)}, 1, 10) || 'T00:00:00.000Z'`;
       const result = await trx
@@ -62,9 +62,9 @@ export async function advanceConsultation(
       .set({
         status: to,
         updated_at: iso,
-        ...(to === "ouverte" ? { opens_at: iso } : {}),
+        ...(to === "open" ? { opens_at: iso } : {}),
         // Closing early ends the vote now; a closing date already past stays as it was.
-        ...(to === "close" && !(consultation.closes_at && consultation.closes_at <= iso) ? { closes_at: iso } : {}),
+        ...(to === "closed" && !(consultation.closes_at && consultation.closes_at <= iso) ? { closes_at: iso } : {}),
       })
       .where("id", "=", consultation.id)
       .execute();

@@ -36,7 +36,7 @@ export async function importPaperBallots(
     .executeTakeFirst();
   if (!consultation)
     return { ok: false, errors: [{ line: 0, message: `Consultation inconnue : ${consultationSlug}` }] };
-  if (consultation.status !== "ouverte") {
+  if (consultation.status !== "open") {
     return {
       ok: false,
       errors: [{ line: 0, message: "La consultation n’est pas ouverte : les bulletins ne peuvent plus être ajoutés." }],

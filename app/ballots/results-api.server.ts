@@ -34,7 +34,7 @@ export async function canReadResults(
   consultation: { status: string },
   territory: TerritoryRef & { regionCode: string },
 ): Promise<boolean> {
-  if (consultation.status === "resultats_publies") return true;
+  if (consultation.status === "results_published") return true;
   if (!user) return false;
   if (user.roles.some((r) => r.role === "admin")) return true;
   const scopes = user.roles.filter((r) => r.role === "cts_member").map((r) => r.scope);
@@ -66,7 +66,7 @@ export async function resultsDocument(
     .selectFrom("consultations")
     .select(["id", "slug", "title", "region_code", "method", "method_params", "status"])
     .where("slug", "=", input.slug)
-    .where("status", "!=", "brouillon")
+    .where("status", "!=", "draft")
     .executeTakeFirst();
   if (!consultation) throw new ResultsError(404, "Consultation inconnue.");
   const ref = parseTerritory(input.territory ?? `region:${consultation.region_code}`);
@@ -82,7 +82,7 @@ export async function resultsDocument(
   if (!(await canReadResults(db, input.user, consultation, territory))) {
     throw new ResultsError(
       403,
-      consultation.status === "resultats_publies"
+      consultation.status === "results_published"
         ? "Accès refusé."
         : "Les résultats ne sont pas encore publiés : seuls les administrateurs et les membres du CTS du territoire y ont accès.",
     );

@@ -135,7 +135,7 @@ export async function publicationSource(
   db: Kysely<Database>,
   consultation: { id: string; status?: string },
 ): Promise<CountSource> {
-  if (consultation.status !== "ouverte") return KEPT;
+  if (consultation.status !== "open") return KEPT;
   await refreshLiveSnapshot(db, consultation.id);
   return LIVE;
 }

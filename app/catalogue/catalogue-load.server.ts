@@ -20,10 +20,10 @@ const LOADER_VERSION = "3";
  * locked once it opens; administrators own them).
  */
 const INITIAL_SETUP: Record<string, { method: BallotMethod; status: ConsultationStatus; position: number }> = {
-  "normandie-cnr-sante-2022": { method: "approval", status: "ouverte", position: 1 },
-  "nouvelle-aquitaine-cnr-sante-2022": { method: "majority_judgment", status: "ouverte", position: 2 },
-  "centre-val-de-loire-cnr-sante-2022": { method: "approval", status: "ouverte", position: 3 },
-  "yvelines-cts78-cnr-sante-2022": { method: "ranked", status: "ouverte", position: 4 },
+  "normandie-cnr-sante-2022": { method: "approval", status: "open", position: 1 },
+  "nouvelle-aquitaine-cnr-sante-2022": { method: "majority_judgment", status: "open", position: 2 },
+  "centre-val-de-loire-cnr-sante-2022": { method: "approval", status: "open", position: 3 },
+  "yvelines-cts78-cnr-sante-2022": { method: "ranked", status: "open", position: 4 },
 };
 
 export class CatalogueError extends Error {}
@@ -128,7 +128,7 @@ async function upsertConsultation(db: Kysely<Database>, data: ConsultationFile):
   const now = new Date().toISOString();
   const setup = INITIAL_SETUP[data.slug] ?? {
     method: "approval" as const,
-    status: "brouillon" as const,
+    status: "draft" as const,
     position: 100,
   };
   await db

@@ -26,7 +26,7 @@ export async function listConsultations(db: Kysely<Database>) {
         .select(eb.fn.countAll<number>().as("n"))
         .as("proposal_count"),
     ])
-    .where("c.status", "!=", "brouillon")
+    .where("c.status", "!=", "draft")
     .orderBy("c.position")
     .orderBy("c.title")
     .execute();
@@ -52,7 +52,7 @@ export async function getConsultation(db: Kysely<Database>, slug: string) {
     .selectAll("c")
     .select(["r.name as region_name", "t.name as cts_name"])
     .where("c.slug", "=", slug)
-    .where("c.status", "!=", "brouillon")
+    .where("c.status", "!=", "draft")
     .executeTakeFirst();
   if (!consultation) return null;
   const [themes, workshops] = await Promise.all([

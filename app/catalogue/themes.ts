@@ -36,8 +36,8 @@ export const METHOD_LABELS = {
 } as const;
 
 export const STATUS_LABELS = {
-  brouillon: "En préparation",
-  ouverte: "Ouverte",
-  close: "Close",
-  resultats_publies: "Résultats publiés",
+  draft: "En préparation",
+  open: "Ouverte",
+  closed: "Close",
+  results_published: "Résultats publiés",
 } as const;

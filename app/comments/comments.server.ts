@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { lockRow } from "../../db/dialect";
-import type { Database, ModerationState, ReportReason, Stance } from "../../db/schema";
+import type { Database, ModerationState, FlagReason, Stance } from "../../db/schema";
+import { consultationIsOpen } from "../catalogue/consultation-window";
 import { locateCommune, type Place } from "../territories/territories.server";
-import { formatDateTime } from "./dates";
+import { formatDateTime } from "../ui/format";
+import { commentShown, replyListed } from "./visibility.server";
 import { ANONYMOUS_LABEL, DELETED_AUTHOR_LABEL, EDIT_WINDOW_MINUTES } from "./labels";
 
 /** A refusal to show the person: the HTTP status and why, in French. Nothing was written. */
@@ -31,19 +33,6 @@ type ConsultationRow = Pick<
   "id" | "slug" | "region_code" | "cts_code" | "status" | "opens_at" | "closes_at"
 >;
 
-/** Open for comments: the same window as for votes. */
-export function consultationIsOpen(
-  consultation: Pick<ConsultationRow, "status" | "opens_at" | "closes_at">,
-  now: Date,
-): boolean {
-  const iso = now.toISOString();
-  return (
-    consultation.status === "ouverte" &&
-    (!consultation.opens_at || consultation.opens_at <= iso) &&
-    (!consultation.closes_at || iso < consultation.closes_at)
-  );
-}
-
 /** Why this person cannot comment in this consultation now, or null when they can. */
 export function commentRefusal(
   consultation: ConsultationRow,
@@ -52,7 +41,7 @@ export function commentRefusal(
   now: Date,
 ): string | null {
   if (!consultationIsOpen(consultation, now)) {
-    return consultation.opens_at && now.toISOString() < consultation.opens_at && consultation.status === "ouverte"
+    return consultation.opens_at && now.toISOString() < consultation.opens_at && consultation.status === "open"
       ? "Les commentaires ouvriront avec la consultation."
       : "La consultation est close : on ne peut plus y commenter.";
   }
@@ -89,7 +78,7 @@ async function proposalWithConsultation(db: Kysely<Database>, proposalId: string
       "c.closes_at",
     ])
     .where("p.id", "=", proposalId)
-    .where("c.status", "!=", "brouillon")
+    .where("c.status", "!=", "draft")
     .executeTakeFirst();
   if (!row) throw new CommentError(404, "Cette proposition n’existe pas.");
   return row;
@@ -247,7 +236,7 @@ export async function deleteComment(
 
 /**
  * Erases comments' text, keeping tombstones so their replies stay readable; their useful marks go
- * and their open reports are closed (nothing left to examine). Run inside the caller's
+ * and their open flags are closed (nothing left to examine). Run inside the caller's
  * transaction (one comment deleted by its author, or all of them when an account is deleted).
  */
 export async function tombstoneComments(
@@ -264,7 +253,7 @@ export async function tombstoneComments(
     .execute();
   await trx.deleteFrom("comment_useful").where("comment_id", "in", commentIds).execute();
   await trx
-    .updateTable("reports")
+    .updateTable("flags")
     .set({ resolved_at: iso, resolution: "dismissed" })
     .where("target_kind", "=", "comment")
     .where("target_id", "in", commentIds)
@@ -333,7 +322,7 @@ export interface CommentView {
   stance: Stance | null;
   body: string;
   state: CommentState;
-  hiddenReason: ReportReason | null;
+  hiddenReason: FlagReason | null;
   authorLabel: string;
   arrondissementName: string | null;
   createdAt: string;
@@ -342,7 +331,7 @@ export interface CommentView {
   useful: number;
   mine: boolean;
   markedUseful: boolean;
-  reportedByMe: boolean;
+  flaggedByMe: boolean;
   canEdit: boolean;
   canReview: boolean;
   reviewRequested: boolean;
@@ -357,7 +346,7 @@ type Row = {
   stance: Stance | null;
   body: string;
   moderation: ModerationState;
-  hidden_reason: ReportReason | null;
+  hidden_reason: FlagReason | null;
   review_requested_at: string | null;
   created_at: string;
   edited_at: string | null;
@@ -395,7 +384,7 @@ function toView(
     useful: state === "visible" ? Number(row.useful) : 0,
     mine,
     markedUseful: viewer.useful.has(row.id),
-    reportedByMe: viewer.reported.has(row.id),
+    flaggedByMe: viewer.reported.has(row.id),
     canEdit: mine && state === "visible" && viewer.open && withinEditWindow(row.created_at, viewer.now),
     canReview: mine && state === "hidden" && row.review_requested_at === null,
     reviewRequested: row.review_requested_at !== null,
@@ -412,17 +401,16 @@ export async function stanceCounts(
   ctsCodes?: string[],
 ): Promise<StanceCounts> {
   let query = db
-    .selectFrom("comments")
-    .select(["stance", (eb) => eb.fn.countAll<number>().as("n")])
-    .where("proposal_id", "=", proposalId)
-    .where("parent_id", "is", null)
-    .where("deleted_at", "is", null)
-    .where("moderation", "=", "visible");
+    .selectFrom("comments as c")
+    .select(["c.stance", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("c.proposal_id", "=", proposalId)
+    .where("c.parent_id", "is", null)
+    .where(commentShown("c"));
   if (ctsCodes) {
     if (ctsCodes.length === 0) return { pour: 0, contre: 0, nuance: 0, total: 0 };
-    query = query.where("cts_code", "in", ctsCodes);
+    query = query.where("c.cts_code", "in", ctsCodes);
   }
-  const rows = await query.groupBy("stance").execute();
+  const rows = await query.groupBy("c.stance").execute();
   const counts: StanceCounts = { pour: 0, contre: 0, nuance: 0, total: 0 };
   for (const r of rows) {
     if (!r.stance) continue;
@@ -460,11 +448,7 @@ export async function listComments(
       eb.or([
         eb("c.deleted_at", "is", null),
         eb.exists(
-          eb
-            .selectFrom("comments as r")
-            .select("r.id")
-            .whereRef("r.parent_id", "=", "c.id")
-            .where("r.deleted_at", "is", null),
+          eb.selectFrom("comments as r").select("r.id").whereRef("r.parent_id", "=", "c.id").where(replyListed("r")),
         ),
       ]),
     );
@@ -520,7 +504,7 @@ export async function listComments(
   const replies = ids.length
     ? await columns(db.selectFrom("comments as c"))
         .where("c.parent_id", "in", ids)
-        .where("c.deleted_at", "is", null)
+        .where(replyListed("c"))
         .orderBy("c.created_at")
         .orderBy("c.id")
         .execute()
@@ -536,7 +520,7 @@ export async function listComments(
             .where("comment_id", "in", allIds)
             .execute(),
           db
-            .selectFrom("reports")
+            .selectFrom("flags")
             .select("target_id")
             .where("reporter_id", "=", input.viewerId)
             .where("target_kind", "=", "comment")

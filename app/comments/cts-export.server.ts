@@ -3,8 +3,9 @@ import type { Kysely } from "kysely";
 import type { Database, Stance } from "../../db/schema";
 import { env } from "../platform/env.server";
 import { authorLabel } from "./comments.server";
-import { formatDateTime } from "./dates";
+import { formatDateTime } from "../ui/format";
 import { STANCE_LABELS } from "./labels";
+import { commentShown, contributionShown } from "./visibility.server";
 
 /**
  * What a CTS member exports for their territory and one consultation: the shown comments written
@@ -50,7 +51,7 @@ export async function ctsForConsultation(db: Kysely<Database>, ctsCode: string, 
     .innerJoin("cts_territories as t", "t.region_code", "c.region_code")
     .select(["c.id", "c.slug", "c.title", "c.cts_code", "t.code as cts", "t.name as cts_name"])
     .where("c.slug", "=", consultationSlug)
-    .where("c.status", "!=", "brouillon")
+    .where("c.status", "!=", "draft")
     .where("t.code", "=", ctsCode)
     .executeTakeFirst();
   if (!row || (row.cts_code && row.cts_code !== ctsCode)) return null;
@@ -84,18 +85,94 @@ async function ctsDepartements(db: Kysely<Database>, ctsCode: string): Promise<s
   return [...new Set([...deps, ...arrs, ...communes].map((r) => r.code))];
 }
 
+/**
+ * A CTS's comments in one consultation: the shown ones written from the territory (see
+ * visibility.server.ts). The one definition behind the CTS comments page's count, the CTS report's
+ * counts and the export.
+ */
+export function ctsComments(db: Kysely<Database>, consultationId: string, ctsCode: string) {
+  return db
+    .selectFrom("comments as c")
+    .where("c.consultation_id", "=", consultationId)
+    .where("c.cts_code", "=", ctsCode)
+    .where(commentShown("c"));
+}
+
+/** A CTS's contributions in one consultation: the shown ones of associations working in the territory. */
+export async function ctsContributions(db: Kysely<Database>, consultationId: string, ctsCode: string) {
+  const departements = await ctsDepartements(db, ctsCode);
+  return db
+    .selectFrom("contributions as c")
+    .innerJoin("associations as a", "a.id", "c.association_id")
+    .where("c.consultation_id", "=", consultationId)
+    .where(contributionShown("c"))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("association_territories as t")
+          .select("t.code")
+          .whereRef("t.association_id", "=", "a.id")
+          .where((w) =>
+            w.or([
+              w.and([w("t.kind", "=", "cts"), w("t.code", "=", ctsCode)]),
+              ...(departements.length
+                ? [w.and([w("t.kind", "=", "departement"), w("t.code", "in", departements)])]
+                : []),
+            ]),
+          ),
+      ),
+    );
+}
+
+/** A CTS territory by code, or null. */
+export async function findCtsTerritory(db: Kysely<Database>, code: string) {
+  return (
+    (await db
+      .selectFrom("cts_territories")
+      .select(["code", "name", "region_code"])
+      .where("code", "=", code)
+      .executeTakeFirst()) ?? null
+  );
+}
+
+/**
+ * The consultations a CTS sees (its region's, or its own; drafts left out), each with how many
+ * comments and contributions its export holds.
+ */
+export async function ctsConsultationsWithCounts(db: Kysely<Database>, cts: { code: string; region_code: string }) {
+  const consultations = await db
+    .selectFrom("consultations as c")
+    .select(["c.id", "c.slug", "c.title", "c.status"])
+    .where("c.region_code", "=", cts.region_code)
+    .where("c.status", "!=", "draft")
+    .where((eb) => eb.or([eb("c.cts_code", "is", null), eb("c.cts_code", "=", cts.code)]))
+    .orderBy("c.position")
+    .execute();
+  return Promise.all(
+    consultations.map(async ({ id, ...c }) => {
+      const [comments, contributions] = await Promise.all([
+        ctsComments(db, id, cts.code)
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow(),
+        (await ctsContributions(db, id, cts.code))
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow(),
+      ]);
+      return { ...c, comments: Number(comments.n), contributions: Number(contributions.n) };
+    }),
+  );
+}
+
 export async function buildCtsExport(
   db: Kysely<Database>,
   input: { ctsCode: string; consultationSlug: string; now?: Date },
 ): Promise<CtsExport | null> {
   const scope = await ctsForConsultation(db, input.ctsCode, input.consultationSlug);
   if (!scope) return null;
-  const comments = await db
-    .selectFrom("comments as c")
+  const comments = await ctsComments(db, scope.id, input.ctsCode)
     .innerJoin("proposals as p", "p.id", "c.proposal_id")
     .leftJoin("users as u", "u.id", "c.user_id")
     .leftJoin("arrondissements as a", "a.code", "c.arrondissement_code")
-    .leftJoin("comments as parent", "parent.id", "c.parent_id")
     .select((eb) => [
       "c.id",
       "c.parent_id",
@@ -117,22 +194,15 @@ export async function buildCtsExport(
         .select(eb.fn.countAll<number>().as("n"))
         .as("useful"),
     ])
-    .where("c.consultation_id", "=", scope.id)
-    .where("c.cts_code", "=", input.ctsCode)
-    .where("c.deleted_at", "is", null)
-    .where("c.moderation", "=", "visible")
-    // A reply under a hidden comment is left out with it: it would not make sense alone.
-    .where((eb) => eb.or([eb("c.parent_id", "is", null), eb("parent.moderation", "=", "visible")]))
     .orderBy("p.position")
     .orderBy("c.created_at")
     .orderBy("c.id")
     .execute();
 
-  const departements = await ctsDepartements(db, input.ctsCode);
-  const contributions = await db
-    .selectFrom("contributions as c")
+  const contributions = await (
+    await ctsContributions(db, scope.id, input.ctsCode)
+  )
     .innerJoin("proposals as p", "p.id", "c.proposal_id")
-    .innerJoin("associations as a", "a.id", "c.association_id")
     .leftJoin("contribution_files as f", "f.contribution_id", "c.id")
     .select([
       "c.id",
@@ -144,27 +214,6 @@ export async function buildCtsExport(
       "p.title as proposal_title",
       "f.id as file_id",
     ])
-    .where("c.consultation_id", "=", scope.id)
-    .where("c.published_at", "is not", null)
-    .where("c.deleted_at", "is", null)
-    .where("c.moderation", "=", "visible")
-    .where("a.status", "=", "verified")
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("association_territories as t")
-          .select("t.code")
-          .whereRef("t.association_id", "=", "a.id")
-          .where((w) =>
-            w.or([
-              w.and([w("t.kind", "=", "cts"), w("t.code", "=", input.ctsCode)]),
-              ...(departements.length
-                ? [w.and([w("t.kind", "=", "departement"), w("t.code", "in", departements)])]
-                : []),
-            ]),
-          ),
-      ),
-    )
     .orderBy("p.position")
     .orderBy("c.published_at")
     .orderBy("c.id")

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { communeCode, PASSWORD_MAX, PASSWORD_MIN } from "../identity/forms";
 import { parseOrganisationId } from "./identifiers";
-import { COMMENT_MAX, COMMENT_MIN, CONTRIBUTION_MAX, REPORT_REASONS, STANCES } from "./labels";
+import { COMMENT_MAX, COMMENT_MIN, CONTRIBUTION_MAX, FLAG_REASONS, STANCES } from "./labels";
 import { cleanText, type TextRules } from "./text";
 
 // One schema per form, shared by the actions (server) and the components (client checks).
@@ -46,11 +46,11 @@ export const deleteSchema = z.object({ intent: z.literal("delete"), commentId: i
 export const usefulSchema = z.object({ intent: z.literal("useful"), commentId: id });
 
 const targetKind = z.enum(["comment", "contribution"]);
-export const reportSchema = z.object({
+export const flagSchema = z.object({
   intent: z.literal("report"),
   targetKind,
   targetId: id,
-  reason: z.enum(REPORT_REASONS, { error: "Choisissez le motif du signalement." }),
+  reason: z.enum(FLAG_REASONS, { error: "Choisissez le motif du signalement." }),
   details: cleaned({ label: "La précision", min: 1, max: 500, multiline: true }, "").optional(),
 });
 export const reviewSchema = z.object({
@@ -151,6 +151,6 @@ export const moderationSchema = z.object({
   intent: z.enum(["hide", "restore", "dismiss", "uphold"]),
   targetKind,
   targetId: id,
-  reason: z.enum(REPORT_REASONS).optional(),
+  reason: z.enum(FLAG_REASONS).optional(),
   note: cleaned({ label: "La note", min: 1, max: 500, multiline: true }, "").optional(),
 });

@@ -1,4 +1,4 @@
-import type { ModerationAction, ReportReason, Stance } from "../../db/schema";
+import type { ModerationAction, FlagReason, Stance } from "../../db/schema";
 
 // French words for the comment, contribution and moderation values, shared by pages, e-mails and exports.
 
@@ -10,21 +10,16 @@ export const STANCE_BADGES: Record<Stance, string> = {
   nuance: "fr-badge--info",
 };
 
-export const REPORT_REASONS = [
-  "spam",
-  "insult",
-  "personal_data",
-  "off_topic",
-] as const satisfies readonly ReportReason[];
+export const FLAG_REASONS = ["spam", "insult", "personal_data", "off_topic"] as const satisfies readonly FlagReason[];
 /** How a reason reads in "masqué par la modération : …". */
-export const REASON_LABELS: Record<ReportReason, string> = {
+export const REASON_LABELS: Record<FlagReason, string> = {
   spam: "spam",
   insult: "propos injurieux",
   personal_data: "données personnelles",
   off_topic: "hors sujet",
 };
 /** How a reason reads in the report form. */
-export const REASON_CHOICES: Record<ReportReason, string> = {
+export const REASON_CHOICES: Record<FlagReason, string> = {
   spam: "Spam ou publicité",
   insult: "Insulte ou propos injurieux",
   personal_data: "Données personnelles ou de santé (sur soi ou sur autrui)",
@@ -47,8 +42,8 @@ export const ACTION_LABELS: Record<ModerationAction, string> = {
 
 /** How long after posting its author may still edit a comment. */
 export const EDIT_WINDOW_MINUTES = 15;
-/** Distinct open reports that hide an item until a moderator looks at it. */
-export const REPORTS_TO_HIDE = 3;
+/** Distinct open flags that hide an item until a moderator looks at it. */
+export const FLAGS_TO_HIDE = 3;
 
 export const COMMENT_MIN = 10;
 export const COMMENT_MAX = 2000;

@@ -2,13 +2,13 @@ import { randomUUID } from "node:crypto";
 import { recordAudit } from "../audit/audit.server";
 import type { Kysely, Transaction } from "kysely";
 import { lockRow } from "../../db/dialect";
-import type { Database, ModerationAction, ModerationState, ReportReason } from "../../db/schema";
+import type { Database, ModerationAction, ModerationState, FlagReason } from "../../db/schema";
 import { isUniqueViolation } from "../identity/users.server";
 import { sendEmail } from "../platform/email.server";
 import { env } from "../platform/env.server";
 import { authorLabel, CommentError } from "../comments/comments.server";
-import { formatDateTime } from "../comments/dates";
-import { REASON_LABELS, REPORTS_TO_HIDE } from "../comments/labels";
+import { formatDateTime } from "../ui/format";
+import { REASON_LABELS, FLAGS_TO_HIDE } from "../comments/labels";
 import { excerpt } from "../comments/text";
 
 export type TargetKind = "comment" | "contribution";
@@ -30,7 +30,7 @@ export interface Target {
   proposalTitle: string;
   text: string;
   moderation: ModerationState;
-  hiddenReason: ReportReason | null;
+  hiddenReason: FlagReason | null;
   deleted: boolean;
   published: boolean;
   reviewRequestedAt: string | null;
@@ -169,7 +169,7 @@ async function setModeration(
   trx: Transaction<Database>,
   target: Target,
   from: ModerationState[],
-  set: { moderation: ModerationState; hidden_reason: ReportReason | null; reviewed?: string },
+  set: { moderation: ModerationState; hidden_reason: FlagReason | null; reviewed?: string },
   now: string,
 ): Promise<boolean> {
   const values = {
@@ -199,7 +199,7 @@ async function setModeration(
 
 async function resolveReports(trx: Kysely<Database>, target: Target, resolution: "dismissed" | "upheld", now: string) {
   await trx
-    .updateTable("reports")
+    .updateTable("flags")
     .set({ resolved_at: now, resolution })
     .where("target_kind", "=", target.kind)
     .where("target_id", "=", target.id)
@@ -212,13 +212,13 @@ async function resolveReports(trx: Kysely<Database>, target: Target, resolution:
  * be reported. At the third distinct open report the item is hidden pending review, and its author
  * is told.
  */
-export async function reportContent(
+export async function flagContent(
   db: Kysely<Database>,
   input: {
     kind: TargetKind;
     id: string;
     reporterId: string;
-    reason: ReportReason;
+    reason: FlagReason;
     details?: string | undefined;
     now?: Date;
   },
@@ -243,7 +243,7 @@ export async function reportContent(
     await db.transaction().execute(async (trx) => {
       await lockRow(trx, table(input.kind), input.id);
       await trx
-        .insertInto("reports")
+        .insertInto("flags")
         .values({
           id: randomUUID(),
           target_kind: input.kind,
@@ -257,13 +257,13 @@ export async function reportContent(
         })
         .execute();
       const { n } = await trx
-        .selectFrom("reports")
+        .selectFrom("flags")
         .select((eb) => eb.fn.count<number>("reporter_id").distinct().as("n"))
         .where("target_kind", "=", input.kind)
         .where("target_id", "=", input.id)
         .where("resolved_at", "is", null)
         .executeTakeFirstOrThrow();
-      if (Number(n) >= REPORTS_TO_HIDE) {
+      if (Number(n) >= FLAGS_TO_HIDE) {
         autoHidden = await setModeration(
           trx,
           target,
@@ -317,9 +317,9 @@ export function moderatedRegions(user: Pick<Moderator, "roles">): string[] {
 
 /**
  * A moderator's decision on a comment or a contribution of their region:
- * - hide (with a reason, shown in place of the text), the open reports are upheld;
+ * - hide (with a reason, shown in place of the text), the open flags are upheld;
  * - restore (an item hidden automatically or by a moderator, or after a review request);
- * - dismiss (the reports are unfounded; an item hidden by them comes back);
+ * - dismiss (the flags are unfounded; an item hidden by them comes back);
  * - uphold (after the author asked for a review, the item stays hidden).
  * Each is logged, and the author is told by e-mail (except for a dismissal of a visible item).
  */
@@ -330,7 +330,7 @@ export async function moderate(
     intent: ModerationIntent;
     kind: TargetKind;
     id: string;
-    reason?: ReportReason | undefined;
+    reason?: FlagReason | undefined;
     note?: string | undefined;
     now?: Date;
   },
@@ -552,7 +552,7 @@ export interface QueueItem {
   waitingSince: string;
   waitingLabel: string;
   moderation: ModerationState;
-  hiddenReason: ReportReason | null;
+  hiddenReason: FlagReason | null;
   title: string | null;
   text: string;
   authorLabel: string;
@@ -562,7 +562,7 @@ export interface QueueItem {
   proposalSlug: string;
   proposalTitle: string;
   regionName: string;
-  reports: { reason: ReportReason; details: string | null; createdLabel: string }[];
+  flags: { reason: FlagReason; details: string | null; createdLabel: string }[];
   reviewRequested: boolean;
   reviewMessage: string | null;
 }
@@ -593,7 +593,7 @@ export async function moderationQueue(db: Kysely<Database>, regions: string[], l
       "p.title as proposal_title",
       "g.name as region_name",
       eb
-        .selectFrom("reports as r")
+        .selectFrom("flags as r")
         .select((s) => s.fn.min("r.created_at").as("t"))
         .where("r.target_kind", "=", "comment")
         .whereRef("r.target_id", "=", "c.id")
@@ -606,7 +606,7 @@ export async function moderationQueue(db: Kysely<Database>, regions: string[], l
       eb.or([
         eb.exists(
           eb
-            .selectFrom("reports as r")
+            .selectFrom("flags as r")
             .select("r.id")
             .where("r.target_kind", "=", "comment")
             .whereRef("r.target_id", "=", "c.id")
@@ -645,7 +645,7 @@ export async function moderationQueue(db: Kysely<Database>, regions: string[], l
       "p.title as proposal_title",
       "g.name as region_name",
       eb
-        .selectFrom("reports as r")
+        .selectFrom("flags as r")
         .select((s) => s.fn.min("r.created_at").as("t"))
         .where("r.target_kind", "=", "contribution")
         .whereRef("r.target_id", "=", "c.id")
@@ -659,7 +659,7 @@ export async function moderationQueue(db: Kysely<Database>, regions: string[], l
       eb.or([
         eb.exists(
           eb
-            .selectFrom("reports as r")
+            .selectFrom("flags as r")
             .select("r.id")
             .where("r.target_kind", "=", "contribution")
             .whereRef("r.target_id", "=", "c.id")
@@ -675,7 +675,7 @@ export async function moderationQueue(db: Kysely<Database>, regions: string[], l
     )
     .execute();
 
-  type Pending = Omit<QueueItem, "reports" | "authorHistory"> & { authorKey: { kind: TargetKind; id: string | null } };
+  type Pending = Omit<QueueItem, "flags" | "authorHistory"> & { authorKey: { kind: TargetKind; id: string | null } };
   const since = (r: {
     oldest_report: unknown;
     review_requested_at: string | null;
@@ -731,9 +731,9 @@ export async function moderationQueue(db: Kysely<Database>, regions: string[], l
 
   const items: QueueItem[] = [];
   for (const p of pending) {
-    const [reports, history] = await Promise.all([
+    const [flags, history] = await Promise.all([
       db
-        .selectFrom("reports")
+        .selectFrom("flags")
         .select(["reason", "details", "created_at"])
         .where("target_kind", "=", p.kind)
         .where("target_id", "=", p.id)
@@ -746,7 +746,7 @@ export async function moderationQueue(db: Kysely<Database>, regions: string[], l
     items.push({
       ...item,
       authorHistory: history,
-      reports: reports.map((r) => ({
+      flags: flags.map((r) => ({
         reason: r.reason,
         details: r.details,
         createdLabel: formatDateTime(r.created_at),

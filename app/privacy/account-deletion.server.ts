@@ -44,7 +44,7 @@ export const DELETED_ACCOUNT_LABEL = "compte supprimé";
  * the person so no ballot of theirs can be cast meanwhile:
  * - ballots of open consultations withdrawn, the kept counts following (a recount still agrees);
  * - comments erased as their author would, or kept without any link to the person;
- * - useful marks, reports filed, sessions, e-mail tokens, roles, association and its
+ * - useful marks, flags raised, sessions, e-mail tokens, roles, association and its
  *   contributions removed (the schema's ON DELETE CASCADE), the moderation log's name for the
  *   person replaced;
  * - the user row deleted.
@@ -83,7 +83,7 @@ export async function deleteAccount(
     await trx.updateTable("comments").set({ user_id: null }).where("user_id", "=", user.id).execute();
 
     await trx.deleteFrom("comment_useful").where("user_id", "=", user.id).execute();
-    await trx.deleteFrom("reports").where("reporter_id", "=", user.id).execute();
+    await trx.deleteFrom("flags").where("reporter_id", "=", user.id).execute();
     await trx
       .updateTable("moderation_log")
       .set({ actor_id: null, actor_label: DELETED_ACCOUNT_LABEL })
@@ -93,7 +93,7 @@ export async function deleteAccount(
     await trx.deleteFrom("sessions").where("user_id", "=", user.id).execute();
     await trx.deleteFrom("email_tokens").where("user_id", "=", user.id).execute();
     await trx.deleteFrom("user_roles").where("user_id", "=", user.id).execute();
-    // The association row and its contributions and files go by ON DELETE CASCADE; reports on
+    // The association row and its contributions and files go by ON DELETE CASCADE; flags on
     // those contributions have no foreign key, so they go here rather than dangle.
     const contributions = await trx
       .selectFrom("contributions as c")
@@ -103,7 +103,7 @@ export async function deleteAccount(
       .execute();
     if (contributions.length) {
       await trx
-        .deleteFrom("reports")
+        .deleteFrom("flags")
         .where("target_kind", "=", "contribution")
         .where(
           "target_id",

@@ -14,7 +14,7 @@ export async function collectMyData(db: Kysely<Database>, userId: string, now = 
     .select(["id", "email", "email_verified_at", "commune_code", "display_name", "created_at", "updated_at"])
     .where("id", "=", userId)
     .executeTakeFirstOrThrow();
-  const [place, roles, ballots, comments, useful, reports, sessions, tokens, emails, association, moderation] =
+  const [place, roles, ballots, comments, useful, flags, sessions, tokens, emails, association, moderation] =
     await Promise.all([
       locateCommune(db, user.commune_code),
       db
@@ -72,7 +72,7 @@ export async function collectMyData(db: Kysely<Database>, userId: string, now = 
         .orderBy("created_at")
         .execute(),
       db
-        .selectFrom("reports")
+        .selectFrom("flags")
         .select(["target_kind", "target_id", "reason", "details", "created_at", "resolved_at", "resolution"])
         .where("reporter_id", "=", userId)
         .orderBy("created_at")
@@ -168,7 +168,7 @@ export async function collectMyData(db: Kysely<Database>, userId: string, now = 
       supprimeLe: c.deleted_at,
     })),
     commentairesJugesUtiles: useful.map((u) => ({ commentaire: u.comment_id, le: u.created_at })),
-    signalements: reports.map((r) => ({
+    signalements: flags.map((r) => ({
       cible: r.target_kind,
       id: r.target_id,
       motif: r.reason,

@@ -3,18 +3,14 @@
 // a colour never carries meaning alone (labels and tables say the same).
 import { formatPercent } from "./figures";
 import type { Segment } from "./figures";
+import { formatShortDate } from "../ui/format";
 
 /** Sequential blues of the DSFR ("bleu France"), light to dark, for quantities. */
 export const SEQUENTIAL = ["#e3e3fd", "#cacafb", "#8585f6", "#6a6af4", "#000091"] as const;
 /** Ordered categories (grades, places), best first: dark to light, then grey. */
 export const CATEGORICAL = ["#000091", "#6a6af4", "#8585f6", "#cacafb", "#e5e5e5", "#f6f6f6"] as const;
 
-const dayLabel = (iso: string) =>
-  new Date(`${iso}T12:00:00Z`).toLocaleDateString("fr-FR", {
-    day: "numeric",
-    month: "short",
-    timeZone: "Europe/Paris",
-  });
+const dayLabel = formatShortDate;
 
 /** Ballots kept at the end of each day, as columns. */
 export function TimelineChart({ id, days }: { id: string; days: { day: string; total: number }[] }) {

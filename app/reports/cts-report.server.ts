@@ -1,6 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import { readContentVersion } from "../../db/content-version";
 import type { BallotMethod, ConsultationStatus, Database, Stance, Theme } from "../../db/schema";
+import { ctsComments, ctsContributions } from "../comments/cts-export.server";
 import { rankIntervalsSnapshot, type IntervalSnapshot } from "../ballots/intervals.server";
 import {
   emptyTally,
@@ -56,7 +57,7 @@ export async function findReportConsultation(db: Kysely<Database>, slug: string)
       "live_results",
     ])
     .where("slug", "=", slug)
-    .where("status", "!=", "brouillon")
+    .where("status", "!=", "draft")
     .executeTakeFirst();
   return row ?? null;
 }
@@ -224,7 +225,7 @@ export async function buildCtsReport(
   const { details, results, byId, weights, ...report } = computed;
   const [comments, contributions, ranked] = await Promise.all([
     commentCounts(db, consultation.id, territory.code),
-    contributionCounts(db, consultation.id),
+    contributionCounts(db, consultation.id, territory.code),
     rankingsWithIntervals(
       db,
       consultation,
@@ -518,15 +519,10 @@ async function participationLines(
 }
 
 async function commentCounts(db: Kysely<Database>, consultationId: string, ctsCode: string) {
-  const rows = await db
-    .selectFrom("comments")
-    .select((eb) => ["proposal_id", "stance", eb.fn.countAll<number>().as("n")])
-    .where("consultation_id", "=", consultationId)
-    .where("cts_code", "=", ctsCode)
-    .where("parent_id", "is", null)
-    .where("deleted_at", "is", null)
-    .where("moderation", "=", "visible")
-    .groupBy(["proposal_id", "stance"])
+  const rows = await ctsComments(db, consultationId, ctsCode)
+    .select((eb) => ["c.proposal_id", "c.stance", eb.fn.countAll<number>().as("n")])
+    .where("c.parent_id", "is", null)
+    .groupBy(["c.proposal_id", "c.stance"])
     .execute();
   const byProposal = new Map<string, Record<Stance, number>>();
   for (const r of rows) {
@@ -538,15 +534,12 @@ async function commentCounts(db: Kysely<Database>, consultationId: string, ctsCo
   return byProposal;
 }
 
-async function contributionCounts(db: Kysely<Database>, consultationId: string) {
-  const rows = await db
-    .selectFrom("contributions")
-    .select((eb) => ["proposal_id", eb.fn.countAll<number>().as("n")])
-    .where("consultation_id", "=", consultationId)
-    .where("published_at", "is not", null)
-    .where("deleted_at", "is", null)
-    .where("moderation", "=", "visible")
-    .groupBy("proposal_id")
+async function contributionCounts(db: Kysely<Database>, consultationId: string, ctsCode: string) {
+  const rows = await (
+    await ctsContributions(db, consultationId, ctsCode)
+  )
+    .select((eb) => ["c.proposal_id", eb.fn.countAll<number>().as("n")])
+    .groupBy("c.proposal_id")
     .execute();
   return new Map(rows.map((r) => [r.proposal_id, Number(r.n)]));
 }

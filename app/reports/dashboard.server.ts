@@ -21,7 +21,7 @@ export async function ctsDashboard(db: Kysely<Database>, ctsCode: string) {
       .selectFrom("consultations")
       .select(["id", "slug", "title", "status", "method", "method_params", "opens_at", "closes_at"])
       .where("region_code", "=", cts.region_code)
-      .where("status", "!=", "brouillon")
+      .where("status", "!=", "draft")
       .where((eb) => eb.or([eb("cts_code", "is", null), eb("cts_code", "=", ctsCode)]))
       .orderBy("position")
       .execute(),

@@ -34,9 +34,9 @@ export function caveats(report: CtsReport): string[] {
   return [
     "Les votants sont des habitants inscrits et volontaires : ce n’est pas un échantillon représentatif de la population.",
     `Les intervalles de rang viennent d’un bootstrap (200 tirages avec remise des bulletins du territoire, 5e–95e centile, graine fixe : le calcul est reproductible). Quand les intervalles de deux propositions voisines se chevauchent, leur ordre n’est pas établi.`,
-    `Tout groupe de moins de ${report.threshold} bulletins affiche « moins de ${report.threshold} votants » au lieu de chiffres ; un territoire voisin est masqué aussi (« secret statistique ») quand ses chiffres permettraient de retrouver ceux d’un petit groupe par soustraction.`,
+    `Tout groupe de moins de ${report.threshold} bulletins affiche « ${report.smallGroupLabel} » au lieu de chiffres ; un territoire voisin est masqué aussi (« secret statistique ») quand ses chiffres permettraient de retrouver ceux d’un petit groupe par soustraction.`,
     "Le classement pondéré donne à chaque arrondissement le poids de sa population (populations municipales INSEE) ; un arrondissement sans bulletin ne pèse rien ; les arrondissements masqués d’un même territoire pèsent ensemble, du total de leurs populations.",
-    report.consultation.status === "ouverte"
+    report.consultation.status === "open"
       ? `Le vote est encore ouvert : ces chiffres changeront. Ils avancent par paliers : un arrondissement n’est mis à jour qu’après au moins ${report.threshold} nouveaux bulletins, pour qu’aucun bulletin ne puisse être isolé.`
       : "Le vote est clos : les bulletins ne sont plus liés à leurs auteurs.",
   ];

@@ -1,7 +1,7 @@
 // The report's sections, shared by the CTS report page and the public results pages.
 import { Link } from "@remix-run/react";
 import { DataTable } from "../ui/table";
-import { formatDateTime, formatNumber } from "../ui/format";
+import { formatDateTime, formatNumber, formatNumericDate } from "../ui/format";
 import { Notice } from "../ui/fields";
 import { STANCE_LABELS } from "../comments/labels";
 import { Legend, StackedBar, TimelineChart } from "./charts";
@@ -70,9 +70,7 @@ export function ParticipationSection({ report }: { report: Pick<CtsReport, "part
               <tbody>
                 {timeline.map((d) => (
                   <tr key={d.day}>
-                    <th scope="row">
-                      {new Date(`${d.day}T12:00:00Z`).toLocaleDateString("fr-FR", { timeZone: "Europe/Paris" })}
-                    </th>
+                    <th scope="row">{formatNumericDate(d.day)}</th>
                     <td>{formatNumber(d.cast)}</td>
                     <td>{formatNumber(d.withdrawn)}</td>
                     <td>{formatNumber(d.total)}</td>
@@ -325,7 +323,7 @@ export function GeneratedStamp({
   return (
     <p className="fr-text--sm">
       Chiffres du {formatDateTime(report.generatedAt)}, version du décompte n° {report.tallyVersion}.
-      {report.consultation.status === "ouverte"
+      {report.consultation.status === "open"
         ? " Le vote est ouvert : ces chiffres avancent par paliers (un arrondissement n’est mis à jour qu’après au moins 10 nouveaux bulletins)."
         : null}
       {i && i.version !== report.tallyVersion

@@ -14,19 +14,19 @@ import { formatDate } from "~/ui/format";
 export const meta: MetaFunction = () => [{ title: "Phase de la consultation — Administration — Priorités Santé" }];
 
 const STEPS = {
-  brouillon: {
-    to: "ouverte",
+  draft: {
+    to: "open",
     label: "Ouvrir le vote",
     warning: "Une fois ouverte, la méthode de vote et ses règles ne peuvent plus changer.",
   },
-  ouverte: {
-    to: "close",
+  open: {
+    to: "closed",
     label: "Clore le vote",
     warning:
       "Plus aucun vote ne sera possible. Les bulletins perdent définitivement le lien avec leur auteur et leur heure (seul le jour reste) ; les résultats ne changent pas.",
   },
-  close: {
-    to: "resultats_publies",
+  closed: {
+    to: "results_published",
     label: "Publier les résultats",
     warning: "Les classements de tous les territoires deviendront publics, ainsi que le jeu de données.",
   },
@@ -35,7 +35,7 @@ const STEPS = {
 const phaseSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("advance"),
-    to: z.enum(["ouverte", "close", "resultats_publies"]),
+    to: z.enum(["open", "closed", "results_published"]),
     confirm: z.literal("oui", { error: "Cochez la case de confirmation." }),
   }),
   // Residents see the live ranking only when this is on (never by default).
@@ -66,7 +66,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     const result = await advanceConsultation(db(), consultation.slug, parsed.data.to);
     return {
       ok: true,
-      message: `La consultation est désormais « ${STATUS_LABELS[result.to]} ».${result.to === "close" ? ` ${result.anonymised} bulletin(s) rendus anonymes.` : ""}`,
+      message: `La consultation est désormais « ${STATUS_LABELS[result.to]} ».${result.to === "closed" ? ` ${result.anonymised} bulletin(s) rendus anonymes.` : ""}`,
     };
   } catch (error) {
     if (error instanceof LifecycleError) return data({ ok: false, message: error.message }, { status: 409 });
@@ -110,7 +110,7 @@ export default function ConsultationPhase() {
       ) : (
         <p>Les résultats sont publiés : la consultation est terminée.</p>
       )}
-      {consultation.status === "brouillon" || consultation.status === "ouverte" ? (
+      {consultation.status === "draft" || consultation.status === "open" ? (
         <Form method="post" className="fr-mt-4w">
           <input type="hidden" name="intent" value="live" />
           <input type="hidden" name="live" value={consultation.live_results ? "0" : "1"} />

@@ -3,7 +3,7 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireRole } from "~/web/guards.server";
 import { ACTION_LABELS, REASON_LABELS } from "~/comments/labels";
 import { moderationLog } from "~/moderation/moderation.server";
-import type { ReportReason } from "../../db/schema";
+import type { FlagReason } from "../../db/schema";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Pagination } from "~/ui/pagination";
@@ -80,7 +80,7 @@ export default function ModerationLog() {
                 {e.region_name ? ` (${e.region_name})` : ""}
               </td>
               <td className="ps-text">
-                {e.reason ? (e.reason in REASON_LABELS ? REASON_LABELS[e.reason as ReportReason] : e.reason) : ""}
+                {e.reason ? (e.reason in REASON_LABELS ? REASON_LABELS[e.reason as FlagReason] : e.reason) : ""}
                 {e.note ? `${e.reason ? " — " : ""}${e.note}` : ""}
               </td>
             </tr>

@@ -117,14 +117,13 @@ export default function ConsultationPage() {
           </Link>
         </p>
       ) : null}
-      {consultation.status === "resultats_publies" ||
-      (consultation.status === "ouverte" && consultation.live_results) ? (
+      {consultation.status === "results_published" || (consultation.status === "open" && consultation.live_results) ? (
         <p>
           <Link
             className="fr-btn fr-icon-bar-chart-box-line fr-btn--icon-left"
             to={`/consultations/${consultation.slug}/resultats`}
           >
-            {consultation.status === "ouverte" ? "Résultats en direct" : "Voir les résultats"}
+            {consultation.status === "open" ? "Résultats en direct" : "Voir les résultats"}
           </Link>
         </p>
       ) : null}

@@ -47,7 +47,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const { flash, headers } = await takeVoteFlash(request);
   const { slug, title, status } = found.consultation;
   // Closing a consultation unlinks its ballots from their voters (lifecycle.server.ts).
-  const anonymised = status === "close" || status === "resultats_publies";
+  const anonymised = status === "closed" || status === "results_published";
   return data({ consultation: { slug, title, anonymised }, voting, flash }, { headers });
 }
 

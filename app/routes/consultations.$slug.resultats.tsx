@@ -28,14 +28,14 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     view,
     datasets,
     regionCode: consultation.region_code,
-    live: consultation.status === "ouverte" && consultation.live_results === 1,
+    live: consultation.status === "open" && consultation.live_results === 1,
   };
 }
 
 export default function RegionResults() {
   const { view, datasets, regionCode, live } = useLoaderData<typeof loader>();
   const slug = view.consultation.slug;
-  const published = view.consultation.status === "resultats_publies";
+  const published = view.consultation.status === "results_published";
   const departements = [...new Set(view.arrondissements.map((a) => a.departement))];
   return (
     <>

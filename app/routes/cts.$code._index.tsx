@@ -43,7 +43,7 @@ export default function CtsDashboard() {
                   <div className="fr-card__desc">
                     <p>
                       <span className="fr-badge fr-badge--info fr-badge--no-icon">{STATUS_LABELS[c.status]}</span>
-                      {c.closesAt && c.status === "ouverte" ? ` jusqu’au ${formatDate(c.closesAt)}` : null}
+                      {c.closesAt && c.status === "open" ? ` jusqu’au ${formatDate(c.closesAt)}` : null}
                     </p>
                     <p>
                       {c.ballots === null

@@ -4,6 +4,7 @@ import { db } from "~/platform/db.server";
 import { listOutbox } from "~/platform/email.server";
 import { env } from "~/platform/env.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { formatDateTime } from "~/ui/format";
 
 export const meta: MetaFunction = () => [{ title: "Boîte d’envoi (développement) — Priorités Santé" }];
 
@@ -27,8 +28,7 @@ export default function Outbox() {
         <article key={e.id} className="fr-card fr-mb-3w fr-p-3w" data-testid="outbox-email">
           <h2 className="fr-h5">{e.subject}</h2>
           <p className="fr-text--sm">
-            À : <span data-testid="outbox-to">{e.to_address}</span> —{" "}
-            {new Date(e.created_at).toLocaleString("fr-FR", { timeZone: "Europe/Paris" })}
+            À : <span data-testid="outbox-to">{e.to_address}</span> — {formatDateTime(e.created_at)}
           </p>
           <pre className="ps-pre-wrap">{e.body_text}</pre>
         </article>

@@ -117,7 +117,7 @@ export default function AssociationSpace() {
           Votre demande est enregistrée : un administrateur de l’ARS va la vérifier. Vous serez prévenu par e-mail.
         </Notice>
       ) : null}
-      {params.get("brouillon") ? (
+      {params.get("draft") ? (
         <Notice kind="success">Le brouillon est enregistré : il n’est visible que par vous.</Notice>
       ) : null}
       {params.get("publiee") ? <Notice kind="success">La contribution est publiée.</Notice> : null}

@@ -6,7 +6,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { requireRole } from "~/web/guards.server";
 import { getConsultation } from "~/catalogue/catalogue.server";
 import { checkPdf, getAccountAssociation, saveContribution } from "~/associations/associations.server";
-import { CommentError, consultationIsOpen } from "~/comments/comments.server";
+import { consultationIsOpen } from "~/catalogue/consultation-window";
+import { CommentError } from "~/comments/comments.server";
 import { contributionSchema } from "~/comments/forms";
 import { CONTRIBUTION_MAX } from "~/comments/labels";
 import { readFormWithFile } from "~/associations/upload.server";

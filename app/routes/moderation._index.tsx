@@ -5,10 +5,10 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { requireRole } from "~/web/guards.server";
 import { CommentError } from "~/comments/comments.server";
 import { moderationSchema } from "~/comments/forms";
-import { REASON_CHOICES, REASON_LABELS, REPORT_REASONS } from "~/comments/labels";
+import { REASON_CHOICES, REASON_LABELS, FLAG_REASONS } from "~/comments/labels";
 import { moderate, moderatedRegions, moderationQueue, type QueueItem } from "~/moderation/moderation.server";
 import { PlainText } from "~/comments/plain-text";
-import type { ReportReason } from "../../db/schema";
+import type { FlagReason } from "../../db/schema";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
@@ -84,9 +84,9 @@ export default function ModerationQueue() {
   );
 }
 
-function mostReported(item: QueueItem): ReportReason {
-  const counts = new Map<ReportReason, number>();
-  for (const r of item.reports) counts.set(r.reason, (counts.get(r.reason) ?? 0) + 1);
+function mostReported(item: QueueItem): FlagReason {
+  const counts = new Map<FlagReason, number>();
+  for (const r of item.flags) counts.set(r.reason, (counts.get(r.reason) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? item.hiddenReason ?? "personal_data";
 }
 
@@ -104,10 +104,10 @@ function QueueCard({ item }: { item: QueueItem }) {
         »
       </h2>
       <ul className="fr-badges-group fr-mb-1w">
-        {item.reports.length ? (
+        {item.flags.length ? (
           <li>
             <p className="fr-badge fr-badge--sm fr-badge--warning">
-              {item.reports.length} signalement{item.reports.length > 1 ? "s" : ""}
+              {item.flags.length} signalement{item.flags.length > 1 ? "s" : ""}
             </p>
           </li>
         ) : null}
@@ -143,11 +143,11 @@ function QueueCard({ item }: { item: QueueItem }) {
         {item.title ? <p className="fr-text--bold fr-mb-1w">{item.title}</p> : null}
         <PlainText text={item.text} />
       </div>
-      {item.reports.length ? (
+      {item.flags.length ? (
         <>
           <h3 className="fr-h6 fr-mb-1w">Signalements</h3>
           <ul className="fr-text--sm">
-            {item.reports.map((r, i) => (
+            {item.flags.map((r, i) => (
               <li key={i}>
                 {REASON_CHOICES[r.reason]} — le {r.createdLabel}
                 {r.details ? (
@@ -176,7 +176,7 @@ function QueueCard({ item }: { item: QueueItem }) {
               Motif affiché en cas de masquage
             </label>
             <select className="fr-select" id={`${formId}-reason`} name="reason" defaultValue={mostReported(item)}>
-              {REPORT_REASONS.map((r) => (
+              {FLAG_REASONS.map((r) => (
                 <option key={r} value={r}>
                   {REASON_CHOICES[r]}
                 </option>
@@ -206,7 +206,7 @@ function QueueCard({ item }: { item: QueueItem }) {
               </button>
             </li>
           ) : null}
-          {item.moderation !== "hidden" && item.reports.length ? (
+          {item.moderation !== "hidden" && item.flags.length ? (
             <li>
               <button className="fr-btn fr-btn--tertiary" type="submit" name="intent" value="dismiss">
                 Classer les signalements sans suite

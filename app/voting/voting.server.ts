@@ -37,7 +37,7 @@ export async function findConsultationForVote(db: Kysely<Database>, slug: string
         "closes_at",
       ])
       .where("slug", "=", slug)
-      .where("status", "!=", "brouillon")
+      .where("status", "!=", "draft")
       .executeTakeFirst()) ?? null
   );
 }

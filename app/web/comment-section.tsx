@@ -2,7 +2,7 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { Form, Link, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
-import type { ReportReason } from "../../db/schema";
+import type { FlagReason } from "../../db/schema";
 import { Notice } from "../ui/fields";
 import { Pagination } from "../ui/pagination";
 import { RadioGroup, TextareaField } from "../ui/textarea";
@@ -14,7 +14,7 @@ import {
   EDIT_WINDOW_MINUTES,
   REASON_CHOICES,
   REASON_LABELS,
-  REPORT_REASONS,
+  FLAG_REASONS,
   STANCE_BADGES,
   STANCE_LABELS,
   STANCES,
@@ -365,7 +365,7 @@ function CommentItem({
             <DeleteForm comment={comment} actionData={actionData} />
           ) : null}
           {visible && discussion.signedIn && !comment.mine ? (
-            <ReportForm kind="comment" id={comment.id} reported={comment.reportedByMe} actionData={actionData} />
+            <FlagForm kind="comment" id={comment.id} reported={comment.flaggedByMe} actionData={actionData} />
           ) : null}
           {comment.canReview ? <ReviewForm kind="comment" id={comment.id} actionData={actionData} /> : null}
           {comment.mine && comment.reviewRequested && comment.state === "hidden" ? (
@@ -548,7 +548,7 @@ function DeleteForm({ comment, actionData }: { comment: CommentView; actionData:
   );
 }
 
-export function ReportForm({
+export function FlagForm({
   kind,
   id,
   reported,
@@ -576,7 +576,7 @@ export function ReportForm({
           <legend className="fr-fieldset__legend--regular fr-fieldset__legend" id={`${form}-legend`}>
             Motif du signalement
           </legend>
-          {REPORT_REASONS.map((reason: ReportReason) => (
+          {FLAG_REASONS.map((reason: FlagReason) => (
             <div className="fr-fieldset__element" key={reason}>
               <div className="fr-radio-group">
                 <input type="radio" id={`${form}-${reason}`} name="reason" value={reason} required />

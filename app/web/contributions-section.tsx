@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { ReportForm, ReviewForm } from "./comment-section";
+import { FlagForm, ReviewForm } from "./comment-section";
 import { REASON_LABELS } from "../comments/labels";
 import { PlainText } from "../comments/plain-text";
 import type { DiscussionActionData, ProposalDiscussion } from "./proposal-page.server";
@@ -96,7 +96,7 @@ export function ContributionsSection({
                 )}
                 <div className="ps-comment__actions">
                   {c.state === "visible" && discussion.signedIn && !c.mine ? (
-                    <ReportForm kind="contribution" id={c.id} reported={c.reportedByMe} actionData={actionData} />
+                    <FlagForm kind="contribution" id={c.id} reported={c.flaggedByMe} actionData={actionData} />
                   ) : null}
                   {c.canReview ? <ReviewForm kind="contribution" id={c.id} actionData={actionData} /> : null}
                 </div>

@@ -7,12 +7,12 @@ import { requireUser } from "./guards.server";
 import { db } from "../platform/db.server";
 import { refundComment, takeCommentAllowance } from "../platform/rate-limit.server";
 import { locateCommune } from "../territories/territories.server";
+import { consultationIsOpen } from "../catalogue/consultation-window";
 import { listContributionsForProposal } from "../associations/associations.server";
 import {
   COMMENT_SORTS,
   CommentError,
   commentRefusal,
-  consultationIsOpen,
   deleteComment,
   editComment,
   listComments,
@@ -27,13 +27,13 @@ import {
   deleteSchema,
   editSchema,
   replySchema,
-  reportSchema,
+  flagSchema,
   reviewSchema,
   usefulSchema,
 } from "../comments/forms";
 import { STANCES } from "../comments/labels";
-import { reportContent, requestReview } from "../moderation/moderation.server";
-import type { Stance } from "../../db/schema";
+import { flagContent, requestReview } from "../moderation/moderation.server";
+import type { ConsultationStatus, Stance } from "../../db/schema";
 
 // The comment and contribution parts of a proposal page: what its loader adds, what its action
 // does. The route module stays thin and calls these two functions.
@@ -43,7 +43,7 @@ type ConsultationRow = {
   slug: string;
   region_code: string;
   cts_code: string | null;
-  status: "brouillon" | "ouverte" | "close" | "resultats_publies";
+  status: ConsultationStatus;
   opens_at: string | null;
   closes_at: string | null;
 };
@@ -178,7 +178,7 @@ function invalid(
 }
 
 /**
- * The proposal page's action for comments, replies, edits, deletions, "useful" marks, reports and
+ * The proposal page's action for comments, replies, edits, deletions, "useful" marks, flags and
  * review requests. Every branch checks, on the server, who may do it.
  */
 export async function discussionAction(input: {
@@ -264,12 +264,12 @@ export async function discussionAction(input: {
       }
     }
     case "report": {
-      const submission = parseWithZod(formData, { schema: reportSchema });
+      const submission = parseWithZod(formData, { schema: flagSchema });
       const form = `report-${String(formData.get("targetKind") ?? "")}-${String(formData.get("targetId") ?? "")}`;
       if (submission.status !== "success") return invalid(form, submission);
       const v = submission.value;
       try {
-        await reportContent(db(), {
+        await flagContent(db(), {
           kind: v.targetKind,
           id: v.targetId,
           reporterId: user.id,

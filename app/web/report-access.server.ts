@@ -23,7 +23,7 @@ export async function requireCtsReport(
     throw new Response("Ce territoire de CTS n’existe pas ou n’est pas concerné par cette consultation.", {
       status: 404,
     });
-  const user = consultation.status === "resultats_publies" ? context.auth.user : requireUser(context, request);
+  const user = consultation.status === "results_published" ? context.auth.user : requireUser(context, request);
   if (
     !(await canReadResults(db, user, consultation, {
       kind: "cts",
@@ -50,8 +50,7 @@ export async function requireRegionResults(
   if (!consultation) throw new Response("Cette consultation n’existe pas.", { status: 404 });
   // Live results for everyone only where the administrators turned them on, while the vote is open.
   const open =
-    consultation.status === "resultats_publies" ||
-    (consultation.status === "ouverte" && consultation.live_results === 1);
+    consultation.status === "results_published" || (consultation.status === "open" && consultation.live_results === 1);
   const user = open ? context.auth.user : requireUser(context, request);
   if (
     !open &&

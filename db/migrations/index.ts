@@ -5,6 +5,8 @@ import * as ballots from "./2026_11_23_1100_ballots";
 import * as comments from "./2026_11_23_1200_comments";
 import * as audit from "./2026_11_23_1300_audit";
 import * as reports from "./2026_11_23_1400_reports";
+import * as flags from "./2026_12_04_1000_flags";
+import * as englishStatus from "./2026_12_04_1010_english_status";
 import * as catalogueCorrections from "./2026_12_04_1100_catalogue_corrections";
 import * as liveSnapshots from "./2026_12_04_1200_live_snapshots";
 
@@ -19,6 +21,8 @@ export const migrations: Record<string, Migration> = {
   "2026_11_23_1200_comments": comments,
   "2026_11_23_1300_audit": audit,
   "2026_11_23_1400_reports": reports,
+  "2026_12_04_1000_flags": flags,
+  "2026_12_04_1010_english_status": englishStatus,
   "2026_12_04_1100_catalogue_corrections": catalogueCorrections,
   "2026_12_04_1200_live_snapshots": liveSnapshots,
 };

@@ -2,7 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { axeViolations, checkPage, NARROW, overflow } from "./axe-helpers";
-import { expect, headerPlace, openMenu, signUp, signUpVerified, test, uniqueEmail, waitForHydration } from "./helpers";
+import { expect, headerPlace, openMenu, signUp, signInDirectly, test, uniqueEmail, waitForHydration } from "./helpers";
 import {
   PROPOSAL,
   CONSULTATION,
@@ -191,7 +191,7 @@ test.describe("connecté, avec un vote", () => {
     for (const [who, r] of Object.entries(residents)) {
       const context = await browser.newContext({ storageState: undefined });
       const page = await context.newPage();
-      await signUpVerified(page, { label: `a11y-${who}`, search: r.search, commune: r.commune });
+      await signInDirectly(page, { label: `a11y-${who}`, search: r.search, commune: r.commune });
       await page.goto(`/consultations/${r.consultation}`);
       const cards = await page
         .locator("ol > li[id^='vote-']")

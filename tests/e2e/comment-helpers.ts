@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import SQLite from "better-sqlite3";
 import { expect, type Locator, type Page } from "@playwright/test";
-import { readLinkFromOutbox, signUpVerified, waitForHydration } from "./helpers";
+import { readLinkFromOutbox, signInDirectly, waitForHydration } from "./helpers";
 
 // Helpers for the comment, association and moderation journeys. Roles are granted straight in
 // the server's database, as `npm run admin:create` would; roles are read at every request.
@@ -75,7 +75,7 @@ export async function newResident(
     displayName,
   }: { label?: string; search?: string; commune?: RegExp; displayName?: string } = {},
 ): Promise<string> {
-  const email = await signUpVerified(page, { label, ...(search ? { search } : {}), ...(commune ? { commune } : {}) });
+  const email = await signInDirectly(page, { label, ...(search ? { search } : {}), ...(commune ? { commune } : {}) });
   if (displayName) await setDisplayName(page, displayName);
   return email;
 }
@@ -198,7 +198,7 @@ export function seedDiscussion(): { associationSlug: string } {
     comment(alice, "Je réponds à un commentaire retiré depuis.", 25, { parent: deleted });
     const reported = comment(bruno, "Un avis signalé par un lecteur.", 20, { stance: "contre" });
     db.prepare(
-      "insert into reports (id, target_kind, target_id, reporter_id, reason, details, created_at, resolved_at, resolution) values (?, 'comment', ?, ?, 'off_topic', 'Sans rapport avec la proposition.', ?, null, null)",
+      "insert into flags (id, target_kind, target_id, reporter_id, reason, details, created_at, resolved_at, resolution) values (?, 'comment', ?, ?, 'off_topic', 'Sans rapport avec la proposition.', ?, null, null)",
     ).run(randomUUID(), reported, alice, at(10));
 
     const account = user("asso", null, "association");

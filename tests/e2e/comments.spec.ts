@@ -263,13 +263,13 @@ test("bad input gets a clear refusal and nothing is stored", async ({ page, othe
   });
   expect(ownReport.status()).toBe(403);
   expect(await ownReport.text()).toContain("Vous ne pouvez pas signaler votre propre commentaire.");
-  expect(countRows("select count(*) as n from reports where target_id = ?", topId)).toBe(0);
+  expect(countRows("select count(*) as n from flags where target_id = ?", topId)).toBe(0);
   expect(
     countRows("select count(*) as n from comments where id = ? and body like 'Un commentaire de départ%'", topId),
   ).toBe(1);
 
   // A closed consultation.
-  run("update consultations set status = 'close' where slug = 'normandie-cnr-sante-2022'");
+  run("update consultations set status = 'closed' where slug = 'normandie-cnr-sante-2022'");
   try {
     await page.reload();
     await expect(page.getByTestId("comment-refusal")).toHaveText(
@@ -284,7 +284,7 @@ test("bad input gets a clear refusal and nothing is stored", async ({ page, othe
     expect(closed.status()).toBe(403);
     expect(await closed.text()).toContain("La consultation est close");
   } finally {
-    run("update consultations set status = 'ouverte' where slug = 'normandie-cnr-sante-2022'");
+    run("update consultations set status = 'open' where slug = 'normandie-cnr-sante-2022'");
   }
   expect(commentsOf(email)).toBe(before + 1);
 });

@@ -1,5 +1,7 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
+import SQLite from "better-sqlite3";
+import { hashPassword } from "../../app/identity/password.server";
 
 /**
  * The e2e `test`: Playwright's, plus a watch on every page that fails the test on a browser-side
@@ -146,19 +148,57 @@ export async function readLinkFromOutbox(page: Page, email: string, path: string
 }
 
 /**
- * Signs up in a commune (by default Lisieux) and confirms the address through the e-mailed link:
- * a resident who may vote in the consultations of that territory. Returns the address.
+ * A confirmed resident of a commune (by default Lisieux), signed in on `page` with a session
+ * written straight into the e2e server's database (E2E_SQLITE_FILE), as signing up and following
+ * the e-mailed link would leave them (tests/e2e/account.spec.ts goes through those): for tests that are not about
+ * signing up. The commune is the one `search` and `commune` would pick on the sign-up page (its
+ * name and postal code). The password is PASSPHRASE, for the pages that ask for it again.
+ * Returns the address.
  */
-export async function signUpVerified(
+export async function signInDirectly(
   page: Page,
   { label, search = "Lisieux", commune = /^Lisieux 14100/ }: { label: string; search?: string; commune?: RegExp },
 ): Promise<string> {
   const email = uniqueEmail(label);
-  await signUp(page, { email, search, commune });
-  const link = await readLinkFromOutbox(page, email, "/verification");
-  await page.goto(link);
-  await page.getByRole("button", { name: "Confirmer mon adresse" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Adresse confirmée" })).toBeVisible();
+  // The postal code, or its first digits ("Bordeaux 330" stands for 33000, 33100…).
+  const postalCode = /\b(\d{2,5})/.exec(commune.source)?.[1] ?? "";
+  const passwordHash = await hashPassword(PASSPHRASE);
+  const db = new SQLite(process.env.E2E_SQLITE_FILE!, { fileMustExist: true, timeout: 5000 });
+  const session = randomBytes(20).toString("hex");
+  try {
+    const place = db
+      .prepare(
+        "select code from communes where name = ? and ' ' || postal_codes || ' ' like ? order by population desc",
+      )
+      .get(search, `% ${postalCode}%`) as { code: string } | undefined;
+    if (!place) throw new Error(`no commune ${search} ${postalCode} in the e2e database`);
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    db.transaction(() => {
+      db.prepare(
+        "insert into users (id, email, password_hash, email_verified_at, commune_code, display_name, created_at, updated_at) values (?, ?, ?, ?, ?, null, ?, ?)",
+      ).run(id, email, passwordHash, now, place.code, now, now);
+      db.prepare("insert into user_roles (user_id, role, scope, created_at) values (?, 'resident', '', ?)").run(
+        id,
+        now,
+      );
+      // As lucia writes a new session (SESSION_IDLE_DAYS: 30).
+      db.prepare("insert into sessions (id, user_id, expires_at, created_at) values (?, ?, ?, ?)").run(
+        session,
+        id,
+        new Date(Date.now() + 30 * 86_400_000).toISOString(),
+        now,
+      );
+    })();
+  } finally {
+    db.close();
+  }
+  const baseURL = test.info().project.use.baseURL!;
+  await page
+    .context()
+    .addCookies([{ name: "ps_session", value: session, url: baseURL, httpOnly: true, sameSite: "Lax" }]);
+  await page.goto("/mon-compte");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   return email;
 }
 

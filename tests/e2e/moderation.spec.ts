@@ -32,7 +32,7 @@ function reportsFromOthers(commentId: string, count: number) {
     );
     run("insert into user_roles (user_id, role, scope, created_at) values (?, 'resident', '', ?)", id, now);
     run(
-      "insert into reports (id, target_kind, target_id, reporter_id, reason, details, created_at, resolved_at, resolution) values (?, 'comment', ?, ?, 'personal_data', null, ?, null, null)",
+      "insert into flags (id, target_kind, target_id, reporter_id, reason, details, created_at, resolved_at, resolution) values (?, 'comment', ?, ?, 'personal_data', null, ?, null, null)",
       randomUUID(),
       commentId,
       id,
@@ -192,6 +192,6 @@ test("dismissing a report; other regions' moderators and non-moderators are refu
   await expect(otherPage.getByText("Signalements classés sans suite.")).toBeVisible();
   await expect(otherPage.getByTestId("queue-item").filter({ hasText: String(stamp) })).toHaveCount(0);
   expect(countRows("select count(*) as n from comments where id = ? and moderation = 'visible'", id)).toBe(1);
-  expect(countRows("select count(*) as n from reports where target_id = ? and resolution = 'dismissed'", id)).toBe(1);
+  expect(countRows("select count(*) as n from flags where target_id = ? and resolution = 'dismissed'", id)).toBe(1);
   expect(userId(other)).toBeTruthy();
 });

@@ -14,7 +14,7 @@ import {
   logOut,
   PASSPHRASE,
   readLinkFromOutbox,
-  signUpVerified,
+  signInDirectly,
   test,
   uniqueEmail,
   waitForHydration,
@@ -54,7 +54,7 @@ let memberEmail = "";
 test("an invited Rouen-Elbeuf member reads the Normandie report, downloads it, and reaches no other CTS", async ({
   page,
 }) => {
-  const admin = await signUpVerified(page, { label: "admin-cts" });
+  const admin = await signInDirectly(page, { label: "admin-cts" });
   grantRole(admin, "admin");
   await page.goto("/admin");
   await page.getByRole("link", { name: /Membres des conseils territoriaux de santé/ }).click();
@@ -152,7 +152,7 @@ test("results are public once published, with every CTS's report and the dataset
   expect(anonymous.status()).toBe(302);
   expect((await page.request.get(`/cts/18/rapports/${CENTRE}/export/csv`, { maxRedirects: 0 })).status()).toBe(302);
 
-  const admin = await signUpVerified(page, { label: "admin-publication" });
+  const admin = await signInDirectly(page, { label: "admin-publication" });
   grantRole(admin, "admin");
   try {
     await page.goto(`/admin/consultations/${CENTRE}`);
@@ -189,7 +189,7 @@ test("results are public once published, with every CTS's report and the dataset
     const api = await page.request.get(`/api/v1/consultations/${CENTRE}/results?territory=cts:18`);
     expect(api.status()).toBe(200);
   } finally {
-    run("update consultations set status = 'ouverte' where slug = ?", CENTRE);
+    run("update consultations set status = 'open' where slug = ?", CENTRE);
   }
 });
 

@@ -1,6 +1,6 @@
 import SQLite from "better-sqlite3";
 import type { Page, Response } from "@playwright/test";
-import { expect, signUpVerified, test, waitForHydration } from "./helpers";
+import { expect, signInDirectly, test, waitForHydration } from "./helpers";
 
 // Security headers and the CSP, seen from Chromium: every page is served with a nonce-based
 // Content-Security-Policy that the browser enforces without a single violation (the `test` fixture
@@ -123,7 +123,7 @@ test("signed-in pages: no-store, the vote goes through, no violation; static ass
   baseURL,
 }) => {
   const seen = await watch(page, baseURL!);
-  await signUpVerified(page, { label: "csp" });
+  await signInDirectly(page, { label: "csp" });
   const dataResponses: Response[] = [];
   page.on("response", (r) => {
     if (new URL(r.url()).pathname.endsWith(".data")) dataResponses.push(r);

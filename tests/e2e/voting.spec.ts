@@ -1,6 +1,6 @@
 import SQLite from "better-sqlite3";
 import type { Browser, Locator, Page } from "@playwright/test";
-import { expect, logIn, signUp, signUpVerified, test, uniqueEmail, waitForHydration } from "./helpers";
+import { expect, logIn, signUp, signInDirectly, test, uniqueEmail, waitForHydration } from "./helpers";
 
 // The ballot, end to end: a verified resident votes by each method on the consultation page and
 // reviews, reorders or withdraws in "Mon vote"; with JavaScript (no page load), without it (a
@@ -74,9 +74,9 @@ function eventCount(): number {
   }
 }
 
-/** Signs up in `place` and confirms the address: a resident who may vote there. */
+/** A confirmed resident of `place`, signed in: a resident who may vote there. */
 function verifiedResident(page: Page, label: string, place: { search: string; commune: RegExp }): Promise<string> {
-  return signUpVerified(page, { label, ...place });
+  return signInDirectly(page, { label, ...place });
 }
 
 /** The card of a proposal on a consultation page. */
@@ -196,7 +196,7 @@ test.describe("avec JavaScript", () => {
       "arrondissement de Lisieux (143), territoire CTS Calvados",
     );
     await expect(page.getByTestId("ballot-updated")).toContainText(
-      /Dernière modification : le \d{1,2} \S+ \d{4} à \d\d:\d\d/,
+      /Dernière modification : le \d{1,2} \S+ \d{4} à \d\d h \d\d/,
     );
 
     await waitForHydration(page);

@@ -252,7 +252,7 @@ test("50+ XSS payloads stay inert in every view that shows them", async ({ page,
         ).run(randomUUID(), ids.consultation, ids.proposal, id, author, `Réponse XSS n°${i} : ${payload}`, at, at);
       }
       db.prepare(
-        "insert into reports (id, target_kind, target_id, reporter_id, reason, details, created_at, resolved_at, resolution) values (?, 'comment', ?, ?, 'insult', ?, ?, null, null)",
+        "insert into flags (id, target_kind, target_id, reporter_id, reason, details, created_at, resolved_at, resolution) values (?, 'comment', ?, ?, 'insult', ?, ?, null, null)",
       ).run(randomUUID(), id, reporter, payload, at);
 
       const associationUser = addUser(i + 1000, null, "association");
@@ -299,7 +299,7 @@ test("50+ XSS payloads stay inert in every view that shows them", async ({ page,
     });
     for (const contributionId of contributionIds.slice(0, 5)) {
       db.prepare(
-        "insert into reports (id, target_kind, target_id, reporter_id, reason, details, created_at, resolved_at, resolution) values (?, 'contribution', ?, ?, 'spam', null, ?, null, null)",
+        "insert into flags (id, target_kind, target_id, reporter_id, reason, details, created_at, resolved_at, resolution) values (?, 'contribution', ?, ?, 'spam', null, ?, null, null)",
       ).run(randomUUID(), contributionId, reporter, new Date(now).toISOString());
     }
   });

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
-import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import {
   applyAsAssociation,
   createAssociationAccount,
@@ -16,7 +14,7 @@ import {
 import { CommentError, postComment } from "../../app/comments/comments.server";
 import { buildCtsExport, ctsExportCsv } from "../../app/comments/cts-export.server";
 import { parseOrganisationId } from "../../app/comments/identifiers";
-import { moderate, reportContent } from "../../app/moderation/moderation.server";
+import { moderate, flagContent } from "../../app/moderation/moderation.server";
 import { markEmailVerified } from "../../app/identity/users.server";
 import { testDatabases } from "../support/databases";
 import { makePerson } from "../support/people";
@@ -51,7 +49,7 @@ describe("organisation identifiers", () => {
   });
 });
 
-describe.each(testDatabases)("associations and their contributions on $name", ({ open }) => {
+describe.each(testDatabases)("associations and their contributions on $name", ({ openLoaded }) => {
   let h: DatabaseHandle;
   let proposalIds: string[];
   let n = 0;
@@ -96,9 +94,7 @@ describe.each(testDatabases)("associations and their contributions on $name", ({
     );
 
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
     const rows = await h.db
       .selectFrom("proposals")
       .innerJoin("consultations", "consultations.id", "proposals.consultation_id")
@@ -292,9 +288,9 @@ describe.each(testDatabases)("associations and their contributions on $name", ({
       file: { filename: "a.pdf", bytes: PDF },
     });
     const reporter = await makePerson(h.db);
-    await reportContent(h.db, { kind: "contribution", id, reporterId: reporter.id, reason: "off_topic" });
+    await flagContent(h.db, { kind: "contribution", id, reporterId: reporter.id, reason: "off_topic" });
     expect(
-      (await refusal(reportContent(h.db, { kind: "contribution", id, reporterId: user.id, reason: "spam" }))).status,
+      (await refusal(flagContent(h.db, { kind: "contribution", id, reporterId: user.id, reason: "spam" }))).status,
     ).toBe(403);
     await moderate(h.db, { moderator, intent: "hide", kind: "contribution", id, reason: "off_topic" });
     const fileId = (

@@ -3,8 +3,6 @@ import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
 import type { Database } from "../../db/schema";
-import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { auditJournal, purgeAuditEvents, recordAudit, truncateIp } from "../../app/audit/audit.server";
 import { grantRole } from "../../app/identity/users.server";
 import { postComment } from "../../app/comments/comments.server";
@@ -32,7 +30,7 @@ describe("recordAudit never throws into the request", () => {
   });
 });
 
-describe.each(testDatabases)("security journal on $name", ({ name, open }) => {
+describe.each(testDatabases)("security journal on $name", ({ name, openLoaded }) => {
   let h: DatabaseHandle;
   const events = (kind: string) =>
     h.db
@@ -43,9 +41,7 @@ describe.each(testDatabases)("security journal on $name", ({ name, open }) => {
       .execute();
 
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
   });
   afterAll(async () => h?.close());
 

@@ -8,12 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { changeBallot } from "../../app/ballots/ballots.server";
 import { connect } from "../../db/connect";
 import { Migrator } from "kysely";
-import { migrateToLatest } from "../../db/migrate";
 import { migrations } from "../../db/migrations/index";
-import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { makePerson } from "../support/people";
 import { root } from "../support/server";
+import { copyLoadedSqlite } from "../support/databases";
 
 // npm run db:backup and db:restore, run as a person would (the CLIs, in their own processes),
 // on a SQLite file with accounts and ballots, while another process keeps writing.
@@ -66,10 +64,8 @@ describe("db:backup and db:restore (SQLite)", () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "ps-backup-"));
     live = path.join(dir, "live.sqlite");
+    copyLoadedSqlite(live);
     const handle = await connect({ sqliteFile: live });
-    await migrateToLatest(handle.db);
-    await loadTerritories(handle.db);
-    await loadCatalogue(handle.db);
     const proposal = await handle.db
       .selectFrom("proposals")
       .innerJoin("consultations", "consultations.id", "proposals.consultation_id")

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
-import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { BallotError, changeBallot, type Voter } from "../../app/ballots/ballots.server";
 import { territoryBallots, territoryTally, verifyCounts } from "../../app/ballots/results.server";
 import { createResident, grantRole, markEmailVerified, setCommune } from "../../app/identity/users.server";
@@ -12,7 +10,7 @@ const NORMANDIE = "normandie-cnr-sante-2022";
 const NA = "nouvelle-aquitaine-cnr-sante-2022";
 const YVELINES = "yvelines-cts78-cnr-sante-2022";
 
-describe.each(testDatabases)("ballots on $name", ({ open }) => {
+describe.each(testDatabases)("ballots on $name", ({ openLoaded }) => {
   let h: DatabaseHandle;
   let n = 0;
   const ids: Record<string, string[]> = {};
@@ -54,9 +52,7 @@ describe.each(testDatabases)("ballots on $name", ({ open }) => {
   }
 
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
     for (const slug of [NORMANDIE, NA, YVELINES]) {
       const rows = await h.db
         .selectFrom("proposals")

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
-import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { createResident, grantRole, markEmailVerified } from "../../app/identity/users.server";
 import {
   CommentError,
@@ -30,7 +28,7 @@ async function refusal(promise: Promise<unknown>): Promise<{ status: number; mes
   throw new Error("expected a refusal");
 }
 
-describe.each(testDatabases)("comments on $name", ({ open }) => {
+describe.each(testDatabases)("comments on $name", ({ openLoaded }) => {
   let h: DatabaseHandle;
   let n = 0;
   const proposals: Record<string, string[]> = {};
@@ -83,9 +81,7 @@ describe.each(testDatabases)("comments on $name", ({ open }) => {
   };
 
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
     for (const slug of [NORMANDIE, CENTRE]) {
       const rows = await h.db
         .selectFrom("proposals")
@@ -96,7 +92,7 @@ describe.each(testDatabases)("comments on $name", ({ open }) => {
         .execute();
       proposals[slug] = rows.map((r) => r.id);
     }
-    await h.db.updateTable("consultations").set({ status: "close" }).where("slug", "=", CENTRE).execute();
+    await h.db.updateTable("consultations").set({ status: "closed" }).where("slug", "=", CENTRE).execute();
   });
   afterAll(async () => h?.close());
 

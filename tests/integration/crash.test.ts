@@ -3,12 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createVoters } from "../../bench/fixtures";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { verifyCounts } from "../../app/ballots/results.server";
 import { connect } from "../../db/connect";
-import { migrateToLatest } from "../../db/migrate";
-import { loadTerritories } from "../../db/territories/load";
 import { startServer, type RunningServer } from "../support/server";
+import { copyLoadedSqlite } from "../support/databases";
 
 // The crash test: residents vote over HTTP (single-fetch POSTs, as the page sends them with
 // JavaScript) while the production server is killed with SIGKILL — no shutdown, no flush. After a
@@ -31,10 +29,8 @@ describe("SIGKILL during voting (SQLite)", () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "ps-crash-"));
     file = path.join(dir, "crash.sqlite");
+    copyLoadedSqlite(file);
     const handle = await connect({ sqliteFile: file });
-    await migrateToLatest(handle.db);
-    await loadTerritories(handle.db);
-    await loadCatalogue(handle.db);
     sessions = await createVoters(handle.db, "28", RESIDENTS);
     const rows = await handle.db.selectFrom("sessions").select(["id", "user_id"]).execute();
     userBySession = new Map(rows.map((r) => [r.id, r.user_id]));

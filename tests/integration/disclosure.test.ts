@@ -55,7 +55,7 @@ describe.each(testDatabases)("secondary suppression in the API and the exports o
       imported: lines.length,
     });
     // The vote is over: results are read from the kept counts (live figures move in steps).
-    await h.db.updateTable("consultations").set({ status: "close" }).where("slug", "=", SLUG).execute();
+    await h.db.updateTable("consultations").set({ status: "closed" }).where("slug", "=", SLUG).execute();
     for (const a of await h.db.selectFrom("arrondissements").select(["code", "population"]).execute())
       populations.set(a.code, Number(a.population));
   }, 60_000);

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
-import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
 import { clearIntervals, computeIntervals, rankIntervalsSnapshot } from "../../app/ballots/intervals.server";
 import { tallyVersion } from "../../app/ballots/results.server";
@@ -15,15 +13,13 @@ import { testDatabases } from "../support/databases";
 
 const SLUG = "normandie-cnr-sante-2022";
 
-describe.each(testDatabases)("rank intervals off the request path on $name", ({ open }) => {
+describe.each(testDatabases)("rank intervals off the request path on $name", ({ openLoaded }) => {
   let h: DatabaseHandle;
   let consultation: { id: string; method: "approval" | "majority_judgment" | "ranked"; method_params: string };
   const ref = { kind: "region" as const, code: "28" };
 
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
     consultation = await h.db
       .selectFrom("consultations")
       .select(["id", "method", "method_params"])

@@ -13,12 +13,10 @@ import { testDatabases } from "../support/databases";
 
 const SLUG = "normandie-cnr-sante-2022";
 
-describe.each(testDatabases)("consultation phases on $name", ({ open }) => {
+describe.each(testDatabases)("consultation phases on $name", ({ openLoaded }) => {
   let h: DatabaseHandle;
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
   });
   afterAll(async () => h?.close());
 
@@ -56,9 +54,9 @@ describe.each(testDatabases)("consultation phases on $name", ({ open }) => {
     const region = { kind: "region" as const, code: "28" };
     const before = await territoryTally(h.db, consultation, region, "raw");
 
-    await expect(advanceConsultation(h.db, SLUG, "resultats_publies")).rejects.toThrow(/ne peut pas passer/);
-    const closed = await advanceConsultation(h.db, SLUG, "close");
-    expect(closed).toEqual({ from: "ouverte", to: "close", anonymised: 12 });
+    await expect(advanceConsultation(h.db, SLUG, "results_published")).rejects.toThrow(/ne peut pas passer/);
+    const closed = await advanceConsultation(h.db, SLUG, "closed");
+    expect(closed).toEqual({ from: "open", to: "closed", anonymised: 12 });
     const ballots = await h.db
       .selectFrom("ballots")
       .select(["user_id", "created_at", "updated_at"])
@@ -82,8 +80,8 @@ describe.each(testDatabases)("consultation phases on $name", ({ open }) => {
     await expect(changeBallot(h.db, { consultationSlug: SLUG, voter: voters[0]! }, () => null)).rejects.toMatchObject({
       status: 403,
     });
-    await expect(advanceConsultation(h.db, SLUG, "ouverte")).rejects.toThrow(/ne peut pas passer/);
-    expect((await advanceConsultation(h.db, SLUG, "resultats_publies")).to).toBe("resultats_publies");
+    await expect(advanceConsultation(h.db, SLUG, "open")).rejects.toThrow(/ne peut pas passer/);
+    expect((await advanceConsultation(h.db, SLUG, "results_published")).to).toBe("results_published");
   });
 });
 
@@ -165,7 +163,7 @@ describe.each(testDatabases)("closing re-keys ballots in a random order on $name
     const region = { kind: "region" as const, code: "28" };
     const tallyBefore = await territoryTally(h.db, consultation, region, "raw");
 
-    expect((await advanceConsultation(h.db, slug, "close")).anonymised).toBe(200);
+    expect((await advanceConsultation(h.db, slug, "closed")).anonymised).toBe(200);
 
     const after = await inStorageOrder();
     expect(after).toHaveLength(200);

@@ -1,5 +1,8 @@
+import { Migrator, type Kysely } from "kysely";
 import { describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "../../db/connect";
 import { migrateToLatest, migrationsAreCurrent } from "../../db/migrate";
+import { migrations } from "../../db/migrations/index";
 import { testDatabases } from "../support/databases";
 
 describe.each(testDatabases)("migrations on $name", ({ open }) => {
@@ -22,6 +25,176 @@ describe.each(testDatabases)("migrations on $name", ({ open }) => {
     } finally {
       await first.close();
       await second.close();
+    }
+  });
+});
+
+/** A database of an earlier schema, typed loosely: its tables are not those of db/schema.ts. */
+type OldSchema = Record<string, Record<string, unknown>>;
+
+/** Migrates `h` up to and including `name` (the state a database of that time was in). */
+async function migrateUpTo(h: DatabaseHandle, name: string) {
+  const result = await new Migrator({
+    db: h.db,
+    provider: { getMigrations: async () => migrations },
+    ...(h.schema ? { migrationTableSchema: h.schema } : {}),
+  }).migrateTo(name);
+  if (result.error) throw result.error;
+}
+
+/** The one commune a user of the old schema needs (users.commune_code references communes). */
+async function placeLisieux(db: Kysely<OldSchema>) {
+  await db.insertInto("regions").values({ code: "28", name: "Normandie" }).execute();
+  await db.insertInto("departements").values({ code: "14", name: "Calvados", region_code: "28" }).execute();
+  await db
+    .insertInto("arrondissements")
+    .values({ code: "143", name: "Lisieux", departement_code: "14", region_code: "28", population: 1 })
+    .execute();
+  await db
+    .insertInto("communes")
+    .values({
+      code: "14366",
+      name: "Lisieux",
+      kind: "commune",
+      parent_code: null,
+      arrondissement_code: "143",
+      departement_code: "14",
+      region_code: "28",
+      population: 1,
+      postal_codes: "14100",
+      search_name: "lisieux",
+    })
+    .execute();
+}
+
+describe.each(testDatabases)("data kept across the renaming migrations on $name", ({ openEmpty }) => {
+  it("2026_12_04_1000_flags: the abuse flags of the table once named reports are all in flags", async () => {
+    const h = await openEmpty();
+    try {
+      await migrateUpTo(h, "2026_11_23_1400_reports");
+      const old = h.db as unknown as Kysely<OldSchema>;
+      const now = new Date().toISOString();
+      await placeLisieux(old);
+      await old
+        .insertInto("users")
+        .values({
+          id: "u1",
+          email: "a@exemple.fr",
+          password_hash: "x",
+          email_verified_at: now,
+          commune_code: "14366",
+          display_name: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      const flag = (id: string, reason: "spam" | "insult") => ({
+        id,
+        target_kind: "comment" as const,
+        target_id: `c-${id}`,
+        reporter_id: "u1",
+        reason,
+        details: `détail ${id}`,
+        created_at: now,
+        resolved_at: null,
+        resolution: null,
+      });
+      await old
+        .insertInto("reports")
+        .values([flag("f1", "spam"), flag("f2", "insult")])
+        .execute();
+      await migrateToLatest(h.db, h.schema);
+      const rows = await h.db.selectFrom("flags").selectAll().orderBy("id").execute();
+      expect(rows).toEqual([flag("f1", "spam"), flag("f2", "insult")]);
+      // The constraints moved with the table: still one flag per person per item.
+      await expect(h.db.insertInto("flags").values(flag("f1", "spam")).execute()).rejects.toThrow();
+      await expect(
+        h.db
+          .insertInto("flags")
+          .values({ ...flag("f3", "spam"), target_id: "c-f1" })
+          .execute(),
+      ).rejects.toThrow();
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe.each(testDatabases)("stored codes in English on $name", ({ openEmpty }) => {
+  it("2026_12_04_1010_english_status: each consultation's phase is mapped, nothing that points to it is lost", async () => {
+    const h = await openEmpty();
+    try {
+      await migrateUpTo(h, "2026_12_04_1000_flags");
+      const old = h.db as unknown as Kysely<OldSchema>;
+      const now = new Date().toISOString();
+      await placeLisieux(old);
+      const phases = { brouillon: "draft", ouverte: "open", close: "closed", resultats_publies: "results_published" };
+      for (const [i, status] of Object.keys(phases).entries()) {
+        await old
+          .insertInto("consultations")
+          .values({
+            id: `k-${status}`,
+            slug: `consultation-${status}`,
+            region_code: "28",
+            title: status,
+            description: "",
+            source_file: "x.json",
+            status,
+            position: i,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+        await old
+          .insertInto("proposals")
+          .values({
+            id: `p-${status}`,
+            consultation_id: `k-${status}`,
+            slug: `proposition-${status}`,
+            title: "Une proposition",
+            summary: null,
+            text: "Texte",
+            theme: "acces",
+            level: null,
+            kind: "proposition",
+            group_slug: null,
+            position: 0,
+            mentions: null,
+            search_text: "texte",
+            updated_at: now,
+          })
+          .execute();
+      }
+      await migrateToLatest(h.db, h.schema);
+      const rows = await h.db.selectFrom("consultations").select(["id", "status"]).orderBy("position").execute();
+      expect(rows).toEqual(Object.entries(phases).map(([from, to]) => ({ id: `k-${from}`, status: to })));
+      // Rows pointing to the consultations are all still there (no cascade while SQLite rebuilt the table).
+      const proposals = await h.db.selectFrom("proposals").select("id").execute();
+      expect(proposals).toHaveLength(4);
+      // The constraint speaks the new codes only; a new consultation starts as a draft.
+      await expect(
+        old.updateTable("consultations").set({ status: "ouverte" }).where("id", "=", "k-brouillon").execute(),
+      ).rejects.toThrow();
+      await old
+        .insertInto("consultations")
+        .values({
+          id: "k-new",
+          slug: "nouvelle",
+          region_code: "28",
+          title: "Nouvelle",
+          description: "",
+          source_file: "y.json",
+          position: 9,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      expect(
+        (await h.db.selectFrom("consultations").select("status").where("id", "=", "k-new").executeTakeFirstOrThrow())
+          .status,
+      ).toBe("draft");
+    } finally {
+      await h.close();
     }
   });
 });

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
-import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { CommentError, listComments, postComment, type Actor } from "../../app/comments/comments.server";
 import {
   moderate,
   moderationLog,
   moderationQueue,
-  reportContent,
+  flagContent,
   requestReview,
 } from "../../app/moderation/moderation.server";
 import { testDatabases } from "../support/databases";
@@ -25,7 +23,7 @@ async function refusal(promise: Promise<unknown>): Promise<{ status: number; mes
   throw new Error("expected a refusal");
 }
 
-describe.each(testDatabases)("reports and moderation on $name", ({ open }) => {
+describe.each(testDatabases)("reports and moderation on $name", ({ openLoaded }) => {
   let h: DatabaseHandle;
   let proposalIds: string[];
   let next = 0;
@@ -59,9 +57,7 @@ describe.each(testDatabases)("reports and moderation on $name", ({ open }) => {
     h.db.selectFrom("moderation_log").selectAll().where("target_id", "=", id).orderBy("created_at").execute();
 
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
     const rows = await h.db
       .selectFrom("proposals")
       .innerJoin("consultations", "consultations.id", "proposals.consultation_id")
@@ -78,16 +74,16 @@ describe.each(testDatabases)("reports and moderation on $name", ({ open }) => {
   it("refuses reporting one's own comment, and a second report by the same person", async () => {
     const author = await person();
     const { id } = await comment(author);
-    expect(await refusal(reportContent(h.db, { kind: "comment", id, reporterId: author.id, reason: "spam" }))).toEqual({
+    expect(await refusal(flagContent(h.db, { kind: "comment", id, reporterId: author.id, reason: "spam" }))).toEqual({
       status: 403,
       message: "Vous ne pouvez pas signaler votre propre commentaire.",
     });
     const reporter = await person();
-    await reportContent(h.db, { kind: "comment", id, reporterId: reporter.id, reason: "spam" });
+    await flagContent(h.db, { kind: "comment", id, reporterId: reporter.id, reason: "spam" });
     expect(
-      (await refusal(reportContent(h.db, { kind: "comment", id, reporterId: reporter.id, reason: "insult" }))).status,
+      (await refusal(flagContent(h.db, { kind: "comment", id, reporterId: reporter.id, reason: "insult" }))).status,
     ).toBe(409);
-    const reports = await h.db.selectFrom("reports").selectAll().where("target_id", "=", id).execute();
+    const reports = await h.db.selectFrom("flags").selectAll().where("target_id", "=", id).execute();
     expect(reports).toHaveLength(1);
     expect((await state(id)).moderation).toBe("visible");
   });
@@ -97,14 +93,14 @@ describe.each(testDatabases)("reports and moderation on $name", ({ open }) => {
     const { id } = await comment(author);
     const reporters = await Promise.all([person(), person(), person(), person()]);
     expect(
-      (await reportContent(h.db, { kind: "comment", id, reporterId: reporters[0]!.id, reason: "insult" })).autoHidden,
+      (await flagContent(h.db, { kind: "comment", id, reporterId: reporters[0]!.id, reason: "insult" })).autoHidden,
     ).toBe(false);
     expect(
-      (await reportContent(h.db, { kind: "comment", id, reporterId: reporters[1]!.id, reason: "insult" })).autoHidden,
+      (await flagContent(h.db, { kind: "comment", id, reporterId: reporters[1]!.id, reason: "insult" })).autoHidden,
     ).toBe(false);
     expect(
       (
-        await reportContent(h.db, {
+        await flagContent(h.db, {
           kind: "comment",
           id,
           reporterId: reporters[2]!.id,
@@ -115,10 +111,9 @@ describe.each(testDatabases)("reports and moderation on $name", ({ open }) => {
     ).toBe(true);
     // Once hidden, it is the moderators' business: a fourth report is refused, nothing changes.
     expect(
-      (await refusal(reportContent(h.db, { kind: "comment", id, reporterId: reporters[3]!.id, reason: "spam" })))
-        .status,
+      (await refusal(flagContent(h.db, { kind: "comment", id, reporterId: reporters[3]!.id, reason: "spam" }))).status,
     ).toBe(409);
-    expect(await h.db.selectFrom("reports").select("id").where("target_id", "=", id).execute()).toHaveLength(3);
+    expect(await h.db.selectFrom("flags").select("id").where("target_id", "=", id).execute()).toHaveLength(3);
     expect((await state(id)).moderation).toBe("pending_review");
     const log = await logOf(id);
     expect(log.map((l) => [l.action, l.actor_label, l.actor_id])).toEqual([["auto_hide", "système", null]]);
@@ -146,14 +141,14 @@ describe.each(testDatabases)("reports and moderation on $name", ({ open }) => {
     const older = await comment(author);
     const newer = await comment(author);
     const [r1, r2] = await Promise.all([person(), person()]);
-    await reportContent(h.db, {
+    await flagContent(h.db, {
       kind: "comment",
       id: newer.id,
       reporterId: r1.id,
       reason: "spam",
       now: new Date(Date.now() - 60_000),
     });
-    await reportContent(h.db, {
+    await flagContent(h.db, {
       kind: "comment",
       id: older.id,
       reporterId: r2.id,
@@ -164,7 +159,7 @@ describe.each(testDatabases)("reports and moderation on $name", ({ open }) => {
     const mine = queue.filter((q) => q.id === older.id || q.id === newer.id);
     expect(mine.map((q) => q.id)).toEqual([older.id, newer.id]);
     expect(mine[0]).toMatchObject({ kind: "comment", authorHistory: { total: 2, hidden: 0 }, regionName: "Normandie" });
-    expect(mine[0]!.reports.map((r) => r.reason)).toEqual(["off_topic"]);
+    expect(mine[0]!.flags.map((r) => r.reason)).toEqual(["off_topic"]);
     const waits = queue.map((q) => q.waitingSince);
     expect([...waits].sort()).toEqual(waits);
     expect(await moderationQueue(h.db, ["11"])).toEqual([]);
@@ -174,7 +169,7 @@ describe.each(testDatabases)("reports and moderation on $name", ({ open }) => {
     const author = await person();
     const { id } = await comment(author);
     const reporter = await person();
-    await reportContent(h.db, { kind: "comment", id, reporterId: reporter.id, reason: "personal_data" });
+    await flagContent(h.db, { kind: "comment", id, reporterId: reporter.id, reason: "personal_data" });
     expect(
       (
         await refusal(
@@ -192,7 +187,7 @@ describe.each(testDatabases)("reports and moderation on $name", ({ open }) => {
       note: "Nom d’un patient.",
     });
     expect(await state(id)).toMatchObject({ moderation: "hidden", hidden_reason: "personal_data" });
-    const reports = await h.db.selectFrom("reports").select(["resolution"]).where("target_id", "=", id).execute();
+    const reports = await h.db.selectFrom("flags").select(["resolution"]).where("target_id", "=", id).execute();
     expect(reports.map((r) => r.resolution)).toEqual(["upheld"]);
     const mail = (await mailsTo(author.email)).at(-1)!;
     expect(mail.subject).toMatch(/masqué par la modération/);
@@ -258,12 +253,12 @@ describe.each(testDatabases)("reports and moderation on $name", ({ open }) => {
     const reported = await comment(author);
     const reporters = await Promise.all([person(), person(), person()]);
     for (const r of reporters)
-      await reportContent(h.db, { kind: "comment", id: reported.id, reporterId: r.id, reason: "insult" });
+      await flagContent(h.db, { kind: "comment", id: reported.id, reporterId: r.id, reason: "insult" });
     expect((await state(reported.id)).moderation).toBe("pending_review");
     await moderate(h.db, { moderator, intent: "dismiss", kind: "comment", id: reported.id });
     expect((await state(reported.id)).moderation).toBe("visible");
     const open = await h.db
-      .selectFrom("reports")
+      .selectFrom("flags")
       .select("id")
       .where("target_id", "=", reported.id)
       .where("resolved_at", "is", null)

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
-import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { changeBallot } from "../../app/ballots/ballots.server";
 import { verifyCounts } from "../../app/ballots/results.server";
 import { listComments, postComment, setUseful } from "../../app/comments/comments.server";
-import { reportContent } from "../../app/moderation/moderation.server";
+import { flagContent } from "../../app/moderation/moderation.server";
 import { sendEmail } from "../../app/platform/email.server";
 import { deleteAccount } from "../../app/privacy/account-deletion.server";
 import { collectMyData } from "../../app/privacy/my-data.server";
@@ -18,15 +16,13 @@ import { testDatabases } from "../support/databases";
 const NORMANDIE = "normandie-cnr-sante-2022";
 const TEXT = "Un commentaire d’au moins dix caractères.";
 
-describe.each(testDatabases)("privacy on $name", ({ open }) => {
+describe.each(testDatabases)("privacy on $name", ({ openLoaded }) => {
   let h: DatabaseHandle;
   let consultationId: string;
   let proposals: string[];
 
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
     consultationId = (
       await h.db.selectFrom("consultations").select("id").where("slug", "=", NORMANDIE).executeTakeFirstOrThrow()
     ).id;
@@ -72,7 +68,7 @@ describe.each(testDatabases)("privacy on $name", ({ open }) => {
       anonymous: true,
     });
     await setUseful(h.db, { commentId: theirs.id, actor: me, useful: true });
-    await reportContent(h.db, { kind: "comment", id: theirs.id, reporterId: me.id, reason: "off_topic" });
+    await flagContent(h.db, { kind: "comment", id: theirs.id, reporterId: me.id, reason: "off_topic" });
     await sendEmail(h.db, {
       to: me.email,
       subject: "Confirmez votre adresse",
@@ -147,7 +143,7 @@ describe.each(testDatabases)("privacy on $name", ({ open }) => {
     });
     await setUseful(h.db, { commentId: mine.id, actor: other, useful: true });
     await setUseful(h.db, { commentId: theirs.id, actor: me, useful: true });
-    await reportContent(h.db, { kind: "comment", id: theirs.id, reporterId: me.id, reason: "spam" });
+    await flagContent(h.db, { kind: "comment", id: theirs.id, reporterId: me.id, reason: "spam" });
 
     const summary = await deleteAccount(h.db, { userId: me.id, comments: "supprimer" });
     expect(summary).toEqual({ ballotsWithdrawn: 1, ballotsDetached: 0, commentsErased: 1, commentsKept: 0 });
@@ -174,7 +170,7 @@ describe.each(testDatabases)("privacy on $name", ({ open }) => {
     expect(
       await h.db.selectFrom("comment_useful").select("user_id").where("comment_id", "=", mine.id).execute(),
     ).toEqual([]);
-    expect(await h.db.selectFrom("reports").select("id").where("reporter_id", "=", me.id).execute()).toEqual([]);
+    expect(await h.db.selectFrom("flags").select("id").where("reporter_id", "=", me.id).execute()).toEqual([]);
     expect(await h.db.selectFrom("users").select("id").where("id", "=", me.id).execute()).toEqual([]);
     // The other person's ballot is untouched.
     expect(await h.db.selectFrom("ballots").select("id").where("user_id", "=", other.id).execute()).toHaveLength(1);
@@ -289,7 +285,7 @@ describe.each(testDatabases)("privacy on $name", ({ open }) => {
         created_at: now,
       })
       .execute();
-    await reportContent(h.db, {
+    await flagContent(h.db, {
       kind: "contribution",
       id: contributionId,
       reporterId: reporter.id,
@@ -311,7 +307,7 @@ describe.each(testDatabases)("privacy on $name", ({ open }) => {
     expect(
       await h.db.selectFrom("contribution_files").select("id").where("contribution_id", "=", contributionId).execute(),
     ).toEqual([]);
-    expect(await h.db.selectFrom("reports").select("id").where("target_id", "=", contributionId).execute()).toEqual([]);
+    expect(await h.db.selectFrom("flags").select("id").where("target_id", "=", contributionId).execute()).toEqual([]);
   });
 
   it("a ballot whose vote has ended (not closed yet) stays counted, detached from the deleted person", async () => {

@@ -4,8 +4,6 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type DatabaseHandle } from "../../db/connect";
-import { migrateToLatest } from "../../db/migrate";
-import { loadTerritories } from "../../db/territories/load";
 import { importCtsRules } from "../../db/territories/cts-import";
 import { loadCatalogue, readCatalogueFiles } from "../../app/catalogue/catalogue-load.server";
 import { advanceConsultation } from "../../app/ballots/lifecycle.server";
@@ -14,6 +12,7 @@ import { setCommune } from "../../app/identity/users.server";
 import { phaseChangeAfter } from "../../app/voting/voting.server";
 import { createVoters } from "../../bench/fixtures";
 import { startServer, stopServer } from "../../bench/http";
+import { copyLoadedSqlite } from "../support/databases";
 
 // The anonymous consultation page is kept in memory by the server (app/platform/render-cache.server.ts).
 // Each input of the page is changed here through the real domain function, from another process
@@ -50,10 +49,8 @@ describe("render cache of the anonymous consultation page", () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "ps-render-"));
     const file = path.join(dir, "app.sqlite");
+    copyLoadedSqlite(file);
     h = await connect({ sqliteFile: file });
-    await migrateToLatest(h.db);
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
     session = (await createVoters(h.db, "28", 1))[0]!;
     signedInElsewhere = (await createVoters(h.db, "28", 1))[0]!;
     server = await startServer(root, { PORT, PUBLIC_URL: base, SQLITE_FILE: file, SKIP_TERRITORY_LOAD: "true" });
@@ -181,7 +178,7 @@ describe("render cache of the anonymous consultation page", () => {
     const before = await get(page);
     expect(before.body).toContain(">Ouverte<");
     expect((await get(page)).hit).toBe(true);
-    await advanceConsultation(h.db, NORMANDIE, "close");
+    await advanceConsultation(h.db, NORMANDIE, "closed");
     const after = await get(page);
     expect(after.hit).toBe(false);
     expect(after.body).toContain(">Close<");

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
 import type { Role } from "../../db/schema";
 import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import type { AuthContext } from "../../app/identity/session.server";
 import { acceptInvitation, checkInvitation, inviteCtsMember } from "../../app/identity/cts-invitations.server";
 import { requireCtsReport, requireRegionResults } from "../../app/web/report-access.server";
@@ -60,12 +59,10 @@ const EXPECTED: Record<string, [number, number, number]> = {
   admin: [200, 200, 200],
 };
 
-describe.each(testDatabases)("who may read reports, on $name", ({ open }) => {
+describe.each(testDatabases)("who may read reports, on $name", ({ openLoaded }) => {
   let h: DatabaseHandle;
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
   });
   afterAll(async () => h?.close());
 
@@ -79,12 +76,12 @@ describe.each(testDatabases)("who may read reports, on $name", ({ open }) => {
     const [ctsBefore, regionBefore, after] = EXPECTED[name]!;
     expect(await cts(persona)).toBe(ctsBefore);
     expect(await region(persona)).toBe(regionBefore);
-    await h.db.updateTable("consultations").set({ status: "resultats_publies" }).where("slug", "=", SLUG).execute();
+    await h.db.updateTable("consultations").set({ status: "results_published" }).where("slug", "=", SLUG).execute();
     try {
       expect(await cts(persona)).toBe(after);
       expect(await region(persona)).toBe(after);
     } finally {
-      await h.db.updateTable("consultations").set({ status: "ouverte" }).where("slug", "=", SLUG).execute();
+      await h.db.updateTable("consultations").set({ status: "open" }).where("slug", "=", SLUG).execute();
     }
   });
 
@@ -100,11 +97,11 @@ describe.each(testDatabases)("who may read reports, on $name", ({ open }) => {
   });
 
   it("a draft consultation has no report", async () => {
-    await h.db.updateTable("consultations").set({ status: "brouillon" }).where("slug", "=", SLUG).execute();
+    await h.db.updateTable("consultations").set({ status: "draft" }).where("slug", "=", SLUG).execute();
     try {
       expect(await cts(PERSONAS.admin!)).toBe(404);
     } finally {
-      await h.db.updateTable("consultations").set({ status: "ouverte" }).where("slug", "=", SLUG).execute();
+      await h.db.updateTable("consultations").set({ status: "open" }).where("slug", "=", SLUG).execute();
     }
   });
 

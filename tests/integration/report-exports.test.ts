@@ -2,8 +2,6 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
 import { bumpContentVersion } from "../../db/content-version";
-import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
 import { importPaperBallots } from "../../app/ballots/paper-import.server";
 import { resultsDocument } from "../../app/ballots/results-api.server";
@@ -58,12 +56,10 @@ describe("CSV cells (OWASP formula rule; numbers stay numbers)", () => {
   });
 });
 
-describe.each(testDatabases)("report exports on $name", ({ open }) => {
+describe.each(testDatabases)("report exports on $name", ({ openLoaded }) => {
   let h: DatabaseHandle;
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
     await generateDemoBallots(h.db, { consultationSlug: NORMANDIE, count: 800, seed: 3 });
   }, 120_000);
   afterAll(async () => h?.close());

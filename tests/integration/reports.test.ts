@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
-import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { changeBallot } from "../../app/ballots/ballots.server";
 import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
 import { importPaperBallots } from "../../app/ballots/paper-import.server";
-import { territoryBallots, verifyCounts } from "../../app/ballots/results.server";
+import { tallyVersion, territoryBallots, verifyCounts } from "../../app/ballots/results.server";
 import { buildCtsReport, findReportConsultation, findReportTerritory } from "../../app/reports/cts-report.server";
 import { tally, type Ballot } from "../../app/tally";
 import { reportJson } from "../../app/reports/exports.server";
@@ -17,12 +15,10 @@ const NORMANDIE = "normandie-cnr-sante-2022";
 const NOUVELLE_AQUITAINE = "nouvelle-aquitaine-cnr-sante-2022";
 const CENTRE = "centre-val-de-loire-cnr-sante-2022";
 
-describe.each(testDatabases)("CTS reports on $name", ({ open }) => {
+describe.each(testDatabases)("CTS reports on $name", ({ openLoaded }) => {
   let h: DatabaseHandle;
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
     await generateDemoBallots(h.db, { consultationSlug: NORMANDIE, count: 1500, seed: 7 });
     await generateDemoBallots(h.db, { consultationSlug: NOUVELLE_AQUITAINE, count: 1200, seed: 8 });
   }, 120_000);
@@ -184,6 +180,18 @@ describe.each(testDatabases)("CTS reports on $name", ({ open }) => {
     // The kept counts themselves are exact at every ballot, and read once the vote is closed.
     expect((await readAsClosed(h.db, CENTRE, live)).ballots).toBe(6 + 5 + 22);
     expect(await verifyCounts(h.db, consultation.id)).toEqual([]);
+  });
+
+  it("demo ballots go through the real ballots' write path: kept counts equal a recount, whatever the batch size", async () => {
+    for (const slug of [NORMANDIE, NOUVELLE_AQUITAINE]) {
+      const { consultation } = await report(slug, slug === NORMANDIE ? "14" : "33");
+      expect(await verifyCounts(h.db, consultation.id)).toEqual([]);
+    }
+    const { consultation } = await report(CENTRE, "18");
+    const version = await tallyVersion(h.db, consultation.id);
+    await generateDemoBallots(h.db, { consultationSlug: CENTRE, count: 40, seed: 9, batchSize: 7 });
+    expect(await verifyCounts(h.db, consultation.id)).toEqual([]);
+    expect(await tallyVersion(h.db, consultation.id)).toBeGreaterThan(version);
   });
 
   it("a ballot changed where it was cast is a new tally version too (its counts changed, its totals did not)", async () => {

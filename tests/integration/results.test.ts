@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
-import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { importPaperBallots } from "../../app/ballots/paper-import.server";
 import { verifyCounts } from "../../app/ballots/results.server";
 import { ResultsError, resultsDocument } from "../../app/ballots/results-api.server";
@@ -19,13 +17,11 @@ const user = (roles: Roles) => ({
   roles,
 });
 
-describe.each(testDatabases)("paper ballots and the results API on $name", ({ open }) => {
+describe.each(testDatabases)("paper ballots and the results API on $name", ({ openLoaded }) => {
   let h: DatabaseHandle;
   let slugs: string[];
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
     const rows = await h.db
       .selectFrom("proposals")
       .innerJoin("consultations", "consultations.id", "proposals.consultation_id")
@@ -157,12 +153,12 @@ describe.each(testDatabases)("paper ballots and the results API on $name", ({ op
       resultsDocument(h.db, { slug: "inconnue", territory: null, weighting: null, user: null }),
     ).rejects.toMatchObject({ status: 404 });
 
-    await h.db.updateTable("consultations").set({ status: "resultats_publies" }).where("slug", "=", SLUG).execute();
+    await h.db.updateTable("consultations").set({ status: "results_published" }).where("slug", "=", SLUG).execute();
     try {
       expect((await ask("cts:14", null)).ballots).toBe(12);
       expect((await ask("region:28", [{ role: "resident", scope: "" }])).ballots).toBe(12);
     } finally {
-      await h.db.updateTable("consultations").set({ status: "ouverte" }).where("slug", "=", SLUG).execute();
+      await h.db.updateTable("consultations").set({ status: "open" }).where("slug", "=", SLUG).execute();
     }
   });
 });

@@ -4,8 +4,6 @@ import type { DatabaseHandle } from "../../db/connect";
 import { withStatementCache } from "../../db/connect";
 import { writeTransaction } from "../../db/dialect";
 import { bumpContentVersion, readContentVersion } from "../../db/content-version";
-import { loadTerritories } from "../../db/territories/load";
-import { loadCatalogue } from "../../app/catalogue/catalogue-load.server";
 import { BallotError, changeBallot, type Voter } from "../../app/ballots/ballots.server";
 import { verifyCounts } from "../../app/ballots/results.server";
 import { createResident, markEmailVerified } from "../../app/identity/users.server";
@@ -20,7 +18,7 @@ import { testDatabases } from "../support/databases";
 
 const NORMANDIE = "normandie-cnr-sante-2022";
 
-describe.each(testDatabases)("write path on $name", ({ open }) => {
+describe.each(testDatabases)("write path on $name", ({ openLoaded }) => {
   let h: DatabaseHandle;
   let proposalIds: string[] = [];
   let n = 0;
@@ -37,9 +35,7 @@ describe.each(testDatabases)("write path on $name", ({ open }) => {
   }
 
   beforeAll(async () => {
-    h = await open();
-    await loadTerritories(h.db);
-    await loadCatalogue(h.db);
+    h = await openLoaded();
     proposalIds = (
       await h.db
         .selectFrom("proposals")

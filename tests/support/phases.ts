@@ -7,10 +7,10 @@ import type { Database } from "../../db/schema";
  * ballots per arrondissement while the vote is open; then opens it again.
  */
 export async function readAsClosed<T>(db: Kysely<Database>, slug: string, read: () => Promise<T>): Promise<T> {
-  await db.updateTable("consultations").set({ status: "close" }).where("slug", "=", slug).execute();
+  await db.updateTable("consultations").set({ status: "closed" }).where("slug", "=", slug).execute();
   try {
     return await read();
   } finally {
-    await db.updateTable("consultations").set({ status: "ouverte" }).where("slug", "=", slug).execute();
+    await db.updateTable("consultations").set({ status: "open" }).where("slug", "=", slug).execute();
   }
 }
