@@ -11,6 +11,7 @@ import { PlainText } from "~/comments/plain-text";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
+import { Breadcrumb } from "~/ui/breadcrumb";
 
 export const meta: MetaFunction = () => [{ title: "Associations — Administration — Priorités Santé" }];
 
@@ -70,20 +71,7 @@ export default function AdminAssociations() {
   const others = associations.filter((a) => a.status !== "pending");
   return (
     <>
-      <nav role="navigation" className="fr-breadcrumb" aria-label="vous êtes ici :">
-        <ol className="fr-breadcrumb__list">
-          <li>
-            <Link className="fr-breadcrumb__link" to="/admin">
-              Administration
-            </Link>
-          </li>
-          <li>
-            <a className="fr-breadcrumb__link" aria-current="page">
-              Associations
-            </a>
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumb items={[{ to: "/admin", label: "Administration" }, { label: "Associations" }]} />
       <h1>Vérification des associations</h1>
       {params.get("fait") === "verify" ? (
         <Notice kind="success">Association vérifiée ; elle en a été informée par e-mail.</Notice>

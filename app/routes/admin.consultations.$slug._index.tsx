@@ -7,6 +7,7 @@ import { requireRole } from "~/web/guards.server";
 import { METHOD_LABELS, STATUS_LABELS } from "~/catalogue/themes";
 import { requireConsultationForAdmin } from "~/catalogue/catalogue.server";
 import { db } from "~/platform/db.server";
+import { Breadcrumb } from "~/ui/breadcrumb";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
 import { formatDate } from "~/ui/format";
@@ -80,9 +81,7 @@ export default function ConsultationPhase() {
   const step = consultation.status in STEPS ? STEPS[consultation.status as keyof typeof STEPS] : null;
   return (
     <>
-      <p>
-        <Link to="/admin">Administration</Link>
-      </p>
+      <Breadcrumb items={[{ to: "/admin", label: "Administration" }, { label: consultation.title }]} />
       <h1>{consultation.title}</h1>
       {result ? <Notice kind={result.ok ? "success" : "error"}>{result.message}</Notice> : null}
       <ul>

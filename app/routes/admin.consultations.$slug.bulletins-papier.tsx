@@ -6,6 +6,7 @@ import { importPaperBallots } from "~/ballots/paper-import.server";
 import { requireRole } from "~/web/guards.server";
 import { requireConsultationForAdmin } from "~/catalogue/catalogue.server";
 import { db } from "~/platform/db.server";
+import { Breadcrumb } from "~/ui/breadcrumb";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
 
@@ -54,6 +55,13 @@ export default function PaperBallots() {
   const navigation = useNavigation();
   return (
     <>
+      <Breadcrumb
+        items={[
+          { to: "/admin", label: "Administration" },
+          { to: `/admin/consultations/${consultation.slug}`, label: consultation.title },
+          { label: "Bulletins papier" },
+        ]}
+      />
       <h1>Bulletins papier</h1>
       <p>
         Consultation : <Link to={`/consultations/${consultation.slug}`}>{consultation.title}</Link>

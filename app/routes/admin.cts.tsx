@@ -7,6 +7,7 @@ import { inviteCtsMember, pendingInvitations } from "~/identity/cts-invitations.
 import { ctsInvitationSchema } from "~/identity/forms";
 import { requireRole } from "~/web/guards.server";
 import { db } from "~/platform/db.server";
+import { Breadcrumb } from "~/ui/breadcrumb";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 import { formatDate } from "~/ui/format";
@@ -78,9 +79,7 @@ export default function AdminCts() {
   const regions = [...new Set(territories.map((t) => t.region))];
   return (
     <>
-      <p>
-        <Link to="/admin">Administration</Link>
-      </p>
+      <Breadcrumb items={[{ to: "/admin", label: "Administration" }, { label: "Membres des CTS" }]} />
       <h1>Membres des conseils territoriaux de santé</h1>
       {actionData?.sent ? (
         <Notice kind="success">{`Invitation envoyée à ${actionData.sent}. Le lien est valable 7 jours.`}</Notice>

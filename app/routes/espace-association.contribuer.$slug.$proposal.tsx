@@ -14,6 +14,7 @@ import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 import { TextareaField } from "~/ui/textarea";
+import { Breadcrumb } from "~/ui/breadcrumb";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Contribution sur « ${data.proposal.title} » — Priorités Santé` : "Contribution — Priorités Santé" },
@@ -95,28 +96,13 @@ export default function Contribute() {
   return (
     <div className="fr-grid-row">
       <div className="fr-col-12 fr-col-md-10 fr-col-lg-8">
-        <nav role="navigation" className="fr-breadcrumb" aria-label="vous êtes ici :">
-          <ol className="fr-breadcrumb__list">
-            <li>
-              <Link className="fr-breadcrumb__link" to="/espace-association">
-                Espace association
-              </Link>
-            </li>
-            <li>
-              <Link
-                className="fr-breadcrumb__link"
-                to={`/consultations/${consultation.slug}/propositions/${proposal.slug}`}
-              >
-                {proposal.title}
-              </Link>
-            </li>
-            <li>
-              <a className="fr-breadcrumb__link" aria-current="page">
-                Contribution
-              </a>
-            </li>
-          </ol>
-        </nav>
+        <Breadcrumb
+          items={[
+            { to: "/espace-association", label: "Espace association" },
+            { to: `/consultations/${consultation.slug}/propositions/${proposal.slug}`, label: proposal.title },
+            { label: "Contribution" },
+          ]}
+        />
         <h1>Contribution de {association.name}</h1>
         <p>
           Sur la proposition «{" "}
