@@ -33,15 +33,14 @@ export async function listConsultations(db: Kysely<Database>) {
   return rows.map((r) => ({ ...r, proposal_count: Number(r.proposal_count) }));
 }
 
-/** Any consultation, drafts included (administration), or a 404 Response. */
-export async function requireConsultationForAdmin(db: Kysely<Database>, slug: string | undefined) {
+/** Any consultation, drafts included (administration); null when there is none of this slug. */
+export async function findConsultationForAdmin(db: Kysely<Database>, slug: string) {
   const consultation = await db
     .selectFrom("consultations")
     .select(["id", "slug", "title", "method", "status", "opens_at", "closes_at", "live_results"])
-    .where("slug", "=", slug ?? "")
+    .where("slug", "=", slug)
     .executeTakeFirst();
-  if (!consultation) throw new Response("Consultation inconnue.", { status: 404 });
-  return consultation;
+  return consultation ?? null;
 }
 
 export async function getConsultation(db: Kysely<Database>, slug: string) {

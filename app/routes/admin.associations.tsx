@@ -12,6 +12,7 @@ import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
 import { Breadcrumb } from "~/ui/breadcrumb";
+import { REFUSAL_STATUS } from "~/web/access.server";
 
 export const meta: MetaFunction = () => [{ title: "Associations — Administration — Priorités Santé" }];
 
@@ -58,7 +59,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     });
   } catch (error) {
     if (!(error instanceof CommentError)) throw error;
-    return data({ target, message: error.message }, { status: error.status });
+    return data({ target, message: error.message }, { status: REFUSAL_STATUS[error.code] });
   }
   return redirect(`/admin/associations?fait=${v.intent}`, 303);
 }

@@ -5,7 +5,8 @@ import { z } from "zod";
 import { advanceConsultation, LifecycleError, setLiveResults } from "~/ballots/lifecycle.server";
 import { requireRole } from "~/web/guards.server";
 import { METHOD_LABELS, STATUS_LABELS } from "~/catalogue/themes";
-import { requireConsultationForAdmin } from "~/catalogue/catalogue.server";
+import { findConsultationForAdmin } from "~/catalogue/catalogue.server";
+import { orNotFound } from "~/web/access.server";
 import { db } from "~/platform/db.server";
 import { Breadcrumb } from "~/ui/breadcrumb";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
@@ -45,12 +46,14 @@ const phaseSchema = z.discriminatedUnion("intent", [
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   requireRole(context, request, "admin");
-  return { consultation: await requireConsultationForAdmin(db(), params.slug) };
+  return {
+    consultation: orNotFound(await findConsultationForAdmin(db(), params.slug ?? ""), "Consultation inconnue."),
+  };
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   requireRole(context, request, "admin");
-  const consultation = await requireConsultationForAdmin(db(), params.slug);
+  const consultation = orNotFound(await findConsultationForAdmin(db(), params.slug ?? ""), "Consultation inconnue.");
   const parsed = phaseSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return data({ ok: false, message: parsed.error.issues[0]!.message }, { status: 400 });
   if (parsed.data.intent === "live") {

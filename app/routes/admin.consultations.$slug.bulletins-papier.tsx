@@ -4,7 +4,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { importPaperBallots } from "~/ballots/paper-import.server";
 import { requireRole } from "~/web/guards.server";
-import { requireConsultationForAdmin } from "~/catalogue/catalogue.server";
+import { findConsultationForAdmin } from "~/catalogue/catalogue.server";
+import { orNotFound } from "~/web/access.server";
 import { db } from "~/platform/db.server";
 import { Breadcrumb } from "~/ui/breadcrumb";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
@@ -28,12 +29,14 @@ const uploadSchema = z.object({
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   requireRole(context, request, "admin");
-  return { consultation: await requireConsultationForAdmin(db(), params.slug) };
+  return {
+    consultation: orNotFound(await findConsultationForAdmin(db(), params.slug ?? ""), "Consultation inconnue."),
+  };
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   requireRole(context, request, "admin");
-  const consultation = await requireConsultationForAdmin(db(), params.slug);
+  const consultation = orNotFound(await findConsultationForAdmin(db(), params.slug ?? ""), "Consultation inconnue.");
   if (Number(request.headers.get("content-length") ?? 0) > MAX_BYTES + 10_000) {
     return data({ errors: ["Le fichier dépasse 5 Mo."], imported: 0 }, { status: 400 });
   }

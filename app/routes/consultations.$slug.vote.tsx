@@ -19,6 +19,7 @@ import {
   voteReturnPath,
   voteRefusal,
 } from "~/voting/voting.server";
+import { REFUSAL_STATUS } from "~/web/access.server";
 
 // Every vote button posts here. With JavaScript (reply=data, sent by useFetcher) the answer is data
 // and the page updates in place; without it, a redirect back to the page the form was on (filters,
@@ -87,7 +88,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       mutateFor(vote, proposals),
     );
   } catch (error) {
-    if (error instanceof BallotError) return refuse(error.status, error.message);
+    if (error instanceof BallotError) return refuse(REFUSAL_STATUS[error.code], error.message);
     throw error;
   }
   const message = confirmation(

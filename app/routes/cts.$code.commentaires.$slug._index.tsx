@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { requireCtsAccess } from "~/web/cts-access.server";
+import { requireCtsAccess } from "~/web/access.server";
 import { buildCtsExport, previewRows } from "~/comments/cts-export.server";
 import { PlainText } from "~/comments/plain-text";
 import { db } from "~/platform/db.server";

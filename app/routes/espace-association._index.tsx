@@ -21,6 +21,7 @@ import { PlainText } from "~/comments/plain-text";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FieldErrors, InputField, Notice } from "~/ui/fields";
+import { REFUSAL_STATUS } from "~/web/access.server";
 
 export const meta: MetaFunction = () => [{ title: "Espace association — Priorités Santé" }];
 
@@ -81,7 +82,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (!(error instanceof CommentError)) throw error;
       return data(
         { result: submission.reply({ formErrors: [error.message] }), message: null },
-        { status: error.status },
+        { status: REFUSAL_STATUS[error.code] },
       );
     }
     return redirect("/espace-association?demande=1", 303);
@@ -94,7 +95,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     else await deleteContribution(db(), { user, contributionId: parsed.data.contributionId });
   } catch (error) {
     if (!(error instanceof CommentError)) throw error;
-    return data({ result: undefined, message: error.message }, { status: error.status });
+    return data({ result: undefined, message: error.message }, { status: REFUSAL_STATUS[error.code] });
   }
   return redirect(`/espace-association?${parsed.data.intent === "publish" ? "publiee" : "retiree"}=1`, 303);
 }

@@ -9,12 +9,13 @@ import { checkPdf, getAccountAssociation, saveContribution } from "~/association
 import { CommentError, consultationIsOpen } from "~/comments/comments.server";
 import { contributionSchema } from "~/comments/forms";
 import { CONTRIBUTION_MAX } from "~/comments/labels";
-import { readFormWithFile } from "~/associations/upload.server";
+import { readFormWithFile } from "~/web/upload.server";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 import { TextareaField } from "~/ui/textarea";
 import { Breadcrumb } from "~/ui/breadcrumb";
+import { REFUSAL_STATUS } from "~/web/access.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Contribution sur « ${data.proposal.title} » — Priorités Santé` : "Contribution — Priorités Santé" },
@@ -74,7 +75,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     if (!(error instanceof CommentError)) throw error;
     return data(
       { result: submission.reply({ formErrors: [error.message] }), fileError: null },
-      { status: error.status },
+      { status: REFUSAL_STATUS[error.code] },
     );
   }
 }

@@ -12,6 +12,7 @@ import type { ReportReason } from "../../db/schema";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
+import { REFUSAL_STATUS } from "~/web/access.server";
 
 export const meta: MetaFunction = () => [{ title: "Modération — Priorités Santé" }];
 
@@ -52,7 +53,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     });
   } catch (error) {
     if (!(error instanceof CommentError)) throw error;
-    return data({ message: error.message, target: v.targetId }, { status: error.status });
+    return data({ message: error.message, target: v.targetId }, { status: REFUSAL_STATUS[error.code] });
   }
   return redirect(`/moderation?fait=${v.intent}`, 303);
 }

@@ -34,6 +34,7 @@ import {
 import { STANCES } from "../comments/labels";
 import { reportContent, requestReview } from "../moderation/moderation.server";
 import type { Stance } from "../../db/schema";
+import { REFUSAL_STATUS } from "./access.server";
 
 // The comment and contribution parts of a proposal page: what its loader adds, what its action
 // does. The route module stays thin and calls these two functions.
@@ -160,7 +161,7 @@ function refused(form: string, error: unknown, result?: SubmissionResult<string[
   if (!(error instanceof CommentError)) throw error;
   return data<DiscussionActionData>(
     { form, message: error.message, ...(result ? { result } : {}) },
-    { status: error.status },
+    { status: REFUSAL_STATUS[error.code] },
   );
 }
 
