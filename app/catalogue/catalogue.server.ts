@@ -43,6 +43,29 @@ export async function findConsultationForAdmin(db: Kysely<Database>, slug: strin
   return consultation ?? null;
 }
 
+/** Every consultation, drafts included, with its region and ballots cast (the administration's home). */
+export async function listConsultationsForAdmin(db: Kysely<Database>) {
+  const rows = await db
+    .selectFrom("consultations as c")
+    .innerJoin("regions as r", "r.code", "c.region_code")
+    .select((eb) => [
+      "c.slug",
+      "c.title",
+      "c.method",
+      "c.status",
+      "c.region_code",
+      "r.name as region_name",
+      eb
+        .selectFrom("ballot_totals as t")
+        .whereRef("t.consultation_id", "=", "c.id")
+        .select((sub) => sub.fn.sum<number>("t.ballots").as("n"))
+        .as("ballots"),
+    ])
+    .orderBy("c.position")
+    .execute();
+  return rows.map((c) => ({ ...c, ballots: Number(c.ballots ?? 0) }));
+}
+
 export async function getConsultation(db: Kysely<Database>, slug: string) {
   const consultation = await db
     .selectFrom("consultations as c")
@@ -143,6 +166,17 @@ export async function listProposals(db: Kysely<Database>, consultationId: string
     .offset((page - 1) * filters.pageSize)
     .execute();
   return { items, total: count, page, pageCount, requestedPage: filters.page };
+}
+
+/** A proposal's id, slug and title in this consultation, or null (a slug of another consultation). */
+export async function findProposalTitle(db: Kysely<Database>, consultationId: string, slug: string) {
+  const proposal = await db
+    .selectFrom("proposals")
+    .select(["id", "slug", "title"])
+    .where("consultation_id", "=", consultationId)
+    .where("slug", "=", slug)
+    .executeTakeFirst();
+  return proposal ?? null;
 }
 
 export async function getProposal(db: Kysely<Database>, consultationId: string, slug: string) {

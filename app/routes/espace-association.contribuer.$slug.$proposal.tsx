@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireRole } from "~/web/guards.server";
-import { getConsultation } from "~/catalogue/catalogue.server";
+import { findProposalTitle, getConsultation } from "~/catalogue/catalogue.server";
 import { checkPdf, getAccountAssociation, saveContribution } from "~/associations/associations.server";
 import { CommentError, consultationIsOpen } from "~/comments/comments.server";
 import { contributionSchema } from "~/comments/forms";
@@ -15,22 +15,21 @@ import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 import { TextareaField } from "~/ui/textarea";
 import { Breadcrumb } from "~/ui/breadcrumb";
-import { REFUSAL_STATUS } from "~/web/access.server";
+import { orNotFound, REFUSAL_STATUS } from "~/web/access.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Contribution sur « ${data.proposal.title} » — Priorités Santé` : "Contribution — Priorités Santé" },
 ];
 
 async function proposalOr404(slug: string | undefined, proposalSlug: string | undefined) {
-  const found = await getConsultation(db(), slug ?? "");
-  if (!found) throw new Response("Cette consultation n’existe pas ou n’est pas publiée.", { status: 404 });
-  const proposal = await db()
-    .selectFrom("proposals")
-    .select(["id", "slug", "title"])
-    .where("consultation_id", "=", found.consultation.id)
-    .where("slug", "=", proposalSlug ?? "")
-    .executeTakeFirst();
-  if (!proposal) throw new Response("Cette proposition n’existe pas dans cette consultation.", { status: 404 });
+  const found = orNotFound(
+    await getConsultation(db(), slug ?? ""),
+    "Cette consultation n’existe pas ou n’est pas publiée.",
+  );
+  const proposal = orNotFound(
+    await findProposalTitle(db(), found.consultation.id, proposalSlug ?? ""),
+    "Cette proposition n’existe pas dans cette consultation.",
+  );
   return { consultation: found.consultation, proposal };
 }
 

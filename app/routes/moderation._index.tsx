@@ -3,6 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireRole } from "~/web/guards.server";
+import { regionNames } from "~/territories/territories.server";
 import { CommentError } from "~/comments/comments.server";
 import { moderationSchema } from "~/comments/forms";
 import { REASON_CHOICES, REASON_LABELS, REPORT_REASONS } from "~/comments/labels";
@@ -26,13 +27,8 @@ const DONE: Record<string, string> = {
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireRole(context, request, "moderator");
   const regions = moderatedRegions(user);
-  const [names, queue] = await Promise.all([
-    regions.length
-      ? db().selectFrom("regions").select("name").where("code", "in", regions).orderBy("name").execute()
-      : [],
-    moderationQueue(db(), regions),
-  ]);
-  return { regions: names.map((r) => r.name), queue };
+  const [names, queue] = await Promise.all([regionNames(db(), regions), moderationQueue(db(), regions)]);
+  return { regions: names, queue };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

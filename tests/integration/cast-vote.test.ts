@@ -93,7 +93,7 @@ describe.each(testDatabases)("castVote on $name", ({ name, open }) => {
     });
     // The ballot rules, checked inside the write (a grade on an approval consultation).
     expect(
-      await vote(resident, { intent: "grade", proposal: proposalOf[NORMANDIE]!, grade: "excellent" } as VoteInput),
+      await vote(resident, { intent: "grade", proposal: proposalOf[NORMANDIE]!, grade: "prioritaire" }),
     ).toMatchObject({ ok: false, code: "invalid" });
     for (const person of [association, elsewhere, resident]) expect(await ballots(person.id)).toBe(0);
   });
