@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { getAssociationPage } from "~/associations/associations.server";
-import { formatSize } from "~/web/contributions-section";
+import { formatSize } from "~/associations/contributions-section";
 import { formatOrganisationId } from "~/comments/identifiers";
 import { REASON_LABELS } from "~/comments/labels";
 import { PlainText } from "~/comments/plain-text";

@@ -6,8 +6,8 @@ import type { ReportReason } from "../../db/schema";
 import { Notice } from "../ui/fields";
 import { Pagination } from "../ui/pagination";
 import { RadioGroup, TextareaField } from "../ui/textarea";
-import type { CommentView, StanceCounts } from "../comments/comments.server";
-import { commentSchema, editSchema, replySchema } from "../comments/forms";
+import type { CommentView, StanceCounts } from "./comments.server";
+import { commentSchema, editSchema, replySchema, type DiscussionActionData } from "./forms";
 import {
   COMMENT_MAX,
   COMMENT_MIN,
@@ -18,9 +18,9 @@ import {
   STANCE_BADGES,
   STANCE_LABELS,
   STANCES,
-} from "../comments/labels";
-import { PlainText } from "../comments/plain-text";
-import type { DiscussionActionData, ProposalDiscussion } from "./proposal-page.server";
+} from "./labels";
+import { PlainText } from "./plain-text";
+import type { ProposalDiscussion } from "./discussion.server";
 
 // The residents' comments on a proposal page: the form, the filters, the threads and their
 // actions. Every form is a plain POST that works without JavaScript.
