@@ -33,13 +33,15 @@ function back(url: URL, ok: string | null, anchor: string) {
   return redirect(`${url.pathname}${qs ? `?${qs}` : ""}#${anchor}`, 303);
 }
 
-function refused(form: string, error: unknown, result?: SubmissionResult<string[]>) {
+function refused(form: string, error: unknown, submission: { reply: Reply }) {
   if (!(error instanceof CommentError)) throw error;
   return data<DiscussionActionData>(
-    { form, message: error.message, ...(result ? { result } : {}) },
+    { form, message: error.message, result: submission.reply({ formErrors: [error.message] }) },
     { status: REFUSAL_STATUS[error.code] },
   );
 }
+
+type Reply = (options?: { formErrors?: string[] }) => SubmissionResult<string[]>;
 
 function invalid(
   form: string,
@@ -108,7 +110,7 @@ export async function discussionAction(input: {
         });
         return back(url, "modifie", `commentaire-${submission.value.commentId}`);
       } catch (error) {
-        return refused(form, error, submission.reply({ formErrors: [error instanceof Error ? error.message : ""] }));
+        return refused(form, error, submission);
       }
     }
     case "delete": {
@@ -119,7 +121,7 @@ export async function discussionAction(input: {
         await deleteComment(db(), { commentId: submission.value.commentId, actor: user });
         return back(url, "supprime", "commentaires");
       } catch (error) {
-        return refused(form, error);
+        return refused(form, error, submission);
       }
     }
     case "useful": {
@@ -134,7 +136,7 @@ export async function discussionAction(input: {
         });
         return back(url, null, `commentaire-${submission.value.commentId}`);
       } catch (error) {
-        return refused(form, error);
+        return refused(form, error, submission);
       }
     }
     case "report": {
@@ -152,7 +154,7 @@ export async function discussionAction(input: {
         });
         return back(url, "signale", `${v.targetKind === "comment" ? "commentaire" : "contribution"}-${v.targetId}`);
       } catch (error) {
-        return refused(form, error);
+        return refused(form, error, submission);
       }
     }
     case "review": {
@@ -164,7 +166,7 @@ export async function discussionAction(input: {
         await requestReview(db(), { kind: v.targetKind, id: v.targetId, userId: user.id, message: v.message });
         return back(url, "reexamen", `${v.targetKind === "comment" ? "commentaire" : "contribution"}-${v.targetId}`);
       } catch (error) {
-        return refused(form, error);
+        return refused(form, error, submission);
       }
     }
     default:
