@@ -77,7 +77,7 @@ describe.each(testDatabases)("consultation phases on $name", ({ open }) => {
 
     // No vote after closing; no way back.
     await expect(changeBallot(h.db, { consultationSlug: SLUG, voter: voters[0]! }, () => null)).rejects.toMatchObject({
-      status: 403,
+      code: "forbidden",
     });
     await expect(advanceConsultation(h.db, SLUG, "ouverte")).rejects.toThrow(/ne peut pas passer/);
     expect((await advanceConsultation(h.db, SLUG, "resultats_publies")).to).toBe("resultats_publies");
