@@ -70,7 +70,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     await setLiveResults(db(), consultation.id, live);
     return {
       form,
-      result: submission.reply({ resetForm: true }),
+      result: submission.reply(),
       done: live
         ? "Les habitants voient désormais les résultats en direct pendant le vote."
         : "Les résultats ne sont plus montrés aux habitants avant leur publication.",
@@ -80,7 +80,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     const moved = await advanceConsultation(db(), consultation.slug, submission.value.to);
     return {
       form,
-      result: submission.reply({ resetForm: true }),
+      result: submission.reply(),
       done: `La consultation est désormais « ${STATUS_LABELS[moved.to]} ».${moved.to === "close" ? ` ${moved.anonymised} bulletin(s) rendus anonymes.` : ""}`,
     };
   } catch (error) {
@@ -93,15 +93,16 @@ export default function ConsultationPhase() {
   const { consultation } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const step = consultation.status in STEPS ? STEPS[consultation.status as keyof typeof STEPS] : null;
+  // Only a refusal goes back to its form. A form per phase: the next step starts unticked and clean.
   const [advance, advanceFields] = useForm({
-    id: "advance",
-    lastResult: actionData?.form === "advance" ? actionData.result : undefined,
+    id: `advance-${consultation.status}`,
+    lastResult: actionData?.form === "advance" && !actionData.done ? actionData.result : undefined,
     constraint: getZodConstraint(phaseSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: phaseSchema }),
   });
   const [live] = useForm({
     id: "live",
-    lastResult: actionData?.form === "live" ? actionData.result : undefined,
+    lastResult: actionData?.form === "live" && !actionData.done ? actionData.result : undefined,
     constraint: getZodConstraint(phaseSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: phaseSchema }),
   });
