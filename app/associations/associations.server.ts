@@ -81,9 +81,9 @@ export async function applyAsAssociation(
 ): Promise<{ id: string; slug: string }> {
   const { user, application } = input;
   if (!user.roles.some((r) => r.role === "association"))
-    throw new CommentError(403, "Seuls les comptes d’association peuvent déposer une demande.");
+    throw new CommentError("forbidden", "Seuls les comptes d’association peuvent déposer une demande.");
   if (!user.emailVerified)
-    throw new CommentError(403, "Confirmez d’abord l’adresse électronique du compte (lien reçu par e-mail).");
+    throw new CommentError("forbidden", "Confirmez d’abord l’adresse électronique du compte (lien reçu par e-mail).");
   const territories = [...new Set(application.territories)].map((t) => {
     const [kind, code] = t.split(":") as ["departement" | "cts", string];
     return { kind, code };
@@ -95,14 +95,14 @@ export async function applyAsAssociation(
     ctsCodes.length ? db.selectFrom("cts_territories").select("code").where("code", "in", ctsCodes).execute() : [],
   ]);
   if (deps.length !== depCodes.length || cts.length !== ctsCodes.length)
-    throw new CommentError(400, "Un des territoires choisis n’existe pas.");
+    throw new CommentError("invalid", "Un des territoires choisis n’existe pas.");
 
   const existing = await db
     .selectFrom("associations")
     .select(["id", "status", "slug"])
     .where("user_id", "=", user.id)
     .executeTakeFirst();
-  if (existing?.status === "verified") throw new CommentError(409, "Votre association est déjà vérifiée.");
+  if (existing?.status === "verified") throw new CommentError("conflict", "Votre association est déjà vérifiée.");
   const now = (input.now ?? new Date()).toISOString();
   const id = existing?.id ?? randomUUID();
   const slug = await uniqueSlug(db, application.name, existing?.id ?? null);
@@ -145,7 +145,7 @@ export async function applyAsAssociation(
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new CommentError(
-        409,
+        "conflict",
         "Une association portant ce numéro RNA ou SIREN est déjà inscrite ou en cours de vérification.",
       );
     }
@@ -227,9 +227,9 @@ export async function decideAssociation(
     .select(["a.id", "a.name", "a.slug", "a.status", "u.email"])
     .where("a.id", "=", input.associationId)
     .executeTakeFirst();
-  if (!row) throw new CommentError(404, "Association introuvable.");
-  if (row.status !== "pending") throw new CommentError(409, "Cette demande a déjà été traitée.");
-  if (input.decision === "refuse" && !input.reason) throw new CommentError(400, "Indiquez le motif du refus.");
+  if (!row) throw new CommentError("not-found", "Association introuvable.");
+  if (row.status !== "pending") throw new CommentError("conflict", "Cette demande a déjà été traitée.");
+  if (input.decision === "refuse" && !input.reason) throw new CommentError("invalid", "Indiquez le motif du refus.");
   const status: AssociationStatus = input.decision === "verify" ? "verified" : "refused";
   await db.transaction().execute(async (trx) => {
     const result = await trx
@@ -244,7 +244,7 @@ export async function decideAssociation(
       .where("id", "=", row.id)
       .where("status", "=", "pending")
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw new CommentError(409, "Cette demande a déjà été traitée.");
+    if (Number(result.numUpdatedRows) !== 1) throw new CommentError("conflict", "Cette demande a déjà été traitée.");
     await logModeration(trx, {
       actor: { id: input.admin.id, label: input.admin.email },
       action: input.decision === "verify" ? "association_verified" : "association_refused",
@@ -388,13 +388,14 @@ export function safeFilename(name: string): string {
 
 async function accountAssociation(db: Kysely<Database>, user: { id: string; roles: readonly { role: string }[] }) {
   if (!user.roles.some((r) => r.role === "association"))
-    throw new CommentError(403, "Seuls les comptes d’association publient des contributions.");
+    throw new CommentError("forbidden", "Seuls les comptes d’association publient des contributions.");
   const association = await db
     .selectFrom("associations")
     .select(["id", "status", "name"])
     .where("user_id", "=", user.id)
     .executeTakeFirst();
-  if (!association) throw new CommentError(403, "Déposez d’abord la demande d’inscription de votre association.");
+  if (!association)
+    throw new CommentError("forbidden", "Déposez d’abord la demande d’inscription de votre association.");
   return association;
 }
 
@@ -432,7 +433,7 @@ export async function saveContribution(
   const association = await accountAssociation(db, input.user);
   if (input.publish && association.status !== "verified") {
     throw new CommentError(
-      403,
+      "forbidden",
       "Votre association n’est pas encore vérifiée : vous pouvez enregistrer un brouillon, pas publier.",
     );
   }
@@ -443,18 +444,18 @@ export async function saveContribution(
     .where("p.id", "=", input.proposalId)
     .where("c.status", "!=", "draft")
     .executeTakeFirst();
-  if (!consultation) throw new CommentError(404, "Cette proposition n’existe pas.");
+  if (!consultation) throw new CommentError("not-found", "Cette proposition n’existe pas.");
   if (!consultationIsOpen(consultation, now))
-    throw new CommentError(403, "La consultation est close : on ne peut plus y contribuer.");
+    throw new CommentError("forbidden", "La consultation est close : on ne peut plus y contribuer.");
   if (!(await worksInRegion(db, association.id, consultation.region_code))) {
     throw new CommentError(
-      403,
+      "forbidden",
       "Cette consultation concerne une région où votre association n’indique aucun territoire d’action.",
     );
   }
   if (input.file) {
     const problem = checkPdf(input.file);
-    if (problem) throw new CommentError(400, problem);
+    if (problem) throw new CommentError("invalid", problem);
   }
   const id = randomUUID();
   const iso = now.toISOString();
@@ -506,19 +507,19 @@ export async function publishDraft(
   const now = input.now ?? new Date();
   const association = await accountAssociation(db, input.user);
   if (association.status !== "verified")
-    throw new CommentError(403, "Votre association n’est pas encore vérifiée : elle ne peut pas publier.");
+    throw new CommentError("forbidden", "Votre association n’est pas encore vérifiée : elle ne peut pas publier.");
   const row = await db
     .selectFrom("contributions as c")
     .innerJoin("consultations as k", "k.id", "c.consultation_id")
     .select(["c.id", "c.association_id", "c.published_at", "c.deleted_at", "k.status", "k.opens_at", "k.closes_at"])
     .where("c.id", "=", input.contributionId)
     .executeTakeFirst();
-  if (!row || row.deleted_at) throw new CommentError(404, "Brouillon introuvable.");
+  if (!row || row.deleted_at) throw new CommentError("not-found", "Brouillon introuvable.");
   if (row.association_id !== association.id)
-    throw new CommentError(403, "Ce brouillon n’est pas celui de votre association.");
+    throw new CommentError("forbidden", "Ce brouillon n’est pas celui de votre association.");
   if (row.published_at) return;
   if (!consultationIsOpen(row, now))
-    throw new CommentError(403, "La consultation est close : ce brouillon ne peut plus être publié.");
+    throw new CommentError("forbidden", "La consultation est close : ce brouillon ne peut plus être publié.");
   await db
     .updateTable("contributions")
     .set({ published_at: now.toISOString(), updated_at: now.toISOString() })
@@ -538,9 +539,9 @@ export async function deleteContribution(
     .select(["id", "association_id", "deleted_at"])
     .where("id", "=", input.contributionId)
     .executeTakeFirst();
-  if (!row) throw new CommentError(404, "Contribution introuvable.");
+  if (!row) throw new CommentError("not-found", "Contribution introuvable.");
   if (row.association_id !== association.id)
-    throw new CommentError(403, "Cette contribution n’est pas celle de votre association.");
+    throw new CommentError("forbidden", "Cette contribution n’est pas celle de votre association.");
   if (row.deleted_at) return;
   const iso = (input.now ?? new Date()).toISOString();
   await db.transaction().execute(async (trx) => {

@@ -13,16 +13,10 @@ import {
   type BallotContent,
   type BallotRules,
 } from "./ballot-content";
+import { Refusal } from "../platform/refusal";
 
-/** A refusal to show the person: the HTTP status and why, in French. Nothing was written. */
-export class BallotError extends Error {
-  constructor(
-    readonly status: 400 | 403 | 404 | 409,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** A refusal about a ballot: see Refusal. Nothing was written. */
+export class BallotError extends Refusal {}
 
 export interface Voter {
   id: string;
@@ -136,14 +130,14 @@ export async function changeBallot(
       .where("slug", "=", input.consultationSlug)
       .where("status", "!=", "draft")
       .executeTakeFirst();
-    if (!consultation) throw new BallotError(404, "Cette consultation n’existe pas.");
+    if (!consultation) throw new BallotError("not-found", "Cette consultation n’existe pas.");
     const reason = refusal(
       consultation,
       input.voter,
       place && { regionCode: place.region.code, ctsCode: place.cts?.code ?? null },
       input.now ?? new Date(),
     );
-    if (reason || !place) throw new BallotError(403, reason ?? "Vote impossible.");
+    if (reason || !place) throw new BallotError("forbidden", reason ?? "Vote impossible.");
     const rules = readMethodParams(consultation.method, consultation.method_params);
 
     const existing = await trx
@@ -159,7 +153,7 @@ export async function changeBallot(
       const wanted = mutate(current, rules);
       next = wanted === null ? null : validateContent(ballotRules, wanted);
     } catch (error) {
-      if (error instanceof BallotContentError) throw new BallotError(400, error.message);
+      if (error instanceof BallotContentError) throw new BallotError("invalid", error.message);
       throw error;
     }
     if (next && isEmptyContent(next)) next = null;

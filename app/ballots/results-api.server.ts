@@ -13,15 +13,10 @@ import {
   weightingUnits,
   type TerritoryRef,
 } from "./results.server";
+import { Refusal } from "../platform/refusal";
 
-export class ResultsError extends Error {
-  constructor(
-    readonly status: 400 | 403 | 404,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** A refusal to give results (unknown consultation or territory, bad parameter, not yet public). */
+export class ResultsError extends Refusal {}
 
 /**
  * Who may read a territory's live results: administrators, and CTS members for their own
@@ -68,20 +63,23 @@ export async function resultsDocument(
     .where("slug", "=", input.slug)
     .where("status", "!=", "draft")
     .executeTakeFirst();
-  if (!consultation) throw new ResultsError(404, "Consultation inconnue.");
+  if (!consultation) throw new ResultsError("not-found", "Consultation inconnue.");
   const ref = parseTerritory(input.territory ?? `region:${consultation.region_code}`);
   if (!ref)
-    throw new ResultsError(400, "Paramètre territory invalide : region:<code>, cts:<code> ou arrondissement:<code>.");
+    throw new ResultsError(
+      "invalid",
+      "Paramètre territory invalide : region:<code>, cts:<code> ou arrondissement:<code>.",
+    );
   const weighting = (input.weighting ?? "raw") as Weighting;
   if (weighting !== "raw" && weighting !== "population")
-    throw new ResultsError(400, "Paramètre weighting invalide : raw ou population.");
+    throw new ResultsError("invalid", "Paramètre weighting invalide : raw ou population.");
   const territory = await findTerritory(db, ref);
-  if (!territory) throw new ResultsError(404, "Territoire inconnu.");
+  if (!territory) throw new ResultsError("not-found", "Territoire inconnu.");
   if (territory.regionCode !== consultation.region_code)
-    throw new ResultsError(404, "Ce territoire n’est pas dans la région de la consultation.");
+    throw new ResultsError("not-found", "Ce territoire n’est pas dans la région de la consultation.");
   if (!(await canReadResults(db, input.user, consultation, territory))) {
     throw new ResultsError(
-      403,
+      "forbidden",
       consultation.status === "results_published"
         ? "Accès refusé."
         : "Les résultats ne sont pas encore publiés : seuls les administrateurs et les membres du CTS du territoire y ont accès.",

@@ -33,15 +33,37 @@ export async function listConsultations(db: Kysely<Database>) {
   return rows.map((r) => ({ ...r, proposal_count: Number(r.proposal_count) }));
 }
 
-/** Any consultation, drafts included (administration), or a 404 Response. */
-export async function requireConsultationForAdmin(db: Kysely<Database>, slug: string | undefined) {
+/** Any consultation, drafts included (administration); null when there is none of this slug. */
+export async function findConsultationForAdmin(db: Kysely<Database>, slug: string) {
   const consultation = await db
     .selectFrom("consultations")
     .select(["id", "slug", "title", "method", "status", "opens_at", "closes_at", "live_results"])
-    .where("slug", "=", slug ?? "")
+    .where("slug", "=", slug)
     .executeTakeFirst();
-  if (!consultation) throw new Response("Consultation inconnue.", { status: 404 });
-  return consultation;
+  return consultation ?? null;
+}
+
+/** Every consultation, drafts included, with its region and ballots cast (the administration's home). */
+export async function listConsultationsForAdmin(db: Kysely<Database>) {
+  const rows = await db
+    .selectFrom("consultations as c")
+    .innerJoin("regions as r", "r.code", "c.region_code")
+    .select((eb) => [
+      "c.slug",
+      "c.title",
+      "c.method",
+      "c.status",
+      "c.region_code",
+      "r.name as region_name",
+      eb
+        .selectFrom("ballot_totals as t")
+        .whereRef("t.consultation_id", "=", "c.id")
+        .select((sub) => sub.fn.sum<number>("t.ballots").as("n"))
+        .as("ballots"),
+    ])
+    .orderBy("c.position")
+    .execute();
+  return rows.map((c) => ({ ...c, ballots: Number(c.ballots ?? 0) }));
 }
 
 export async function getConsultation(db: Kysely<Database>, slug: string) {
@@ -144,6 +166,17 @@ export async function listProposals(db: Kysely<Database>, consultationId: string
     .offset((page - 1) * filters.pageSize)
     .execute();
   return { items, total: count, page, pageCount, requestedPage: filters.page };
+}
+
+/** A proposal's id, slug and title in this consultation, or null (a slug of another consultation). */
+export async function findProposalTitle(db: Kysely<Database>, consultationId: string, slug: string) {
+  const proposal = await db
+    .selectFrom("proposals")
+    .select(["id", "slug", "title"])
+    .where("consultation_id", "=", consultationId)
+    .where("slug", "=", slug)
+    .executeTakeFirst();
+  return proposal ?? null;
 }
 
 export async function getProposal(db: Kysely<Database>, consultationId: string, slug: string) {

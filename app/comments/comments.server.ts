@@ -7,16 +7,10 @@ import { locateCommune, type Place } from "../territories/territories.server";
 import { formatDateTime } from "../ui/format";
 import { commentShown, replyListed } from "./visibility.server";
 import { ANONYMOUS_LABEL, DELETED_AUTHOR_LABEL, EDIT_WINDOW_MINUTES } from "./labels";
+import { Refusal } from "../platform/refusal";
 
-/** A refusal to show the person: the HTTP status and why, in French. Nothing was written. */
-export class CommentError extends Error {
-  constructor(
-    readonly status: 400 | 403 | 404 | 409 | 429,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** A refusal about comments (also contributions, moderation and associations): see Refusal. */
+export class CommentError extends Refusal {}
 
 /** The signed-in person, as the session gives it. */
 export interface Actor {
@@ -80,7 +74,7 @@ async function proposalWithConsultation(db: Kysely<Database>, proposalId: string
     .where("p.id", "=", proposalId)
     .where("c.status", "!=", "draft")
     .executeTakeFirst();
-  if (!row) throw new CommentError(404, "Cette proposition n’existe pas.");
+  if (!row) throw new CommentError("not-found", "Cette proposition n’existe pas.");
   return row;
 }
 
@@ -106,9 +100,9 @@ export async function postComment(db: Kysely<Database>, input: NewComment): Prom
   const consultation = await proposalWithConsultation(db, input.proposalId);
   const place = await locateCommune(db, input.actor.communeCode);
   const reason = commentRefusal(consultation, input.actor, place, now);
-  if (reason || !place) throw new CommentError(403, reason ?? "Commentaire impossible.");
+  if (reason || !place) throw new CommentError("forbidden", reason ?? "Commentaire impossible.");
   if (!input.parentId && !input.stance)
-    throw new CommentError(400, "Indiquez votre position : pour, contre ou nuancé.");
+    throw new CommentError("invalid", "Indiquez votre position : pour, contre ou nuancé.");
   const id = randomUUID();
   const iso = now.toISOString();
   await db.transaction().execute(async (trx) => {
@@ -121,14 +115,17 @@ export async function postComment(db: Kysely<Database>, input: NewComment): Prom
         .where("id", "=", input.parentId)
         .executeTakeFirst();
       if (!parent || parent.proposal_id !== input.proposalId)
-        throw new CommentError(404, "Le commentaire auquel vous répondez n’existe pas.");
+        throw new CommentError("not-found", "Le commentaire auquel vous répondez n’existe pas.");
       if (parent.parent_id) {
-        throw new CommentError(400, "On ne peut pas répondre à une réponse : répondez au commentaire de départ.");
+        throw new CommentError("invalid", "On ne peut pas répondre à une réponse : répondez au commentaire de départ.");
       }
       if (parent.deleted_at)
-        throw new CommentError(409, "Ce commentaire a été supprimé par son auteur : on ne peut plus y répondre.");
+        throw new CommentError(
+          "conflict",
+          "Ce commentaire a été supprimé par son auteur : on ne peut plus y répondre.",
+        );
       if (parent.moderation !== "visible")
-        throw new CommentError(409, "Ce commentaire est masqué : on ne peut pas y répondre pour l’instant.");
+        throw new CommentError("conflict", "Ce commentaire est masqué : on ne peut pas y répondre pour l’instant.");
     }
     await trx
       .insertInto("comments")
@@ -177,8 +174,9 @@ async function ownComment(db: Kysely<Database>, commentId: string, userId: strin
     ])
     .where("c.id", "=", commentId)
     .executeTakeFirst();
-  if (!row) throw new CommentError(404, "Ce commentaire n’existe pas.");
-  if (row.user_id !== userId) throw new CommentError(403, `Vous ne pouvez ${verb} que vos propres commentaires.`);
+  if (!row) throw new CommentError("not-found", "Ce commentaire n’existe pas.");
+  if (row.user_id !== userId)
+    throw new CommentError("forbidden", `Vous ne pouvez ${verb} que vos propres commentaires.`);
   return row;
 }
 
@@ -194,14 +192,14 @@ export async function editComment(
 ): Promise<void> {
   const now = input.now ?? new Date();
   const row = await ownComment(db, input.commentId, input.actor.id, "modifier");
-  if (row.deleted_at) throw new CommentError(409, "Ce commentaire a été supprimé.");
+  if (row.deleted_at) throw new CommentError("conflict", "Ce commentaire a été supprimé.");
   if (row.moderation !== "visible")
-    throw new CommentError(409, "Ce commentaire est masqué par la modération : il ne peut pas être modifié.");
+    throw new CommentError("conflict", "Ce commentaire est masqué par la modération : il ne peut pas être modifié.");
   if (!consultationIsOpen(row, now))
-    throw new CommentError(403, "La consultation est close : les commentaires ne peuvent plus être modifiés.");
+    throw new CommentError("forbidden", "La consultation est close : les commentaires ne peuvent plus être modifiés.");
   if (!withinEditWindow(row.created_at, now)) {
     throw new CommentError(
-      403,
+      "forbidden",
       `Un commentaire ne peut être modifié que dans les ${EDIT_WINDOW_MINUTES} minutes qui suivent sa publication.`,
     );
   }
@@ -217,7 +215,7 @@ export async function editComment(
     .where("moderation", "=", "visible")
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1)
-    throw new CommentError(409, "Ce commentaire a changé entre-temps : rechargez la page.");
+    throw new CommentError("conflict", "Ce commentaire a changé entre-temps : rechargez la page.");
 }
 
 /**
@@ -276,14 +274,15 @@ export async function setUseful(
     .select(["c.id", "c.user_id", "c.deleted_at", "c.moderation", "k.status", "k.opens_at", "k.closes_at"])
     .where("c.id", "=", input.commentId)
     .executeTakeFirst();
-  if (!row) throw new CommentError(404, "Ce commentaire n’existe pas.");
+  if (!row) throw new CommentError("not-found", "Ce commentaire n’existe pas.");
   if (!input.actor.roles.some((r) => r.role === "resident"))
-    throw new CommentError(403, "Seuls les habitants inscrits peuvent juger un commentaire utile.");
-  if (!input.actor.emailVerified) throw new CommentError(403, "Confirmez d’abord votre adresse électronique.");
+    throw new CommentError("forbidden", "Seuls les habitants inscrits peuvent juger un commentaire utile.");
+  if (!input.actor.emailVerified) throw new CommentError("forbidden", "Confirmez d’abord votre adresse électronique.");
   if (row.user_id === input.actor.id)
-    throw new CommentError(403, "Vous ne pouvez pas juger utile votre propre commentaire.");
-  if (row.deleted_at || row.moderation !== "visible") throw new CommentError(409, "Ce commentaire n’est plus affiché.");
-  if (!consultationIsOpen(row, now)) throw new CommentError(403, "La consultation est close.");
+    throw new CommentError("forbidden", "Vous ne pouvez pas juger utile votre propre commentaire.");
+  if (row.deleted_at || row.moderation !== "visible")
+    throw new CommentError("conflict", "Ce commentaire n’est plus affiché.");
+  if (!consultationIsOpen(row, now)) throw new CommentError("forbidden", "La consultation est close.");
   if (input.useful) {
     await db
       .insertInto("comment_useful")

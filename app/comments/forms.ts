@@ -1,3 +1,4 @@
+import type { SubmissionResult } from "@conform-to/react";
 import { z } from "zod";
 import { communeCode, PASSWORD_MAX, PASSWORD_MIN } from "../identity/forms";
 import { parseOrganisationId } from "./identifiers";
@@ -63,6 +64,13 @@ export const reviewSchema = z.object({
 /** The intents the proposal page hands to the comment actions. */
 export const COMMENT_INTENTS = ["comment", "reply", "edit", "delete", "useful", "report", "review"] as const;
 export type CommentIntent = (typeof COMMENT_INTENTS)[number];
+
+/** What the action answers when a form is refused: which form, and why. */
+export interface DiscussionActionData {
+  form: string;
+  result?: SubmissionResult<string[]>;
+  message?: string;
+}
 
 // — Mon compte —
 

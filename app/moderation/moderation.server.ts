@@ -226,16 +226,16 @@ export async function flagContent(
   const now = (input.now ?? new Date()).toISOString();
   const target = await loadTarget(db, input.kind, input.id);
   if (!target || target.deleted || !target.published)
-    throw new CommentError(404, `${capitalise(WORD[input.kind].this)} n’existe pas ou n’est plus publié.`);
+    throw new CommentError("not-found", `${capitalise(WORD[input.kind].this)} n’existe pas ou n’est plus publié.`);
   if (target.authorUserId === input.reporterId) {
     throw new CommentError(
-      403,
+      "forbidden",
       `Vous ne pouvez pas signaler ${input.kind === "comment" ? "votre propre commentaire" : "votre propre contribution"}.`,
     );
   }
   if (target.moderation !== "visible")
     throw new CommentError(
-      409,
+      "conflict",
       `${capitalise(WORD[input.kind].this)} est déjà masqué${input.kind === "contribution" ? "e" : ""} : la modération s’en occupe.`,
     );
   let autoHidden = false;
@@ -285,7 +285,8 @@ export async function flagContent(
       }
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new CommentError(409, `Vous avez déjà signalé ${WORD[input.kind].this}.`);
+    if (isUniqueViolation(error))
+      throw new CommentError("conflict", `Vous avez déjà signalé ${WORD[input.kind].this}.`);
     throw error;
   }
   if (autoHidden) {
@@ -337,15 +338,15 @@ export async function moderate(
 ): Promise<void> {
   const now = (input.now ?? new Date()).toISOString();
   const target = await loadTarget(db, input.kind, input.id);
-  if (!target || !target.published) throw new CommentError(404, "Élément introuvable.");
+  if (!target || !target.published) throw new CommentError("not-found", "Élément introuvable.");
   if (!moderatedRegions(input.moderator).includes(target.regionCode)) {
-    throw new CommentError(403, "Cet élément relève d’une région que vous ne modérez pas.");
+    throw new CommentError("forbidden", "Cet élément relève d’une région que vous ne modérez pas.");
   }
   if (target.deleted)
-    throw new CommentError(409, "Son auteur l’a supprimé entre-temps : il n’y a plus rien à modérer.");
+    throw new CommentError("conflict", "Son auteur l’a supprimé entre-temps : il n’y a plus rien à modérer.");
   const actor = { id: input.moderator.id, label: input.moderator.email };
   const stale = () =>
-    new CommentError(409, "Un autre modérateur a traité cet élément entre-temps : rechargez la file.");
+    new CommentError("conflict", "Un autre modérateur a traité cet élément entre-temps : rechargez la file.");
   let notify: { subject: string; lines: string[] } | null = null;
   const e = target.kind === "contribution" ? "e" : "";
   const Your = capitalise(WORD[target.kind].your);
@@ -357,7 +358,7 @@ export async function moderate(
     switch (input.intent) {
       case "hide": {
         if (!input.reason)
-          throw new CommentError(400, "Choisissez le motif du masquage : il est affiché à la place du texte.");
+          throw new CommentError("invalid", "Choisissez le motif du masquage : il est affiché à la place du texte.");
         if (
           !(await setModeration(
             trx,
@@ -425,7 +426,7 @@ export async function moderate(
       }
       case "dismiss": {
         if (current.moderation === "hidden") {
-          throw new CommentError(409, "Cet élément est masqué : rétablissez-le ou maintenez le masquage.");
+          throw new CommentError("conflict", "Cet élément est masqué : rétablissez-le ou maintenez le masquage.");
         }
         const wasPending = current.moderation === "pending_review";
         if (
@@ -499,12 +500,13 @@ export async function requestReview(
 ): Promise<void> {
   const now = (input.now ?? new Date()).toISOString();
   const target = await loadTarget(db, input.kind, input.id);
-  if (!target) throw new CommentError(404, "Élément introuvable.");
-  if (target.authorUserId !== input.userId) throw new CommentError(403, "Seul l’auteur peut demander un réexamen.");
+  if (!target) throw new CommentError("not-found", "Élément introuvable.");
+  if (target.authorUserId !== input.userId)
+    throw new CommentError("forbidden", "Seul l’auteur peut demander un réexamen.");
   if (target.moderation !== "hidden" || target.deleted)
-    throw new CommentError(409, "Seul un élément masqué par la modération peut faire l’objet d’un réexamen.");
+    throw new CommentError("conflict", "Seul un élément masqué par la modération peut faire l’objet d’un réexamen.");
   if (target.reviewRequestedAt)
-    throw new CommentError(409, "Vous avez déjà demandé un réexamen : on ne peut le demander qu’une fois.");
+    throw new CommentError("conflict", "Vous avez déjà demandé un réexamen : on ne peut le demander qu’une fois.");
   await db.transaction().execute(async (trx) => {
     const result = await trx
       .updateTable(table(input.kind))
@@ -513,7 +515,7 @@ export async function requestReview(
       .where("review_requested_at", "is", null)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1)
-      throw new CommentError(409, "Vous avez déjà demandé un réexamen : on ne peut le demander qu’une fois.");
+      throw new CommentError("conflict", "Vous avez déjà demandé un réexamen : on ne peut le demander qu’une fois.");
     await log(trx, {
       actor: { id: input.userId, label: target.authorEmail ?? "auteur" },
       action: "review_requested",

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/web/guards.server";
+import { listConsultationsForAdmin } from "~/catalogue/catalogue.server";
 import { METHOD_LABELS, STATUS_LABELS } from "~/catalogue/themes";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
@@ -10,25 +11,7 @@ export const meta: MetaFunction = () => [{ title: "Administration — Priorités
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireRole(context, request, "admin");
-  const consultations = await db()
-    .selectFrom("consultations as c")
-    .innerJoin("regions as r", "r.code", "c.region_code")
-    .select((eb) => [
-      "c.slug",
-      "c.title",
-      "c.method",
-      "c.status",
-      "c.region_code",
-      "r.name as region_name",
-      eb
-        .selectFrom("ballot_totals as t")
-        .whereRef("t.consultation_id", "=", "c.id")
-        .select((sub) => sub.fn.sum<number>("t.ballots").as("n"))
-        .as("ballots"),
-    ])
-    .orderBy("c.position")
-    .execute();
-  return { consultations: consultations.map((c) => ({ ...c, ballots: Number(c.ballots ?? 0) })) };
+  return { consultations: await listConsultationsForAdmin(db()) };
 }
 
 export default function AdminHome() {

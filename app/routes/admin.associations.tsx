@@ -1,4 +1,5 @@
-import { parseWithZod } from "@conform-to/zod/v4";
+import { getFormProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -11,6 +12,9 @@ import { PlainText } from "~/comments/plain-text";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
+import { TextareaField } from "~/ui/textarea";
+import { Breadcrumb } from "~/ui/breadcrumb";
+import { REFUSAL_STATUS } from "~/web/access.server";
 
 export const meta: MetaFunction = () => [{ title: "Associations — Administration — Priorités Santé" }];
 
@@ -43,9 +47,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData();
   const submission = parseWithZod(formData, { schema: associationDecisionSchema });
   const target = String(formData.get("associationId") ?? "");
+  const form = `${formData.get("intent") === "refuse" ? "refuse" : "verify"}-${target}`;
   if (submission.status !== "success") {
     const messages = Object.values(submission.error ?? {}).flatMap((m) => m ?? []);
-    return data({ target, message: messages.join(" ") || "Demande incomplète." }, { status: 400 });
+    return data(
+      { target, form, result: submission.reply(), message: messages.join(" ") || "Demande incomplète." },
+      { status: 400 },
+    );
   }
   const v = submission.value;
   try {
@@ -57,7 +65,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     });
   } catch (error) {
     if (!(error instanceof CommentError)) throw error;
-    return data({ target, message: error.message }, { status: error.status });
+    return data(
+      { target, form, result: submission.reply({ formErrors: [error.message] }), message: error.message },
+      { status: REFUSAL_STATUS[error.code] },
+    );
   }
   return redirect(`/admin/associations?fait=${v.intent}`, 303);
 }
@@ -70,20 +81,7 @@ export default function AdminAssociations() {
   const others = associations.filter((a) => a.status !== "pending");
   return (
     <>
-      <nav role="navigation" className="fr-breadcrumb" aria-label="vous êtes ici :">
-        <ol className="fr-breadcrumb__list">
-          <li>
-            <Link className="fr-breadcrumb__link" to="/admin">
-              Administration
-            </Link>
-          </li>
-          <li>
-            <a className="fr-breadcrumb__link" aria-current="page">
-              Associations
-            </a>
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumb items={[{ to: "/admin", label: "Administration" }, { label: "Associations" }]} />
       <h1>Vérification des associations</h1>
       {params.get("fait") === "verify" ? (
         <Notice kind="success">Association vérifiée ; elle en a été informée par e-mail.</Notice>
@@ -118,43 +116,7 @@ export default function AdminAssociations() {
                 demande du {a.updatedLabel}
               </li>
             </ul>
-            {actionData?.target === a.id ? <Notice kind="error">{actionData.message}</Notice> : null}
-            <div className="ps-comment__actions">
-              <Form method="post">
-                <input type="hidden" name="associationId" value={a.id} />
-                <button className="fr-btn fr-btn--sm" type="submit" name="intent" value="verify">
-                  Vérifier l’association
-                </button>
-              </Form>
-              <details className="ps-disclosure" open={actionData?.target === a.id || undefined}>
-                <summary className="fr-btn fr-btn--sm fr-btn--secondary">Refuser…</summary>
-                <div className="ps-disclosure__body">
-                  <Form method="post">
-                    <input type="hidden" name="associationId" value={a.id} />
-                    <div className="fr-input-group">
-                      <label className="fr-label" htmlFor={`motif-${a.id}`}>
-                        Motif du refus
-                        <span className="fr-hint-text">
-                          Envoyé à l’association par e-mail ; elle pourra corriger sa demande.
-                        </span>
-                      </label>
-                      <textarea
-                        className="fr-input"
-                        id={`motif-${a.id}`}
-                        name="reason"
-                        rows={3}
-                        minLength={10}
-                        maxLength={1000}
-                        required
-                      />
-                    </div>
-                    <button className="fr-btn fr-btn--sm fr-btn--secondary" type="submit" name="intent" value="refuse">
-                      Refuser la demande
-                    </button>
-                  </Form>
-                </div>
-              </details>
-            </div>
+            <Decision id={a.id} />
           </li>
         ))}
       </ul>
@@ -175,6 +137,52 @@ export default function AdminAssociations() {
           </li>
         ))}
       </ul>
+    </>
+  );
+}
+
+/** Verify or refuse one pending association: two forms, one schema, the refusal's reason kept on error. */
+function Decision({ id }: { id: string }) {
+  const actionData = useActionData<typeof action>();
+  const mine = actionData?.target === id ? actionData : undefined;
+  const options = (form: string) => ({
+    id: `${form}-${id}`,
+    lastResult: mine?.form === `${form}-${id}` ? mine.result : undefined,
+    constraint: getZodConstraint(associationDecisionSchema),
+    shouldValidate: "onBlur" as const,
+    onValidate: ({ formData }: { formData: FormData }) => parseWithZod(formData, { schema: associationDecisionSchema }),
+  });
+  const [verify] = useForm(options("verify"));
+  const [refuse, fields] = useForm(options("refuse"));
+  return (
+    <>
+      {mine ? <Notice kind="error">{mine.message}</Notice> : null}
+      <div className="ps-comment__actions">
+        <Form method="post" {...getFormProps(verify)}>
+          <input type="hidden" name="associationId" value={id} />
+          <button className="fr-btn fr-btn--sm" type="submit" name="intent" value="verify">
+            Vérifier l’association
+          </button>
+        </Form>
+        <details className="ps-disclosure" open={mine?.form === `refuse-${id}` || undefined}>
+          <summary className="fr-btn fr-btn--sm fr-btn--secondary">Refuser…</summary>
+          <div className="ps-disclosure__body">
+            <Form method="post" {...getFormProps(refuse)}>
+              <input type="hidden" name="associationId" value={id} />
+              <TextareaField
+                meta={fields.reason}
+                label="Motif du refus"
+                hint="Envoyé à l’association par e-mail ; elle pourra corriger sa demande."
+                rows={3}
+                maxLength={1000}
+              />
+              <button className="fr-btn fr-btn--sm fr-btn--secondary" type="submit" name="intent" value="refuse">
+                Refuser la demande
+              </button>
+            </Form>
+          </div>
+        </details>
+      </div>
     </>
   );
 }

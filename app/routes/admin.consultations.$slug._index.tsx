@@ -1,3 +1,5 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -5,10 +7,12 @@ import { z } from "zod";
 import { advanceConsultation, LifecycleError, setLiveResults } from "~/ballots/lifecycle.server";
 import { requireRole } from "~/web/guards.server";
 import { METHOD_LABELS, STATUS_LABELS } from "~/catalogue/themes";
-import { requireConsultationForAdmin } from "~/catalogue/catalogue.server";
+import { findConsultationForAdmin } from "~/catalogue/catalogue.server";
+import { orNotFound } from "~/web/access.server";
 import { db } from "~/platform/db.server";
+import { Breadcrumb } from "~/ui/breadcrumb";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
-import { Notice } from "~/ui/fields";
+import { FieldErrors, Notice, withoutKey } from "~/ui/fields";
 import { formatDate } from "~/ui/format";
 
 export const meta: MetaFunction = () => [{ title: "Phase de la consultation — Administration — Priorités Santé" }];
@@ -32,59 +36,85 @@ const STEPS = {
   },
 } as const;
 
-const phaseSchema = z.discriminatedUnion("intent", [
-  z.object({
-    intent: z.literal("advance"),
-    to: z.enum(["open", "closed", "results_published"]),
-    confirm: z.literal("oui", { error: "Cochez la case de confirmation." }),
-  }),
-  // Residents see the live ranking only when this is on (never by default).
-  z.object({ intent: z.literal("live"), live: z.enum(["0", "1"]) }),
-]);
+// The page's two forms, told apart by `intent`: one schema for the action and both components.
+const phaseSchema = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({
+      intent: z.literal("advance"),
+      to: z.enum(["open", "closed", "results_published"], { error: "Phase inconnue." }),
+      confirm: z.literal("oui", { error: "Cochez la case de confirmation." }),
+    }),
+    // Residents see the live ranking only when this is on (never by default).
+    z.object({ intent: z.literal("live"), live: z.enum(["0", "1"], { error: "Choix inconnu." }) }),
+  ],
+  { error: "Action inconnue." },
+);
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   requireRole(context, request, "admin");
-  return { consultation: await requireConsultationForAdmin(db(), params.slug) };
+  return {
+    consultation: orNotFound(await findConsultationForAdmin(db(), params.slug ?? ""), "Consultation inconnue."),
+  };
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   requireRole(context, request, "admin");
-  const consultation = await requireConsultationForAdmin(db(), params.slug);
-  const parsed = phaseSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return data({ ok: false, message: parsed.error.issues[0]!.message }, { status: 400 });
-  if (parsed.data.intent === "live") {
-    const live = parsed.data.live === "1";
+  const consultation = orNotFound(await findConsultationForAdmin(db(), params.slug ?? ""), "Consultation inconnue.");
+  const formData = await request.formData();
+  const form = formData.get("intent") === "live" ? "live" : "advance";
+  const submission = parseWithZod(formData, { schema: phaseSchema });
+  if (submission.status !== "success") return data({ form, result: submission.reply(), done: null }, { status: 400 });
+  if (submission.value.intent === "live") {
+    const live = submission.value.live === "1";
     await setLiveResults(db(), consultation.id, live);
     return {
-      ok: true,
-      message: live
+      form,
+      result: submission.reply(),
+      done: live
         ? "Les habitants voient désormais les résultats en direct pendant le vote."
         : "Les résultats ne sont plus montrés aux habitants avant leur publication.",
     };
   }
   try {
-    const result = await advanceConsultation(db(), consultation.slug, parsed.data.to);
+    const moved = await advanceConsultation(db(), consultation.slug, submission.value.to);
     return {
-      ok: true,
-      message: `La consultation est désormais « ${STATUS_LABELS[result.to]} ».${result.to === "closed" ? ` ${result.anonymised} bulletin(s) rendus anonymes.` : ""}`,
+      form,
+      result: submission.reply(),
+      done: `La consultation est désormais « ${STATUS_LABELS[moved.to]} ».${moved.to === "closed" ? ` ${moved.anonymised} bulletin(s) rendus anonymes.` : ""}`,
     };
   } catch (error) {
-    if (error instanceof LifecycleError) return data({ ok: false, message: error.message }, { status: 409 });
-    throw error;
+    if (!(error instanceof LifecycleError)) throw error;
+    return data({ form, result: submission.reply({ formErrors: [error.message] }), done: null }, { status: 409 });
   }
 }
 
 export default function ConsultationPhase() {
   const { consultation } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
   const step = consultation.status in STEPS ? STEPS[consultation.status as keyof typeof STEPS] : null;
+  // Only a refusal goes back to its form. A form per phase: the next step starts unticked and clean.
+  const [advance, advanceFields] = useForm({
+    id: `advance-${consultation.status}`,
+    lastResult: actionData?.form === "advance" && !actionData.done ? actionData.result : undefined,
+    constraint: getZodConstraint(phaseSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: phaseSchema }),
+  });
+  const [live] = useForm({
+    id: "live",
+    lastResult: actionData?.form === "live" && !actionData.done ? actionData.result : undefined,
+    constraint: getZodConstraint(phaseSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: phaseSchema }),
+  });
+  // Every error of the form sent, in French: the form's own (a refused step) and its fields'.
+  const errors = actionData && !actionData.done ? (actionData.form === "live" ? live : advance).allErrors : {};
+  const messages = [...new Set(Object.values(errors).flat())];
   return (
     <>
-      <p>
-        <Link to="/admin">Administration</Link>
-      </p>
+      <Breadcrumb items={[{ to: "/admin", label: "Administration" }, { label: consultation.title }]} />
       <h1>{consultation.title}</h1>
-      {result ? <Notice kind={result.ok ? "success" : "error"}>{result.message}</Notice> : null}
+      {actionData?.done ? <Notice kind="success">{actionData.done}</Notice> : null}
+      {messages.length ? <Notice kind="error">{messages.join(" ")}</Notice> : null}
       <ul>
         <li>Phase : {STATUS_LABELS[consultation.status]}</li>
         <li>{METHOD_LABELS[consultation.method]}</li>
@@ -93,15 +123,23 @@ export default function ConsultationPhase() {
       </ul>
       {step ? (
         // Keyed by phase: the confirmation box of one step never stays ticked for the next.
-        <Form method="post" className="fr-mt-4w" key={consultation.status}>
+        <Form method="post" className="fr-mt-4w" key={consultation.status} {...getFormProps(advance)}>
           <input type="hidden" name="intent" value="advance" />
           <input type="hidden" name="to" value={step.to} />
           <p>{step.warning}</p>
-          <div className="fr-checkbox-group fr-mb-2w">
-            <input type="checkbox" id="confirm" name="confirm" value="oui" required />
+          <div
+            className={`fr-checkbox-group fr-mb-2w${advanceFields.confirm.errors ? " fr-checkbox-group--error" : ""}`}
+          >
+            {/* A stable id: the label is what people (and the end-to-end tests) click. */}
+            <input
+              {...withoutKey(getInputProps(advanceFields.confirm, { type: "checkbox", value: "oui" }))}
+              id="confirm"
+              required
+            />
             <label className="fr-label" htmlFor="confirm">
               Je confirme : {step.label.toLowerCase()}
             </label>
+            <FieldErrors id={advanceFields.confirm.errorId} errors={advanceFields.confirm.errors} />
           </div>
           <button className="fr-btn" type="submit">
             {step.label}
@@ -111,7 +149,7 @@ export default function ConsultationPhase() {
         <p>Les résultats sont publiés : la consultation est terminée.</p>
       )}
       {consultation.status === "draft" || consultation.status === "open" ? (
-        <Form method="post" className="fr-mt-4w">
+        <Form method="post" className="fr-mt-4w" {...getFormProps(live)}>
           <input type="hidden" name="intent" value="live" />
           <input type="hidden" name="live" value={consultation.live_results ? "0" : "1"} />
           <p>

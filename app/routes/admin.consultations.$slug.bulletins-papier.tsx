@@ -1,13 +1,17 @@
+import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { importPaperBallots } from "~/ballots/paper-import.server";
 import { requireRole } from "~/web/guards.server";
-import { requireConsultationForAdmin } from "~/catalogue/catalogue.server";
+import { findConsultationForAdmin } from "~/catalogue/catalogue.server";
+import { orNotFound } from "~/web/access.server";
 import { db } from "~/platform/db.server";
+import { Breadcrumb } from "~/ui/breadcrumb";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
-import { Notice } from "~/ui/fields";
+import { FieldErrors, Notice, withoutKey } from "~/ui/fields";
 
 export const meta: MetaFunction = () => [{ title: "Bulletins papier — Administration — Priorités Santé" }];
 
@@ -27,33 +31,51 @@ const uploadSchema = z.object({
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   requireRole(context, request, "admin");
-  return { consultation: await requireConsultationForAdmin(db(), params.slug) };
+  return {
+    consultation: orNotFound(await findConsultationForAdmin(db(), params.slug ?? ""), "Consultation inconnue."),
+  };
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   requireRole(context, request, "admin");
-  const consultation = await requireConsultationForAdmin(db(), params.slug);
+  const consultation = orNotFound(await findConsultationForAdmin(db(), params.slug ?? ""), "Consultation inconnue.");
   if (Number(request.headers.get("content-length") ?? 0) > MAX_BYTES + 10_000) {
-    return data({ errors: ["Le fichier dépasse 5 Mo."], imported: 0 }, { status: 400 });
+    return data(refusal(undefined, ["Le fichier dépasse 5 Mo."]), { status: 400 });
   }
-  const parsed = uploadSchema.safeParse({ file: (await request.formData()).get("file") });
-  if (!parsed.success) return data({ errors: parsed.error.issues.map((i) => i.message), imported: 0 }, { status: 400 });
-  const result = await importPaperBallots(db(), consultation.slug, await parsed.data.file.text());
-  if (!result.ok) {
-    return data(
-      { errors: result.errors.map((e) => (e.line ? `Ligne ${e.line} : ${e.message}` : e.message)), imported: 0 },
-      { status: 400 },
-    );
+  const submission = parseWithZod(await request.formData(), { schema: uploadSchema });
+  if (submission.status !== "success") return data(refusal(submission.reply(), []), { status: 400 });
+  const imported = await importPaperBallots(db(), consultation.slug, await submission.value.file.text());
+  if (!imported.ok) {
+    const errors = imported.errors.map((e) => (e.line ? `Ligne ${e.line} : ${e.message}` : e.message));
+    return data(refusal(submission.reply(), errors), { status: 400 });
   }
-  return { errors: [] as string[], imported: result.imported };
+  return { result: submission.reply({ resetForm: true }), errors: [] as string[], imported: imported.imported };
+}
+
+/** A refused import: the form's own errors (for its fields) and the file's, line by line. */
+function refusal(result: SubmissionResult<string[]> | undefined, errors: string[]) {
+  return { result, errors, imported: 0 };
 }
 
 export default function PaperBallots() {
   const { consultation } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
+  const [form, fields] = useForm({
+    id: "paper",
+    lastResult: result?.result,
+    constraint: getZodConstraint(uploadSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: uploadSchema }),
+  });
   return (
     <>
+      <Breadcrumb
+        items={[
+          { to: "/admin", label: "Administration" },
+          { to: `/admin/consultations/${consultation.slug}`, label: consultation.title },
+          { label: "Bulletins papier" },
+        ]}
+      />
       <h1>Bulletins papier</h1>
       <p>
         Consultation : <Link to={`/consultations/${consultation.slug}`}>{consultation.title}</Link>
@@ -83,13 +105,19 @@ export default function PaperBallots() {
           </ul>
         </div>
       ) : null}
-      <Form method="post" encType="multipart/form-data">
-        <div className="fr-upload-group">
-          <label className="fr-label" htmlFor="file">
+      <Form method="post" encType="multipart/form-data" {...getFormProps(form)}>
+        <div className={`fr-upload-group${fields.file.errors ? " fr-upload-group--error" : ""}`}>
+          <label className="fr-label" htmlFor={fields.file.id}>
             Fichier CSV des bulletins
             <span className="fr-hint-text">Taille maximale : 5 Mo. Format : .csv</span>
           </label>
-          <input className="fr-upload" type="file" id="file" name="file" accept=".csv,text/csv" required />
+          <input
+            {...withoutKey(getInputProps(fields.file, { type: "file" }))}
+            className="fr-upload"
+            accept=".csv,text/csv"
+            required
+          />
+          <FieldErrors id={fields.file.errorId} errors={fields.file.errors} />
         </div>
         <button className="fr-btn fr-mt-2w" type="submit" disabled={navigation.state === "submitting"}>
           Importer les bulletins

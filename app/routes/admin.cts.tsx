@@ -6,7 +6,9 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { inviteCtsMember, pendingInvitations } from "~/identity/cts-invitations.server";
 import { ctsInvitationSchema } from "~/identity/forms";
 import { requireRole } from "~/web/guards.server";
+import { listCtsTerritoriesWithMembers } from "~/territories/territories.server";
 import { db } from "~/platform/db.server";
+import { Breadcrumb } from "~/ui/breadcrumb";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 import { formatDate } from "~/ui/format";
@@ -16,27 +18,8 @@ export const meta: MetaFunction = () => [{ title: "Membres des CTS — Administr
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireRole(context, request, "admin");
-  const [territories, pending] = await Promise.all([
-    db()
-      .selectFrom("cts_territories as t")
-      .innerJoin("regions as r", "r.code", "t.region_code")
-      .select((eb) => [
-        "t.code",
-        "t.name",
-        "r.name as region",
-        eb
-          .selectFrom("user_roles as u")
-          .whereRef("u.scope", "=", "t.code")
-          .where("u.role", "=", "cts_member")
-          .select(eb.fn.countAll<number>().as("n"))
-          .as("members"),
-      ])
-      .orderBy("r.name")
-      .orderBy("t.name")
-      .execute(),
-    pendingInvitations(db()),
-  ]);
-  return { territories: territories.map((t) => ({ ...t, members: Number(t.members ?? 0) })), pending };
+  const [territories, pending] = await Promise.all([listCtsTerritoriesWithMembers(db()), pendingInvitations(db())]);
+  return { territories, pending };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -78,9 +61,7 @@ export default function AdminCts() {
   const regions = [...new Set(territories.map((t) => t.region))];
   return (
     <>
-      <p>
-        <Link to="/admin">Administration</Link>
-      </p>
+      <Breadcrumb items={[{ to: "/admin", label: "Administration" }, { label: "Membres des CTS" }]} />
       <h1>Membres des conseils territoriaux de santé</h1>
       {actionData?.sent ? (
         <Notice kind="success">{`Invitation envoyée à ${actionData.sent}. Le lien est valable 7 jours.`}</Notice>

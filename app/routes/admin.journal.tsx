@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { auditJournal } from "~/audit/audit.server";
 import { AUDIT_KIND_LABELS, AUDIT_KINDS } from "~/audit/labels";
@@ -9,6 +9,7 @@ import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { formatDateTime } from "~/ui/format";
 import { Pagination } from "~/ui/pagination";
 import { DataTable } from "~/ui/table";
+import { Breadcrumb } from "~/ui/breadcrumb";
 
 export const meta: MetaFunction = () => [{ title: "Journal de sécurité — Administration — Priorités Santé" }];
 
@@ -40,20 +41,7 @@ export default function SecurityJournal() {
   const [params] = useSearchParams();
   return (
     <>
-      <nav role="navigation" className="fr-breadcrumb" aria-label="vous êtes ici :">
-        <ol className="fr-breadcrumb__list">
-          <li>
-            <Link className="fr-breadcrumb__link" to="/admin">
-              Administration
-            </Link>
-          </li>
-          <li>
-            <a className="fr-breadcrumb__link" aria-current="page">
-              Journal de sécurité
-            </a>
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumb items={[{ to: "/admin", label: "Administration" }, { label: "Journal de sécurité" }]} />
       <h1>Journal de sécurité</h1>
       <p>
         Les événements de sécurité, les plus récents d’abord ({total} {kind ? "de ce type" : "au total"}) : connexions

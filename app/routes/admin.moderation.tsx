@@ -8,6 +8,7 @@ import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Pagination } from "~/ui/pagination";
 import { DataTable } from "~/ui/table";
+import { Breadcrumb } from "~/ui/breadcrumb";
 
 export const meta: MetaFunction = () => [{ title: "Journal de modération — Administration — Priorités Santé" }];
 
@@ -24,20 +25,7 @@ export default function ModerationLog() {
   const [params] = useSearchParams();
   return (
     <>
-      <nav role="navigation" className="fr-breadcrumb" aria-label="vous êtes ici :">
-        <ol className="fr-breadcrumb__list">
-          <li>
-            <Link className="fr-breadcrumb__link" to="/admin">
-              Administration
-            </Link>
-          </li>
-          <li>
-            <a className="fr-breadcrumb__link" aria-current="page">
-              Journal de modération
-            </a>
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumb items={[{ to: "/admin", label: "Administration" }, { label: "Journal de modération" }]} />
       <h1>Journal de modération</h1>
       <p>
         Toutes les décisions de modération et de vérification des associations, les plus récentes d’abord ({total} au

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { ResultsError, resultsDocument } from "~/ballots/results-api.server";
 import { db } from "~/platform/db.server";
 import { retryHeaders, take } from "~/platform/rate-limit.server";
+import { REFUSAL_STATUS } from "~/web/access.server";
 
 /**
  * Open data: GET /api/v1/consultations/:slug/results?territory=region:28|cts:14|arrondissement:143
@@ -21,7 +22,8 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     });
     return Response.json(document, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
-    if (error instanceof ResultsError) return Response.json({ error: error.message }, { status: error.status });
+    if (error instanceof ResultsError)
+      return Response.json({ error: error.message }, { status: REFUSAL_STATUS[error.code] });
     throw error;
   }
 }

@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { getAssociationPage } from "~/associations/associations.server";
-import { formatSize } from "~/web/contributions-section";
+import { formatSize } from "~/associations/contributions-section";
 import { formatOrganisationId } from "~/comments/identifiers";
 import { REASON_LABELS } from "~/comments/labels";
 import { PlainText } from "~/comments/plain-text";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { Breadcrumb } from "~/ui/breadcrumb";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.association.name} — Associations — Priorités Santé` : "Association — Priorités Santé" },
@@ -42,20 +43,7 @@ export default function AssociationPage() {
   const { association, territories, contributions } = useLoaderData<typeof loader>();
   return (
     <>
-      <nav role="navigation" className="fr-breadcrumb" aria-label="vous êtes ici :">
-        <ol className="fr-breadcrumb__list">
-          <li>
-            <Link className="fr-breadcrumb__link" to="/associations">
-              Associations
-            </Link>
-          </li>
-          <li>
-            <a className="fr-breadcrumb__link" aria-current="page">
-              {association.name}
-            </a>
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumb items={[{ to: "/associations", label: "Associations" }, { label: association.name }]} />
       <h1 className="ps-text">{association.name}</h1>
       <p>
         <span className="fr-badge fr-badge--purple-glycine">Association vérifiée</span>

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { writeBenchRow } from "~/platform/bench-baseline.server";
 import { db } from "~/platform/db.server";
 import { env } from "~/platform/env.server";
 
@@ -16,9 +16,6 @@ export async function loader() {
 
 export async function action() {
   enabled();
-  await db()
-    .insertInto("app_state")
-    .values({ key: `bench:${randomUUID()}`, value: "1" })
-    .execute();
+  await writeBenchRow(db());
   return { ok: true };
 }

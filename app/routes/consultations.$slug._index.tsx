@@ -14,7 +14,7 @@ import { Breadcrumb } from "~/ui/breadcrumb";
 import { ProposalBadges } from "~/catalogue/proposal-badges";
 import { formatDate } from "~/ui/format";
 import { Pagination } from "~/ui/pagination";
-import { takeVoteFlash } from "~/voting/flash.server";
+import { takeVoteFlash } from "~/web/vote-flash.server";
 import {
   PAGE_SLOT,
   ProposalVoteControls,

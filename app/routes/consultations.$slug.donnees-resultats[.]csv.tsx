@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { publishedVersion } from "~/ballots/results.server";
-import { requireRegionResults } from "~/web/report-access.server";
+import { requireRegionResults } from "~/web/access.server";
 import { csvLines, hashedStream, recordExport } from "~/reports/exports.server";
 import { regionDataset } from "~/reports/region.server";
 import { db } from "~/platform/db.server";

@@ -10,7 +10,7 @@ import { Breadcrumb } from "~/ui/breadcrumb";
 import { Notice } from "~/ui/fields";
 import { formatDateTime } from "~/ui/format";
 import { GRADE_LABELS } from "~/tally/types";
-import { takeVoteFlash } from "~/voting/flash.server";
+import { takeVoteFlash } from "~/web/vote-flash.server";
 import {
   GradePicker,
   METHOD_HOW_TO,

@@ -3,18 +3,20 @@ import { data } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AnnotatedLine, AnnotatedText, firstUses } from "~/catalogue/annotated-text";
 import { SourceProvenance } from "~/catalogue/proposal-provenance";
-import { getConsultation, getProposal } from "~/catalogue/catalogue.server";
+import { findProposalTitle, getConsultation, getProposal } from "~/catalogue/catalogue.server";
 import { GLOSSARY } from "~/catalogue/glossary";
-import { CommentSection } from "~/web/comment-section";
-import { ContributionsSection } from "~/web/contributions-section";
-import { discussionAction, getProposalId, proposalDiscussion } from "~/web/proposal-page.server";
+import { CommentSection } from "~/comments/comment-section";
+import { ContributionsSection } from "~/associations/contributions-section";
+import { proposalDiscussion } from "~/comments/discussion.server";
+import { discussionAction } from "~/web/proposal-page.server";
+import { orNotFound } from "~/web/access.server";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Breadcrumb } from "~/ui/breadcrumb";
 import { ProposalBadges } from "~/catalogue/proposal-badges";
 import { formatDate } from "~/ui/format";
 import { DataTable } from "~/ui/table";
-import { takeVoteFlash } from "~/voting/flash.server";
+import { takeVoteFlash } from "~/web/vote-flash.server";
 import {
   PAGE_SLOT,
   ProposalVoteControls,
@@ -40,11 +42,12 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
   return headers;
 };
 
+const NO_CONSULTATION = "Cette consultation n’existe pas ou n’est pas publiée.";
+const NO_PROPOSAL = "Cette proposition n’existe pas dans cette consultation.";
+
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
-  const found = await getConsultation(db(), params.slug ?? "");
-  if (!found) throw new Response("Cette consultation n’existe pas ou n’est pas publiée.", { status: 404 });
-  const detail = await getProposal(db(), found.consultation.id, params.proposal ?? "");
-  if (!detail) throw new Response("Cette proposition n’existe pas dans cette consultation.", { status: 404 });
+  const found = orNotFound(await getConsultation(db(), params.slug ?? ""), NO_CONSULTATION);
+  const detail = orNotFound(await getProposal(db(), found.consultation.id, params.proposal ?? ""), NO_PROPOSAL);
   const url = new URL(request.url);
   const voting = await readVoting(
     db(),
@@ -54,11 +57,11 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     `${url.pathname}${url.search}`,
   );
   const { flash, headers } = await takeVoteFlash(request);
-  const discussion = await proposalDiscussion({
+  const discussion = await proposalDiscussion(db(), {
     consultation: found.consultation,
     proposalId: detail.proposal.id,
     user: context.auth.user,
-    url,
+    searchParams: url.searchParams,
   });
   return data(
     {
@@ -73,12 +76,10 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
-  const found = await getConsultation(db(), params.slug ?? "");
-  if (!found) throw new Response("Cette consultation n’existe pas ou n’est pas publiée.", { status: 404 });
-  const proposalId = await getProposalId(found.consultation.id, params.proposal ?? "");
-  if (!proposalId) throw new Response("Cette proposition n’existe pas dans cette consultation.", { status: 404 });
+  const found = orNotFound(await getConsultation(db(), params.slug ?? ""), NO_CONSULTATION);
+  const proposal = orNotFound(await findProposalTitle(db(), found.consultation.id, params.proposal ?? ""), NO_PROPOSAL);
   // Comments, replies, edits, deletions, "useful" marks, reports, review requests (votes post to /vote).
-  return discussionAction({ request, context, formData: await request.formData(), proposalId });
+  return discussionAction({ request, context, formData: await request.formData(), proposalId: proposal.id });
 }
 
 export default function ProposalPage() {

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { STATUS_LABELS } from "~/catalogue/themes";
-import { requireRegionResults } from "~/web/report-access.server";
+import { requireRegionResults } from "~/web/access.server";
 import { TileGrid } from "~/reports/charts";
 import { recentExports } from "~/reports/exports.server";
 import { formatPercent } from "~/reports/figures";

@@ -2,28 +2,21 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { BallotError, changeBallot, readMethodParams } from "~/ballots/ballots.server";
 import { db } from "~/platform/db.server";
-import { retryHeaders, take } from "~/platform/rate-limit.server";
+import { retryHeaders } from "~/platform/rate-limit.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
-import { setVoteFlash } from "~/voting/flash.server";
+import { castVote } from "~/voting/cast-vote.server";
 import { voteAnchor } from "~/voting/vote-controls";
-import { voteSchema, votedSlugs, type VoteResult } from "~/voting/vote-forms";
-import { confirmation, mutateFor } from "~/voting/vote-intents.server";
-import {
-  findConsultationForVoteAt,
-  findProposalsBySlug,
-  placeOf,
-  toVoter,
-  voteReturnPath,
-  voteRefusal,
-} from "~/voting/voting.server";
+import { voteSchema, type VoteResult } from "~/voting/vote-forms";
+import { findConsultationForVoteAt, voteReturnPath } from "~/voting/voting.server";
+import { setVoteFlash } from "~/web/vote-flash.server";
+import { orNotFound, REFUSAL_STATUS } from "~/web/access.server";
 
 // Every vote button posts here. With JavaScript (reply=data, sent by useFetcher) the answer is data
 // and the page updates in place; without it, a redirect back to the page the form was on (filters,
 // page number and the proposal's place kept) with the confirmation in a one-time cookie. A refusal
-// is a 400 or 403 with the reason in French, and nothing written (changeBallot guarantees it).
+// is a 400, 403 or 429 with the reason in French, and nothing written (changeBallot guarantees it).
 
 // The title cannot tell a refusal from a plain visit (meta does not see the action's data).
 export const meta: MetaFunction = () => [{ title: "Vote — Priorités Santé" }];
@@ -31,20 +24,22 @@ export const meta: MetaFunction = () => [{ title: "Vote — Priorités Santé" }
 // Carries the action's Retry-After onto the refusal page of a 429.
 export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
+const UNKNOWN = "Cette consultation n’existe pas ou n’est pas publiée.";
+
 export async function loader({ params, context }: LoaderFunctionArgs) {
   // Runs for the refusal page too (loaders follow a document POST), so it cannot redirect: on a
   // plain visit the page just points to the consultation.
-  const consultation = await findConsultationForVoteAt(db(), await context.contentVersion(), params.slug ?? "");
-  if (!consultation) throw new Response("Cette consultation n’existe pas ou n’est pas publiée.", { status: 404 });
+  const consultation = orNotFound(
+    await findConsultationForVoteAt(db(), await context.contentVersion(), params.slug ?? ""),
+    UNKNOWN,
+  );
   return { consultationSlug: consultation.slug };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  // The consultation, the voter's place and the proposals are kept per content version: a vote
-  // reads them once, from memory (see the README, Benchmarks, for the profile behind this).
+  // The consultation, the voter's place and the proposals are kept per content version (castVote).
   const version = await context.contentVersion();
-  const consultation = await findConsultationForVoteAt(db(), version, params.slug ?? "");
-  if (!consultation) throw new Response("Cette consultation n’existe pas ou n’est pas publiée.", { status: 404 });
+  const consultation = orNotFound(await findConsultationForVoteAt(db(), version, params.slug ?? ""), UNKNOWN);
   const back = voteReturnPath(request, consultation.slug);
   const user = context.auth.user;
   if (!user) throw redirect(`/connexion?redirectTo=${encodeURIComponent(back)}`);
@@ -53,51 +48,28 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const named = formData.get("proposal");
   // Only a well-formed slug is echoed back (to find the proposal's place on the page).
   const proposalSlug = typeof named === "string" && /^[a-z0-9-]{1,200}$/.test(named) ? named : null;
-  const refuse = (status: number, message: string) =>
-    data<VoteResult>({ ok: false, status, message, proposal: proposalSlug, back }, { status });
-
-  // The most specific rule first: may this person vote here at all?
-  const place = await placeOf(db(), version, user);
-  const reason = voteRefusal(consultation, user, place);
-  if (reason) return refuse(403, reason);
-  const allowance = await take("ballots", user.id);
-  if (!allowance.ok) {
-    return data<VoteResult>(
-      { ok: false, status: 429, message: allowance.message, proposal: proposalSlug, back },
-      { status: 429, headers: retryHeaders(allowance) },
-    );
-  }
-
   const submission = parseWithZod(formData, { schema: voteSchema });
-  if (submission.status !== "success") {
-    const first = Object.values(submission.error ?? {}).find((messages) => messages?.length)?.[0];
-    return refuse(400, first ?? "Formulaire de vote illisible.");
-  }
-  const vote = submission.value;
-  const slugs = votedSlugs(vote);
-  const { named: proposals, ids } = await findProposalsBySlug(db(), version, consultation.id, slugs);
-  if (slugs.some((s) => !proposals.has(s)))
-    return refuse(400, "Cette proposition n’appartient pas à cette consultation.");
+  const vote =
+    submission.status === "success"
+      ? { ok: true as const, value: submission.value }
+      : {
+          ok: false as const,
+          message:
+            Object.values(submission.error ?? {}).find((messages) => messages?.length)?.[0] ??
+            "Formulaire de vote illisible.",
+        };
 
-  let change;
-  try {
-    change = await changeBallot(
-      db(),
-      { consultationSlug: consultation.slug, voter: toVoter(user), place, proposalIds: ids },
-      mutateFor(vote, proposals),
+  const outcome = await castVote(db(), { version, consultation, user, vote });
+  if (!outcome.ok) {
+    const status = REFUSAL_STATUS[outcome.code];
+    return data<VoteResult>(
+      { ok: false, status, message: outcome.message, proposal: proposalSlug, back },
+      { status, headers: outcome.retryAfter ? retryHeaders({ retryAfter: outcome.retryAfter }) : undefined },
     );
-  } catch (error) {
-    if (error instanceof BallotError) return refuse(error.status, error.message);
-    throw error;
   }
-  const message = confirmation(
-    vote,
-    change,
-    readMethodParams(consultation.method, consultation.method_params),
-    proposals,
-  );
-  const proposal = "proposal" in vote ? vote.proposal : null;
-  if (vote.reply === "data") return data<VoteResult>({ ok: true, message, proposal });
+  const { message, proposal } = outcome;
+  if (submission.status === "success" && submission.value.reply === "data")
+    return data<VoteResult>({ ok: true, message, proposal });
   const hash = proposal ? `#${voteAnchor(proposal)}` : "";
   return redirect(`${back}${hash}`, { headers: { "Set-Cookie": await setVoteFlash({ message, proposal }) } });
 }

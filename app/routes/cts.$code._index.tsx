@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { STATUS_LABELS } from "~/catalogue/themes";
-import { requireCtsAccess } from "~/web/cts-access.server";
+import { requireCtsAccess } from "~/web/access.server";
 import { formatPercent } from "~/reports/figures";
 import { ctsDashboard } from "~/reports/dashboard.server";
 import { db } from "~/platform/db.server";

@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { requireCtsAccess } from "~/web/cts-access.server";
+import { useLoaderData } from "@remix-run/react";
+import { requireCtsAccess } from "~/web/access.server";
 import { buildCtsExport, previewRows } from "~/comments/cts-export.server";
 import { PlainText } from "~/comments/plain-text";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { DataTable } from "~/ui/table";
+import { Breadcrumb } from "~/ui/breadcrumb";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -33,20 +34,12 @@ export default function CtsExportPreview() {
   const base = `/cts/${encodeURIComponent(cts.code)}/commentaires/${consultation.slug}/export`;
   return (
     <>
-      <nav role="navigation" className="fr-breadcrumb" aria-label="vous êtes ici :">
-        <ol className="fr-breadcrumb__list">
-          <li>
-            <Link className="fr-breadcrumb__link" to={`/cts/${encodeURIComponent(cts.code)}/commentaires`}>
-              CTS {cts.name}
-            </Link>
-          </li>
-          <li>
-            <a className="fr-breadcrumb__link" aria-current="page">
-              {consultation.title}
-            </a>
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumb
+        items={[
+          { to: `/cts/${encodeURIComponent(cts.code)}/commentaires`, label: `CTS ${cts.name}` },
+          { label: consultation.title },
+        ]}
+      />
       <h1>Commentaires et contributions — CTS {cts.name}</h1>
       <p>
         {consultation.title} : {counts.comments} commentaire{counts.comments > 1 ? "s" : ""} et réponse

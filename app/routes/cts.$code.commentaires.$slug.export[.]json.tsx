@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { recordAudit } from "~/audit/audit.server";
-import { requireCtsAccess } from "~/web/cts-access.server";
+import { requireCtsAccess } from "~/web/access.server";
 import { buildCtsExport, exportFilename } from "~/comments/cts-export.server";
 import { db } from "~/platform/db.server";
 

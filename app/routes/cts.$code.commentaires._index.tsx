@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { requireCtsAccess } from "~/web/cts-access.server";
+import { requireCtsAccess } from "~/web/access.server";
 import { STATUS_LABELS } from "~/catalogue/themes";
 import { ctsConsultationsWithCounts, findCtsTerritory } from "~/comments/cts-export.server";
 import { db } from "~/platform/db.server";

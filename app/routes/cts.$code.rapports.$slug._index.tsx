@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { STATUS_LABELS } from "~/catalogue/themes";
-import { requireCtsReport } from "~/web/report-access.server";
+import { requireCtsReport } from "~/web/access.server";
 import { buildCtsReport } from "~/reports/cts-report.server";
 import { EXPORT_FORMATS, EXPORT_LABELS } from "~/reports/export-formats";
 import { caveats, recentExports } from "~/reports/exports.server";

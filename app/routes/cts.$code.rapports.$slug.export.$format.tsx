@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import type { ExportFormat } from "../../db/schema";
 import { recordAudit } from "~/audit/audit.server";
-import { requireCtsReport } from "~/web/report-access.server";
+import { requireCtsReport } from "~/web/access.server";
 import { buildCtsReport } from "~/reports/cts-report.server";
 import { EXPORT_FORMATS } from "~/reports/export-formats";
 import {

@@ -21,6 +21,7 @@ import { PlainText } from "~/comments/plain-text";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FieldErrors, InputField, Notice } from "~/ui/fields";
+import { REFUSAL_STATUS } from "~/web/access.server";
 
 export const meta: MetaFunction = () => [{ title: "Espace association — Priorités Santé" }];
 
@@ -30,9 +31,10 @@ const STATUS = {
   refused: { label: "Demande refusée", badge: "fr-badge--error" },
 } as const;
 
-const contributionIntent = z.object({
-  intent: z.enum(["publish", "withdraw"]),
-  contributionId: z.string().min(1).max(64),
+/** Publishing a draft or withdrawing a contribution: a button and the contribution's id. */
+const contributionSchema = z.object({
+  intent: z.enum(["publish", "withdraw"], { error: "Action inconnue." }),
+  contributionId: z.string({ error: "Contribution inconnue." }).min(1, "Contribution inconnue.").max(64),
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -71,32 +73,39 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireRole(context, request, "association");
   const formData = await request.formData();
-  const intent = formData.get("intent");
-  if (intent === "apply") {
+  if (formData.get("intent") === "apply") {
     const submission = parseWithZod(formData, { schema: associationApplicationSchema });
-    if (submission.status !== "success") return data({ result: submission.reply(), message: null }, { status: 400 });
+    if (submission.status !== "success")
+      return data({ form: "apply", result: submission.reply(), message: null }, { status: 400 });
     try {
       await applyAsAssociation(db(), { user, application: submission.value });
     } catch (error) {
       if (!(error instanceof CommentError)) throw error;
       return data(
-        { result: submission.reply({ formErrors: [error.message] }), message: null },
-        { status: error.status },
+        { form: "apply", result: submission.reply({ formErrors: [error.message] }), message: null },
+        { status: REFUSAL_STATUS[error.code] },
       );
     }
     return redirect("/espace-association?demande=1", 303);
   }
-  const parsed = contributionIntent.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) throw new Response("Action inconnue.", { status: 400 });
+  const submission = parseWithZod(formData, { schema: contributionSchema });
+  const form = `contribution-${String(formData.get("contributionId") ?? "")}`;
+  if (submission.status !== "success") {
+    const messages = Object.values(submission.error ?? {}).flatMap((m) => m ?? []);
+    return data({ form, result: submission.reply(), message: messages.join(" ") }, { status: 400 });
+  }
+  const { intent, contributionId } = submission.value;
   try {
-    if (parsed.data.intent === "publish")
-      await publishDraft(db(), { user, contributionId: parsed.data.contributionId });
-    else await deleteContribution(db(), { user, contributionId: parsed.data.contributionId });
+    if (intent === "publish") await publishDraft(db(), { user, contributionId });
+    else await deleteContribution(db(), { user, contributionId });
   } catch (error) {
     if (!(error instanceof CommentError)) throw error;
-    return data({ result: undefined, message: error.message }, { status: error.status });
+    return data(
+      { form, result: submission.reply({ formErrors: [error.message] }), message: error.message },
+      { status: REFUSAL_STATUS[error.code] },
+    );
   }
-  return redirect(`/espace-association?${parsed.data.intent === "publish" ? "publiee" : "retiree"}=1`, 303);
+  return redirect(`/espace-association?${intent === "publish" ? "publiee" : "retiree"}=1`, 303);
 }
 
 export default function AssociationSpace() {
@@ -168,7 +177,11 @@ export default function AssociationSpace() {
 
       {association?.status !== "verified" ? (
         emailVerified ? (
-          <ApplicationForm regions={regions} association={association} result={actionData?.result} />
+          <ApplicationForm
+            regions={regions}
+            association={association}
+            result={actionData?.form === "apply" ? actionData.result : undefined}
+          />
         ) : (
           <Notice kind="info" title="Confirmez l’adresse du compte">
             Ouvrez le lien envoyé à {email} pour confirmer l’adresse, puis revenez ici déposer la demande de
@@ -199,30 +212,10 @@ export default function AssociationSpace() {
                     : ""}
                   {c.moderation === "pending_review" ? " · masquée en attente d’examen" : ""}
                 </p>
-                <div className="ps-comment__actions">
-                  {!c.published && association.status === "verified" && c.open ? (
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="publish" />
-                      <input type="hidden" name="contributionId" value={c.id} />
-                      <button className="fr-btn fr-btn--sm" type="submit">
-                        Publier
-                      </button>
-                    </Form>
-                  ) : null}
-                  <details className="ps-disclosure">
-                    <summary className="fr-btn fr-btn--sm fr-btn--tertiary">Retirer</summary>
-                    <div className="ps-disclosure__body">
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="withdraw" />
-                        <input type="hidden" name="contributionId" value={c.id} />
-                        <p className="fr-text--sm fr-mb-1w">Le texte et la pièce jointe seront effacés.</p>
-                        <button className="fr-btn fr-btn--sm fr-btn--secondary" type="submit">
-                          Retirer définitivement
-                        </button>
-                      </Form>
-                    </div>
-                  </details>
-                </div>
+                <ContributionActions
+                  id={c.id}
+                  canPublish={!c.published && association.status === "verified" && c.open}
+                />
               </li>
             ))}
           </ul>
@@ -344,6 +337,45 @@ function ApplicationForm({
         </button>
       </Form>
     </section>
+  );
+}
+
+/** Publish a draft, or withdraw a contribution: two small forms with one schema. */
+function ContributionActions({ id, canPublish }: { id: string; canPublish: boolean }) {
+  const actionData = useActionData<typeof action>();
+  const options = (intent: "publish" | "withdraw") => ({
+    id: `${intent}-${id}`,
+    lastResult: actionData?.form === `contribution-${id}` ? actionData.result : undefined,
+    constraint: getZodConstraint(contributionSchema),
+    onValidate: ({ formData }: { formData: FormData }) => parseWithZod(formData, { schema: contributionSchema }),
+  });
+  const [publish] = useForm(options("publish"));
+  const [withdraw] = useForm(options("withdraw"));
+  return (
+    <div className="ps-comment__actions">
+      {canPublish ? (
+        <Form method="post" {...getFormProps(publish)}>
+          <input type="hidden" name="intent" value="publish" />
+          <input type="hidden" name="contributionId" value={id} />
+          <button className="fr-btn fr-btn--sm" type="submit">
+            Publier
+          </button>
+        </Form>
+      ) : null}
+      <details className="ps-disclosure">
+        <summary className="fr-btn fr-btn--sm fr-btn--tertiary">Retirer</summary>
+        <div className="ps-disclosure__body">
+          <Form method="post" {...getFormProps(withdraw)}>
+            <input type="hidden" name="intent" value="withdraw" />
+            <input type="hidden" name="contributionId" value={id} />
+            <p className="fr-text--sm fr-mb-1w">Le texte et la pièce jointe seront effacés.</p>
+            <button className="fr-btn fr-btn--sm fr-btn--secondary" type="submit">
+              Retirer définitivement
+            </button>
+          </Form>
+        </div>
+      </details>
+    </div>
   );
 }
 

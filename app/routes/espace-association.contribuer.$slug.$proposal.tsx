@@ -4,32 +4,33 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireRole } from "~/web/guards.server";
-import { getConsultation } from "~/catalogue/catalogue.server";
+import { findProposalTitle, getConsultation } from "~/catalogue/catalogue.server";
 import { checkPdf, getAccountAssociation, saveContribution } from "~/associations/associations.server";
 import { consultationIsOpen } from "~/catalogue/consultation-window";
 import { CommentError } from "~/comments/comments.server";
 import { contributionSchema } from "~/comments/forms";
 import { CONTRIBUTION_MAX } from "~/comments/labels";
-import { readFormWithFile } from "~/associations/upload.server";
+import { readFormWithFile } from "~/web/upload.server";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 import { TextareaField } from "~/ui/textarea";
+import { Breadcrumb } from "~/ui/breadcrumb";
+import { orNotFound, REFUSAL_STATUS } from "~/web/access.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Contribution sur « ${data.proposal.title} » — Priorités Santé` : "Contribution — Priorités Santé" },
 ];
 
 async function proposalOr404(slug: string | undefined, proposalSlug: string | undefined) {
-  const found = await getConsultation(db(), slug ?? "");
-  if (!found) throw new Response("Cette consultation n’existe pas ou n’est pas publiée.", { status: 404 });
-  const proposal = await db()
-    .selectFrom("proposals")
-    .select(["id", "slug", "title"])
-    .where("consultation_id", "=", found.consultation.id)
-    .where("slug", "=", proposalSlug ?? "")
-    .executeTakeFirst();
-  if (!proposal) throw new Response("Cette proposition n’existe pas dans cette consultation.", { status: 404 });
+  const found = orNotFound(
+    await getConsultation(db(), slug ?? ""),
+    "Cette consultation n’existe pas ou n’est pas publiée.",
+  );
+  const proposal = orNotFound(
+    await findProposalTitle(db(), found.consultation.id, proposalSlug ?? ""),
+    "Cette proposition n’existe pas dans cette consultation.",
+  );
   return { consultation: found.consultation, proposal };
 }
 
@@ -74,7 +75,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     if (!(error instanceof CommentError)) throw error;
     return data(
       { result: submission.reply({ formErrors: [error.message] }), fileError: null },
-      { status: error.status },
+      { status: REFUSAL_STATUS[error.code] },
     );
   }
 }
@@ -96,28 +97,13 @@ export default function Contribute() {
   return (
     <div className="fr-grid-row">
       <div className="fr-col-12 fr-col-md-10 fr-col-lg-8">
-        <nav role="navigation" className="fr-breadcrumb" aria-label="vous êtes ici :">
-          <ol className="fr-breadcrumb__list">
-            <li>
-              <Link className="fr-breadcrumb__link" to="/espace-association">
-                Espace association
-              </Link>
-            </li>
-            <li>
-              <Link
-                className="fr-breadcrumb__link"
-                to={`/consultations/${consultation.slug}/propositions/${proposal.slug}`}
-              >
-                {proposal.title}
-              </Link>
-            </li>
-            <li>
-              <a className="fr-breadcrumb__link" aria-current="page">
-                Contribution
-              </a>
-            </li>
-          </ol>
-        </nav>
+        <Breadcrumb
+          items={[
+            { to: "/espace-association", label: "Espace association" },
+            { to: `/consultations/${consultation.slug}/propositions/${proposal.slug}`, label: proposal.title },
+            { label: "Contribution" },
+          ]}
+        />
         <h1>Contribution de {association.name}</h1>
         <p>
           Sur la proposition «{" "}

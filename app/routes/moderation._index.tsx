@@ -1,8 +1,10 @@
-import { parseWithZod } from "@conform-to/zod/v4";
+import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireRole } from "~/web/guards.server";
+import { regionNames } from "~/territories/territories.server";
 import { CommentError } from "~/comments/comments.server";
 import { moderationSchema } from "~/comments/forms";
 import { REASON_CHOICES, REASON_LABELS, FLAG_REASONS } from "~/comments/labels";
@@ -11,7 +13,8 @@ import { PlainText } from "~/comments/plain-text";
 import type { FlagReason } from "../../db/schema";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
-import { Notice } from "~/ui/fields";
+import { FieldErrors, Notice, withoutKey } from "~/ui/fields";
+import { REFUSAL_STATUS } from "~/web/access.server";
 
 export const meta: MetaFunction = () => [{ title: "Modération — Priorités Santé" }];
 
@@ -25,20 +28,21 @@ const DONE: Record<string, string> = {
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireRole(context, request, "moderator");
   const regions = moderatedRegions(user);
-  const [names, queue] = await Promise.all([
-    regions.length
-      ? db().selectFrom("regions").select("name").where("code", "in", regions).orderBy("name").execute()
-      : [],
-    moderationQueue(db(), regions),
-  ]);
-  return { regions: names.map((r) => r.name), queue };
+  const [names, queue] = await Promise.all([regionNames(db(), regions), moderationQueue(db(), regions)]);
+  return { regions: names, queue };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireRole(context, request, "moderator");
-  const submission = parseWithZod(await request.formData(), { schema: moderationSchema });
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: moderationSchema });
   if (submission.status !== "success") {
-    return data({ message: "Demande incomplète : choisissez une action.", target: null }, { status: 400 });
+    // The item's form shows its fields' errors; the page says what is missing overall.
+    const target = String(formData.get("targetId") ?? "") || null;
+    return data(
+      { message: "Demande incomplète : choisissez une action.", target, result: submission.reply() },
+      { status: 400 },
+    );
   }
   const v = submission.value;
   try {
@@ -52,7 +56,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     });
   } catch (error) {
     if (!(error instanceof CommentError)) throw error;
-    return data({ message: error.message, target: v.targetId }, { status: error.status });
+    return data(
+      { message: error.message, target: v.targetId, result: submission.reply({ formErrors: [error.message] }) },
+      { status: REFUSAL_STATUS[error.code] },
+    );
   }
   return redirect(`/moderation?fait=${v.intent}`, 303);
 }
@@ -94,6 +101,14 @@ function QueueCard({ item }: { item: QueueItem }) {
   const what = item.kind === "comment" ? "Commentaire" : "Contribution";
   const anchor = `${item.kind === "comment" ? "commentaire" : "contribution"}-${item.id}`;
   const formId = `moderer-${item.id}`;
+  const actionData = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    id: formId,
+    lastResult: actionData?.target === item.id ? actionData.result : undefined,
+    constraint: getZodConstraint(moderationSchema),
+    defaultValue: { reason: item.moderation !== "hidden" ? mostReported(item) : undefined },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: moderationSchema }),
+  });
   return (
     <article className="fr-card fr-p-3w" data-testid="queue-item" aria-labelledby={`${formId}-titre`}>
       <h2 className="fr-h5 fr-mb-1w" id={`${formId}-titre`}>
@@ -167,7 +182,7 @@ function QueueCard({ item }: { item: QueueItem }) {
           {item.reviewMessage ? <PlainText text={item.reviewMessage} /> : <p className="fr-text--sm">Sans message.</p>}
         </div>
       ) : null}
-      <Form method="post" id={formId}>
+      <Form method="post" {...getFormProps(form)}>
         <input type="hidden" name="targetKind" value={item.kind} />
         <input type="hidden" name="targetId" value={item.id} />
         {item.moderation !== "hidden" ? (
@@ -175,13 +190,14 @@ function QueueCard({ item }: { item: QueueItem }) {
             <label className="fr-label" htmlFor={`${formId}-reason`}>
               Motif affiché en cas de masquage
             </label>
-            <select className="fr-select" id={`${formId}-reason`} name="reason" defaultValue={mostReported(item)}>
+            <select className="fr-select" {...withoutKey(getSelectProps(fields.reason))}>
               {FLAG_REASONS.map((r) => (
                 <option key={r} value={r}>
                   {REASON_CHOICES[r]}
                 </option>
               ))}
             </select>
+            <FieldErrors id={fields.reason.errorId} errors={fields.reason.errors} />
           </div>
         ) : null}
         <div className="fr-input-group">
@@ -189,7 +205,8 @@ function QueueCard({ item }: { item: QueueItem }) {
             Précision pour l’auteur (facultatif)
             <span className="fr-hint-text">Envoyée par e-mail à l’auteur et gardée au journal.</span>
           </label>
-          <input className="fr-input" id={`${formId}-note`} name="note" maxLength={500} />
+          <input className="fr-input" {...withoutKey(getInputProps(fields.note, { type: "text" }))} maxLength={500} />
+          <FieldErrors id={fields.note.errorId} errors={fields.note.errors} />
         </div>
         <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm">
           {item.moderation !== "hidden" ? (

@@ -240,3 +240,32 @@ export async function ctsArrondissements(db: Kysely<Database>, ctsCode: string):
       population: Number(a.population),
     }));
 }
+
+/** Every CTS territory with its region's name and how many members it has (role cts_member). */
+export async function listCtsTerritoriesWithMembers(db: Kysely<Database>) {
+  const rows = await db
+    .selectFrom("cts_territories as t")
+    .innerJoin("regions as r", "r.code", "t.region_code")
+    .select((eb) => [
+      "t.code",
+      "t.name",
+      "r.name as region",
+      eb
+        .selectFrom("user_roles as u")
+        .whereRef("u.scope", "=", "t.code")
+        .where("u.role", "=", "cts_member")
+        .select(eb.fn.countAll<number>().as("n"))
+        .as("members"),
+    ])
+    .orderBy("r.name")
+    .orderBy("t.name")
+    .execute();
+  return rows.map((t) => ({ ...t, members: Number(t.members ?? 0) }));
+}
+
+/** The names of these regions, in alphabetical order (unknown codes are left out). */
+export async function regionNames(db: Kysely<Database>, codes: readonly string[]): Promise<string[]> {
+  if (!codes.length) return [];
+  const rows = await db.selectFrom("regions").select("name").where("code", "in", codes).orderBy("name").execute();
+  return rows.map((r) => r.name);
+}

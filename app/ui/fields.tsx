@@ -47,6 +47,11 @@ export function InputField({
   );
 }
 
+/** Conform's input props minus `key`, which React wants written out, not spread into JSX. */
+export function withoutKey<T extends { key?: unknown }>({ key: _key, ...props }: T): Omit<T, "key"> {
+  return props;
+}
+
 export function FieldErrors({ id, errors }: { id: string; errors: string[] | undefined }) {
   if (!errors?.length) return null;
   return (

@@ -1,7 +1,7 @@
 import { Link, useFetcher, useFetchers } from "@remix-run/react";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { GRADE_LABELS, GRADES, type Grade, type Method } from "../tally/types";
-import type { VoteFlash } from "./flash.server";
+import type { VoteFlash } from "./vote-forms";
 import type { VoteResult } from "./vote-forms";
 import type { BallotEntry, VotingState } from "./voting.server";
 

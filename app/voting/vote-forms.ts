@@ -102,6 +102,13 @@ export function votedSlugs(vote: VoteInput): string[] {
   return [vote.proposal];
 }
 
+/** A vote's confirmation carried to the next page when the vote was sent without JavaScript. */
+export interface VoteFlash {
+  message: string;
+  /** The proposal the vote was about, so the page can show the message beside its controls. */
+  proposal: string | null;
+}
+
 /** The vote action's answer to useFetcher (and, when refused, to the page shown without JavaScript). */
 export type VoteResult =
   | { ok: true; message: string; proposal: string | null }

@@ -20,13 +20,13 @@ export interface VotedProposal {
 export function mutateFor(vote: VoteInput, proposals: ReadonlyMap<string, VotedProposal>) {
   const idOf = (slug: string) => {
     const found = proposals.get(slug);
-    if (!found) throw new BallotError(400, "Cette proposition n’appartient pas à cette consultation.");
+    if (!found) throw new BallotError("invalid", "Cette proposition n’appartient pas à cette consultation.");
     return found.id;
   };
   return (current: BallotContent | null, rules: ConsultationRules): unknown => {
     const method = INTENT_METHOD[vote.intent];
     if (method && method !== rules.method) {
-      throw new BallotError(400, "Ce formulaire ne correspond pas au mode de vote de cette consultation.");
+      throw new BallotError("invalid", "Ce formulaire ne correspond pas au mode de vote de cette consultation.");
     }
     const selections = current && "selections" in current ? current.selections : [];
     const grades = current && "grades" in current ? current.grades : {};
@@ -58,7 +58,10 @@ export function mutateFor(vote: VoteInput, proposals: ReadonlyMap<string, VotedP
         const id = idOf(vote.proposal);
         const from = order.indexOf(id);
         if (from < 0)
-          throw new BallotError(400, "Cette proposition ne figure pas dans votre classement : ajoutez-la d’abord.");
+          throw new BallotError(
+            "invalid",
+            "Cette proposition ne figure pas dans votre classement : ajoutez-la d’abord.",
+          );
         const next = order.filter((o) => o !== id);
         // A place beyond the ends means the end: moving the last one down changes nothing.
         next.splice(Math.min(vote.to, order.length) - 1, 0, id);

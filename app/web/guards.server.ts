@@ -5,12 +5,15 @@ import { hasRole, type AuthContext, type SessionUser } from "~/identity/session.
 // HTTP glue of the routes layer: the domain answers "who is this, what may they do"; these turn a
 // missing session into a redirect to log in and a missing role into a 403 page.
 
+/** The redirect to the sign-in page, coming back to this request's page afterwards. */
+export function signInRedirect(request: Request): Response {
+  const url = new URL(request.url);
+  return redirect(`/connexion?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+}
+
 export function requireUser(context: { auth: AuthContext }, request: Request): SessionUser {
   const user = context.auth.user;
-  if (!user) {
-    const url = new URL(request.url);
-    throw redirect(`/connexion?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
-  }
+  if (!user) throw signInRedirect(request);
   return user;
 }
 

@@ -2,26 +2,10 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { SubmissionResult } from "@conform-to/react";
 import { data, redirect } from "@remix-run/node";
 import type { AppLoadContext } from "@remix-run/node";
-import { type SessionUser } from "~/identity/session.server";
 import { requireUser } from "./guards.server";
-import { db } from "../platform/db.server";
-import { refundComment, takeCommentAllowance } from "../platform/rate-limit.server";
-import { locateCommune } from "../territories/territories.server";
-import { consultationIsOpen } from "../catalogue/consultation-window";
-import { listContributionsForProposal } from "../associations/associations.server";
-import {
-  COMMENT_SORTS,
-  CommentError,
-  commentRefusal,
-  deleteComment,
-  editComment,
-  listComments,
-  postComment,
-  setUseful,
-  stanceCounts,
-  type CommentFilters,
-  type CommentSort,
-} from "../comments/comments.server";
+import { db } from "~/platform/db.server";
+import { CommentError, deleteComment, editComment, setUseful } from "~/comments/comments.server";
+import { postCommentWithinLimits } from "~/comments/discussion.server";
 import {
   commentSchema,
   deleteSchema,
@@ -30,121 +14,14 @@ import {
   flagSchema,
   reviewSchema,
   usefulSchema,
-} from "../comments/forms";
-import { STANCES } from "../comments/labels";
-import { flagContent, requestReview } from "../moderation/moderation.server";
-import type { ConsultationStatus, Stance } from "../../db/schema";
+  type DiscussionActionData,
+} from "~/comments/forms";
+import { flagContent, requestReview } from "~/moderation/moderation.server";
+import { REFUSAL_STATUS } from "./access.server";
+import { retryHeaders } from "~/platform/rate-limit.server";
 
-// The comment and contribution parts of a proposal page: what its loader adds, what its action
-// does. The route module stays thin and calls these two functions.
-
-type ConsultationRow = {
-  id: string;
-  slug: string;
-  region_code: string;
-  cts_code: string | null;
-  status: ConsultationStatus;
-  opens_at: string | null;
-  closes_at: string | null;
-};
-
-/** A proposal's id from its consultation and slug (actions need no more), or null. */
-export async function getProposalId(consultationId: string, slug: string): Promise<string | null> {
-  const row = await db()
-    .selectFrom("proposals")
-    .select("id")
-    .where("consultation_id", "=", consultationId)
-    .where("slug", "=", slug)
-    .executeTakeFirst();
-  return row?.id ?? null;
-}
-
-/** Everything the comment and contribution sections of a proposal page show. */
-export async function proposalDiscussion(input: {
-  consultation: ConsultationRow;
-  proposalId: string;
-  user: SessionUser | null;
-  url: URL;
-}) {
-  const { consultation, proposalId, user, url } = input;
-  const now = new Date();
-  const place = user ? await locateCommune(db(), user.communeCode) : null;
-  const myPlace = place
-    ? {
-        arrondissement: { code: place.arrondissement.code, name: place.arrondissement.name },
-        cts: { code: place.cts?.code ?? place.departement.code, name: place.cts?.name ?? place.departement.name },
-      }
-    : null;
-  const filters = parseCommentFilters(url.searchParams, myPlace);
-  const open = consultationIsOpen(consultation, now);
-  const refusal = commentRefusal(consultation, user, place, now);
-  // A CTS member sees their territory's comments first, with counts by stance.
-  const memberScopes = (user?.roles ?? []).filter((r) => r.role === "cts_member").map((r) => r.scope);
-  const memberCts = (
-    memberScopes.length
-      ? await db()
-          .selectFrom("cts_territories")
-          .select(["code", "name"])
-          .where("code", "in", memberScopes)
-          .where("region_code", "=", consultation.region_code)
-          .orderBy("name")
-          .execute()
-      : []
-  ).filter((c) => !consultation.cts_code || c.code === consultation.cts_code);
-  const ctsFirst = memberCts.map((c) => c.code);
-  const [list, counts, ctsCounts, contributions] = await Promise.all([
-    listComments(db(), { proposalId, viewerId: user?.id ?? null, filters, ctsFirst, open, now }),
-    stanceCounts(db(), proposalId),
-    ctsFirst.length ? stanceCounts(db(), proposalId, ctsFirst) : Promise.resolve(null),
-    listContributionsForProposal(db(), proposalId, user?.id ?? null),
-  ]);
-  const isAssociation = !!user?.roles.some((r) => r.role === "association");
-  return {
-    open,
-    refusal,
-    signedIn: !!user,
-    emailVerified: !!user?.emailVerified,
-    displayName: user?.displayName ?? null,
-    isAssociation,
-    myPlace,
-    filters: {
-      stance: filters.stance ?? "",
-      territory: filters.arrondissement ? "arrondissement" : filters.cts ? "cts" : "",
-      sort: filters.sort,
-    },
-    list,
-    counts,
-    cts: ctsCounts ? { territories: memberCts, counts: ctsCounts, consultationSlug: consultation.slug } : null,
-    contributions,
-  };
-}
-
-export type ProposalDiscussion = Awaited<ReturnType<typeof proposalDiscussion>>;
-
-/** Reads the comment filters of the URL; unknown values fall back to the defaults, never to an error page. */
-export function parseCommentFilters(
-  params: URLSearchParams,
-  place: { arrondissement: { code: string }; cts: { code: string } } | null,
-): CommentFilters {
-  const stance = params.get("position");
-  const territory = params.get("territoire");
-  const sort = params.get("tri");
-  const page = Number(params.get("page") ?? "1");
-  return {
-    stance: STANCES.includes(stance as Stance) ? (stance as Stance) : undefined,
-    arrondissement: territory === "arrondissement" && place ? place.arrondissement.code : undefined,
-    cts: territory === "cts" && place ? place.cts.code : undefined,
-    sort: COMMENT_SORTS.includes(sort as CommentSort) ? (sort as CommentSort) : "recents",
-    page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1,
-  };
-}
-
-/** What the action answers when a form is refused: which form, and why. */
-export interface DiscussionActionData {
-  form: string;
-  result?: SubmissionResult<string[]>;
-  message?: string;
-}
+// The proposal page's action controller for its discussion forms (the data comes from
+// ~/comments/discussion.server): which form was sent, the domain call, and the HTTP answer.
 
 function back(url: URL, ok: string | null, anchor: string) {
   const params = new URLSearchParams(url.search);
@@ -156,13 +33,15 @@ function back(url: URL, ok: string | null, anchor: string) {
   return redirect(`${url.pathname}${qs ? `?${qs}` : ""}#${anchor}`, 303);
 }
 
-function refused(form: string, error: unknown, result?: SubmissionResult<string[]>) {
+function refused(form: string, error: unknown, submission: { reply: Reply }) {
   if (!(error instanceof CommentError)) throw error;
   return data<DiscussionActionData>(
-    { form, message: error.message, ...(result ? { result } : {}) },
-    { status: error.status },
+    { form, message: error.message, result: submission.reply({ formErrors: [error.message] }) },
+    { status: REFUSAL_STATUS[error.code] },
   );
 }
+
+type Reply = (options?: { formErrors?: string[] }) => SubmissionResult<string[]>;
 
 function invalid(
   form: string,
@@ -178,7 +57,7 @@ function invalid(
 }
 
 /**
- * The proposal page's action for comments, replies, edits, deletions, "useful" marks, flags and
+ * The proposal page's action for comments, replies, edits, deletions, "useful" marks, reports and
  * review requests. Every branch checks, on the server, who may do it.
  */
 export async function discussionAction(input: {
@@ -199,27 +78,24 @@ export async function discussionAction(input: {
       const form = intent === "comment" ? "comment-new" : `reply-${String(formData.get("parentId") ?? "")}`;
       if (submission.status !== "success") return invalid(form, submission);
       const value = submission.value;
-      const allowance = await takeCommentAllowance(user.id);
-      if (!allowance.ok) {
+      const posted = await postCommentWithinLimits(db(), {
+        proposalId,
+        actor: user,
+        body: value.body,
+        stance: value.intent === "comment" ? value.stance : undefined,
+        parentId: value.intent === "reply" ? value.parentId : undefined,
+        anonymous: value.signature === "anonyme",
+      });
+      if (!posted.ok) {
         return data<DiscussionActionData>(
-          { form, message: allowance.message, result: submission.reply({ formErrors: [allowance.message] }) },
-          { status: 429, headers: { "Retry-After": String(allowance.retryAfter) } },
+          { form, message: posted.message, result: submission.reply({ formErrors: [posted.message] }) },
+          {
+            status: REFUSAL_STATUS[posted.code],
+            headers: posted.retryAfter ? retryHeaders({ retryAfter: posted.retryAfter }) : undefined,
+          },
         );
       }
-      try {
-        const { id } = await postComment(db(), {
-          proposalId,
-          actor: user,
-          body: value.body,
-          stance: value.intent === "comment" ? value.stance : undefined,
-          parentId: value.intent === "reply" ? value.parentId : undefined,
-          anonymous: value.signature === "anonyme",
-        });
-        return back(url, intent === "comment" ? "commentaire" : "reponse", `commentaire-${id}`);
-      } catch (error) {
-        await refundComment(user.id);
-        return refused(form, error, submission.reply({ formErrors: [error instanceof Error ? error.message : ""] }));
-      }
+      return back(url, intent === "comment" ? "commentaire" : "reponse", `commentaire-${posted.id}`);
     }
     case "edit": {
       const submission = parseWithZod(formData, { schema: editSchema });
@@ -234,7 +110,7 @@ export async function discussionAction(input: {
         });
         return back(url, "modifie", `commentaire-${submission.value.commentId}`);
       } catch (error) {
-        return refused(form, error, submission.reply({ formErrors: [error instanceof Error ? error.message : ""] }));
+        return refused(form, error, submission);
       }
     }
     case "delete": {
@@ -245,7 +121,7 @@ export async function discussionAction(input: {
         await deleteComment(db(), { commentId: submission.value.commentId, actor: user });
         return back(url, "supprime", "commentaires");
       } catch (error) {
-        return refused(form, error);
+        return refused(form, error, submission);
       }
     }
     case "useful": {
@@ -260,7 +136,7 @@ export async function discussionAction(input: {
         });
         return back(url, null, `commentaire-${submission.value.commentId}`);
       } catch (error) {
-        return refused(form, error);
+        return refused(form, error, submission);
       }
     }
     case "report": {
@@ -278,7 +154,7 @@ export async function discussionAction(input: {
         });
         return back(url, "signale", `${v.targetKind === "comment" ? "commentaire" : "contribution"}-${v.targetId}`);
       } catch (error) {
-        return refused(form, error);
+        return refused(form, error, submission);
       }
     }
     case "review": {
@@ -290,12 +166,10 @@ export async function discussionAction(input: {
         await requestReview(db(), { kind: v.targetKind, id: v.targetId, userId: user.id, message: v.message });
         return back(url, "reexamen", `${v.targetKind === "comment" ? "commentaire" : "contribution"}-${v.targetId}`);
       } catch (error) {
-        return refused(form, error);
+        return refused(form, error, submission);
       }
     }
     default:
       throw new Response("Action inconnue.", { status: 400 });
   }
 }
-
-export const DISCUSSION_INTENTS = new Set(["comment", "reply", "edit", "delete", "useful", "report", "review"]);

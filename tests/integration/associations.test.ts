@@ -18,6 +18,8 @@ import { moderate, flagContent } from "../../app/moderation/moderation.server";
 import { markEmailVerified } from "../../app/identity/users.server";
 import { testDatabases } from "../support/databases";
 import { makePerson } from "../support/people";
+// Refusals are asserted as the status the person gets (the routes layer's mapping of their code).
+import { REFUSAL_STATUS } from "../../app/web/access.server";
 
 const NORMANDIE = "normandie-cnr-sante-2022";
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
@@ -27,7 +29,7 @@ async function refusal(promise: Promise<unknown>): Promise<{ status: number; mes
   try {
     await promise;
   } catch (error) {
-    if (error instanceof CommentError) return { status: error.status, message: error.message };
+    if (error instanceof CommentError) return { status: REFUSAL_STATUS[error.code], message: error.message };
     throw error;
   }
   throw new Error("expected a refusal");

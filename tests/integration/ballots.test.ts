@@ -96,7 +96,7 @@ describe.each(testDatabases)("ballots on $name", ({ openLoaded }) => {
     );
     const refused = results.filter((r) => r.status === "rejected");
     expect(refused).toHaveLength(15);
-    for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ status: 400 });
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "invalid" });
     const ballot = await h.db
       .selectFrom("ballots")
       .select("content")
@@ -127,21 +127,21 @@ describe.each(testDatabases)("ballots on $name", ({ openLoaded }) => {
         selections: [ids[NORMANDIE]![0]!],
       }));
     await expect(vote(await resident("33063"))).rejects.toMatchObject({
-      status: 403,
+      code: "forbidden",
       message: expect.stringMatching(/région/),
     });
     await expect(vote(await resident("14366", { verified: false }))).rejects.toMatchObject({
-      status: 403,
+      code: "forbidden",
       message: expect.stringMatching(/Confirmez/),
     });
-    await expect(vote(await resident("14366", { role: "association" }))).rejects.toMatchObject({ status: 403 });
-    await expect(vote(await resident("14366", { role: "cts_member" }))).rejects.toMatchObject({ status: 403 });
+    await expect(vote(await resident("14366", { role: "association" }))).rejects.toMatchObject({ code: "forbidden" });
+    await expect(vote(await resident("14366", { role: "cts_member" }))).rejects.toMatchObject({ code: "forbidden" });
     // Yvelines is for CTS 78 only, even within Île-de-France.
     await expect(
       changeBallot(h.db, { consultationSlug: YVELINES, voter: await resident("75101") }, () => ({
         order: [ids[YVELINES]![0]!],
       })),
-    ).rejects.toMatchObject({ status: 403 });
+    ).rejects.toMatchObject({ code: "forbidden" });
     const id = await consultationId(NORMANDIE);
     await h.db
       .updateTable("consultations")
@@ -151,11 +151,11 @@ describe.each(testDatabases)("ballots on $name", ({ openLoaded }) => {
     try {
       const voter = await resident("14366");
       await expect(vote(voter, NORMANDIE, new Date("2026-01-01T00:00:00.000Z"))).rejects.toMatchObject({
-        status: 403,
+        code: "forbidden",
         message: expect.stringMatching(/clos/),
       });
       await expect(vote(voter, NORMANDIE, new Date("2024-12-31T23:59:59.999Z"))).rejects.toMatchObject({
-        status: 403,
+        code: "forbidden",
         message: expect.stringMatching(/pas encore/),
       });
       // The closing second: in just before, out at the instant.
@@ -165,7 +165,7 @@ describe.each(testDatabases)("ballots on $name", ({ openLoaded }) => {
     } finally {
       await h.db.updateTable("consultations").set({ closes_at: null, opens_at: null }).where("id", "=", id).execute();
     }
-    await expect(vote(await resident("14366"), "n-existe-pas")).rejects.toMatchObject({ status: 404 });
+    await expect(vote(await resident("14366"), "n-existe-pas")).rejects.toMatchObject({ code: "not-found" });
     expect([await count("ballots"), await count("ballot_events")]).toEqual(before);
   });
 
@@ -185,7 +185,7 @@ describe.each(testDatabases)("ballots on $name", ({ openLoaded }) => {
     for (const [voter, slug, content] of cases) {
       const attempt = changeBallot(h.db, { consultationSlug: slug, voter }, () => content);
       await expect(attempt).rejects.toBeInstanceOf(BallotError);
-      await expect(attempt).rejects.toMatchObject({ status: 400 });
+      await expect(attempt).rejects.toMatchObject({ code: "invalid" });
     }
     expect([await count("ballots"), await count("ballot_events")]).toEqual(before);
   });

@@ -13,6 +13,8 @@ import {
 } from "../../app/comments/comments.server";
 import { commentSchema, editSchema, replySchema } from "../../app/comments/forms";
 import { testDatabases } from "../support/databases";
+// Refusals are asserted as the status the person gets (the routes layer's mapping of their code).
+import { REFUSAL_STATUS } from "../../app/web/access.server";
 
 const NORMANDIE = "normandie-cnr-sante-2022";
 const CENTRE = "centre-val-de-loire-cnr-sante-2022";
@@ -22,7 +24,7 @@ async function refusal(promise: Promise<unknown>): Promise<{ status: number; mes
   try {
     await promise;
   } catch (error) {
-    if (error instanceof CommentError) return { status: error.status, message: error.message };
+    if (error instanceof CommentError) return { status: REFUSAL_STATUS[error.code], message: error.message };
     throw error;
   }
   throw new Error("expected a refusal");

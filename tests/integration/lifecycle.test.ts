@@ -78,7 +78,7 @@ describe.each(testDatabases)("consultation phases on $name", ({ openLoaded }) =>
 
     // No vote after closing; no way back.
     await expect(changeBallot(h.db, { consultationSlug: SLUG, voter: voters[0]! }, () => null)).rejects.toMatchObject({
-      status: 403,
+      code: "forbidden",
     });
     await expect(advanceConsultation(h.db, SLUG, "open")).rejects.toThrow(/ne peut pas passer/);
     expect((await advanceConsultation(h.db, SLUG, "results_published")).to).toBe("results_published");

@@ -10,6 +10,8 @@ import {
 } from "../../app/moderation/moderation.server";
 import { testDatabases } from "../support/databases";
 import { makePerson } from "../support/people";
+// Refusals are asserted as the status the person gets (the routes layer's mapping of their code).
+import { REFUSAL_STATUS } from "../../app/web/access.server";
 
 const NORMANDIE = "normandie-cnr-sante-2022";
 
@@ -17,7 +19,7 @@ async function refusal(promise: Promise<unknown>): Promise<{ status: number; mes
   try {
     await promise;
   } catch (error) {
-    if (error instanceof CommentError) return { status: error.status, message: error.message };
+    if (error instanceof CommentError) return { status: REFUSAL_STATUS[error.code], message: error.message };
     throw error;
   }
   throw new Error("expected a refusal");

@@ -4,7 +4,9 @@ import type { Role } from "../../db/schema";
 import { loadTerritories } from "../../db/territories/load";
 import type { AuthContext } from "../../app/identity/session.server";
 import { acceptInvitation, checkInvitation, inviteCtsMember } from "../../app/identity/cts-invitations.server";
-import { requireCtsReport, requireRegionResults } from "../../app/web/report-access.server";
+import { ctsSpaceAccess } from "../../app/comments/cts-access.server";
+import { ctsReportAccess, regionResultsAccess } from "../../app/reports/report-access.server";
+import { requireCtsAccess, requireCtsReport, requireRegionResults } from "../../app/web/access.server";
 import { testDatabases } from "../support/databases";
 import { makePerson } from "../support/people";
 
@@ -115,6 +117,70 @@ describe.each(testDatabases)("who may read reports, on $name", ({ openLoaded }) 
     } finally {
       await h.db.updateTable("consultations").set({ live_results: 0 }).where("slug", "=", SLUG).execute();
     }
+  });
+});
+
+describe.each(testDatabases)("report access decisions (the domain's reasons), on $name", ({ openLoaded }) => {
+  let h: DatabaseHandle;
+  beforeAll(async () => {
+    h = await openLoaded();
+  });
+  afterAll(async () => h?.close());
+  const user = (persona: Persona) => context(persona).auth.user;
+  const reason = (decision: { ok: true } | { ok: false; reason: string }) => (decision.ok ? "ok" : decision.reason);
+
+  it("names why a CTS report is closed to a reader, before publication", async () => {
+    const code = "76-rouen-elbeuf";
+    expect(reason(await ctsReportAccess(h.db, null, { code, slug: "inconnue" }))).toBe("unknown-consultation");
+    expect(reason(await ctsReportAccess(h.db, null, { code: "33", slug: SLUG }))).toBe("unknown-territory");
+    expect(reason(await ctsReportAccess(h.db, null, { code, slug: SLUG }))).toBe("sign-in");
+    expect(reason(await ctsReportAccess(h.db, user(PERSONAS.resident!), { code, slug: SLUG }))).toBe(
+      "cts-results-unpublished",
+    );
+    const member = await ctsReportAccess(h.db, user(PERSONAS["CTS member, this territory"]!), { code, slug: SLUG });
+    expect(member).toMatchObject({ ok: true, consultation: { slug: SLUG }, territory: { code } });
+  });
+
+  it("names why the region view is closed, and opens it to all once published", async () => {
+    expect(reason(await regionResultsAccess(h.db, null, "inconnue"))).toBe("unknown-consultation");
+    expect(reason(await regionResultsAccess(h.db, null, SLUG))).toBe("sign-in");
+    expect(reason(await regionResultsAccess(h.db, user(PERSONAS["CTS member, this territory"]!), SLUG))).toBe(
+      "region-results-unpublished",
+    );
+    expect(reason(await regionResultsAccess(h.db, user(PERSONAS.admin!), SLUG))).toBe("ok");
+    await h.db.updateTable("consultations").set({ status: "results_published" }).where("slug", "=", SLUG).execute();
+    try {
+      expect(reason(await regionResultsAccess(h.db, null, SLUG))).toBe("ok");
+      expect(reason(await ctsReportAccess(h.db, null, { code: "76-rouen-elbeuf", slug: SLUG }))).toBe("ok");
+    } finally {
+      await h.db.updateTable("consultations").set({ status: "open" }).where("slug", "=", SLUG).execute();
+    }
+  });
+});
+
+describe("a CTS's space (comments and their exports)", () => {
+  const user = (persona: Persona) => context(persona).auth.user;
+  it("is for the CTS's members and administrators; the routes layer answers sign-in or 403", async () => {
+    const decisions = Object.fromEntries(
+      Object.entries(PERSONAS).map(([name, persona]) => {
+        const decision = ctsSpaceAccess(user(persona), "76-rouen-elbeuf");
+        return [name, decision.ok ? "ok" : decision.reason];
+      }),
+    );
+    expect(decisions).toEqual({
+      anonymous: "sign-in",
+      resident: "not-cts-member",
+      association: "not-cts-member",
+      "CTS member, this territory": "ok",
+      "CTS member, another territory": "not-cts-member",
+      moderator: "not-cts-member",
+      admin: "ok",
+    });
+    const statusOf = (persona: Persona) =>
+      status(async () => requireCtsAccess(context(persona), request, "76-rouen-elbeuf"));
+    expect(await statusOf(null)).toBe(302);
+    expect(await statusOf(PERSONAS.resident!)).toBe(403);
+    expect(await statusOf(PERSONAS.admin!)).toBe(200);
   });
 });
 

@@ -135,7 +135,7 @@ describe.each(testDatabases)("paper ballots and the results API on $name", ({ op
       resultsDocument(h.db, { slug: SLUG, territory, weighting: "raw", user: roles ? user(roles) : null });
     const refused = async (territory: string, roles: Roles | null) => {
       await expect(ask(territory, roles)).rejects.toBeInstanceOf(ResultsError);
-      await expect(ask(territory, roles)).rejects.toMatchObject({ status: 403 });
+      await expect(ask(territory, roles)).rejects.toMatchObject({ code: "forbidden" });
     };
     await refused("cts:14", null);
     await refused("cts:14", [{ role: "resident", scope: "" }]);
@@ -147,11 +147,11 @@ describe.each(testDatabases)("paper ballots and the results API on $name", ({ op
     expect((await ask("cts:14", [{ role: "cts_member", scope: "14" }])).ballots).toBe(0);
     expect((await ask("arrondissement:143", [{ role: "cts_member", scope: "14" }])).ballots).toBe(0);
     expect((await ask("region:28", [{ role: "admin", scope: "" }])).ballots).toBe(0);
-    await expect(ask("cts:inconnu", [{ role: "admin", scope: "" }])).rejects.toMatchObject({ status: 404 });
-    await expect(ask("pays:fr", [{ role: "admin", scope: "" }])).rejects.toMatchObject({ status: 400 });
+    await expect(ask("cts:inconnu", [{ role: "admin", scope: "" }])).rejects.toMatchObject({ code: "not-found" });
+    await expect(ask("pays:fr", [{ role: "admin", scope: "" }])).rejects.toMatchObject({ code: "invalid" });
     await expect(
       resultsDocument(h.db, { slug: "inconnue", territory: null, weighting: null, user: null }),
-    ).rejects.toMatchObject({ status: 404 });
+    ).rejects.toMatchObject({ code: "not-found" });
 
     await h.db.updateTable("consultations").set({ status: "results_published" }).where("slug", "=", SLUG).execute();
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_REQUEST_BYTES, readFormWithFile } from "../../app/associations/upload.server";
+import { MAX_REQUEST_BYTES, readFormWithFile } from "../../app/web/upload.server";
 
 function multipart(fields: Record<string, string>, file?: { name: string; bytes: Uint8Array }): Request {
   const form = new FormData();

@@ -264,7 +264,7 @@ describe("what each button does", () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(BallotError);
-      expect((error as BallotError).status).toBe(400);
+      expect((error as BallotError).code).toBe("invalid");
     }
     expect(run([["intent", "withdraw"]], { order: ["id-a"] }, ranked)).toBeNull();
   });

@@ -1,18 +1,16 @@
 import { createCookie, type Cookie } from "@remix-run/node";
 import { z } from "zod";
-import { env } from "../platform/env.server";
+import { env } from "~/platform/env.server";
+import type { VoteFlash } from "~/voting/vote-forms";
 
 // Without JavaScript a vote is a form POST answered by a redirect back to the page it came from;
 // the confirmation travels in this short-lived cookie and is shown (then cleared) by that page.
 // With JavaScript the action answers with data and no cookie is set.
 
-const flashSchema = z.object({
+const flashSchema: z.ZodType<VoteFlash> = z.object({
   message: z.string().max(500),
-  /** The proposal the vote was about, so the page can show the message beside its controls. */
   proposal: z.string().max(200).nullable(),
 });
-
-export type VoteFlash = z.infer<typeof flashSchema>;
 
 let cookie: Cookie | undefined;
 function flashCookie(): Cookie {

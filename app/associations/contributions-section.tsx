@@ -1,8 +1,9 @@
 import { Link } from "@remix-run/react";
-import { FlagForm, ReviewForm } from "./comment-section";
+import { FlagForm, ReviewForm } from "../comments/comment-section";
 import { REASON_LABELS } from "../comments/labels";
 import { PlainText } from "../comments/plain-text";
-import type { DiscussionActionData, ProposalDiscussion } from "./proposal-page.server";
+import type { DiscussionActionData } from "../comments/forms";
+import type { ProposalDiscussion } from "../comments/discussion.server";
 
 export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} o`;

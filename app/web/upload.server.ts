@@ -1,6 +1,6 @@
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
-import type { Upload } from "./associations.server";
-import { PDF_MAX_BYTES } from "../comments/labels";
+import type { Upload } from "~/associations/associations.server";
+import { PDF_MAX_BYTES } from "~/comments/labels";
 
 /** A request larger than this is refused before it is read (5 MB of file, texts, margin). */
 export const MAX_REQUEST_BYTES = 12 * 1024 * 1024;

@@ -1,13 +1,22 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { Form, Link, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
 import type { FlagReason } from "../../db/schema";
-import { Notice } from "../ui/fields";
+import { FieldErrors, Notice, withoutKey } from "../ui/fields";
 import { Pagination } from "../ui/pagination";
 import { RadioGroup, TextareaField } from "../ui/textarea";
-import type { CommentView, StanceCounts } from "../comments/comments.server";
-import { commentSchema, editSchema, replySchema } from "../comments/forms";
+import type { CommentView, StanceCounts } from "./comments.server";
+import {
+  commentSchema,
+  deleteSchema,
+  editSchema,
+  replySchema,
+  flagSchema,
+  reviewSchema,
+  usefulSchema,
+  type DiscussionActionData,
+} from "./forms";
 import {
   COMMENT_MAX,
   COMMENT_MIN,
@@ -18,9 +27,9 @@ import {
   STANCE_BADGES,
   STANCE_LABELS,
   STANCES,
-} from "../comments/labels";
-import { PlainText } from "../comments/plain-text";
-import type { DiscussionActionData, ProposalDiscussion } from "./proposal-page.server";
+} from "./labels";
+import { PlainText } from "./plain-text";
+import type { ProposalDiscussion } from "./discussion.server";
 
 // The residents' comments on a proposal page: the form, the filters, the threads and their
 // actions. Every form is a plain POST that works without JavaScript.
@@ -297,6 +306,20 @@ function placeholder(comment: CommentView): string | null {
   }
 }
 
+/** Conform's options for one of the discussion's small forms: its id, its schema, its last result. */
+function smallForm<Schema extends Parameters<typeof getZodConstraint>[0]>(
+  id: string,
+  schema: Schema,
+  actionData: DiscussionActionData | undefined,
+) {
+  return {
+    id,
+    lastResult: actionData?.form === id ? actionData.result : undefined,
+    constraint: getZodConstraint(schema),
+    onValidate: ({ formData }: { formData: FormData }) => parseWithZod(formData, { schema }),
+  };
+}
+
 function FormError({ actionData, form }: { actionData: DiscussionActionData | undefined; form: string }) {
   if (actionData?.form !== form || !actionData.message) return null;
   return (
@@ -395,11 +418,12 @@ function UsefulControl({
 }) {
   const count = comment.useful;
   const label = `${count} personne${count > 1 ? "s ont" : " a"} trouvé ce commentaire utile`;
+  const [form] = useForm(smallForm(`useful-${comment.id}`, usefulSchema, actionData));
   if (comment.mine || !discussion.signedIn || !discussion.open || discussion.refusal) {
     return count ? <p className="fr-text--sm fr-mb-0">{label}</p> : null;
   }
   return (
-    <Form method="post" preventScrollReset className="ps-inline-form">
+    <Form method="post" preventScrollReset className="ps-inline-form" {...getFormProps(form)}>
       <input type="hidden" name="intent" value="useful" />
       <input type="hidden" name="commentId" value={comment.id} />
       <input type="hidden" name="value" value={comment.markedUseful ? "0" : "1"} />
@@ -531,9 +555,10 @@ function EditForm({
 
 function DeleteForm({ comment, actionData }: { comment: CommentView; actionData: DiscussionActionData | undefined }) {
   const form = `delete-${comment.id}`;
+  const [meta] = useForm(smallForm(form, deleteSchema, actionData));
   return (
     <Disclosure label="Supprimer" open={actionData?.form === form}>
-      <Form method="post" preventScrollReset>
+      <Form method="post" preventScrollReset {...getFormProps(meta)}>
         <input type="hidden" name="intent" value="delete" />
         <input type="hidden" name="commentId" value={comment.id} />
         <p className="fr-text--sm fr-mb-1w">
@@ -560,6 +585,7 @@ export function FlagForm({
   actionData: DiscussionActionData | undefined;
 }) {
   const form = `report-${kind}-${id}`;
+  const [meta, fields] = useForm(smallForm(form, flagSchema, actionData));
   if (reported)
     return (
       <p className="fr-text--sm fr-mb-0">
@@ -568,7 +594,7 @@ export function FlagForm({
     );
   return (
     <Disclosure label="Signaler" open={actionData?.form === form} testId="report-disclosure">
-      <Form method="post" preventScrollReset>
+      <Form method="post" preventScrollReset {...getFormProps(meta)}>
         <input type="hidden" name="intent" value="report" />
         <input type="hidden" name="targetKind" value={kind} />
         <input type="hidden" name="targetId" value={id} />
@@ -579,19 +605,29 @@ export function FlagForm({
           {FLAG_REASONS.map((reason: FlagReason) => (
             <div className="fr-fieldset__element" key={reason}>
               <div className="fr-radio-group">
-                <input type="radio" id={`${form}-${reason}`} name="reason" value={reason} required />
+                <input
+                  {...withoutKey(getInputProps(fields.reason, { type: "radio", value: reason }))}
+                  id={`${form}-${reason}`}
+                  required
+                />
                 <label className="fr-label" htmlFor={`${form}-${reason}`}>
                   {REASON_CHOICES[reason]}
                 </label>
               </div>
             </div>
           ))}
+          <FieldErrors id={fields.reason.errorId} errors={fields.reason.errors} />
         </fieldset>
         <div className="fr-input-group">
-          <label className="fr-label" htmlFor={`${form}-details`}>
+          <label className="fr-label" htmlFor={fields.details.id}>
             Précision (facultatif)
           </label>
-          <input className="fr-input" id={`${form}-details`} name="details" maxLength={500} />
+          <input
+            className="fr-input"
+            {...withoutKey(getInputProps(fields.details, { type: "text" }))}
+            maxLength={500}
+          />
+          <FieldErrors id={fields.details.errorId} errors={fields.details.errors} />
         </div>
         <FormError actionData={actionData} form={form} />
         <button className="fr-btn fr-btn--sm fr-btn--secondary" type="submit">
@@ -612,9 +648,10 @@ export function ReviewForm({
   actionData: DiscussionActionData | undefined;
 }) {
   const form = `review-${kind}-${id}`;
+  const [meta, fields] = useForm(smallForm(form, reviewSchema, actionData));
   return (
     <Disclosure label="Demander un réexamen" open={actionData?.form === form}>
-      <Form method="post" preventScrollReset>
+      <Form method="post" preventScrollReset {...getFormProps(meta)}>
         <input type="hidden" name="intent" value="review" />
         <input type="hidden" name="targetKind" value={kind} />
         <input type="hidden" name="targetId" value={id} />
@@ -622,10 +659,11 @@ export function ReviewForm({
           Un modérateur examinera de nouveau le masquage. Vous ne pouvez le demander qu’une fois.
         </p>
         <div className="fr-input-group">
-          <label className="fr-label" htmlFor={`${form}-message`}>
+          <label className="fr-label" htmlFor={fields.message.id}>
             Votre message (facultatif)
           </label>
-          <textarea className="fr-input" id={`${form}-message`} name="message" rows={3} maxLength={1000} />
+          <textarea className="fr-input" {...withoutKey(getTextareaProps(fields.message))} rows={3} maxLength={1000} />
+          <FieldErrors id={fields.message.errorId} errors={fields.message.errors} />
         </div>
         <FormError actionData={actionData} form={form} />
         <button className="fr-btn fr-btn--sm" type="submit">
