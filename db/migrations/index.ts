@@ -6,6 +6,7 @@ import * as comments from "./2026_11_23_1200_comments";
 import * as audit from "./2026_11_23_1300_audit";
 import * as reports from "./2026_11_23_1400_reports";
 import * as catalogueCorrections from "./2026_12_04_1100_catalogue_corrections";
+import * as identitySecurity from "./2026_12_04_1300_identity_security";
 
 /**
  * Every migration, by its sortable name. Listed statically (not read from the folder at run time)
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_23_1300_audit": audit,
   "2026_11_23_1400_reports": reports,
   "2026_12_04_1100_catalogue_corrections": catalogueCorrections,
+  "2026_12_04_1300_identity_security": identitySecurity,
 };

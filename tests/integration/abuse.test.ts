@@ -145,9 +145,9 @@ describe("abuse cases over HTTP (built server, SQLite, shipped limits)", () => {
     expect(forged.status).toBe(429);
   });
 
-  it("login per e-mail: 5 failures a minute, then 429 even with the right password", async () => {
+  it("login per account and network: 5 failures a minute, then 429 even with the right password", async () => {
     const address = email("cible");
-    for (let i = 0; i < RULES.loginFailuresPerEmail.points; i++) {
+    for (let i = 0; i < RULES.loginFailuresPerAccountNetwork.points; i++) {
       const failed = await postForm(server, "/connexion", { email: address, password: `mauvais ${i}` });
       expect(failed.status).toBe(400);
       expect(await failed.text()).toContain("Adresse électronique ou mot de passe incorrect.");
@@ -157,12 +157,12 @@ describe("abuse cases over HTTP (built server, SQLite, shipped limits)", () => {
     const retry = Number(refused.headers.get("Retry-After"));
     expect(retry).toBeGreaterThan(0);
     expect(retry).toBeLessThanOrEqual(60);
-    expect(await refused.text()).toContain("Trop de tentatives de connexion pour cette adresse.");
+    expect(await refused.text()).toContain("Trop de tentatives de connexion pour ce compte depuis votre connexion.");
   });
 
   it("login per address: 30 failures in 15 minutes across many e-mails, then 429", async () => {
     // The 5 failures above came from this address too.
-    for (let i = RULES.loginFailuresPerEmail.points; i < RULES.loginFailuresPerAddress.points; i++) {
+    for (let i = RULES.loginFailuresPerAccountNetwork.points; i < RULES.loginFailuresPerAddress.points; i++) {
       expect(
         (await postForm(server, "/connexion", { email: email("balayage"), password: "mauvais mot de passe" })).status,
       ).toBe(400);
@@ -248,7 +248,7 @@ describe("Redis unreachable (RATE_LIMIT_STORE=redis)", () => {
 
   it("the site keeps working and each process still counts, in memory", async () => {
     const address = email("sans-redis");
-    for (let i = 0; i < RULES.loginFailuresPerEmail.points; i++) {
+    for (let i = 0; i < RULES.loginFailuresPerAccountNetwork.points; i++) {
       expect((await postForm(server, "/connexion", { email: address, password: "mauvais mot de passe" })).status).toBe(
         400,
       );

@@ -9,6 +9,7 @@ import { connect } from "../../db/connect";
 import { migrateToLatest } from "../../db/migrate";
 import { loadTerritories } from "../../db/territories/load";
 import { startServer, type RunningServer } from "../support/server";
+import { sessionKey } from "../../app/identity/kysely-adapter.server";
 
 // The crash test: residents vote over HTTP (single-fetch POSTs, as the page sends them with
 // JavaScript) while the production server is killed with SIGKILL — no shutdown, no flush. After a
@@ -37,7 +38,8 @@ describe("SIGKILL during voting (SQLite)", () => {
     await loadCatalogue(handle.db);
     sessions = await createVoters(handle.db, "28", RESIDENTS);
     const rows = await handle.db.selectFrom("sessions").select(["id", "user_id"]).execute();
-    userBySession = new Map(rows.map((r) => [r.id, r.user_id]));
+    const userByKey = new Map(rows.map((r) => [r.id, r.user_id]));
+    userBySession = new Map(sessions.map((token) => [token, userByKey.get(sessionKey(token))!]));
     const proposals = await handle.db
       .selectFrom("proposals")
       .innerJoin("consultations", "consultations.id", "proposals.consultation_id")
