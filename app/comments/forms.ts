@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { communeCode, PASSWORD_MAX, PASSWORD_MIN } from "../identity/forms";
+import { normalisePublicName, publicNameProblem } from "../identity/public-names";
 import { parseOrganisationId } from "./identifiers";
 import { COMMENT_MAX, COMMENT_MIN, CONTRIBUTION_MAX, REPORT_REASONS, STANCES } from "./labels";
 import { cleanText, type TextRules } from "./text";
@@ -15,6 +16,19 @@ function cleaned(rules: TextRules, missing: string) {
       return z.NEVER;
     }
     return result.text;
+  });
+}
+
+/** A name shown to everyone: cleaned, NFKC-normalised, and refused if it could pass for someone else. */
+function publicName(rules: TextRules, missing: string) {
+  return cleaned(rules, missing).transform((value, ctx) => {
+    const name = normalisePublicName(value);
+    const problem = publicNameProblem(name, rules.label);
+    if (problem) {
+      ctx.issues.push({ code: "custom", message: problem, input: value });
+      return z.NEVER;
+    }
+    return name;
   });
 }
 
@@ -68,7 +82,7 @@ export type CommentIntent = (typeof COMMENT_INTENTS)[number];
 
 export const displayNameSchema = z.object({
   intent: z.literal("display_name"),
-  displayName: cleaned({ label: "Le nom public", min: 2, max: 40, multiline: false }, "").optional(),
+  displayName: publicName({ label: "Le nom public", min: 2, max: 40, multiline: false }, "").optional(),
 });
 
 // — Associations —
@@ -97,7 +111,7 @@ const organisationId = z.string({ error: "Indiquez le numéro RNA ou SIREN." }).
 });
 
 export const associationApplicationSchema = z.object({
-  name: cleaned(
+  name: publicName(
     { label: "Le nom de l’association", min: 2, max: 150, multiline: false },
     "Indiquez le nom de l’association.",
   ),

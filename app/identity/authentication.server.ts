@@ -59,6 +59,7 @@ export async function logIn(
     await countFailure(input.email, input.network);
     await recordAudit(db, {
       kind: "login_failed",
+      ip: input.network,
       userId: user?.id ?? null,
       detail: user ? "mot de passe incorrect" : "adresse inconnue",
     });
@@ -66,7 +67,7 @@ export async function logIn(
   }
   // The network's count stays: a valid login among many failures does not reset a stuffing run.
   await clear("loginFailuresPerAccountNetwork", accountNetworkKey(input.email, input.network));
-  await recordAudit(db, { kind: "login", userId: user.id, detail: "connexion réussie" });
+  await recordAudit(db, { kind: "login", ip: input.network, userId: user.id, detail: "connexion réussie" });
   return { ok: true, userId: user.id };
 }
 
@@ -88,6 +89,7 @@ export async function reauthenticate(
   await countFailure(input.user.email, input.network);
   await recordAudit(db, {
     kind: "login_failed",
+    ip: input.network,
     userId: input.user.id,
     detail: `mot de passe incorrect (${input.purpose})`,
   });

@@ -55,11 +55,11 @@ function folded(text: string): string {
     .replace(/[^\p{L}\p{N}]/gu, "");
 }
 
-/** The words of an e-mail address: `marie.dupont@exemple.fr` → marie.dupont, marie, dupont, exemple. */
+/** The words of an e-mail address: `marie.dupont@exemple.fr` → marie.dupont, mariedupont, marie, dupont, exemple. */
 function emailWords(email: string | undefined): string[] {
   if (!email) return [];
   const [local = "", domain = ""] = email.toLowerCase().split("@");
-  const words = [local, ...local.split(/[^\p{L}\p{N}]+/u), ...domain.split(".").slice(0, -1)];
+  const words = [local, folded(local), ...local.split(/[^\p{L}\p{N}]+/u), ...domain.split(".").slice(0, -1)];
   return words.filter((w) => w.length >= 3);
 }
 

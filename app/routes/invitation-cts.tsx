@@ -11,8 +11,12 @@ import { CommunePicker, CommuneSearchForm } from "~/territories/commune-picker";
 import { communeMatch, searchCommunes } from "~/territories/territories.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
+import { tokenPageHeaders } from "~/web/token-pages";
 
 export const meta: MetaFunction = () => [{ title: "Invitation à un conseil territorial de santé — Priorités Santé" }];
+
+// The link carries its token in the query: see tokenPageHeaders.
+export const headers = tokenPageHeaders;
 
 const PROBLEMS = {
   unknown: "Ce lien d’invitation n’est pas valide. Vérifiez qu’il a été copié en entier.",

@@ -11,8 +11,12 @@ import { endAllSessions } from "~/identity/session.server";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
+import { tokenPageHeaders } from "~/web/token-pages";
 
 export const meta: MetaFunction = () => [{ title: "Nouveau mot de passe — Priorités Santé" }];
+
+// The link carries its token in the query: see tokenPageHeaders.
+export const headers = tokenPageHeaders;
 
 const PROBLEMS = {
   unknown: "Ce lien n’est pas valide. Vérifiez qu’il a été copié en entier.",
