@@ -2,7 +2,7 @@ import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react"
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { sendVerificationEmail } from "~/identity/account-emails.server";
 import { changeCommuneSchema, changePasswordSchema, PASSWORD_MIN } from "~/identity/forms";
 import { reauthenticate } from "~/identity/authentication.server";
@@ -160,7 +160,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Account() {
   const { email, emailVerified, displayName, spaces, place, query, results } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const [searchParams] = useSearchParams();
   const [form, fields] = useForm({
     id: "commune-form",
     lastResult: actionData?.result,
@@ -170,11 +169,6 @@ export default function Account() {
   return (
     <>
       <h1>Mon compte</h1>
-      {searchParams.get("bienvenue") ? (
-        <Notice kind="success" title="Compte créé">
-          Un e-mail de confirmation a été envoyé à {email}. Ouvrez le lien qu’il contient pour pouvoir voter.
-        </Notice>
-      ) : null}
       {actionData?.message ? <Notice kind="info">{actionData.message}</Notice> : null}
       <section className="fr-mb-6w">
         <h2>Mon adresse électronique</h2>

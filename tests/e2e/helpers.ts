@@ -70,8 +70,8 @@ export async function waitForHydration(page: Page): Promise<void> {
 }
 
 /**
- * Creates an account through /inscription (with JavaScript: the results follow the typing) and
- * waits for /mon-compte, signed in.
+ * Creates an account through /inscription (with JavaScript: the results follow the typing), then
+ * logs in (signing up opens no session) and waits for /mon-compte.
  */
 export async function signUp(
   page: Page,
@@ -89,7 +89,17 @@ export async function signUp(
   await page.getByLabel("Adresse électronique").fill(email);
   await page.getByLabel("Mot de passe").fill(password);
   await page.getByRole("button", { name: "Créer mon compte" }).click();
-  await expect(page).toHaveURL(/\/mon-compte\?bienvenue=1$/);
+  await expectSignupSent(page, "/inscription");
+  await logIn(page, { email, password });
+}
+
+/**
+ * The page every accepted sign-up form leads to (a new address or one that had an account): it
+ * opens no session, so the person logs in afterwards.
+ */
+export async function expectSignupSent(page: Page, form: "/inscription" | "/associations/inscription") {
+  await expect(page).toHaveURL(new RegExp(`${form.replaceAll("/", "\\/")}\\?envoye=1$`));
+  await expect(page.getByRole("heading", { level: 1, name: "Vérifiez votre messagerie" })).toBeVisible();
 }
 
 /**

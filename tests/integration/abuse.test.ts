@@ -43,7 +43,8 @@ describe("abuse cases over HTTP (built server, SQLite, shipped limits)", () => {
     const address = email("renvoi");
     const signup = await postForm(server, "/inscription", { email: address, password: PASSWORD, commune: "14366" });
     expect(signup.status).toBe(302);
-    const cookie = sessionCookie(signup);
+    // Signing up opens no session (it answers alike for a taken address): log in.
+    const cookie = sessionCookie(await postForm(server, "/connexion", { email: address, password: PASSWORD }));
     for (let i = 0; i < RULES.verificationResend.points; i++) {
       expect((await postForm(server, "/mon-compte", { intent: "resend" }, { Cookie: cookie })).status).toBe(200);
     }
@@ -55,8 +56,10 @@ describe("abuse cases over HTTP (built server, SQLite, shipped limits)", () => {
 
   it("ballots: 60 quick votes all count, the 61st in the minute gets a 429 and changes nothing", async () => {
     const address = email("votes");
-    const signup = await postForm(server, "/inscription", { email: address, password: PASSWORD, commune: "14366" });
-    const cookie = sessionCookie(signup);
+    expect(
+      (await postForm(server, "/inscription", { email: address, password: PASSWORD, commune: "14366" })).status,
+    ).toBe(302);
+    const cookie = sessionCookie(await postForm(server, "/connexion", { email: address, password: PASSWORD }));
     const h = db();
     const proposals = h
       .prepare(

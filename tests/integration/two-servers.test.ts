@@ -92,7 +92,8 @@ describe.skipIf(!url).each(legs)("two servers on one PostgreSQL, rate limits in 
     const email = `session-${tag}@exemple.fr`;
     const signup = await postForm(a, "/inscription", { email, password: PASSWORD, commune: "14366" });
     expect(signup.status).toBe(302);
-    const cookie = sessionCookie(signup);
+    // Signing up opens no session (it answers alike for a taken address): log in on A.
+    const cookie = sessionCookie(await postForm(a, "/connexion", { email, password: PASSWORD }));
     const onB = await fetch(`${b.url}/mon-compte`, { headers: { Cookie: cookie }, redirect: "manual" });
     expect(onB.status).toBe(200);
     expect(await onB.text()).toContain(email);
