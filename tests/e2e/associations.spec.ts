@@ -70,6 +70,9 @@ async function asAdmin(page: Page) {
 }
 
 test("an association applies, is verified, and publishes a contribution with a PDF", async ({ page, otherPage }) => {
+  // The longest path of the suite (sign-up, login, confirmation, application, verification, two
+  // contributions): past the default 30 s on a loaded machine.
+  test.slow();
   const email = await associationAccount(page);
   const name = `Association des usagers du Pays d’Auge ${Date.now()}`;
 
