@@ -1,10 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
+import { sessionKey } from "../app/identity/kysely-adapter.server";
 
 /**
  * Verified residents spread over a region's communes, each with a live session, written straight
- * into the database (a benchmark measures voting, not signing up). Returns their session ids.
+ * into the database (a benchmark measures voting, not signing up). Returns their session tokens (the cookie's value).
  */
 export async function createVoters(db: Kysely<Database>, regionCode: string, count: number): Promise<string[]> {
   const communes = await db
@@ -39,7 +40,8 @@ export async function createVoters(db: Kysely<Database>, regionCode: string, cou
       });
       roles.push({ user_id: id, role: "resident", scope: "", created_at: now });
       const session = randomBytes(20).toString("hex");
-      rows.push({ id: session, user_id: id, expires_at: expires, created_at: now });
+      // Stored by its hash, as the adapter does; the token goes to the caller's cookie.
+      rows.push({ id: sessionKey(session), user_id: id, expires_at: expires, created_at: now });
       sessions.push(session);
     }
     await db.transaction().execute(async (trx) => {
@@ -51,7 +53,7 @@ export async function createVoters(db: Kysely<Database>, regionCode: string, cou
   return sessions;
 }
 
-/** A user holding `role` (scope: a CTS code, a region…) with a live session; returns the session id. */
+/** A user holding `role` (scope: a CTS code, a region…) with a live session; returns the session token. */
 export async function createMember(
   db: Kysely<Database>,
   role: Database["user_roles"]["role"],
@@ -79,7 +81,7 @@ export async function createMember(
     await trx
       .insertInto("sessions")
       .values({
-        id: session,
+        id: sessionKey(session),
         user_id: id,
         expires_at: new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString(),
         created_at: now,

@@ -479,7 +479,10 @@ export type AuditKind =
   | "role_change"
   | "moderation"
   | "account_deleted"
-  | "password_changed";
+  | "password_changed"
+  | "password_reset"
+  | "login"
+  | "commune_change";
 
 export interface AuditEventTable {
   id: string;

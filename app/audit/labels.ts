@@ -11,6 +11,9 @@ export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
   moderation: "Décision de modération",
   account_deleted: "Compte supprimé",
   password_changed: "Mot de passe changé",
+  password_reset: "Mot de passe réinitialisé (lien par e-mail)",
+  login: "Connexion réussie",
+  commune_change: "Changement de commune",
 };
 
 export const AUDIT_KINDS = Object.keys(AUDIT_KIND_LABELS) as AuditKind[];

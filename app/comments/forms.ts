@@ -1,6 +1,7 @@
 import type { SubmissionResult } from "@conform-to/react";
 import { z } from "zod";
 import { communeCode, PASSWORD_MAX, PASSWORD_MIN } from "../identity/forms";
+import { normalisePublicName, publicNameProblem } from "../identity/public-names";
 import { parseOrganisationId } from "./identifiers";
 import { COMMENT_MAX, COMMENT_MIN, CONTRIBUTION_MAX, FLAG_REASONS, STANCES } from "./labels";
 import { cleanText, type TextRules } from "./text";
@@ -16,6 +17,19 @@ function cleaned(rules: TextRules, missing: string) {
       return z.NEVER;
     }
     return result.text;
+  });
+}
+
+/** A name shown to everyone: cleaned, NFKC-normalised, and refused if it could pass for someone else. */
+function publicName(rules: TextRules, missing: string) {
+  return cleaned(rules, missing).transform((value, ctx) => {
+    const name = normalisePublicName(value);
+    const problem = publicNameProblem(name, rules.label);
+    if (problem) {
+      ctx.issues.push({ code: "custom", message: problem, input: value });
+      return z.NEVER;
+    }
+    return name;
   });
 }
 
@@ -76,7 +90,7 @@ export interface DiscussionActionData {
 
 export const displayNameSchema = z.object({
   intent: z.literal("display_name"),
-  displayName: cleaned({ label: "Le nom public", min: 2, max: 40, multiline: false }, "").optional(),
+  displayName: publicName({ label: "Le nom public", min: 2, max: 40, multiline: false }, "").optional(),
 });
 
 // — Associations —
@@ -105,7 +119,7 @@ const organisationId = z.string({ error: "Indiquez le numéro RNA ou SIREN." }).
 });
 
 export const associationApplicationSchema = z.object({
-  name: cleaned(
+  name: publicName(
     { label: "Le nom de l’association", min: 2, max: 150, multiline: false },
     "Indiquez le nom de l’association.",
   ),

@@ -30,3 +30,21 @@ export async function sendPasswordResetEmail(db: Kysely<Database>, user: { id: s
       `votre mot de passe actuel reste valable.\n\n— Priorités Santé`,
   });
 }
+
+/**
+ * Sent instead of a second account when someone signs up with an address that has one: the form
+ * answers alike either way, and only the mailbox's owner learns the account exists.
+ */
+export async function sendAccountExistsEmail(db: Kysely<Database>, email: string) {
+  const site = env().PUBLIC_URL;
+  await sendEmail(db, {
+    to: email,
+    subject: "Vous avez déjà un compte — Priorités Santé",
+    text:
+      `Bonjour,\n\nQuelqu’un (vous, sans doute) a voulu créer un compte sur Priorités Santé avec cette adresse, ` +
+      `mais elle en a déjà un. Aucun nouveau compte n’a été créé.\n\n` +
+      `Pour vous connecter : ${site}/connexion\n` +
+      `Mot de passe oublié ? Choisissez-en un nouveau : ${site}/mot-de-passe-oublie\n\n` +
+      `Si vous n’êtes pas à l’origine de cette demande, ignorez ce message : votre compte n’a pas changé.\n\n— Priorités Santé`,
+  });
+}

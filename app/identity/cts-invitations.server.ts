@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { sendEmail } from "../platform/email.server";
 import { env } from "../platform/env.server";
+import { checkPasswordStrength } from "./password-strength.server";
 import { createResident, grantRole, markEmailVerified } from "./users.server";
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
@@ -83,7 +84,8 @@ export async function checkInvitation(db: Kysely<Database>, token: string, now =
 
 export type AcceptResult =
   | { ok: true; userId: string; ctsCode: string }
-  | { ok: false; reason: Exclude<InvitationStatus, "valid"> | "wrong_account" | "email_taken" };
+  | { ok: false; reason: Exclude<InvitationStatus, "valid"> | "wrong_account" | "email_taken" }
+  | { ok: false; reason: "weak_password"; message: string };
 
 /**
  * Uses the invitation: for the signed-in person it was sent to, or by making their account (the
@@ -101,6 +103,10 @@ export async function acceptInvitation(
   const invitation = checked.invitation!;
   if ("userId" in who && who.email !== invitation.email) return { ok: false, reason: "wrong_account" };
   if ("newAccount" in who && invitation.accountExists) return { ok: false, reason: "email_taken" };
+  if ("newAccount" in who) {
+    const strength = await checkPasswordStrength(who.newAccount.password, { email: invitation.email });
+    if (!strength.ok) return { ok: false, reason: "weak_password", message: strength.message };
+  }
   const iso = now.toISOString();
   const claimed = await db
     .updateTable("cts_invitations")

@@ -7,7 +7,7 @@ export const TOKEN_LIFETIME_MS: Record<EmailTokenKind, number> = {
   reset_password: 60 * 60 * 1000,
 };
 
-function hashToken(token: string): string {
+export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
@@ -82,4 +82,32 @@ export async function checkEmailToken(
   if (row.used_at) return "used";
   if (row.expires_at <= iso) return "expired";
   return "valid";
+}
+
+/** Uses up every pending link of one kind of an account (a new password makes older reset links void). */
+export async function consumePendingTokens(
+  db: Kysely<Database>,
+  userId: string,
+  kind: EmailTokenKind,
+  now = new Date(),
+): Promise<number> {
+  const result = await db
+    .updateTable("email_tokens")
+    .set({ used_at: now.toISOString() })
+    .where("user_id", "=", userId)
+    .where("kind", "=", kind)
+    .where("used_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** The account a link belongs to, without using it (a new password is checked against its e-mail first). */
+export async function emailTokenOwner(db: Kysely<Database>, token: string, kind: EmailTokenKind) {
+  return db
+    .selectFrom("email_tokens as t")
+    .innerJoin("users as u", "u.id", "t.user_id")
+    .select(["u.id", "u.email"])
+    .where("t.token_hash", "=", hashToken(token))
+    .where("t.kind", "=", kind)
+    .executeTakeFirst();
 }

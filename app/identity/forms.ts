@@ -62,10 +62,27 @@ export const verifyEmailSchema = z.object({ token: z.string().min(1).max(200) })
 
 export const changeCommuneSchema = z.object({ commune: communeCode });
 
-/** Keeps a post-login redirect on this site: a path, never `//host` or a URL. */
+// Any origin will do: only whether the target stays on it matters, and the answer is a path.
+const HERE = "http://priorites-sante.invalid";
+
+/**
+ * Keeps a post-login redirect on this site: the target is parsed as a browser would (tabs and
+ * line breaks dropped, backslashes read as slashes) and kept only when it stays on our origin;
+ * the path, query and fragment browsers would read are returned, never the text as given.
+ */
 export function safeRedirect(to: string | null | undefined, fallback = "/"): string {
-  if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  // A relative path only: anything else (a scheme, `//host`, `\\host`) would leave the site or lead nowhere useful.
+  if (!to || !to.startsWith("/") || to.length > 2000) return fallback;
+  let url: URL;
+  try {
+    url = new URL(to, HERE);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== HERE) return fallback;
+  const target = url.pathname + url.search + url.hash;
+  // The serialised path must itself be read back as ours (`/%2F…` decoded by a proxy, say).
+  return target.startsWith("//") || target.startsWith("/\\") ? fallback : target;
 }
 
 export const ctsInvitationSchema = z.object({

@@ -1,10 +1,22 @@
+import { createHash } from "node:crypto";
 import type { Adapter, DatabaseSession, DatabaseUser } from "lucia";
 import type { Kysely } from "kysely";
 import type { Database, Role } from "../../db/schema";
 
 /**
+ * The key a session is stored under: the SHA-256 of its token. The token (lucia's session id)
+ * lives only in the cookie, so a copy of the database or a backup opens no session; the token has
+ * 125 random bits, so a plain hash needs no salt nor slowness.
+ */
+export function sessionKey(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/**
  * lucia v3 has no Kysely adapter; this one keeps sessions in our `sessions` table, on either
- * dialect. User attributes carry the roles too, so one request reads them once.
+ * dialect. User attributes carry the roles too, so one request reads them once. lucia hands it
+ * the token; the table only ever sees `sessionKey(token)`. Sessions listed by `getUserSessions`
+ * therefore carry keys, not tokens: they can be deleted, not turned into cookies.
  */
 export class KyselyAdapter implements Adapter {
   /**
@@ -24,7 +36,6 @@ export class KyselyAdapter implements Adapter {
       .innerJoin("users as u", "u.id", "s.user_id")
       .leftJoin("user_roles as r", "r.user_id", "u.id")
       .select([
-        "s.id as session_id",
         "s.expires_at",
         "s.created_at as session_created_at",
         "u.id",
@@ -35,7 +46,7 @@ export class KyselyAdapter implements Adapter {
         "r.role",
         "r.scope",
       ])
-      .where("s.id", "=", sessionId)
+      .where("s.id", "=", sessionKey(sessionId))
       .execute();
     const row = rows[0];
     if (!row) return [null, null];
@@ -46,7 +57,7 @@ export class KyselyAdapter implements Adapter {
     }
     const roles = rows.flatMap((r) => (r.role === null ? [] : [{ role: r.role, scope: r.scope ?? "" }]));
     return [
-      { id: row.session_id, userId: row.id, expiresAt: new Date(row.expires_at), attributes: {} },
+      { id: sessionId, userId: row.id, expiresAt: new Date(row.expires_at), attributes: {} },
       {
         id: row.id,
         attributes: {
@@ -69,7 +80,7 @@ export class KyselyAdapter implements Adapter {
     await this.db
       .insertInto("sessions")
       .values({
-        id: session.id,
+        id: sessionKey(session.id),
         user_id: session.userId,
         expires_at: session.expiresAt.toISOString(),
         created_at: new Date().toISOString(),
@@ -81,12 +92,12 @@ export class KyselyAdapter implements Adapter {
     await this.db
       .updateTable("sessions")
       .set({ expires_at: expiresAt.toISOString() })
-      .where("id", "=", sessionId)
+      .where("id", "=", sessionKey(sessionId))
       .execute();
   }
 
   async deleteSession(sessionId: string): Promise<void> {
-    await this.db.deleteFrom("sessions").where("id", "=", sessionId).execute();
+    await this.db.deleteFrom("sessions").where("id", "=", sessionKey(sessionId)).execute();
   }
 
   async deleteUserSessions(userId: string): Promise<void> {

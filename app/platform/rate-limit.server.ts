@@ -32,13 +32,17 @@ export const RULES = {
     message: (wait) =>
       `Trop d’inscriptions depuis votre connexion : réessayez dans ${wait}. Vos réponses sont conservées ci-dessous.`,
   },
-  /** Failed logins per e-mail address. */
-  loginFailuresPerEmail: {
+  /**
+   * Failed logins (and failed password confirmations) per account and network: a guesser is
+   * stopped, while the owner signing in from another network is not locked out by them.
+   */
+  loginFailuresPerAccountNetwork: {
     points: 5,
     duration: 60,
-    message: (wait) => `Trop de tentatives de connexion pour cette adresse. Réessayez dans ${wait}.`,
+    message: (wait) =>
+      `Trop de tentatives de connexion pour ce compte depuis votre connexion. Réessayez dans ${wait}, ou choisissez un nouveau mot de passe avec « Mot de passe oublié ? ».`,
   },
-  /** Failed logins from one address, whatever the e-mail tried (credential stuffing). */
+  /** Failed logins from one network, whatever the e-mail tried (credential stuffing). */
   loginFailuresPerAddress: {
     points: 30,
     duration: 900,

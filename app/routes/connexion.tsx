@@ -3,13 +3,11 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
-import { recordAudit } from "~/audit/audit.server";
 import { loginSchema, safeRedirect } from "~/identity/forms";
-import { verifyAgainstDummy, verifyPassword } from "~/identity/password.server";
+import { logIn } from "~/identity/authentication.server";
 import { startSession } from "~/identity/session.server";
-import { findUserByEmail } from "~/identity/users.server";
 import { db } from "~/platform/db.server";
-import { charge, clear, peek, retryHeaders } from "~/platform/rate-limit.server";
+import { retryHeaders } from "~/platform/rate-limit.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 
@@ -32,43 +30,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data({ result: submission.reply({ hideFields: ["password"] }), retryAfter: 0 }, { status: 400 });
   }
   const { email, password, redirectTo } = submission.value;
-  const address = context.clientAddress;
-  // Checked before the password is: a blocked attempt costs no hashing and proves nothing.
-  for (const blocked of [await peek("loginFailuresPerEmail", email), await peek("loginFailuresPerAddress", address)]) {
-    if (!blocked.ok) {
-      return data(
-        {
-          result: submission.reply({ formErrors: [blocked.message], hideFields: ["password"] }),
-          retryAfter: blocked.retryAfter,
-        },
-        { status: 429, headers: retryHeaders(blocked) },
-      );
-    }
-  }
-  const user = await findUserByEmail(db(), email);
-  const valid = user ? await verifyPassword(user.password_hash, password) : await verifyAgainstDummy(password);
-  if (!user || !valid) {
-    await Promise.all([charge("loginFailuresPerEmail", email), charge("loginFailuresPerAddress", address)]);
-    // The attempt, not the address typed: an e-mail in the journal would be personal data kept for nothing.
-    await recordAudit(db(), {
-      kind: "login_failed",
-      userId: user?.id ?? null,
-      detail: user ? "mot de passe incorrect" : "adresse inconnue",
-    });
+  const outcome = await logIn(db(), { email, password, network: context.clientAddress });
+  if (!outcome.ok) {
+    const blocked = outcome.reason === "blocked";
     return data(
       {
         result: submission.reply({
-          formErrors: ["Adresse électronique ou mot de passe incorrect."],
+          formErrors: [blocked ? outcome.message : "Adresse électronique ou mot de passe incorrect."],
           hideFields: ["password"],
         }),
-        retryAfter: 0,
+        retryAfter: blocked ? outcome.retryAfter : 0,
       },
-      { status: 400 },
+      blocked ? { status: 429, headers: retryHeaders(outcome) } : { status: 400 },
     );
   }
-  // The address's count stays: a valid login among many failures does not reset a stuffing run.
-  await clear("loginFailuresPerEmail", email);
-  const cookie = await startSession(user.id);
+  const cookie = await startSession(outcome.userId);
   return redirect(safeRedirect(redirectTo, "/mon-compte"), { headers: { "Set-Cookie": cookie } });
 }
 

@@ -5,15 +5,18 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { acceptInvitation, checkInvitation } from "~/identity/cts-invitations.server";
 import { acceptInvitationSchema, PASSWORD_MIN } from "~/identity/forms";
-import { isCommonPassword } from "~/identity/password.server";
 import { startSession } from "~/identity/session.server";
 import { db } from "~/platform/db.server";
 import { CommunePicker, CommuneSearchForm } from "~/territories/commune-picker";
 import { communeMatch, searchCommunes } from "~/territories/territories.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
+import { tokenPageHeaders } from "~/web/token-pages";
 
 export const meta: MetaFunction = () => [{ title: "Invitation à un conseil territorial de santé — Priorités Santé" }];
+
+// The link carries its token in the query: see tokenPageHeaders.
+export const headers = tokenPageHeaders;
 
 const PROBLEMS = {
   unknown: "Ce lien d’invitation n’est pas valide. Vérifiez qu’il a été copié en entier.",
@@ -59,11 +62,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (value.intent === "accept") {
     if (!user) throw redirect(`/connexion?redirectTo=${encodeURIComponent(`/invitation-cts?token=${value.token}`)}`);
     const result = await acceptInvitation(db(), value.token, { userId: user.id, email: user.email });
-    if (!result.ok)
+    // No password is chosen when accepting as oneself, so "weak_password" cannot come back here.
+    if (!result.ok && result.reason !== "weak_password")
       return data(
         { result: submission.reply(), problem: PROBLEMS[result.reason], selected },
         { status: result.reason === "wrong_account" ? 403 : 400 },
       );
+    if (!result.ok) throw new Response("Invitation inutilisable.", { status: 400 });
     return redirect(`/cts/${encodeURIComponent(result.ctsCode)}`);
   }
   if (!selected) {
@@ -79,22 +84,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: 400 },
     );
   }
-  if (isCommonPassword(value.password)) {
+  const result = await acceptInvitation(db(), value.token, {
+    newAccount: { password: value.password, communeCode: value.commune },
+  });
+  if (!result.ok && result.reason === "weak_password")
     return data(
       {
-        result: submission.reply({
-          fieldErrors: { password: ["Ce mot de passe fait partie des plus utilisés : choisissez-en un autre."] },
-          hideFields: ["password"],
-        }),
+        result: submission.reply({ fieldErrors: { password: [result.message] }, hideFields: ["password"] }),
         problem: null,
         selected,
       },
       { status: 400 },
     );
-  }
-  const result = await acceptInvitation(db(), value.token, {
-    newAccount: { password: value.password, communeCode: value.commune },
-  });
   if (!result.ok)
     return data(
       { result: submission.reply({ hideFields: ["password"] }), problem: PROBLEMS[result.reason], selected },

@@ -2,17 +2,18 @@ import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react"
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { sendVerificationEmail } from "~/identity/account-emails.server";
 import { changeCommuneSchema, changePasswordSchema, PASSWORD_MIN } from "~/identity/forms";
-import { isCommonPassword, verifyPassword } from "~/identity/password.server";
+import { reauthenticate } from "~/identity/authentication.server";
+import { changePassword } from "~/identity/passwords.server";
 import { renewSessionAlone } from "~/identity/session.server";
 import { requireUser } from "~/web/guards.server";
-import { findUserById, setCommune, setPassword } from "~/identity/users.server";
+import { setCommune } from "~/identity/users.server";
 import { setDisplayName } from "~/comments/comments.server";
 import { displayNameSchema } from "~/comments/forms";
 import { db } from "~/platform/db.server";
-import { charge, peek, retryHeaders, take } from "~/platform/rate-limit.server";
+import { retryHeaders, take } from "~/platform/rate-limit.server";
 import { CommunePicker, CommuneSearchForm } from "~/territories/commune-picker";
 import { locateCommune, searchCommunes } from "~/territories/territories.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
@@ -88,44 +89,41 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const hide = { hideFields: ["current", "password", "confirm"] };
     if (submission.status !== "success")
       return data({ result: undefined, passwordResult: submission.reply(hide), message: null }, { status: 400 });
-    // The current password is guessed no faster here than on the login page.
-    const blocked = await peek("loginFailuresPerEmail", user.email);
-    if (!blocked.ok) {
+    const check = await reauthenticate(db(), {
+      user,
+      password: submission.value.current,
+      network: context.clientAddress,
+      purpose: "changement de mot de passe",
+    });
+    if (!check.ok) {
+      const blocked = check.reason === "blocked";
       return data(
         {
           result: undefined,
-          passwordResult: submission.reply({ ...hide, formErrors: [blocked.message] }),
+          passwordResult: submission.reply(
+            blocked
+              ? { ...hide, formErrors: [check.message] }
+              : { ...hide, fieldErrors: { current: ["Mot de passe actuel incorrect."] } },
+          ),
           message: null,
         },
-        { status: 429, headers: retryHeaders(blocked) },
+        blocked ? { status: 429, headers: retryHeaders(check) } : { status: 400 },
       );
     }
-    const account = await findUserById(db(), user.id);
-    if (!account || !(await verifyPassword(account.password_hash, submission.value.current))) {
-      await charge("loginFailuresPerEmail", user.email);
-      return data(
-        {
-          result: undefined,
-          passwordResult: submission.reply({ ...hide, fieldErrors: { current: ["Mot de passe actuel incorrect."] } }),
-          message: null,
-        },
-        { status: 400 },
-      );
-    }
-    if (isCommonPassword(submission.value.password)) {
+    const changed = await changePassword(db(), user, submission.value.password);
+    if (!changed.ok) {
       return data(
         {
           result: undefined,
           passwordResult: submission.reply({
             ...hide,
-            fieldErrors: { password: ["Ce mot de passe fait partie des plus utilisés : choisissez-en un autre."] },
+            fieldErrors: { password: [changed.reason === "weak" ? changed.message : "Mot de passe refusé."] },
           }),
           message: null,
         },
         { status: 400 },
       );
     }
-    await setPassword(db(), user.id, submission.value.password);
     // Every other session ends; this browser gets a new session id.
     const cookie = await renewSessionAlone(user.id);
     return data(
@@ -162,7 +160,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Account() {
   const { email, emailVerified, displayName, spaces, place, query, results } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const [searchParams] = useSearchParams();
   const [form, fields] = useForm({
     id: "commune-form",
     lastResult: actionData?.result,
@@ -172,11 +169,6 @@ export default function Account() {
   return (
     <>
       <h1>Mon compte</h1>
-      {searchParams.get("bienvenue") ? (
-        <Notice kind="success" title="Compte créé">
-          Un e-mail de confirmation a été envoyé à {email}. Ouvrez le lien qu’il contient pour pouvoir voter.
-        </Notice>
-      ) : null}
       {actionData?.message ? <Notice kind="info">{actionData.message}</Notice> : null}
       <section className="fr-mb-6w">
         <h2>Mon adresse électronique</h2>

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { recordAudit } from "~/audit/audit.server";
 import { requireUser } from "~/web/guards.server";
 import { collectMyData } from "~/privacy/my-data.server";
 import { db } from "~/platform/db.server";
@@ -7,6 +8,7 @@ import { db } from "~/platform/db.server";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   const document = await collectMyData(db(), user.id);
+  await recordAudit(db(), { kind: "data_export", userId: user.id, detail: "« Télécharger mes données »" });
   const day = document.genereLe.slice(0, 10);
   return new Response(JSON.stringify(document, null, 2), {
     headers: {

@@ -3,14 +3,14 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { verifyPassword } from "~/identity/password.server";
+import { recordAudit } from "~/audit/audit.server";
+import { reauthenticate } from "~/identity/authentication.server";
 import { endSession } from "~/identity/session.server";
 import { requireUser } from "~/web/guards.server";
-import { findUserById } from "~/identity/users.server";
 import { deleteAccount, deletionPreview } from "~/privacy/account-deletion.server";
 import { deleteAccountSchema } from "~/privacy/forms";
 import { db } from "~/platform/db.server";
-import { charge, peek, retryHeaders } from "~/platform/rate-limit.server";
+import { retryHeaders } from "~/platform/rate-limit.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FieldErrors, InputField, Notice } from "~/ui/fields";
 
@@ -30,24 +30,32 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (submission.status !== "success")
     return data({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   // The password proves the person is at the keyboard; its failures count with the login's.
-  const blocked = await peek("loginFailuresPerEmail", user.email);
-  if (!blocked.ok) {
-    return data(
-      { result: submission.reply({ formErrors: [blocked.message], hideFields: ["password"] }) },
-      { status: 429, headers: retryHeaders(blocked) },
-    );
-  }
-  const account = await findUserById(db(), user.id);
-  if (!account || !(await verifyPassword(account.password_hash, submission.value.password))) {
-    await charge("loginFailuresPerEmail", user.email);
+  const check = await reauthenticate(db(), {
+    user,
+    password: submission.value.password,
+    network: context.clientAddress,
+    purpose: "suppression du compte",
+  });
+  if (!check.ok) {
+    const blocked = check.reason === "blocked";
     return data(
       {
-        result: submission.reply({ fieldErrors: { password: ["Mot de passe incorrect."] }, hideFields: ["password"] }),
+        result: submission.reply(
+          blocked
+            ? { formErrors: [check.message], hideFields: ["password"] }
+            : { fieldErrors: { password: ["Mot de passe incorrect."] }, hideFields: ["password"] },
+        ),
       },
-      { status: 400 },
+      blocked ? { status: 429, headers: retryHeaders(check) } : { status: 400 },
     );
   }
   await deleteAccount(db(), { userId: user.id, comments: submission.value.comments });
+  // The account is gone: the line keeps no link to it, only what was chosen for the comments.
+  await recordAudit(db(), {
+    kind: "account_deleted",
+    userId: null,
+    detail: `compte supprimé par son titulaire (commentaires : ${submission.value.comments})`,
+  });
   // The sessions went with the account; this clears the browser's cookie.
   const cookie = await endSession({ user: null, session: null });
   return redirect("/?compte-supprime=1", { headers: { "Set-Cookie": cookie } });

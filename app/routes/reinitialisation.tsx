@@ -3,16 +3,20 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { checkEmailToken, consumeEmailToken } from "~/identity/email-tokens.server";
+import { clearLoginFailures } from "~/identity/authentication.server";
+import { checkEmailToken } from "~/identity/email-tokens.server";
 import { PASSWORD_MIN, resetPasswordSchema } from "~/identity/forms";
-import { isCommonPassword } from "~/identity/password.server";
+import { resetPassword } from "~/identity/passwords.server";
 import { endAllSessions } from "~/identity/session.server";
-import { markEmailVerified, setPassword } from "~/identity/users.server";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
+import { tokenPageHeaders } from "~/web/token-pages";
 
 export const meta: MetaFunction = () => [{ title: "Nouveau mot de passe — Priorités Santé" }];
+
+// The link carries its token in the query: see tokenPageHeaders.
+export const headers = tokenPageHeaders;
 
 const PROBLEMS = {
   unknown: "Ce lien n’est pas valide. Vérifiez qu’il a été copié en entier.",
@@ -29,33 +33,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: resetPasswordSchema });
   const hide = { hideFields: ["password", "confirm"] };
   if (submission.status !== "success")
     return data({ result: submission.reply(hide), problem: null, done: false }, { status: 400 });
   const { token, password } = submission.value;
-  if (isCommonPassword(password)) {
-    return data(
-      {
-        result: submission.reply({
-          ...hide,
-          fieldErrors: { password: ["Ce mot de passe fait partie des plus utilisés : choisissez-en un autre."] },
-        }),
-        problem: null,
-        done: false,
-      },
-      { status: 400 },
-    );
+  const reset = await resetPassword(db(), token, password);
+  if (!reset.ok) {
+    if (reset.reason === "weak") {
+      return data(
+        {
+          result: submission.reply({ ...hide, fieldErrors: { password: [reset.message] } }),
+          problem: null,
+          done: false,
+        },
+        { status: 400 },
+      );
+    }
+    return data({ result: submission.reply(hide), problem: PROBLEMS[reset.reason], done: false }, { status: 400 });
   }
-  const consumed = await consumeEmailToken(db(), token, "reset_password");
-  if (!consumed.ok)
-    return data({ result: submission.reply(hide), problem: PROBLEMS[consumed.reason], done: false }, { status: 400 });
-  await setPassword(db(), consumed.userId, password);
-  // The link reached the mailbox, which proves the address as well as a verification link would.
-  await markEmailVerified(db(), consumed.userId);
-  // Whoever knew the old password is signed out everywhere.
-  await endAllSessions(consumed.userId);
+  // Whoever knew the old password is signed out everywhere, and a lock on this network is lifted.
+  await endAllSessions(reset.userId);
+  await clearLoginFailures(reset.email, context.clientAddress);
   return { result: submission.reply({ resetForm: true }), problem: null, done: true };
 }
 

@@ -7,8 +7,12 @@ import { markEmailVerified } from "~/identity/users.server";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
+import { tokenPageHeaders } from "~/web/token-pages";
 
 export const meta: MetaFunction = () => [{ title: "Confirmer votre adresse — Priorités Santé" }];
+
+// The link carries its token in the query: see tokenPageHeaders.
+export const headers = tokenPageHeaders;
 
 const PROBLEMS = {
   unknown: "Ce lien de confirmation n’est pas valide. Vérifiez qu’il a été copié en entier.",

@@ -9,6 +9,7 @@ import * as flags from "./2026_12_04_1000_flags";
 import * as englishStatus from "./2026_12_04_1010_english_status";
 import * as catalogueCorrections from "./2026_12_04_1100_catalogue_corrections";
 import * as liveSnapshots from "./2026_12_04_1200_live_snapshots";
+import * as identitySecurity from "./2026_12_04_1300_identity_security";
 
 /**
  * Every migration, by its sortable name. Listed statically (not read from the folder at run time)
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_04_1010_english_status": englishStatus,
   "2026_12_04_1100_catalogue_corrections": catalogueCorrections,
   "2026_12_04_1200_live_snapshots": liveSnapshots,
+  "2026_12_04_1300_identity_security": identitySecurity,
 };

@@ -273,7 +273,7 @@ function makePersonas(): Made {
         }
         const session = randomBytes(20).toString("hex");
         db.prepare("insert into sessions (id, user_id, expires_at, created_at) values (?, ?, ?, ?)").run(
-          session,
+          sessionKey(session),
           id,
           later,
           now,
@@ -305,18 +305,21 @@ function makePersonas(): Made {
   return { sessionFor, fixture: { associationSlug } };
 }
 
+/** Sessions are stored by the SHA-256 of their token (app/identity/kysely-adapter.server.ts). */
+const sessionKey = (token: string) => createHash("sha256").update(token).digest("hex");
+
 /** A second session for `persona`'s account, spent by the POST to /deconnexion. */
 function spareSession(of: string): string {
   const db = database();
   try {
-    const row = db.prepare("select user_id, expires_at, created_at from sessions where id = ?").get(of) as {
+    const row = db.prepare("select user_id, expires_at, created_at from sessions where id = ?").get(sessionKey(of)) as {
       user_id: string;
       expires_at: string;
       created_at: string;
     };
     const id = randomBytes(20).toString("hex");
     db.prepare("insert into sessions (id, user_id, expires_at, created_at) values (?, ?, ?, ?)").run(
-      id,
+      sessionKey(id),
       row.user_id,
       row.expires_at,
       row.created_at,
@@ -452,12 +455,14 @@ test.describe("access-control matrix", () => {
     const db = database(true);
     try {
       for (const [persona, id] of Object.entries(made.sessionFor)) {
-        expect(db.prepare("select count(*) as n from sessions where id = ?").get(id), persona).toEqual({ n: 1 });
+        expect(db.prepare("select count(*) as n from sessions where id = ?").get(sessionKey(id)), persona).toEqual({
+          n: 1,
+        });
       }
       for (const [persona, id] of Object.entries(spares)) {
         if (id)
           expect(
-            db.prepare("select count(*) as n from sessions where id = ?").get(id),
+            db.prepare("select count(*) as n from sessions where id = ?").get(sessionKey(id)),
             `${persona}'s logged-out session`,
           ).toEqual({ n: 0 });
       }

@@ -137,7 +137,7 @@ test.describe("connecté", () => {
     await context.close();
   });
 
-  for (const pagePath of ["/mon-compte", "/mon-compte?bienvenue=1", "/mon-compte?q=lisieux"]) {
+  for (const pagePath of ["/mon-compte", "/mon-compte?q=lisieux"]) {
     test(`${pagePath} : WCAG 2.1 AA, lisible à 320 px`, async ({ page }) => {
       const response = await page.goto(pagePath);
       expect(response?.status()).toBe(200);

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
 import SQLite from "better-sqlite3";
 import { hashPassword } from "../../app/identity/password.server";
+import { sessionKey } from "../../app/identity/kysely-adapter.server";
 
 /**
  * The e2e `test`: Playwright's, plus a watch on every page that fails the test on a browser-side
@@ -72,8 +73,8 @@ export async function waitForHydration(page: Page): Promise<void> {
 }
 
 /**
- * Creates an account through /inscription (with JavaScript: the results follow the typing) and
- * waits for /mon-compte, signed in.
+ * Creates an account through /inscription (with JavaScript: the results follow the typing), then
+ * logs in (signing up opens no session) and waits for /mon-compte.
  */
 export async function signUp(
   page: Page,
@@ -91,7 +92,17 @@ export async function signUp(
   await page.getByLabel("Adresse électronique").fill(email);
   await page.getByLabel("Mot de passe").fill(password);
   await page.getByRole("button", { name: "Créer mon compte" }).click();
-  await expect(page).toHaveURL(/\/mon-compte\?bienvenue=1$/);
+  await expectSignupSent(page, "/inscription");
+  await logIn(page, { email, password });
+}
+
+/**
+ * The page every accepted sign-up form leads to (a new address or one that had an account): it
+ * opens no session, so the person logs in afterwards.
+ */
+export async function expectSignupSent(page: Page, form: "/inscription" | "/associations/inscription") {
+  await expect(page).toHaveURL(new RegExp(`${form.replaceAll("/", "\\/")}\\?envoye=1$`));
+  await expect(page.getByRole("heading", { level: 1, name: "Vérifiez votre messagerie" })).toBeVisible();
 }
 
 /**
@@ -184,7 +195,7 @@ export async function signInDirectly(
       );
       // As lucia writes a new session (SESSION_IDLE_DAYS: 30).
       db.prepare("insert into sessions (id, user_id, expires_at, created_at) values (?, ?, ?, ?)").run(
-        session,
+        sessionKey(session),
         id,
         new Date(Date.now() + 30 * 86_400_000).toISOString(),
         now,

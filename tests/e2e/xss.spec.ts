@@ -1,6 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { BrowserContext, Page } from "@playwright/test";
-import { chooseCommune, expect, PASSPHRASE, test, uniqueEmail, waitForHydration } from "./helpers";
+import {
+  chooseCommune,
+  expect,
+  expectSignupSent,
+  logIn,
+  PASSPHRASE,
+  test,
+  uniqueEmail,
+  waitForHydration,
+} from "./helpers";
 import {
   confirmEmail,
   database,
@@ -186,7 +195,8 @@ test("50+ XSS payloads stay inert in every view that shows them", async ({ page,
   await associationPage.getByLabel("Adresse électronique de l’association").fill(associationEmail);
   await associationPage.getByLabel("Mot de passe").fill(PASSPHRASE);
   await associationPage.getByRole("button", { name: "Créer le compte de l’association" }).click();
-  await expect(associationPage).toHaveURL(/\/espace-association\?bienvenue=1$/);
+  await expectSignupSent(associationPage, "/associations/inscription");
+  await logIn(associationPage, { email: associationEmail });
   await confirmEmail(associationPage, associationEmail);
   const associationName = `"><svg onload=alert('asso')> Association ${stamp}`;
   await associationPage.goto("/espace-association");

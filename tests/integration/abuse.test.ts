@@ -43,7 +43,8 @@ describe("abuse cases over HTTP (built server, SQLite, shipped limits)", () => {
     const address = email("renvoi");
     const signup = await postForm(server, "/inscription", { email: address, password: PASSWORD, commune: "14366" });
     expect(signup.status).toBe(302);
-    const cookie = sessionCookie(signup);
+    // Signing up opens no session (it answers alike for a taken address): log in.
+    const cookie = sessionCookie(await postForm(server, "/connexion", { email: address, password: PASSWORD }));
     for (let i = 0; i < RULES.verificationResend.points; i++) {
       expect((await postForm(server, "/mon-compte", { intent: "resend" }, { Cookie: cookie })).status).toBe(200);
     }
@@ -55,8 +56,10 @@ describe("abuse cases over HTTP (built server, SQLite, shipped limits)", () => {
 
   it("ballots: 60 quick votes all count, the 61st in the minute gets a 429 and changes nothing", async () => {
     const address = email("votes");
-    const signup = await postForm(server, "/inscription", { email: address, password: PASSWORD, commune: "14366" });
-    const cookie = sessionCookie(signup);
+    expect(
+      (await postForm(server, "/inscription", { email: address, password: PASSWORD, commune: "14366" })).status,
+    ).toBe(302);
+    const cookie = sessionCookie(await postForm(server, "/connexion", { email: address, password: PASSWORD }));
     const h = db();
     const proposals = h
       .prepare(
@@ -145,9 +148,9 @@ describe("abuse cases over HTTP (built server, SQLite, shipped limits)", () => {
     expect(forged.status).toBe(429);
   });
 
-  it("login per e-mail: 5 failures a minute, then 429 even with the right password", async () => {
+  it("login per account and network: 5 failures a minute, then 429 even with the right password", async () => {
     const address = email("cible");
-    for (let i = 0; i < RULES.loginFailuresPerEmail.points; i++) {
+    for (let i = 0; i < RULES.loginFailuresPerAccountNetwork.points; i++) {
       const failed = await postForm(server, "/connexion", { email: address, password: `mauvais ${i}` });
       expect(failed.status).toBe(400);
       expect(await failed.text()).toContain("Adresse électronique ou mot de passe incorrect.");
@@ -157,12 +160,12 @@ describe("abuse cases over HTTP (built server, SQLite, shipped limits)", () => {
     const retry = Number(refused.headers.get("Retry-After"));
     expect(retry).toBeGreaterThan(0);
     expect(retry).toBeLessThanOrEqual(60);
-    expect(await refused.text()).toContain("Trop de tentatives de connexion pour cette adresse.");
+    expect(await refused.text()).toContain("Trop de tentatives de connexion pour ce compte depuis votre connexion.");
   });
 
   it("login per address: 30 failures in 15 minutes across many e-mails, then 429", async () => {
     // The 5 failures above came from this address too.
-    for (let i = RULES.loginFailuresPerEmail.points; i < RULES.loginFailuresPerAddress.points; i++) {
+    for (let i = RULES.loginFailuresPerAccountNetwork.points; i < RULES.loginFailuresPerAddress.points; i++) {
       expect(
         (await postForm(server, "/connexion", { email: email("balayage"), password: "mauvais mot de passe" })).status,
       ).toBe(400);
@@ -248,7 +251,7 @@ describe("Redis unreachable (RATE_LIMIT_STORE=redis)", () => {
 
   it("the site keeps working and each process still counts, in memory", async () => {
     const address = email("sans-redis");
-    for (let i = 0; i < RULES.loginFailuresPerEmail.points; i++) {
+    for (let i = 0; i < RULES.loginFailuresPerAccountNetwork.points; i++) {
       expect((await postForm(server, "/connexion", { email: address, password: "mauvais mot de passe" })).status).toBe(
         400,
       );

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
-import { KyselyAdapter } from "../../app/identity/kysely-adapter.server";
+import { KyselyAdapter, sessionKey } from "../../app/identity/kysely-adapter.server";
 import { consumeEmailToken, createEmailToken, checkEmailToken } from "../../app/identity/email-tokens.server";
 import { createLucia } from "../../app/identity/lucia.server";
 import { createResident, grantRole, markEmailVerified, setCommune } from "../../app/identity/users.server";
@@ -113,14 +113,16 @@ describe.each(testDatabases)("accounts and sessions on $name", ({ open }) => {
       ]),
     );
     expect(await adapter.getSessionAndUser("nope")).toEqual([null, null]);
-    expect((await adapter.getUserSessions(created.userId)).map((s) => s.id).sort()).toEqual(["s1", "s2"]);
+    expect((await adapter.getUserSessions(created.userId)).map((s) => s.id).sort()).toEqual(
+      [sessionKey("s1"), sessionKey("s2")].sort(),
+    );
 
     const later = new Date(Date.now() + 7200_000);
     await adapter.updateSessionExpiration("s1", later);
     expect((await adapter.getSessionAndUser("s1"))[0]?.expiresAt.toISOString()).toBe(later.toISOString());
 
     await adapter.deleteExpiredSessions();
-    expect((await adapter.getUserSessions(created.userId)).map((s) => s.id)).toEqual(["s1"]);
+    expect((await adapter.getUserSessions(created.userId)).map((s) => s.id)).toEqual([sessionKey("s1")]);
     await adapter.deleteSession("s1");
     expect(await adapter.getUserSessions(created.userId)).toEqual([]);
 
@@ -128,6 +130,27 @@ describe.each(testDatabases)("accounts and sessions on $name", ({ open }) => {
     await adapter.setSession({ id: "s4", userId: created.userId, expiresAt, attributes: {} });
     await adapter.deleteUserSessions(created.userId);
     expect(await adapter.getUserSessions(created.userId)).toEqual([]);
+  });
+
+  // Finding 8 of the security probe: session ids were stored as they are in the cookie.
+  it("stores sessions by the SHA-256 of their token: a row read from the database opens no session", async () => {
+    const created = await createResident(h.db, {
+      email: "hash@example.fr",
+      password: "une phrase de passe",
+      communeCode: "14366",
+    });
+    if (!created.ok) throw new Error("setup");
+    const lucia = createLucia(h.db, { secureCookie: false, idleDays: 30, absoluteDays: 30 });
+    const session = await lucia.createSession(created.userId, {});
+    const rows = await h.db.selectFrom("sessions").select("id").where("user_id", "=", created.userId).execute();
+    expect(rows.map((r) => r.id)).toEqual([sessionKey(session.id)]);
+    expect(rows[0]!.id).not.toBe(session.id);
+    expect(rows[0]!.id).toMatch(/^[0-9a-f]{64}$/);
+    // The cookie's token still works; the stored key, used as a cookie, does not.
+    expect((await lucia.validateSession(session.id)).user?.id).toBe(created.userId);
+    expect(await lucia.validateSession(rows[0]!.id)).toEqual({ session: null, user: null });
+    await lucia.invalidateSession(session.id);
+    expect(await h.db.selectFrom("sessions").select("id").where("user_id", "=", created.userId).execute()).toEqual([]);
   });
 
   it("validates lucia sessions end to end: new id per login, invalidation", async () => {
@@ -170,15 +193,17 @@ describe.each(testDatabases)("accounts and sessions on $name", ({ open }) => {
     await h.db
       .updateTable("sessions")
       .set({ created_at: days(31), expires_at: new Date(Date.now() + 29 * 86_400_000).toISOString() })
-      .where("id", "=", old.id)
+      .where("id", "=", sessionKey(old.id))
       .execute();
     await h.db
       .updateTable("sessions")
       .set({ created_at: days(29) })
-      .where("id", "=", young.id)
+      .where("id", "=", sessionKey(young.id))
       .execute();
     expect((await lucia.validateSession(old.id)).session).toBeNull();
-    expect(await h.db.selectFrom("sessions").select("id").where("id", "=", old.id).executeTakeFirst()).toBeUndefined();
+    expect(
+      await h.db.selectFrom("sessions").select("id").where("id", "=", sessionKey(old.id)).executeTakeFirst(),
+    ).toBeUndefined();
     expect((await lucia.validateSession(young.id)).user).toMatchObject({ email: "abs@example.fr" });
     // The cookie's attributes without the __Host- prefix (plain http, development).
     const cookie = lucia.createSessionCookie(young.id).serialize();

@@ -7,6 +7,7 @@ import { verifyCounts } from "../../app/ballots/results.server";
 import { connect } from "../../db/connect";
 import { startServer, type RunningServer } from "../support/server";
 import { copyLoadedSqlite } from "../support/databases";
+import { sessionKey } from "../../app/identity/kysely-adapter.server";
 
 // The crash test: residents vote over HTTP (single-fetch POSTs, as the page sends them with
 // JavaScript) while the production server is killed with SIGKILL — no shutdown, no flush. After a
@@ -33,7 +34,8 @@ describe("SIGKILL during voting (SQLite)", () => {
     const handle = await connect({ sqliteFile: file });
     sessions = await createVoters(handle.db, "28", RESIDENTS);
     const rows = await handle.db.selectFrom("sessions").select(["id", "user_id"]).execute();
-    userBySession = new Map(rows.map((r) => [r.id, r.user_id]));
+    const userByKey = new Map(rows.map((r) => [r.id, r.user_id]));
+    userBySession = new Map(sessions.map((token) => [token, userByKey.get(sessionKey(token))!]));
     const proposals = await handle.db
       .selectFrom("proposals")
       .innerJoin("consultations", "consultations.id", "proposals.consultation_id")

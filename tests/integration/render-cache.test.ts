@@ -8,6 +8,7 @@ import { importCtsRules } from "../../db/territories/cts-import";
 import { loadCatalogue, readCatalogueFiles } from "../../app/catalogue/catalogue-load.server";
 import { advanceConsultation } from "../../app/ballots/lifecycle.server";
 import { changeBallot } from "../../app/ballots/ballots.server";
+import { sessionKey } from "../../app/identity/kysely-adapter.server";
 import { setCommune } from "../../app/identity/users.server";
 import { phaseChangeAfter } from "../../app/voting/voting.server";
 import { createVoters } from "../../bench/fixtures";
@@ -88,7 +89,7 @@ describe("render cache of the anonymous consultation page", () => {
       .selectFrom("sessions")
       .innerJoin("users", "users.id", "sessions.user_id")
       .select(["users.id", "users.commune_code", "users.email"])
-      .where("sessions.id", "=", session)
+      .where("sessions.id", "=", sessionKey(session))
       .executeTakeFirstOrThrow();
     const voter = {
       id: user.id,
@@ -133,7 +134,7 @@ describe("render cache of the anonymous consultation page", () => {
     expect(after.body).toContain("Rouen");
 
     // Logging out ends the session at once: the same cookie gets an anonymous page.
-    await h.db.deleteFrom("sessions").where("id", "=", session).execute();
+    await h.db.deleteFrom("sessions").where("id", "=", sessionKey(session)).execute();
     const loggedOut = await get(page, cookie);
     expect(loggedOut.hit).toBe(false);
     expect(loggedOut.body).not.toContain(user.email);

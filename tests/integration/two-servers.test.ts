@@ -92,7 +92,8 @@ describe.skipIf(!url).each(legs)("two servers on one PostgreSQL, rate limits in 
     const email = `session-${tag}@exemple.fr`;
     const signup = await postForm(a, "/inscription", { email, password: PASSWORD, commune: "14366" });
     expect(signup.status).toBe(302);
-    const cookie = sessionCookie(signup);
+    // Signing up opens no session (it answers alike for a taken address): log in on A.
+    const cookie = sessionCookie(await postForm(a, "/connexion", { email, password: PASSWORD }));
     const onB = await fetch(`${b.url}/mon-compte`, { headers: { Cookie: cookie }, redirect: "manual" });
     expect(onB.status).toBe(200);
     expect(await onB.text()).toContain(email);
@@ -193,7 +194,7 @@ describe.skipIf(!url).each(legs)("two servers on one PostgreSQL, rate limits in 
 
   it("rate limits are shared: failed logins split across both servers hit the limit at the configured total", async () => {
     const email = `cible-${tag}@exemple.fr`;
-    const limit = RULES.loginFailuresPerEmail.points;
+    const limit = RULES.loginFailuresPerAccountNetwork.points;
     for (let i = 0; i < limit; i++) {
       const response = await postForm(i % 2 ? b : a, "/connexion", { email, password: `mauvais ${i}` });
       expect(response.status, `failure ${i + 1}`).toBe(400);
@@ -203,7 +204,7 @@ describe.skipIf(!url).each(legs)("two servers on one PostgreSQL, rate limits in 
       const refused = await postForm(server, "/connexion", { email, password: "encore un essai" });
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
-      expect(await refused.text()).toContain("Trop de tentatives de connexion pour cette adresse.");
+      expect(await refused.text()).toContain("Trop de tentatives de connexion pour ce compte depuis votre connexion.");
     }
   });
 });
