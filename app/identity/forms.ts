@@ -65,6 +65,8 @@ export const changeCommuneSchema = z.object({ commune: communeCode });
 /** Keeps a post-login redirect on this site: a path, never `//host` or a URL. */
 export function safeRedirect(to: string | null | undefined, fallback = "/"): string {
   if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  // A control character (line break, tab) cannot go in a Location header: refused, not a 500.
+  if ([...to].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return fallback;
   return to;
 }
 

@@ -10,6 +10,7 @@ import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
 import { formatDate } from "~/ui/format";
+import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Phase de la consultation — Administration — Priorités Santé" }];
 
@@ -50,7 +51,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   requireRole(context, request, "admin");
   const consultation = await requireConsultationForAdmin(db(), params.slug);
-  const parsed = phaseSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = phaseSchema.safeParse(Object.fromEntries(await readFormData(request)));
   if (!parsed.success) return data({ ok: false, message: parsed.error.issues[0]!.message }, { status: 400 });
   if (parsed.data.intent === "live") {
     const live = parsed.data.live === "1";

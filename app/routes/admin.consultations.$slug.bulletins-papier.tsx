@@ -8,6 +8,7 @@ import { requireConsultationForAdmin } from "~/catalogue/catalogue.server";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
+import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Bulletins papier — Administration — Priorités Santé" }];
 
@@ -36,7 +37,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   if (Number(request.headers.get("content-length") ?? 0) > MAX_BYTES + 10_000) {
     return data({ errors: ["Le fichier dépasse 5 Mo."], imported: 0 }, { status: 400 });
   }
-  const parsed = uploadSchema.safeParse({ file: (await request.formData()).get("file") });
+  const parsed = uploadSchema.safeParse({ file: (await readFormData(request)).get("file") });
   if (!parsed.success) return data({ errors: parsed.error.issues.map((i) => i.message), imported: 0 }, { status: 400 });
   const result = await importPaperBallots(db(), consultation.slug, await parsed.data.file.text());
   if (!result.ok) {

@@ -16,6 +16,7 @@ import { communeMatch, searchCommunes } from "~/territories/territories.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 import { HONEYPOT_FIELD, Honeypot } from "~/ui/honeypot";
+import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Inscrire une association — Priorités Santé" }];
 
@@ -30,7 +31,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   if (context.auth.user) throw redirect("/espace-association");
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const submission = parseWithZod(formData, { schema: associationSignupSchema });
   const selected = await communeMatch(db(), formData.get("commune"));
   const fail = (fieldErrors?: Record<string, string[]>, taken = false) =>

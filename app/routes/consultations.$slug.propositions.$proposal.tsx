@@ -26,6 +26,7 @@ import {
   useShownBallot,
 } from "~/voting/vote-controls";
 import { readVoting } from "~/voting/voting.server";
+import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.proposal.title} — Priorités Santé` : "Proposition — Priorités Santé" },
@@ -78,7 +79,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const proposalId = await getProposalId(found.consultation.id, params.proposal ?? "");
   if (!proposalId) throw new Response("Cette proposition n’existe pas dans cette consultation.", { status: 404 });
   // Comments, replies, edits, deletions, "useful" marks, reports, review requests (votes post to /vote).
-  return discussionAction({ request, context, formData: await request.formData(), proposalId });
+  return discussionAction({ request, context, formData: await readFormData(request), proposalId });
 }
 
 export default function ProposalPage() {

@@ -15,6 +15,7 @@ import { communeMatch, searchCommunes } from "~/territories/territories.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 import { HONEYPOT_FIELD, Honeypot } from "~/ui/honeypot";
+import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Créer un compte — Priorités Santé" }];
 
@@ -31,7 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   if (context.auth.user) throw redirect("/mon-compte");
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const submission = parseWithZod(formData, { schema: signupSchema });
   const selected = await communeMatch(db(), formData.get("commune"));
   const refused = await signupGate(formData, context.clientAddress);

@@ -12,6 +12,7 @@ import type { ReportReason } from "../../db/schema";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
+import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Modération — Priorités Santé" }];
 
@@ -36,7 +37,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireRole(context, request, "moderator");
-  const submission = parseWithZod(await request.formData(), { schema: moderationSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: moderationSchema });
   if (submission.status !== "success") {
     return data({ message: "Demande incomplète : choisissez une action.", target: null }, { status: 400 });
   }
