@@ -104,6 +104,7 @@ async function main() {
       build,
       mode: build.mode,
       bodyCap: (path) => bodyLimitFor(BODY_LIMITS, path),
+      publicUrl: config.PUBLIC_URL,
       getLoadContext: (req, res) => ({
         auth: res.locals.auth,
         cspNonce: res.locals.cspNonce,

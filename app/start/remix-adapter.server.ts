@@ -26,11 +26,13 @@ export function remixHandler(options: {
   mode: string;
   getLoadContext: (req: ExpressRequest, res: ExpressResponse) => AppLoadContext;
   bodyCap: (path: string) => number;
+  publicUrl: string;
 }) {
+  const publicOrigin = new URL(new URL(options.publicUrl).origin);
   const handle = createRequestHandler(options.build, options.mode);
   return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
     try {
-      const response = await handle(remixRequest(req, res), options.getLoadContext(req, res));
+      const response = await handle(remixRequest(req, res, publicOrigin), options.getLoadContext(req, res));
       if (bodyWentTooLarge(res)) return refuseTooLarge(req, res, options.bodyCap(req.path));
       const failure = response.status >= 500 ? requestStoreFailure() : null;
       if (failure) {
@@ -66,16 +68,18 @@ export function storeScope() {
   return (_req: ExpressRequest, _res: ExpressResponse, next: NextFunction) => withStoreScope(next);
 }
 
-function remixRequest(req: ExpressRequest, res: ExpressResponse): Request {
-  // As @remix-run/express: req.hostname follows `trust proxy`, the port comes from the headers.
-  const portOf = (value: string | undefined) => Number.parseInt(value?.split(":")[1] ?? "", 10);
-  const port = [portOf(req.get("X-Forwarded-Host")), portOf(req.get("host"))].find(Number.isSafeInteger);
-  const url = new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`);
+function remixRequest(req: ExpressRequest, res: ExpressResponse, publicOrigin: URL): Request {
+  // The site's address is PUBLIC_URL, whatever Host a proxy sent: the Origin check
+  // (origin.server.ts) compared the Origin with it, and Remix's own check compares the Origin with
+  // the Host header, so Remix is given the public one (a proxy that rewrites Host would get 500s).
+  const url = new URL(req.originalUrl, publicOrigin);
   const headers = new Headers();
   for (const [key, value] of Object.entries(req.headers)) {
+    if (key === "host" || key === "x-forwarded-host") continue;
     if (Array.isArray(value)) for (const v of value) headers.append(key, v);
     else if (value !== undefined) headers.set(key, value);
   }
+  headers.set("host", publicOrigin.host);
   let controller: AbortController | null = new AbortController();
   // Loaders and actions are aborted once the answer can no longer be written.
   res.on("finish", () => (controller = null));
