@@ -32,7 +32,8 @@ export function networkKey(address: string): string {
   const right = tail ? tail.split(":") : [];
   // An embedded IPv4 tail counts as two groups; it only sits in the last 64 bits, which are dropped.
   const rightGroups = right.reduce((n, g) => n + (g.includes(".") ? 2 : 1), 0);
-  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - rightGroups).fill("0"), ...right];
+  const groups =
+    tail === undefined ? left : [...left, ...Array<string>(8 - left.length - rightGroups).fill("0"), ...right];
   return `${groups
     .slice(0, 4)
     .map((g) => g.replace(/^0+(?=.)/, ""))

@@ -45,7 +45,9 @@ export function failureKind(error: unknown): FailureKind | null {
     CONNECTION_CODES.has(code) ||
     /^57P0[1-3]$/.test(code) ||
     code.startsWith("08") ||
-    /Connection terminated|Client has encountered a connection error|Connection is closed|enableOfflineQueue|max retries per request/i.test(text)
+    /Connection terminated|Client has encountered a connection error|Connection is closed|enableOfflineQueue|max retries per request/i.test(
+      text,
+    )
   ) {
     return "injoignable";
   }
