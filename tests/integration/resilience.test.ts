@@ -101,7 +101,8 @@ describe.skipIf(!pgUrl)("PostgreSQL going away (two servers)", () => {
     const load = async (server: RunningServer) => {
       while (!stop) {
         try {
-          const response = await login(server);
+          // Cheap and on the database every time (a login is mostly password hashing).
+          const response = await fetch(`${server.url}/readyz`);
           statuses.push(response.status);
           await response.arrayBuffer();
         } catch (error) {
@@ -110,6 +111,7 @@ describe.skipIf(!pgUrl)("PostgreSQL going away (two servers)", () => {
       }
     };
     const workers = [a, b, a, b].map(load);
+    const terminated: number[] = [];
     const admin = new pg.Client({ connectionString: pgUrl });
     await admin.connect();
     try {
@@ -119,7 +121,7 @@ describe.skipIf(!pgUrl)("PostgreSQL going away (two servers)", () => {
           "select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1",
           [app],
         );
-        expect(rowCount).toBeGreaterThan(0);
+        terminated.push(rowCount ?? 0);
       }
     } finally {
       await admin.end();
@@ -127,10 +129,13 @@ describe.skipIf(!pgUrl)("PostgreSQL going away (two servers)", () => {
     await sleep(300);
     stop = true;
     await Promise.all(workers);
+    // Connections were ended again and again (the servers reconnected in between), and both lived.
+    expect(terminated.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(terminated.length);
     expect(a.child.exitCode).toBeNull();
     expect(b.child.exitCode).toBeNull();
     expect(errors).toEqual([]);
-    expect(statuses.every((s) => s === 400 || s === 503)).toBe(true);
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
     for (const server of [a, b]) {
       expect((await login(server)).status).toBe(400);
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
