@@ -49,3 +49,5 @@ export const COMMENT_MIN = 10;
 export const COMMENT_MAX = 2000;
 export const CONTRIBUTION_MAX = 10_000;
 export const PDF_MAX_BYTES = 5 * 1024 * 1024;
+/** A contribution request larger than this is refused before it is read (5 MB of file, texts, margin). */
+export const MAX_REQUEST_BYTES = 12 * 1024 * 1024;

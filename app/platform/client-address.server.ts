@@ -1,19 +1,41 @@
+import net from "node:net";
 import type { Request as ExpressRequest } from "express";
 
 declare module "@remix-run/node" {
   interface AppLoadContext {
-    /** The client's IP address, for per-address rate limits (see TRUST_PROXY). */
+    /** The client's network for per-address rate limits: its IPv4 address, or its IPv6 /64 (see TRUST_PROXY). */
     clientAddress: string;
   }
 }
 
 /**
- * The client's address: the socket's, unless TRUST_PROXY names the proxies whose
- * X-Forwarded-For Express may believe (req.ip follows `trust proxy`). Without TRUST_PROXY
- * behind a load balancer every client would share the balancer's address.
+ * The client's network, the key of per-address limits: the socket's address, unless TRUST_PROXY
+ * names the proxies whose X-Forwarded-For Express may believe (req.ip follows `trust proxy`).
+ * Without TRUST_PROXY behind a load balancer every client would share the balancer's address.
  */
 export function clientAddress(req: ExpressRequest): string {
-  const address = req.ip ?? req.socket.remoteAddress ?? "inconnue";
-  // One client, one key, whether it came over IPv4 or IPv4-mapped IPv6.
-  return address.startsWith("::ffff:") ? address.slice(7) : address;
+  return networkKey(req.ip ?? req.socket.remoteAddress ?? "inconnue");
+}
+
+/**
+ * One key per client network: an IPv4 address as is (also when IPv4-mapped IPv6), an IPv6
+ * address as its /64 ("2001:db8:1:2::/64"). An IPv6 subscriber gets a whole /64 (often more):
+ * keyed on the full address, one person could draw a fresh allowance for each of 2^64 addresses.
+ */
+export function networkKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  const bare = address.split("%")[0]!;
+  if (!net.isIPv6(bare)) return address;
+  const [head = "", tail] = bare.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  // An embedded IPv4 tail counts as two groups; it only sits in the last 64 bits, which are dropped.
+  const rightGroups = right.reduce((n, g) => n + (g.includes(".") ? 2 : 1), 0);
+  const groups =
+    tail === undefined ? left : [...left, ...Array<string>(8 - left.length - rightGroups).fill("0"), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }

@@ -23,6 +23,13 @@ const envSchema = z
       .optional(),
     SQLITE_FILE: z.string().min(1).default("./data/priorites-sante.sqlite"),
     SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+    /**
+     * PostgreSQL: a statement is cancelled by the server after this long (its transaction rolls
+     * back); the client drops a connection whose answer is a second later than that (stalled network).
+     */
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+    /** PostgreSQL: how long a request waits for a connection before its 503. */
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
     /** smtp://user:pass@host:port; unset keeps e-mails in the outbox table. */
     SMTP_URL: z
       .string()
@@ -41,6 +48,8 @@ const envSchema = z
       .string()
       .regex(/^rediss?:\/\//, "REDIS_URL doit commencer par redis:// ou rediss://")
       .optional(),
+    /** Redis: how long a command (and a connection attempt) may take before the in-process counters answer. */
+    REDIS_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(500),
     /** Prefix of the counters' keys in the shared store (several deployments, or test runs, on one Redis). */
     RATE_LIMIT_PREFIX: z
       .string()
@@ -73,6 +82,11 @@ const envSchema = z
     LOG_FILE: z.string().min(1).optional(),
     /** How long a SIGTERM waits for requests in progress before closing them. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    /**
+     * After a SIGTERM, /readyz answers 503 this long while the server still serves, so the load
+     * balancer stops sending traffic before the listener closes (a few of its polling intervals).
+     */
+    SHUTDOWN_READY_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
     /** Serve /bench/insert, the benchmarks' minimal action (never in production). */
     BENCH_BASELINE: booleanFlag.default(false),
     /** Keep reference data and anonymous pages in memory (off: the benchmarks' uncached baseline). */

@@ -11,9 +11,10 @@ const READY_TIMEOUT_MS = 2000;
  * load balancer polls them every few seconds, so they must cost nothing and touch no session.
  * - /healthz: 200 "ok" while the process runs (liveness; no database, so a slow database does not
  *   get healthy processes restarted);
- * - /readyz: 200 "prêt" when a trivial query answers within 2 s and every migration in
- *   db/migrations/index.ts has run; 503 with the reason in French otherwise, and from the moment
- *   a SIGTERM is received, so the balancer stops sending traffic while requests finish.
+ * - /readyz: 200 "prêt" when a trivial query answers within 2 s, every migration in
+ *   db/migrations/index.ts has run and the database can take writes (not read-only, disk not
+ *   full); 503 with the reason in French otherwise, and from the moment a SIGTERM is received
+ *   (for SHUTDOWN_READY_DELAY_MS before the listener closes), so the balancer stops sending traffic.
  */
 export function healthRoutes(options: { database: () => DatabaseHandle | undefined; stopping: () => boolean }): Router {
   const router = Router();
@@ -44,7 +45,13 @@ async function notReadyReason(options: {
       })(),
       READY_TIMEOUT_MS,
     );
-    return current ? null : "migrations en attente";
+    if (!current) return "migrations en attente";
+    // Probed, not taken from the last failure: a server taken out of the balancer gets no writes
+    // that could show it recovered.
+    const problem = await withTimeout(handle.writeProblem(), READY_TIMEOUT_MS);
+    if (problem === "disque plein") return "disque plein, la base de données ne peut plus écrire";
+    if (problem === "lecture seule") return "base de données en lecture seule";
+    return null;
   } catch (error) {
     // The detail (host, driver message) goes to the log, not to whoever asked.
     log().error(

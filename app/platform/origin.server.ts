@@ -1,4 +1,5 @@
 import type { Request as ExpressRequest, Response as ExpressResponse, NextFunction } from "express";
+import { sendErrorPage } from "./error-page.server";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -18,21 +19,19 @@ export function requestOrigin(headers: { origin?: string | undefined; referer?: 
   return null;
 }
 
-/** Refuses (403) any POST, PUT, PATCH or DELETE whose origin is not this site, before anything runs. */
+/**
+ * Refuses (403) any POST, PUT, PATCH or DELETE whose origin is not PUBLIC_URL's, before anything
+ * runs. Never compared with the request's Host: a rebinding name pointing at this server sends a
+ * matching Origin and Host, and a proxy may rewrite Host anyway.
+ */
 export function sameOriginOnly(publicUrl: string) {
   const allowed = new URL(publicUrl).origin;
   return (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
     if (SAFE_METHODS.has(req.method)) return next();
     const origin = requestOrigin({ origin: req.headers.origin, referer: req.headers.referer });
-    const self = `${req.protocol}://${req.headers.host}`;
-    if (origin && (origin === allowed || origin === self)) return next();
-    res
-      .status(403)
-      .type("html")
-      .send(
-        `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Requête refusée — Priorités Santé</title></head>` +
-          `<body><main><h1>Requête refusée</h1><p>Ce formulaire n’a pas été envoyé depuis le site Priorités Santé : ` +
-          `par sécurité, rien n’a été enregistré.</p><p><a href="/">Revenir à l’accueil</a></p></main></body></html>`,
-      );
+    if (origin === allowed) return next();
+    sendErrorPage(res, 403, "Requête refusée", [
+      "Ce formulaire n’a pas été envoyé depuis le site Priorités Santé : par sécurité, rien n’a été enregistré.",
+    ]);
   };
 }

@@ -8,6 +8,7 @@ import {
 } from "rate-limiter-flexible";
 import { database } from "./db.server";
 import { env } from "./env.server";
+import { reportStoreError, reportStoreOk } from "./store-health.server";
 
 // Every allowance of the site, in one table, counted in the store RATE_LIMIT_STORE names:
 // memory (per process: right for one server), redis or postgres (shared by every app server, so
@@ -234,15 +235,34 @@ async function createLimiter(name: RuleName): Promise<RateLimiterAbstract> {
   return new RateLimiterPostgres({ ...shared, tableCreated: true });
 }
 
-/** One connection per process, shared by every rule; every caller waits for the first attempt. */
+/**
+ * One connection per process, shared by every rule; every caller waits for the first attempt.
+ * While Redis is unreachable or stalled (connection open, no reply), a call fails after
+ * REDIS_TIMEOUT_MS and the insurance limiter answers: requests never hang on Redis, and a command
+ * that timed out only moves a counter if it ever runs. The episode is logged once, with its cause.
+ */
 function redisClient(url: string): Promise<Redis> {
   redis ??= (async () => {
-    // No offline queue: while Redis is unreachable, calls fail at once and the insurance
-    // limiter answers, instead of requests hanging.
-    const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
-    client.on("error", () => {
-      // Reported by the failing calls (and covered by the insurance limiter); ioredis reconnects.
+    const timeout = env().REDIS_TIMEOUT_MS;
+    // No offline queue: while Redis is unreachable, calls fail at once instead of waiting for it.
+    const client = new Redis(url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      lazyConnect: true,
+      commandTimeout: timeout,
+      connectTimeout: Math.max(timeout, 1000),
     });
+    client.on("error", (error: unknown) => reportStoreError("Redis", error));
+    client.on("ready", () => reportStoreOk("Redis"));
+    // Command timeouts raise no 'error' event: each command's outcome is watched instead.
+    const send = client.sendCommand.bind(client);
+    client.sendCommand = (command, stream) => {
+      command.promise.then(
+        () => reportStoreOk("Redis"),
+        (error: unknown) => reportStoreError("Redis", error),
+      );
+      return send(command, stream);
+    };
     await client.connect().catch(() => undefined);
     return client;
   })();

@@ -15,6 +15,7 @@ import { Notice } from "~/ui/fields";
 import { TextareaField } from "~/ui/textarea";
 import { Breadcrumb } from "~/ui/breadcrumb";
 import { REFUSAL_STATUS } from "~/web/access.server";
+import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Associations — Administration — Priorités Santé" }];
 
@@ -44,7 +45,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = requireRole(context, request, "admin");
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const submission = parseWithZod(formData, { schema: associationDecisionSchema });
   const target = String(formData.get("associationId") ?? "");
   const form = `${formData.get("intent") === "refuse" ? "refuse" : "verify"}-${target}`;

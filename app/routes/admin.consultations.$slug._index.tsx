@@ -14,6 +14,7 @@ import { Breadcrumb } from "~/ui/breadcrumb";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FieldErrors, Notice, withoutKey } from "~/ui/fields";
 import { formatDate } from "~/ui/format";
+import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Phase de la consultation — Administration — Priorités Santé" }];
 
@@ -61,7 +62,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   requireRole(context, request, "admin");
   const consultation = orNotFound(await findConsultationForAdmin(db(), params.slug ?? ""), "Consultation inconnue.");
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const form = formData.get("intent") === "live" ? "live" : "advance";
   const submission = parseWithZod(formData, { schema: phaseSchema });
   if (submission.status !== "success") return data({ form, result: submission.reply(), done: null }, { status: 400 });

@@ -12,6 +12,7 @@ import { db } from "~/platform/db.server";
 import { Breadcrumb } from "~/ui/breadcrumb";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FieldErrors, Notice, withoutKey } from "~/ui/fields";
+import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Bulletins papier — Administration — Priorités Santé" }];
 
@@ -42,7 +43,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   if (Number(request.headers.get("content-length") ?? 0) > MAX_BYTES + 10_000) {
     return data(refusal(undefined, ["Le fichier dépasse 5 Mo."]), { status: 400 });
   }
-  const submission = parseWithZod(await request.formData(), { schema: uploadSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: uploadSchema });
   if (submission.status !== "success") return data(refusal(submission.reply(), []), { status: 400 });
   const imported = await importPaperBallots(db(), consultation.slug, await submission.value.file.text());
   if (!imported.ok) {

@@ -13,6 +13,7 @@ import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 import { formatDate } from "~/ui/format";
 import { DataTable } from "~/ui/table";
+import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Membres des CTS — Administration — Priorités Santé" }];
 
@@ -24,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = requireRole(context, request, "admin");
-  const submission = parseWithZod(await request.formData(), { schema: ctsInvitationSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: ctsInvitationSchema });
   if (submission.status !== "success") return data({ result: submission.reply(), sent: null }, { status: 400 });
   const result = await inviteCtsMember(db(), {
     email: submission.value.email,

@@ -28,6 +28,7 @@ import {
   useShownBallot,
 } from "~/voting/vote-controls";
 import { readVoting } from "~/voting/voting.server";
+import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.proposal.title} — Priorités Santé` : "Proposition — Priorités Santé" },
@@ -79,7 +80,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const found = orNotFound(await getConsultation(db(), params.slug ?? ""), NO_CONSULTATION);
   const proposal = orNotFound(await findProposalTitle(db(), found.consultation.id, params.proposal ?? ""), NO_PROPOSAL);
   // Comments, replies, edits, deletions, "useful" marks, reports, review requests (votes post to /vote).
-  return discussionAction({ request, context, formData: await request.formData(), proposalId: proposal.id });
+  return discussionAction({ request, context, formData: await readFormData(request), proposalId: proposal.id });
 }
 
 export default function ProposalPage() {

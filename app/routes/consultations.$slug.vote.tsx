@@ -12,6 +12,7 @@ import { voteSchema, type VoteResult } from "~/voting/vote-forms";
 import { findConsultationForVoteAt, voteReturnPath } from "~/voting/voting.server";
 import { setVoteFlash } from "~/web/vote-flash.server";
 import { orNotFound, REFUSAL_STATUS } from "~/web/access.server";
+import { readFormData } from "~/web/form.server";
 
 // Every vote button posts here. With JavaScript (reply=data, sent by useFetcher) the answer is data
 // and the page updates in place; without it, a redirect back to the page the form was on (filters,
@@ -44,7 +45,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = context.auth.user;
   if (!user) throw redirect(`/connexion?redirectTo=${encodeURIComponent(back)}`);
 
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const named = formData.get("proposal");
   // Only a well-formed slug is echoed back (to find the proposal's place on the page).
   const proposalSlug = typeof named === "string" && /^[a-z0-9-]{1,200}$/.test(named) ? named : null;

@@ -22,6 +22,7 @@ import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FieldErrors, InputField, Notice } from "~/ui/fields";
 import { REFUSAL_STATUS } from "~/web/access.server";
+import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Espace association — Priorités Santé" }];
 
@@ -72,7 +73,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireRole(context, request, "association");
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   if (formData.get("intent") === "apply") {
     const submission = parseWithZod(formData, { schema: associationApplicationSchema });
     if (submission.status !== "success")

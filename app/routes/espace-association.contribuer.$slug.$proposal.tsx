@@ -11,6 +11,7 @@ import { CommentError } from "~/comments/comments.server";
 import { contributionSchema } from "~/comments/forms";
 import { CONTRIBUTION_MAX } from "~/comments/labels";
 import { readFormWithFile } from "~/web/upload.server";
+import { readingForm } from "~/web/form.server";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
@@ -50,7 +51,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const user = requireRole(context, request, "association");
   const { consultation, proposal } = await proposalOr404(params.slug, params.proposal);
-  const { formData, upload } = await readFormWithFile(request, "file");
+  const { formData, upload } = await readingForm(readFormWithFile(request, "file"));
   const submission = parseWithZod(formData, { schema: contributionSchema });
   const fileError = upload ? checkPdf(upload) : null;
   if (submission.status !== "success" || fileError) {

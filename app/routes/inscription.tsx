@@ -12,6 +12,7 @@ import { communeMatch, searchCommunes } from "~/territories/territories.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 import { Honeypot } from "~/ui/honeypot";
+import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Créer un compte — Priorités Santé" }];
 
@@ -32,7 +33,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   if (context.auth.user) throw redirect("/mon-compte");
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const submission = parseWithZod(formData, { schema: signupSchema });
   const value = submission.status === "success" ? submission.value : null;
   const decision = await signUp(db(), { formData, clientAddress: context.clientAddress, value });

@@ -12,6 +12,7 @@ import { communeMatch, searchCommunes } from "~/territories/territories.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 import { tokenPageHeaders } from "~/web/token-pages";
+import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Invitation à un conseil territorial de santé — Priorités Santé" }];
 
@@ -52,7 +53,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const submission = parseWithZod(formData, { schema: acceptInvitationSchema });
   const selected = await communeMatch(db(), formData.get("commune"));
   if (submission.status !== "success")

@@ -15,6 +15,7 @@ import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FieldErrors, Notice, withoutKey } from "~/ui/fields";
 import { REFUSAL_STATUS } from "~/web/access.server";
+import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Modération — Priorités Santé" }];
 
@@ -34,7 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireRole(context, request, "moderator");
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const submission = parseWithZod(formData, { schema: moderationSchema });
   if (submission.status !== "success") {
     // The item's form shows its fields' errors; the page says what is missing overall.

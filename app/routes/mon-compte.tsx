@@ -18,6 +18,7 @@ import { CommunePicker, CommuneSearchForm } from "~/territories/commune-picker";
 import { locateCommune, searchCommunes } from "~/territories/territories.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
+import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Mon compte — Priorités Santé" }];
 
@@ -61,7 +62,7 @@ function spacesOf(roles: { role: string; scope: string }[]) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireUser(context, request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = formData.get("intent");
   if (intent === "resend") {
     if (user.emailVerified) return { result: undefined, message: "Votre adresse est déjà confirmée." };

@@ -13,6 +13,7 @@ import { db } from "~/platform/db.server";
 import { retryHeaders } from "~/platform/rate-limit.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FieldErrors, InputField, Notice } from "~/ui/fields";
+import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Supprimer mon compte — Priorités Santé" }];
 
@@ -26,7 +27,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireUser(context, request);
-  const submission = parseWithZod(await request.formData(), { schema: deleteAccountSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: deleteAccountSchema });
   if (submission.status !== "success")
     return data({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   // The password proves the person is at the keyboard; its failures count with the login's.

@@ -10,6 +10,7 @@ import { db } from "~/platform/db.server";
 import { refund, retryHeaders, take } from "~/platform/rate-limit.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
+import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Mot de passe oublié — Priorités Santé" }];
 
@@ -17,7 +18,7 @@ export const meta: MetaFunction = () => [{ title: "Mot de passe oublié — Prio
 export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema: forgotPasswordSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: forgotPasswordSchema });
   if (submission.status !== "success") return data({ result: submission.reply(), sent: false }, { status: 400 });
   // Counted whether or not the address has an account, so a 429 reveals nothing either.
   const fromAddress = await take("passwordResetPerAddress", context.clientAddress);

@@ -12,6 +12,7 @@ import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 import { tokenPageHeaders } from "~/web/token-pages";
+import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Nouveau mot de passe — Priorités Santé" }];
 
@@ -34,7 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema: resetPasswordSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: resetPasswordSchema });
   const hide = { hideFields: ["password", "confirm"] };
   if (submission.status !== "success")
     return data({ result: submission.reply(hide), problem: null, done: false }, { status: 400 });

@@ -8,6 +8,7 @@ import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
 import { tokenPageHeaders } from "~/web/token-pages";
+import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Confirmer votre adresse — Priorités Santé" }];
 
@@ -28,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = verifyEmailSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = verifyEmailSchema.safeParse(Object.fromEntries(await readFormData(request)));
   if (!parsed.success) return data({ done: false, problem: PROBLEMS.unknown }, { status: 400 });
   const result = await consumeEmailToken(db(), parsed.data.token, "verify_email");
   if (!result.ok) return data({ done: false, problem: PROBLEMS[result.reason] }, { status: 400 });

@@ -59,6 +59,9 @@ export async function runIntervalWorker(): Promise<void> {
     sqliteFile: e.SQLITE_FILE,
     busyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS,
     pgPoolSize: 1,
+    // Rank intervals at 1 M ballots take seconds: no request waits on them, so no statement timeout.
+    statementTimeoutMs: 0,
+    connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
     ...(e.DATABASE_SCHEMA ? { pgSchema: e.DATABASE_SCHEMA } : {}),
   });
   // One job at a time: two at once (a report asks for raw and weighted) would hold the

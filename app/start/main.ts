@@ -1,6 +1,5 @@
 import path from "node:path";
 import { isMainThread, workerData } from "node:worker_threads";
-import { createRequestHandler } from "@remix-run/express";
 import * as build from "@remix-run/dev/server-build";
 import express from "express";
 import { DatabaseOpenError } from "../../db/connect";
@@ -20,6 +19,31 @@ import { sameOriginOnly } from "../platform/origin.server";
 import { RenderCache, type Account } from "../platform/render-cache.server";
 import { contentVersionOnce } from "../platform/request-content.server";
 import { closeGracefully } from "../platform/shutdown.server";
+import { bodyLimit, bodyLimitFor, formContentOnly, type BodyLimits } from "../platform/request-body.server";
+import { MAX_REQUEST_BYTES as ASSOCIATION_UPLOAD_BYTES } from "../comments/labels";
+import { errorPages, remixHandler, storeScope } from "./remix-adapter.server";
+
+/**
+ * What each route may receive, checked before anything reads a body (README, Sécurité). Forms get
+ * a few kilobytes; the long texts (comments, contributions, moderation) 64 KB; the two uploads
+ * their own caps, which their routes check again on the file itself.
+ */
+const BODY_LIMITS: BodyLimits = {
+  defaultBytes: 16 * 1024,
+  routes: [
+    {
+      path: /^\/(connexion|inscription|mot-de-passe-oublie|reinitialisation|verification|deconnexion)\/?$/,
+      bytes: 8 * 1024,
+    },
+    { path: /^\/espace-association\/contribuer\//, bytes: ASSOCIATION_UPLOAD_BYTES },
+    // The paper-ballot CSV: 5 MB of file (checked by its route) and the multipart around it.
+    { path: /^\/admin\/consultations\/[^/]+\/bulletins-papier\/?$/, bytes: 5 * 1024 * 1024 + 64 * 1024 },
+    {
+      path: /^\/(consultations\/[^/]+\/propositions\/|associations\/inscription|espace-association|moderation|admin|cts\/)/,
+      bytes: 64 * 1024,
+    },
+  ],
+};
 
 // The production server, bundled with the Remix build (remix.config.js `server`), so the app and
 // this file share one environment and one database handle.
@@ -37,11 +61,12 @@ async function main() {
 
   const app = express();
   app.disable("x-powered-by");
+  app.use(storeScope());
   // Believe X-Forwarded-For only from the proxies TRUST_PROXY names (README, "Deployment on several servers").
   if (config.TRUST_PROXY !== false) app.set("trust proxy", config.TRUST_PROXY);
   app.use(requestLog(log(config)));
   app.use(securityHeaders({ publicUrl: config.PUBLIC_URL, development: config.NODE_ENV === "development" }));
-  app.use(healthRoutes({ database: () => (stopping ? undefined : database()), stopping: () => stopping }));
+  app.use(healthRoutes({ database, stopping: () => stopping }));
   app.use(auditRequests(db));
   const renderCache = new RenderCache(
     () => readContentVersion(db()),
@@ -56,6 +81,8 @@ async function main() {
   app.use("/build", express.static(path.resolve("public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.resolve("public"), { maxAge: "1h" }));
   app.use(sameOriginOnly(config.PUBLIC_URL));
+  app.use(bodyLimit(BODY_LIMITS));
+  app.use(formContentOnly());
   app.use(sessionMiddleware);
   app.use((req, res, next) => {
     // One read of the content version per request, shared by the render cache and the loaders.
@@ -73,9 +100,11 @@ async function main() {
   });
   app.all(
     "*",
-    createRequestHandler({
+    remixHandler({
       build,
       mode: build.mode,
+      bodyCap: (path) => bodyLimitFor(BODY_LIMITS, path),
+      publicUrl: config.PUBLIC_URL,
       getLoadContext: (req, res) => ({
         auth: res.locals.auth,
         cspNonce: res.locals.cspNonce,
@@ -85,6 +114,7 @@ async function main() {
       }),
     }),
   );
+  app.use(errorPages());
 
   const server = app.listen(config.PORT, config.HOST, () => {
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -95,13 +125,18 @@ async function main() {
     process.exit(1);
   });
 
-  // Stop taking connections, let requests in progress finish (at most SHUTDOWN_TIMEOUT_MS), then
-  // close the database: exit 0 when everything finished, 1 when requests had to be cut.
+  // /readyz answers 503 for SHUTDOWN_READY_DELAY_MS while requests are still served (the balancer
+  // sees it and stops sending), then the listener closes, requests in progress finish (at most
+  // SHUTDOWN_TIMEOUT_MS), and the database closes: exit 0 when everything finished, 1 when cut.
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal} reçu : arrêt après les requêtes en cours (au plus ${config.SHUTDOWN_TIMEOUT_MS / 1000} s).`);
+    console.log(
+      `${signal} reçu : /readyz répond 503 pendant ${config.SHUTDOWN_READY_DELAY_MS / 1000} s, ` +
+        `puis arrêt après les requêtes en cours (au plus ${config.SHUTDOWN_TIMEOUT_MS / 1000} s).`,
+    );
     stopAuditPurge();
+    await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_READY_DELAY_MS));
     const finished = await closeGracefully(server, config.SHUTDOWN_TIMEOUT_MS);
     if (!finished) console.error("Des requêtes duraient encore : connexions fermées de force.");
     try {

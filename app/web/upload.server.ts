@@ -1,9 +1,7 @@
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import type { Upload } from "~/associations/associations.server";
-import { PDF_MAX_BYTES } from "~/comments/labels";
+import { MAX_REQUEST_BYTES, PDF_MAX_BYTES } from "~/comments/labels";
 
-/** A request larger than this is refused before it is read (5 MB of file, texts, margin). */
-export const MAX_REQUEST_BYTES = 12 * 1024 * 1024;
 /** Text fields are read up to this many bytes: enough for 10,000 characters of any script. */
 const TEXT_PART_BYTES = 64 * 1024;
 

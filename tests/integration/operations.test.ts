@@ -126,7 +126,7 @@ describe("operations of the built server", () => {
     expect(request.answer()).toMatch(/^HTTP\/1\.1 400 /);
     expect(request.answer()).toContain("Adresse électronique ou mot de passe incorrect.");
     expect(await server.exited).toBe(0);
-    expect(server.output()).toContain("SIGTERM reçu : arrêt après les requêtes en cours");
+    expect(server.output()).toContain("puis arrêt après les requêtes en cours");
     expect(server.output()).toContain("Serveur arrêté.");
   });
 

@@ -54,7 +54,13 @@ describe("render cache of the anonymous consultation page", () => {
     h = await connect({ sqliteFile: file });
     session = (await createVoters(h.db, "28", 1))[0]!;
     signedInElsewhere = (await createVoters(h.db, "28", 1))[0]!;
-    server = await startServer(root, { PORT, PUBLIC_URL: base, SQLITE_FILE: file, SKIP_TERRITORY_LOAD: "true" });
+    server = await startServer(root, {
+      PORT,
+      PUBLIC_URL: base,
+      SQLITE_FILE: file,
+      SKIP_TERRITORY_LOAD: "true",
+      SHUTDOWN_READY_DELAY_MS: "0",
+    });
   });
   afterAll(async () => {
     if (server) await stopServer(server);

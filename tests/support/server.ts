@@ -54,6 +54,8 @@ export async function startServer(options: {
     PORT: String(port),
     PUBLIC_URL: url,
     DEV_OUTBOX: "true",
+    // Tests stop servers all the time: no wait for a load balancer to notice.
+    SHUTDOWN_READY_DELAY_MS: "0",
     ...(options.sqliteFile ? { SQLITE_FILE: options.sqliteFile } : {}),
     ...(options.loadData ? {} : { SKIP_TERRITORY_LOAD: "true", SKIP_CATALOGUE_LOAD: "true" }),
     ...options.env,

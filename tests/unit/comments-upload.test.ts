@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MAX_REQUEST_BYTES, readFormWithFile } from "../../app/web/upload.server";
+import { readFormWithFile } from "../../app/web/upload.server";
+import { MAX_REQUEST_BYTES } from "../../app/comments/labels";
 
 function multipart(fields: Record<string, string>, file?: { name: string; bytes: Uint8Array }): Request {
   const form = new FormData();
