@@ -2,7 +2,18 @@ import os from "node:os";
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { axeViolations, checkPage, NARROW, overflow } from "./axe-helpers";
-import { expect, headerPlace, openMenu, signUp, signInDirectly, test, uniqueEmail, waitForHydration } from "./helpers";
+import {
+  expect,
+  expectSignupSent,
+  headerPlace,
+  logIn,
+  openMenu,
+  signUp,
+  signInDirectly,
+  test,
+  uniqueEmail,
+  waitForHydration,
+} from "./helpers";
 import {
   PROPOSAL,
   CONSULTATION,
@@ -364,7 +375,8 @@ test.describe("commentaires, associations, modération, CTS", () => {
     await page.getByLabel("Adresse électronique de l’association").fill(email);
     await page.getByLabel("Mot de passe").fill("tilleul lanterne boussole marée");
     await page.getByRole("button", { name: "Créer le compte de l’association" }).click();
-    await expect(page).toHaveURL(/espace-association/);
+    await expectSignupSent(page, "/associations/inscription");
+    await logIn(page, { email });
     await confirmEmail(page, email);
     // Its application is filed (pending): the contribution form opens as a draft form.
     const now = new Date().toISOString();
