@@ -53,7 +53,10 @@ export async function requireAnswerScope(
   ctsCode: string,
 ): Promise<{ consultation: ReportConsultation; territory: { code: string; name: string } }> {
   if (!mayAnswer(user, ctsCode)) {
-    throw new AnswerError(403, "Seuls les membres de ce conseil territorial de santé et les administrateurs répondent pour lui.");
+    throw new AnswerError(
+      403,
+      "Seuls les membres de ce conseil territorial de santé et les administrateurs répondent pour lui.",
+    );
   }
   const consultation = await findReportConsultation(db, slug);
   if (!consultation) throw new AnswerError(404, "Cette consultation n’existe pas.");
@@ -174,8 +177,7 @@ export async function answerForEditing(
 }
 
 export type SaveOutcome =
-  | { ok: true; version: number }
-  | { ok: false; conflict: { version: number; current: AnswerVersion } };
+  { ok: true; version: number } | { ok: false; conflict: { version: number; current: AnswerVersion } };
 
 /**
  * Saves a new draft version of an answer, if nobody saved one since the editor opened it
@@ -302,7 +304,9 @@ export async function answerWorkspace(db: Kysely<Database>, consultation: Report
  * promises that are late. `today` is a YYYY-MM-DD date.
  */
 export function pastDue(rows: readonly WorkspaceRow[], today: string) {
-  return rows.filter((r) => r.latest?.dueOn && r.latest.dueOn < today && r.latest.createdAt.slice(0, 10) <= r.latest.dueOn);
+  return rows.filter(
+    (r) => r.latest?.dueOn && r.latest.dueOn < today && r.latest.createdAt.slice(0, 10) <= r.latest.dueOn,
+  );
 }
 
 export interface PublishedAnswer {

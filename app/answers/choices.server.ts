@@ -18,7 +18,11 @@ export function chosenProposals(content: ContentByMethod[Method]): string[] {
 }
 
 export async function wantsNotices(db: Kysely<Database>, userId: string): Promise<boolean> {
-  const row = await db.selectFrom("answer_notice_optins").select("user_id").where("user_id", "=", userId).executeTakeFirst();
+  const row = await db
+    .selectFrom("answer_notice_optins")
+    .select("user_id")
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   return !!row;
 }
 

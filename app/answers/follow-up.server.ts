@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema";
-import { ctsRanking } from "./answers.server";
+import type { AnswerStatus, Database } from "../../db/schema";
+import { ctsRanking, publishedAnswers } from "./answers.server";
 import { TOP_N } from "./labels";
 
 export interface CtsFollowUp {
@@ -10,6 +10,8 @@ export interface CtsFollowUp {
   answered: number;
   /** Proposals in the CTS's first TOP_N (0 when too few ballots to rank). */
   top: number;
+  /** Those proposals with their answer's status (null: no published answer). */
+  topList: { slug: string; title: string; rank: number; status: AnswerStatus | null }[];
   /** Of those, with a published answer. */
   topAnswered: number;
   /** topAnswered / top; null without a ranking. */
@@ -32,23 +34,20 @@ export async function ctsFollowUp(db: Kysely<Database>, consultationId: string):
   if (consultation.cts_code) territories = territories.where("code", "=", consultation.cts_code);
   const [list, answered] = await Promise.all([
     territories.orderBy("name").execute(),
-    db
-      .selectFrom("cts_answers")
-      .select(["cts_code", "proposal_id"])
-      .where("consultation_id", "=", consultationId)
-      .where("published_version", "is not", null)
-      .execute(),
+    publishedAnswers(db, { consultationId }),
   ]);
-  const byCts = new Map<string, Set<string>>();
-  for (const a of answered) {
-    const set = byCts.get(a.cts_code) ?? new Set<string>();
-    set.add(a.proposal_id);
-    byCts.set(a.cts_code, set);
+  const byCts = new Map<string, Map<string, AnswerStatus>>();
+  for (const [proposalId, answers] of answered) {
+    for (const a of answers) {
+      const map = byCts.get(a.ctsCode) ?? new Map<string, AnswerStatus>();
+      map.set(proposalId, a.current.status);
+      byCts.set(a.ctsCode, map);
+    }
   }
   return Promise.all(
     list.map(async (t) => {
       const ranking = await ctsRanking(db, consultation, t.code);
-      const own = byCts.get(t.code) ?? new Set<string>();
+      const own = byCts.get(t.code) ?? new Map<string, AnswerStatus>();
       const top = ranking.rows.filter((r) => r.rank !== null && r.rank <= TOP_N);
       const topAnswered = top.filter((r) => own.has(r.id)).length;
       return {
@@ -56,6 +55,7 @@ export async function ctsFollowUp(db: Kysely<Database>, consultationId: string):
         name: t.name,
         answered: own.size,
         top: top.length,
+        topList: top.map((r) => ({ slug: r.slug, title: r.title, rank: r.rank!, status: own.get(r.id) ?? null })),
         topAnswered,
         share: top.length ? topAnswered / top.length : null,
         unanswered: top.filter((r) => !own.has(r.id)).map((r) => ({ slug: r.slug, title: r.title, rank: r.rank! })),

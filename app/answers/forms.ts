@@ -47,14 +47,17 @@ export const answerSchema = z
       .transform((value, ctx) => {
         const v = value?.trim() ?? "";
         if (!v) return null;
-        let url: URL | null = null;
+        let url: URL | null;
         try {
           url = new URL(v);
         } catch {
           url = null;
         }
         if (!url || url.protocol !== "https:" || !url.hostname || url.username || url.password || v.length > 500) {
-          ctx.addIssue({ code: "custom", message: "Le lien doit être une adresse https:// complète (500 caractères au plus)." });
+          ctx.addIssue({
+            code: "custom",
+            message: "Le lien doit être une adresse https:// complète (500 caractères au plus).",
+          });
           return z.NEVER;
         }
         return url.toString();

@@ -101,9 +101,9 @@ describe.each(testDatabases)("CTS answers on $name", ({ open }) => {
   it("a member answers only for their own CTS (403), and a proposal of another consultation is not theirs", async () => {
     await expect(requireAnswerScope(h.db, member, SLUG, CALVADOS)).rejects.toMatchObject({ status: 403 });
     await expect(requireAnswerScope(h.db, null, SLUG, ROUEN)).rejects.toMatchObject({ status: 403 });
-    await expect(requireAnswerScope(h.db, member, "centre-val-de-loire-cnr-sante-2022", ROUEN)).rejects.toMatchObject(
-      { status: 404 },
-    );
+    await expect(requireAnswerScope(h.db, member, "centre-val-de-loire-cnr-sante-2022", ROUEN)).rejects.toMatchObject({
+      status: 404,
+    });
     const scope = await requireAnswerScope(h.db, member, SLUG, ROUEN);
     expect(scope.territory.name).toBe("Rouen-Elbeuf");
   });
@@ -143,14 +143,21 @@ describe.each(testDatabases)("CTS answers on $name", ({ open }) => {
       ctsCode: CALVADOS,
       proposalId: proposals[0]!.id,
       authorId: calvadosMember.id,
-      value: form({ status: "retenue_en_partie", justification: "Calvados : retenue pour le Pays d’Auge, voir https://www.normandie.ars.sante.fr." }),
+      value: form({
+        status: "retenue_en_partie",
+        justification: "Calvados : retenue pour le Pays d’Auge, voir https://www.normandie.ars.sante.fr.",
+      }),
     });
     await saveAnswer(h.db, {
       consultationId,
       ctsCode: CALVADOS,
       proposalId: proposals[1]!.id,
       authorId: calvadosMember.id,
-      value: form({ status: "non_retenue", justification: "Calvados : déjà couvert par le contrat local de santé.", dueOn: "2027-01-15" }),
+      value: form({
+        status: "non_retenue",
+        justification: "Calvados : déjà couvert par le contrat local de santé.",
+        dueOn: "2027-01-15",
+      }),
     });
     await advanceConsultation(h.db, SLUG, "close");
     await advanceConsultation(h.db, SLUG, "resultats_publies");
@@ -188,7 +195,11 @@ describe.each(testDatabases)("CTS answers on $name", ({ open }) => {
   });
 
   it("the workspace lists the past-due answers, and the follow-up counts top-ten answers", async () => {
-    const ws = await answerWorkspace(h.db, (await requireAnswerScope(h.db, calvadosMember, SLUG, CALVADOS)).consultation, CALVADOS);
+    const ws = await answerWorkspace(
+      h.db,
+      (await requireAnswerScope(h.db, calvadosMember, SLUG, CALVADOS)).consultation,
+      CALVADOS,
+    );
     expect(pastDue(ws.rows, "2027-02-01").map((r) => r.id)).toEqual([proposals[1]!.id]);
     expect(pastDue(ws.rows, "2027-01-15")).toEqual([]);
     const followUp = await ctsFollowUp(h.db, consultationId);
@@ -204,16 +215,28 @@ describe.each(testDatabases)("CTS answers on $name", ({ open }) => {
       .executeTakeFirstOrThrow();
     // The ballots are anonymous now: the kept choices are what is left.
     expect(
-      await h.db.selectFrom("ballots").select("id").where("user_id", "is not", null).where("consultation_id", "=", consultationId).execute(),
+      await h.db
+        .selectFrom("ballots")
+        .select("id")
+        .where("user_id", "is not", null)
+        .where("consultation_id", "=", consultationId)
+        .execute(),
     ).toEqual([]);
     let calls = 0;
-    const failing = async (db: Parameters<typeof runNotices>[0], email: { to: string; subject: string; text: string }) => {
+    const failing = async (
+      db: Parameters<typeof runNotices>[0],
+      email: { to: string; subject: string; text: string },
+    ) => {
       if (++calls === 3) throw new Error("serveur d’envoi indisponible");
       const { sendEmail } = await import("../../app/platform/email.server");
       await sendEmail(db, email);
     };
     await expect(runNotices(h.db, publication.id, { batchSize: 1, send: failing })).rejects.toThrow(/indisponible/);
-    const half = await h.db.selectFrom("answer_notices_sent").selectAll().where("publication_id", "=", publication.id).execute();
+    const half = await h.db
+      .selectFrom("answer_notices_sent")
+      .selectAll()
+      .where("publication_id", "=", publication.id)
+      .execute();
     expect(half).toHaveLength(2);
     expect(await runNotices(h.db, publication.id, { batchSize: 1, maxBatches: 1 })).toEqual({ sent: 1, done: false });
     expect(await runNotices(h.db, publication.id, { batchSize: 1 })).toMatchObject({ done: true });
@@ -221,7 +244,10 @@ describe.each(testDatabases)("CTS answers on $name", ({ open }) => {
 
     const outbox = await h.db.selectFrom("outbox").selectAll().where("subject", "like", "%Calvados%").execute();
     const to = outbox.map((o) => o.to_address).sort();
-    const told = voters.slice(0, 4).map((v) => v.email).sort();
+    const told = voters
+      .slice(0, 4)
+      .map((v) => v.email)
+      .sort();
     expect(to).toEqual(told);
     const mail = outbox.find((o) => o.to_address === voters[0]!.email)!;
     expect(mail.body_text).toContain(proposals[0]!.title);
@@ -240,7 +266,11 @@ describe.each(testDatabases)("CTS answers on $name", ({ open }) => {
 
   it("turning the wish off removes what was kept for it", async () => {
     await setNoticeWish(h.db, voters[0]!.id, false);
-    const kept = await h.db.selectFrom("answer_notice_choices").select("user_id").where("user_id", "=", voters[0]!.id).execute();
+    const kept = await h.db
+      .selectFrom("answer_notice_choices")
+      .select("user_id")
+      .where("user_id", "=", voters[0]!.id)
+      .execute();
     expect(kept).toEqual([]);
   });
 });
