@@ -100,9 +100,8 @@ export const noticeSchema = z.object({
     .literal("on")
     .optional()
     .transform((v) => v === "on"),
-  /** Where to go back to: a path of this site only. */
+  /** Where to go back to: a path of this site only (always sent by the form). */
   back: z
-    .string()
-    .optional()
-    .transform((v) => (v && /^\/[a-z0-9/_-]*$/i.test(v) && !v.startsWith("//") ? v : "/mon-compte")),
+    .string({ error: "Formulaire incomplet : rechargez la page." })
+    .transform((v) => (/^\/[a-z0-9/_-]*$/i.test(v) && !v.startsWith("//") ? v : "/mon-compte")),
 });

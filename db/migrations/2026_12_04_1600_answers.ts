@@ -55,7 +55,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("due_on", "text")
     .addColumn("author_id", "text", (c) => c.references("users.id").onDelete("set null"))
     .addColumn("created_at", "text", (c) => c.notNull())
-    .addColumn("publication_id", "text", (c) => c.references("cts_answer_publications.id"))
+    .addColumn("publication_id", "text", (c) => c.references("cts_answer_publications.id").onDelete("cascade"))
     .addColumn("published_at", "text")
     .addPrimaryKeyConstraint("cts_answer_versions_pk", ["answer_id", "version"])
     .execute();

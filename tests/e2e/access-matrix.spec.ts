@@ -103,6 +103,7 @@ const ROUTES: Record<string, Row> = {
   "admin.moderation.tsx": { path: "/admin/moderation", get: only(["admin"], 200) },
   "admin.journal.tsx": { path: "/admin/journal", get: only(["admin"], 200) },
   "admin.cts.tsx": { path: "/admin/cts", get: only(["admin"], 200), post: only(["admin"], 400) },
+  "admin.reponses-cts.tsx": { path: "/admin/reponses-cts", get: only(["admin"], 200) },
 
   "api.communes.tsx": { path: "/api/communes?q=Lisieux", get: 200 },
   // While the consultation is open: the CTS's members and administrators only (an API: no redirect).
@@ -150,6 +151,7 @@ const ROUTES: Record<string, Row> = {
   "mon-compte.tsx": { path: "/mon-compte", get: signedIn(200), post: signedIn(400) },
   "mon-compte_.donnees[.]json.tsx": { path: "/mon-compte/donnees.json", get: signedIn(200) },
   "mon-compte_.suppression.tsx": { path: "/mon-compte/suppression", get: signedIn(200), post: signedIn(400) },
+  "mon-compte_.reponses-cts.tsx": { path: "/mon-compte/reponses-cts", get: signedIn(200), post: signedIn(400) },
 
   "consultations._index.tsx": { path: "/consultations", get: 200 },
   "consultations.$slug._index.tsx": { path: `/consultations/${N}`, get: 200 },
@@ -202,6 +204,18 @@ const ROUTES: Record<string, Row> = {
     path: `/cts/${CTS_HERE}/rapports/${N}/export/json`,
     get: only(["ctsHere", "admin"], 200),
   },
+  // Answers (issue 18): the CTS's own members and administrators; public only after results.
+  "cts.$code.reponses.$slug._index.tsx": {
+    path: `/cts/${CTS_HERE}/reponses/${N}`,
+    get: only(["ctsHere", "admin"], 200),
+    post: only(["ctsHere", "admin"], 400),
+  },
+  "cts.$code.reponses.$slug.$proposal.tsx": {
+    path: `/cts/${CTS_HERE}/reponses/${N}/${PROPOSAL_SLUG}`,
+    get: only(["ctsHere", "admin"], 200),
+    post: only(["ctsHere", "admin"], 400),
+  },
+  "consultations.$slug.reponses.$code.tsx": { path: `/consultations/${N}/reponses/${CTS_HERE}`, get: 404 },
   "consultations.$slug.resultats.tsx": { path: `/consultations/${N}/resultats`, get: only(["admin"], 200) },
   "consultations.$slug.donnees-resultats[.]csv.tsx": {
     path: `/consultations/${N}/donnees-resultats.csv`,
