@@ -100,3 +100,33 @@ export async function setNoticeWish(db: Kysely<Database>, userId: string, on: bo
     }
   });
 }
+
+/** What is kept for the notices, as the person's own data file gives it (right of access). */
+export async function noticeDataOf(db: Kysely<Database>, userId: string) {
+  const [optin, choices, sent] = await Promise.all([
+    db.selectFrom("answer_notice_optins").select("created_at").where("user_id", "=", userId).executeTakeFirst(),
+    db
+      .selectFrom("answer_notice_choices as c")
+      .innerJoin("consultations as k", "k.id", "c.consultation_id")
+      .select(["k.slug", "c.cts_code", "c.proposal_ids", "c.updated_at"])
+      .where("c.user_id", "=", userId)
+      .execute(),
+    db
+      .selectFrom("answer_notices_sent as s")
+      .innerJoin("cts_answer_publications as p", "p.id", "s.publication_id")
+      .innerJoin("consultations as k", "k.id", "p.consultation_id")
+      .select(["k.slug", "p.cts_code", "p.number", "s.sent_at"])
+      .where("s.user_id", "=", userId)
+      .execute(),
+  ]);
+  return {
+    demandeLe: optin?.created_at ?? null,
+    choixGardes: choices.map((c) => ({
+      consultation: c.slug,
+      cts: c.cts_code,
+      propositions: JSON.parse(c.proposal_ids) as string[],
+      modifieLe: c.updated_at,
+    })),
+    emailsEnvoyes: sent.map((s) => ({ consultation: s.slug, cts: s.cts_code, publication: s.number, le: s.sent_at })),
+  };
+}
