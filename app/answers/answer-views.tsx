@@ -165,6 +165,46 @@ export function CtsAnswersOverview({
           </div>
         ))}
       </div>
+      <p className="fr-text--sm">
+        Données ouvertes :{" "}
+        <a href={`/consultations/${consultationSlug}/donnees-reponses.csv`}>toutes les réponses (CSV)</a> et{" "}
+        <a href={`/api/v1/consultations/${consultationSlug}/answers`}>l’API JSON</a>, avec l’historique des versions.
+      </p>
+    </section>
+  );
+}
+
+/** The CTS report page's section: each answered proposal, in the territory's rank order. */
+export function ReportAnswersSection({
+  answers,
+  rows,
+  publicHref,
+}: {
+  answers: Record<string, VersionView & { statusLabel: string }>;
+  rows: { id: string; title: string; rank: number | null }[];
+  publicHref: string;
+}) {
+  const answered = rows.filter((r) => answers[r.id]);
+  return (
+    <section className="fr-mb-6w" aria-labelledby="reponses-du-cts">
+      <h2 id="reponses-du-cts">Réponses du CTS</h2>
+      {answered.length ? (
+        <ol className="ps-plain-list">
+          {answered.map((r) => (
+            <li key={r.id} className="fr-mb-3w" data-testid="report-answer">
+              <p className="fr-mb-1w">
+                <strong>{r.rank === null ? "Non classée." : `${r.rank}.`}</strong> {r.title}
+              </p>
+              <AnswerBody answer={answers[r.id]!} />
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p>Le CTS n’a pas encore publié de réponse.</p>
+      )}
+      <p>
+        <Link to={publicHref}>Ce que le CTS a fait de vos priorités (page publique)</Link>
+      </p>
     </section>
   );
 }

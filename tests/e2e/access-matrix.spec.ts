@@ -216,6 +216,8 @@ const ROUTES: Record<string, Row> = {
     post: only(["ctsHere", "admin"], 400),
   },
   "consultations.$slug.reponses.$code.tsx": { path: `/consultations/${N}/reponses/${CTS_HERE}`, get: 404 },
+  "consultations.$slug.donnees-reponses[.]csv.tsx": { path: `/consultations/${N}/donnees-reponses.csv`, get: 404 },
+  "api.v1.consultations.$slug.answers.tsx": { path: `/api/v1/consultations/${N}/answers`, get: 404 },
   "consultations.$slug.resultats.tsx": { path: `/consultations/${N}/resultats`, get: only(["admin"], 200) },
   "consultations.$slug.donnees-resultats[.]csv.tsx": {
     path: `/consultations/${N}/donnees-resultats.csv`,

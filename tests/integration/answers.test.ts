@@ -20,7 +20,14 @@ import { runNotices } from "../../app/answers/notices.server";
 import { publishAnswers } from "../../app/answers/publication.server";
 import { ctsFollowUp } from "../../app/answers/follow-up.server";
 import type { SessionUser } from "../../app/identity/session.server";
+import ExcelJS from "exceljs";
+import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
+import { answersCsvRows, answersDocument } from "../../app/answers/open-data.server";
+import { withAnswers } from "../../app/answers/report-answers.server";
+import { buildCtsReport, findReportConsultation, findReportTerritory } from "../../app/reports/cts-report.server";
+import { reportCsv, reportJson, reportPdf, reportXlsx } from "../../app/reports/exports.server";
 import { testDatabases } from "../support/databases";
+import { pdfText } from "../support/pdf-text";
 import { makePerson } from "../support/people";
 
 const SLUG = "normandie-cnr-sante-2022";
@@ -68,6 +75,8 @@ describe.each(testDatabases)("CTS answers on $name", ({ open }) => {
     h = await open();
     await loadTerritories(h.db);
     await loadCatalogue(h.db);
+    // Enough ballots for Calvados and Rouen-Elbeuf to be ranked (the report's ranking tables).
+    await generateDemoBallots(h.db, { consultationSlug: SLUG, count: 600, seed: 18 });
     const c = await h.db.selectFrom("consultations").select("id").where("slug", "=", SLUG).executeTakeFirstOrThrow();
     consultationId = c.id;
     proposals = await h.db
@@ -262,6 +271,61 @@ describe.each(testDatabases)("CTS answers on $name", ({ open }) => {
       .executeTakeFirstOrThrow();
     expect(progress).toMatchObject({ notices_total: 4, notices_sent: 4 });
     expect(progress.notices_done_at).not.toBeNull();
+  });
+
+  it("the CTS report and its CSV, JSON, XLSX and PDF carry the published answers (status and justification)", async () => {
+    const consultation = (await findReportConsultation(h.db, SLUG))!;
+    const territory = (await findReportTerritory(h.db, consultation, CALVADOS))!;
+    const report = await withAnswers(h.db, await buildCtsReport(h.db, consultation, territory), consultationId);
+    expect(report.state).toBe("ranked");
+    const csv = [...reportCsv(report)].join("");
+    expect(csv).toContain('"Réponse du CTS";"Justification du CTS"');
+    expect(csv).toContain('"Retenue en partie";"Calvados : retenue pour le Pays d’Auge');
+    const json = reportJson(report);
+    expect(json.answers).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ proposal: proposals[1]!.slug, status: "non_retenue", statusLabel: "Non retenue" }),
+      ]),
+    );
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await reportXlsx(report)) as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet("Classement brut")!;
+    const head = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(head.slice(-2)).toEqual(["Réponse du CTS", "Justification du CTS"]);
+    const values = sheet.getSheetValues().flat().map(String);
+    expect(values).toContain("Calvados : déjà couvert par le contrat local de santé.");
+    const pdf = await pdfText(await reportPdf(report));
+    expect(pdf).toContain("Réponses du CTS");
+    expect(pdf).toContain("Non retenue");
+  });
+
+  it("open data: the answers API and dataset carry the published answers with their history, never drafts", async () => {
+    // A draft after the last publication stays out.
+    await saveAnswer(h.db, {
+      consultationId,
+      ctsCode: ROUEN,
+      proposalId: proposals[0]!.id,
+      authorId: member.id,
+      value: form({
+        baseVersion: "3",
+        status: "non_retenue",
+        justification: "Brouillon jamais publié, à ne pas voir.",
+      }),
+    });
+    const document = await answersDocument(h.db, { slug: SLUG, cts: null });
+    const rouen = document.answers.find((a) => a.cts.code === ROUEN && a.proposal.slug === proposals[0]!.slug)!;
+    expect(rouen).toMatchObject({ version: 3, status: "retenue" });
+    expect(rouen.history.map((v) => v.version)).toEqual([2]);
+    expect(JSON.stringify(document)).not.toContain("Brouillon jamais publié");
+    const rows = answersCsvRows(document);
+    expect(rows[0]).toContain("justification");
+    expect(rows.length).toBe(document.answers.length + 1);
+    expect((await answersDocument(h.db, { slug: SLUG, cts: CALVADOS })).answers).toHaveLength(2);
+    await expect(
+      answersDocument(h.db, { slug: "centre-val-de-loire-cnr-sante-2022", cts: null }),
+    ).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
   it("turning the wish off removes what was kept for it", async () => {
