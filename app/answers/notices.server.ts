@@ -143,20 +143,37 @@ export async function runNotices(
             return { title: titleOf.get(id)!, answer: answer ?? null };
           }),
         });
-        await db.transaction().execute(async (trx) => {
-          await trx
+        const claimed = await db.transaction().execute(async (trx) => {
+          // Another server running the same publication may have taken this person meanwhile.
+          const row = await trx
             .insertInto("answer_notices_sent")
             .values({ publication_id: publicationId, user_id: person.user_id, sent_at: now().toISOString() })
-            .execute();
-          await trx
-            .updateTable("cts_answer_publications")
-            .set((eb) => ({ notices_sent: eb("notices_sent", "+", 1) }))
-            .where("id", "=", publicationId)
-            .execute();
+            .onConflict((oc) => oc.columns(["publication_id", "user_id"]).doNothing())
+            .returning("user_id")
+            .executeTakeFirst();
+          if (!row) return false;
+          await progress(trx, publicationId, 1);
           // The outbox row commits with the record: exactly one notice per person.
           if (!smtp) await send(trx, email);
+          return true;
         });
-        if (smtp) await send(db, email);
+        if (!claimed) continue;
+        if (smtp) {
+          try {
+            await send(db, email);
+          } catch (error) {
+            // Refused by the server: not sent, so the next run tries again.
+            await db.transaction().execute(async (trx) => {
+              await trx
+                .deleteFrom("answer_notices_sent")
+                .where("publication_id", "=", publicationId)
+                .where("user_id", "=", person.user_id)
+                .execute();
+              await progress(trx, publicationId, -1);
+            });
+            throw error;
+          }
+        }
         sent++;
       }
     }
@@ -164,6 +181,14 @@ export async function runNotices(
   } finally {
     running.delete(publicationId);
   }
+}
+
+function progress(db: Kysely<Database>, publicationId: string, delta: 1 | -1) {
+  return db
+    .updateTable("cts_answer_publications")
+    .set((eb) => ({ notices_sent: eb("notices_sent", "+", delta) }))
+    .where("id", "=", publicationId)
+    .execute();
 }
 
 /** Starts (or resumes) a publication's notices in the background; failures are logged. */

@@ -4,6 +4,7 @@ import { bumpContentVersion } from "../../db/content-version";
 import { connect } from "../../db/connect";
 import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
 import { advanceConsultation } from "../../app/ballots/lifecycle.server";
+import { checkPage } from "./axe-helpers";
 import { grantRole } from "./comment-helpers";
 import { expect, logOut, signUpVerified, test } from "./helpers";
 
@@ -184,8 +185,13 @@ test("a Rouen-Elbeuf member drafts (inert text, concurrent edit told), publishes
   await publish(page);
   await expect(page.getByText(/publication n° 2/)).toBeVisible();
 
-  await page.setViewportSize({ width: 320, height: 800 });
+  await page.goto(editor(ROUEN, proposals[0]!.slug));
+  await checkPage(page);
+  await page.goto(`/cts/${ROUEN}/reponses/${SLUG}`);
+  await checkPage(page);
   await page.goto(`/consultations/${SLUG}/reponses/${ROUEN}`);
+  // WCAG 2.1 AA, wide and at 320 px (checkPage ends at 320 px): ranking and answers side by side.
+  await checkPage(page);
   const amended = page.getByTestId("ranking-answer").filter({ hasText: proposals[0]!.title });
   await expect(amended).toContainText("le contrat local de santé de Rouen");
   await expect(amended.getByText(/^Modifiée le/)).toBeVisible();
