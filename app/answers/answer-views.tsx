@@ -149,7 +149,9 @@ export function CtsAnswersOverview({
         {territories.map((t) => (
           <div className="fr-col-12 fr-col-md-6" key={t.code} data-testid="cts-answers-overview">
             <h3 className="fr-h6">
-              <Link to={`/consultations/${consultationSlug}/reponses/${encodeURIComponent(t.code)}`}>CTS {t.name}</Link>
+              <Link to={`/consultations/${consultationSlug}/reponses/${encodeURIComponent(t.code)}`}>
+                {t.name} : réponses du conseil territorial de santé
+              </Link>
             </h3>
             {t.top.length ? (
               <ol className="fr-text--sm">
