@@ -1,4 +1,4 @@
-import { Form, Link } from "@remix-run/react";
+import { Form, Link, useSearchParams } from "@remix-run/react";
 import type { AnswerStatus } from "../../db/schema";
 import { formatDate } from "../ui/format";
 import { AnswerText } from "./answer-text";
@@ -110,8 +110,19 @@ export function ProposalAnswers({
 
 /** The wish to be told of the CTS's answers, as a form that works without JavaScript. */
 export function NoticeWishForm({ on, back }: { on: boolean; back: string }) {
+  const [searchParams] = useSearchParams();
+  const saved = searchParams.get("avis");
   return (
     <Form method="post" action="/mon-compte/reponses-cts" id="avis-reponses">
+      {saved ? (
+        <div className="fr-alert fr-alert--success fr-alert--sm fr-mb-2w" role="status">
+          <p>
+            {saved === "oui"
+              ? "C’est noté : vous serez prévenu·e par e-mail des réponses du CTS aux propositions que vous choisissez."
+              : "C’est noté : vous ne serez plus prévenu·e, et ce qui était gardé pour cela est effacé."}
+          </p>
+        </div>
+      ) : null}
       <input type="hidden" name="back" value={back} />
       <div className="fr-checkbox-group fr-mb-2w">
         <input type="checkbox" id="notify" name="notify" value="on" defaultChecked={on} />

@@ -330,7 +330,7 @@ export async function publishedAnswers(
     .innerJoin("consultations as c", "c.id", "a.consultation_id")
     .innerJoin("cts_territories as t", "t.code", "a.cts_code")
     .select(["a.proposal_id", "a.cts_code", "t.name as cts_name"])
-    .where("c.status", "=", "resultats_publies")
+    .where("c.status", "=", "results_published")
     .where("v.published_at", "is not", null);
   if (filter.proposalIds) {
     if (!filter.proposalIds.length) return new Map();

@@ -22,10 +22,10 @@ export async function answersDocument(db: Kysely<Database>, input: { slug: strin
     .selectFrom("consultations")
     .select(["id", "slug", "title", "status"])
     .where("slug", "=", input.slug)
-    .where("status", "!=", "brouillon")
+    .where("status", "!=", "draft")
     .executeTakeFirst();
   if (!consultation) throw new OpenDataError(404, "Cette consultation n’existe pas.");
-  if (consultation.status !== "resultats_publies")
+  if (consultation.status !== "results_published")
     throw new OpenDataError(404, "Les résultats de cette consultation ne sont pas encore publiés : pas de réponses.");
   if (input.cts !== null && !/^[0-9A-Za-z-]{1,40}$/.test(input.cts))
     throw new OpenDataError(400, "Paramètre cts invalide : un code de CTS, par exemple cts=14.");

@@ -20,7 +20,7 @@ export async function publishAnswers(
       .where("id", "=", input.consultationId)
       .executeTakeFirst();
     if (!consultation) throw new AnswerError(404, "Cette consultation n’existe pas.");
-    if (consultation.status !== "resultats_publies") {
+    if (consultation.status !== "results_published") {
       throw new AnswerError(
         409,
         "Les réponses ne peuvent être publiées qu’après la publication des résultats de la consultation. Vos brouillons sont gardés.",

@@ -16,7 +16,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const consultations = await db()
     .selectFrom("consultations")
     .select(["id", "slug", "title"])
-    .where("status", "=", "resultats_publies")
+    .where("status", "=", "results_published")
     .orderBy("position")
     .execute();
   return {

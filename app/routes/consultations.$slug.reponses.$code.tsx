@@ -25,7 +25,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
     throw new Response("Ce territoire de CTS n’existe pas ou n’est pas concerné par cette consultation.", {
       status: 404,
     });
-  if (consultation.status !== "resultats_publies") {
+  if (consultation.status !== "results_published") {
     throw new Response(
       "Les résultats de cette consultation ne sont pas encore publiés : le CTS n’a pas encore répondu.",
       {

@@ -25,7 +25,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const [view, datasets, followUp] = await Promise.all([
     buildRegionView(db(), consultation),
     recentExports(db(), consultation.id, "region", 3),
-    consultation.status === "resultats_publies" ? ctsFollowUp(db(), consultation.id) : null,
+    consultation.status === "results_published" ? ctsFollowUp(db(), consultation.id) : null,
   ]);
   return {
     view,

@@ -101,7 +101,7 @@ export default function CtsReportPage() {
       </nav>
       <ParticipationSection report={report} />
       <RankingsSection report={report} proposalHref={proposalHref} />
-      {report.consultation.status === "resultats_publies" ? (
+      {report.consultation.status === "results_published" ? (
         <ReportAnswersSection
           answers={report.answers}
           rows={report.rankings.raw}

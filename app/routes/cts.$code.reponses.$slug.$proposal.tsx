@@ -8,6 +8,7 @@ import { AnswerBody } from "~/answers/answer-views";
 import { answerSchema } from "~/answers/forms";
 import { ANSWER_STATUS_LABELS, ANSWER_STATUSES, JUSTIFICATION_MAX, JUSTIFICATION_MIN } from "~/answers/labels";
 import { db } from "~/platform/db.server";
+import { readFormData } from "~/web/form.server";
 import { answerResponse, requireAnswering } from "~/web/answers-access.server";
 import { Breadcrumb } from "~/ui/breadcrumb";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
@@ -45,7 +46,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const { consultation, territory, proposal, user } = await load(params, request, context);
-  const submission = parseWithZod(await request.formData(), { schema: answerSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: answerSchema });
   if (submission.status !== "success") return data({ result: submission.reply(), conflict: null }, { status: 400 });
   try {
     const saved = await saveAnswer(db(), {

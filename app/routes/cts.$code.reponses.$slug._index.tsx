@@ -9,6 +9,7 @@ import { publishSchema, resumeSchema } from "~/answers/forms";
 import { isRunning, startNotices } from "~/answers/notices.server";
 import { listPublications, publishAnswers } from "~/answers/publication.server";
 import { db } from "~/platform/db.server";
+import { readFormData } from "~/web/form.server";
 import { answerResponse, requireAnswering } from "~/web/answers-access.server";
 import { Breadcrumb } from "~/ui/breadcrumb";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
@@ -51,7 +52,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const { consultation, territory, user } = await requireAnswering(db(), context, request, params);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   if (formData.get("intent") === "resume") {
     const submission = parseWithZod(formData, { schema: resumeSchema });
     if (submission.status !== "success") return data({ result: submission.reply(), message: null }, { status: 400 });
@@ -96,7 +97,7 @@ export default function AnswersWorkspace() {
   });
   const code = encodeURIComponent(territory.code);
   const base = `/cts/${code}/reponses/${consultation.slug}`;
-  const published = consultation.status === "resultats_publies";
+  const published = consultation.status === "results_published";
   return (
     <>
       <Breadcrumb

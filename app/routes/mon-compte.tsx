@@ -262,13 +262,6 @@ export default function Account() {
       </section>
       <section className="fr-mt-6w" aria-labelledby="reponses-cts-titre">
         <h2 id="reponses-cts-titre">Réponses des CTS</h2>
-        {searchParams.get("avis") ? (
-          <Notice kind="success">
-            {searchParams.get("avis") === "oui"
-              ? "C’est noté : vous serez prévenu·e par e-mail des réponses du CTS aux propositions que vous choisissez."
-              : "C’est noté : vous ne serez plus prévenu·e, et ce qui était gardé pour cela est effacé."}
-          </Notice>
-        ) : null}
         <NoticeWishForm on={answerNotices} back="/mon-compte" />
       </section>
       <section className="fr-mt-6w" id="mes-donnees" aria-labelledby="mes-donnees-titre">

@@ -6,6 +6,7 @@ import { setNoticeWish, wantsNotices } from "~/answers/choices.server";
 import { NoticeWishForm } from "~/answers/answer-views";
 import { noticeSchema } from "~/answers/forms";
 import { db } from "~/platform/db.server";
+import { readFormData } from "~/web/form.server";
 import { requireUser } from "~/web/guards.server";
 import { Breadcrumb } from "~/ui/breadcrumb";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
@@ -20,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 /** The wish to be told of the CTS's answers (off by default), from « Mon compte » or a ballot page. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireUser(context, request);
-  const submission = parseWithZod(await request.formData(), { schema: noticeSchema });
+  const submission = parseWithZod(await readFormData(request), { schema: noticeSchema });
   if (submission.status !== "success") throw new Response("Formulaire illisible.", { status: 400 });
   await setNoticeWish(db(), user.id, submission.value.notify);
   const back = submission.value.back;

@@ -6,7 +6,7 @@ import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
 import { advanceConsultation } from "../../app/ballots/lifecycle.server";
 import { checkPage } from "./axe-helpers";
 import { grantRole } from "./comment-helpers";
-import { expect, logOut, signUpVerified, test } from "./helpers";
+import { expect, logOut, signInDirectly, test } from "./helpers";
 
 // Issue 18: a Rouen-Elbeuf member drafts, publishes and amends the CTS's answers; a resident who
 // voted in Lisieux and asked to be told gets one e-mail with the Calvados CTS's answers. The
@@ -46,7 +46,7 @@ test.beforeAll(async () => {
         id,
         slug: SLUG,
         title: "Consultation d’essai des réponses des CTS",
-        status: "ouverte",
+        status: "open",
         position: 999,
       })
       .execute();
@@ -90,7 +90,7 @@ async function publish(page: Page) {
 let residentEmail = "";
 
 test("a Lisieux resident votes and asks to be told, from the ballot page (off by default)", async ({ page }) => {
-  residentEmail = await signUpVerified(page, { label: "habitant-avis" });
+  residentEmail = await signInDirectly(page, { label: "habitant-avis" });
   await page.goto("/mon-compte");
   await expect(page.getByLabel(/Me prévenir par e-mail/)).not.toBeChecked();
   for (const p of proposals.slice(0, 2)) {
@@ -110,7 +110,7 @@ test("a Rouen-Elbeuf member drafts (inert text, concurrent edit told), publishes
   page,
   context,
 }) => {
-  const member = await signUpVerified(page, { label: "membre-reponses", search: "Rouen", commune: /^Rouen 76000/ });
+  const member = await signInDirectly(page, { label: "membre-reponses", search: "Rouen", commune: /^Rouen 76000/ });
   grantRole(member, "cts_member", ROUEN);
   await page.goto(`/cts/${ROUEN}`);
   await page.getByRole("link", { name: "Réponses du CTS aux propositions" }).last().click();
@@ -157,8 +157,8 @@ test("a Rouen-Elbeuf member drafts (inert text, concurrent edit told), publishes
   expect((await page.request.get(`/consultations/${SLUG}/reponses/${ROUEN}`)).status()).toBe(404);
 
   await withDb(async (db) => {
-    await advanceConsultation(db, SLUG, "close");
-    await advanceConsultation(db, SLUG, "resultats_publies");
+    await advanceConsultation(db, SLUG, "closed");
+    await advanceConsultation(db, SLUG, "results_published");
   });
   await page.reload();
   await publish(page);
@@ -202,7 +202,7 @@ test("the Calvados CTS publishes; the Lisieux resident who asked gets one e-mail
   page,
 }) => {
   await page.context().clearCookies();
-  const member = await signUpVerified(page, { label: "membre-calvados" });
+  const member = await signInDirectly(page, { label: "membre-calvados" });
   grantRole(member, "cts_member", CALVADOS);
   await page.goto(editor(CALVADOS, proposals[0]!.slug));
   await writeAnswer(page, /^Retenue$/, "Le CTS du Calvados retient cette priorité pour le Pays d’Auge.");

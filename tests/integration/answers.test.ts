@@ -168,8 +168,8 @@ describe.each(testDatabases)("CTS answers on $name", ({ open }) => {
         dueOn: "2027-01-15",
       }),
     });
-    await advanceConsultation(h.db, SLUG, "close");
-    await advanceConsultation(h.db, SLUG, "resultats_publies");
+    await advanceConsultation(h.db, SLUG, "closed");
+    await advanceConsultation(h.db, SLUG, "results_published");
     const published = await publishAnswers(h.db, { consultationId, ctsCode: ROUEN, userId: member.id });
     expect(published).toMatchObject({ number: 1, answers: 1 });
     await expect(publishAnswers(h.db, { consultationId, ctsCode: ROUEN, userId: member.id })).rejects.toBeInstanceOf(
