@@ -10,6 +10,7 @@ import tseslint from "typescript-eslint";
 const DOMAIN = [
   "associations",
   "audit",
+  "answers",
   "ballots",
   "catalogue",
   "comments",

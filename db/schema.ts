@@ -41,6 +41,12 @@ export interface Database {
   live_counts: BallotCountTable;
   live_totals: LiveTotalTable;
   audit_events: AuditEventTable;
+  cts_answers: CtsAnswerTable;
+  cts_answer_versions: CtsAnswerVersionTable;
+  cts_answer_publications: CtsAnswerPublicationTable;
+  answer_notice_optins: AnswerNoticeOptinTable;
+  answer_notice_choices: AnswerNoticeChoiceTable;
+  answer_notices_sent: AnswerNoticeSentTable;
 }
 
 export interface RegionTable {
@@ -496,4 +502,72 @@ export interface AuditEventTable {
   /** A short description, never a secret, a password, a token or a ballot. */
   detail: string | null;
   created_at: string;
+}
+
+// CTS answers to the proposals (migration 2026_12_04_1600_answers).
+
+export type AnswerStatus = "retenue" | "retenue_en_partie" | "a_l_etude" | "non_retenue" | "hors_competence";
+
+export interface CtsAnswerTable {
+  id: string;
+  consultation_id: string;
+  proposal_id: string;
+  cts_code: string;
+  /** The newest version, draft or published. */
+  version: number;
+  /** The newest version residents see; null until published. */
+  published_version: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CtsAnswerVersionTable {
+  answer_id: string;
+  version: number;
+  status: AnswerStatus;
+  justification: string;
+  plan_reference: string | null;
+  plan_url: string | null;
+  next_step: string | null;
+  /** YYYY-MM-DD */
+  answered_on: string;
+  /** YYYY-MM-DD */
+  due_on: string | null;
+  author_id: string | null;
+  created_at: string;
+  publication_id: string | null;
+  published_at: string | null;
+}
+
+export interface CtsAnswerPublicationTable {
+  id: string;
+  consultation_id: string;
+  cts_code: string;
+  number: number;
+  published_by: string | null;
+  published_at: string;
+  answers: number;
+  notices_total: Generated<number>;
+  notices_sent: Generated<number>;
+  notices_done_at: string | null;
+}
+
+export interface AnswerNoticeOptinTable {
+  user_id: string;
+  created_at: string;
+}
+
+export interface AnswerNoticeChoiceTable {
+  consultation_id: string;
+  user_id: string;
+  cts_code: string;
+  /** JSON array of proposal ids. */
+  proposal_ids: string;
+  updated_at: string;
+}
+
+export interface AnswerNoticeSentTable {
+  publication_id: string;
+  user_id: string;
+  sent_at: string;
 }

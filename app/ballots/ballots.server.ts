@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import { lockRow, writeTransaction } from "../../db/dialect";
 import type { BallotChannel, Database } from "../../db/schema";
 import { consultationIsOpen } from "../catalogue/consultation-window";
+import { keepNoticeChoices } from "../answers/choices.server";
 import { locateCommune, type Place } from "../territories/territories.server";
 import { DEFAULT_K, DEFAULT_QUORUM, type Method } from "../tally/types";
 import {
@@ -220,6 +221,14 @@ export async function changeBallot(
     }
     const eventPlace = next ? where : { arrondissement: existing!.arrondissement_code, cts: existing!.cts_code };
     await logEvent(trx, consultation.id, outcome, eventPlace, "online", nowIso);
+    // For a person who asked to be told of the CTS's answers: what their notice will need.
+    await keepNoticeChoices(trx, {
+      consultationId: consultation.id,
+      userId: input.voter.id,
+      ctsCode: eventPlace.cts,
+      content: next,
+      now: nowIso,
+    });
     return { outcome, content: next };
   });
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { noticeDataOf } from "../answers/choices.server";
 import type { Database } from "../../db/schema";
 import { locateCommune } from "../territories/territories.server";
 
@@ -149,6 +150,8 @@ export async function collectMyData(db: Kysely<Database>, userId: string, now = 
       creeLe: b.created_at,
       modifieLe: b.updated_at,
     })),
+    // Kept only for a person who asked to be told of the CTS's answers (app/answers/choices.server.ts).
+    reponsesDesCts: await noticeDataOf(db, userId),
     commentaires: comments.map((c) => ({
       id: c.id,
       consultation: c.consultation,

@@ -2,6 +2,7 @@ import { sql, type Kysely } from "kysely";
 import { readContentVersion } from "../../db/content-version";
 import type { BallotMethod, ConsultationStatus, Database, Stance, Theme } from "../../db/schema";
 import { ctsComments, ctsContributions } from "../comments/cts-export.server";
+import type { ReportAnswer } from "../answers/report-answers.server";
 import { rankIntervalsSnapshot, type IntervalSnapshot } from "../ballots/intervals.server";
 import {
   emptyTally,
@@ -148,6 +149,8 @@ export interface CtsReport {
   explanations: Record<Weighting, string>;
   participation: { lines: ParticipationLine[]; total: ParticipationLine; timeline: TimelineDay[] };
   rankings: Record<Weighting, RankingRow[]>;
+  /** The CTS's published answers by proposal id, when attached (app/answers/report-answers.server.ts). */
+  answers?: Record<string, ReportAnswer>;
   /** Which tally version the rank intervals were computed on (they are computed in the background). */
   intervals: IntervalStamp | null;
   breakdown: {

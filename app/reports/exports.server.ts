@@ -92,6 +92,7 @@ function rankingTable(report: CtsReport, weighting: Weighting) {
     "Proposition",
     "Statut",
     ...figureColumns(report.consultation.method, weighting === "population"),
+    ...(report.answers ? ["Réponse du CTS", "Justification du CTS"] : []),
   ];
   const rows = report.rankings[weighting].map((r) => [
     r.rank ?? "",
@@ -100,8 +101,14 @@ function rankingTable(report: CtsReport, weighting: Weighting) {
     r.title,
     r.statusLabel,
     ...figureValues(report.consultation.method, r.row),
+    ...(report.answers ? answerCells(report.answers[r.id]) : []),
   ]);
   return { head, rows };
+}
+
+/** The CTS's answer to a proposal, as two cells: status and justification ("" when none). */
+function answerCells(answer: NonNullable<CtsReport["answers"]>[string] | undefined): string[] {
+  return answer ? [answer.statusLabel, answer.justification] : ["", ""];
 }
 
 function breakdownTable(report: CtsReport) {
@@ -225,6 +232,13 @@ export function reportJson(report: CtsReport) {
       })),
     },
     disagreements: report.disagreements,
+    ...(report.answers
+      ? {
+          answers: report.rankings.raw
+            .filter((r) => report.answers![r.id])
+            .map((r) => ({ proposal: r.slug, title: r.title, ...report.answers![r.id]! })),
+        }
+      : {}),
     caveats: caveats(report),
   };
 }
@@ -396,6 +410,23 @@ export function reportPdf(report: CtsReport): Promise<Buffer> {
       for (const d of report.disagreements)
         p(`${d.title} : ${d.best.rank}e à ${d.best.arrondissement}, ${d.worst.rank}e à ${d.worst.arrondissement}.`);
     }
+  }
+  const answered = report.answers ? report.rankings.raw.filter((r) => report.answers![r.id]) : [];
+  if (answered.length) {
+    doc.addPage();
+    h1("Réponses du CTS");
+    table(
+      doc,
+      ["Rang", "Proposition", "Réponse", "Justification"],
+      answered.map((r) => {
+        const a = report.answers![r.id]!;
+        // A cell never longer than a page: the full text is on the CTS's answers page.
+        const text =
+          a.justification.length > 700 ? `${a.justification.slice(0, 700)}… (suite en ligne)` : a.justification;
+        return [r.rank === null ? "-" : String(r.rank), r.title, a.statusLabel, text];
+      }),
+      [40, 170, 75, 220],
+    );
   }
   doc.addPage();
   h1("Méthode et limites");

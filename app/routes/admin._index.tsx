@@ -30,6 +30,9 @@ export default function AdminHome() {
           <Link to="/admin/cts">Membres des conseils territoriaux de santé (invitations)</Link>
         </li>
         <li>
+          <Link to="/admin/reponses-cts">Réponses des CTS : part des dix premières priorités répondues</Link>
+        </li>
+        <li>
           <Link to="/admin/journal">Journal de sécurité</Link>
         </li>
       </ul>

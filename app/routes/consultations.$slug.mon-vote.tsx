@@ -6,6 +6,8 @@ import { requireUser } from "~/web/guards.server";
 import { getConsultation } from "~/catalogue/catalogue.server";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { wantsNotices } from "~/answers/choices.server";
+import { NoticeWishForm } from "~/answers/answer-views";
 import { Breadcrumb } from "~/ui/breadcrumb";
 import { Notice } from "~/ui/fields";
 import { formatDateTime } from "~/ui/format";
@@ -48,11 +50,12 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const { slug, title, status } = found.consultation;
   // Closing a consultation unlinks its ballots from their voters (lifecycle.server.ts).
   const anonymised = status === "closed" || status === "results_published";
-  return data({ consultation: { slug, title, anonymised }, voting, flash }, { headers });
+  const answerNotices = await wantsNotices(db(), user.id);
+  return data({ consultation: { slug, title, anonymised }, voting, flash, answerNotices }, { headers });
 }
 
 export default function MyBallot() {
-  const { consultation, voting, flash } = useLoaderData<typeof loader>();
+  const { consultation, voting, flash, answerNotices } = useLoaderData<typeof loader>();
   const saved = voting.ballot;
   const ballot = useShownBallot(voting.method, voting.k, saved?.entries);
   const open = voting.kind === "open";
@@ -106,6 +109,11 @@ export default function MyBallot() {
           </Notice>
         ) : null}
         <VoteMessage slot={PAGE_SLOT} shownSlots={shown.map((e) => e.slug)} />
+        {saved && !consultation.anonymised ? (
+          <section className="fr-mb-4w" aria-label="Réponses du CTS">
+            <NoticeWishForm on={answerNotices} back={`/consultations/${consultation.slug}/mon-vote`} />
+          </section>
+        ) : null}
 
         {!saved || shown.length === 0 ? (
           <section className="fr-mb-6w" data-testid="no-ballot">

@@ -29,6 +29,9 @@ import {
 } from "~/voting/vote-controls";
 import { readVoting } from "~/voting/voting.server";
 import { readFormData } from "~/web/form.server";
+import { answersForProposalPage } from "~/answers/answers.server";
+import { ProposalAnswers } from "~/answers/answer-views";
+import { locateCommune } from "~/territories/territories.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.proposal.title} — Priorités Santé` : "Proposition — Priorités Santé" },
@@ -64,6 +67,8 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     user: context.auth.user,
     searchParams: url.searchParams,
   });
+  const reader = context.auth.user ? await locateCommune(db(), context.auth.user.communeCode) : null;
+  const answers = await answersForProposalPage(db(), detail.proposal.id, reader?.cts?.code ?? null);
   return data(
     {
       consultation: { slug: found.consultation.slug, title: found.consultation.title },
@@ -71,6 +76,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       voting,
       flash,
       discussion,
+      answers,
     },
     { headers },
   );
@@ -95,6 +101,7 @@ export default function ProposalPage() {
     voting,
     flash,
     discussion,
+    answers,
   } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const usedTerms = firstUses(proposal.text, GLOSSARY).map((m) => m.entry);
@@ -150,6 +157,7 @@ export default function ProposalPage() {
           )}
           <VoteMessage slot={PAGE_SLOT} shownSlots={voting.kind === "open" ? [proposal.slug] : []} />
         </section>
+        <ProposalAnswers consultationSlug={consultation.slug} answers={answers} />
         <h2 className="fr-h4">La proposition</h2>
         <AnnotatedText text={proposal.text} glossary={GLOSSARY} />
         {usedTerms.length ? (

@@ -13,6 +13,8 @@ import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { Notice } from "~/ui/fields";
 import { formatDateTime, formatNumber } from "~/ui/format";
 import { DataTable } from "~/ui/table";
+import { CtsAnswersOverview } from "~/answers/answer-views";
+import { ctsFollowUp } from "~/answers/follow-up.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Résultats — ${data.view.consultation.title} — Priorités Santé` : "Résultats — Priorités Santé" },
@@ -20,12 +22,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const { consultation } = await requireRegionResults(db(), context, request, params.slug);
-  const [view, datasets] = await Promise.all([
+  const [view, datasets, followUp] = await Promise.all([
     buildRegionView(db(), consultation),
     recentExports(db(), consultation.id, "region", 3),
+    consultation.status === "results_published" ? ctsFollowUp(db(), consultation.id) : null,
   ]);
   return {
     view,
+    answers: followUp?.map((f) => ({ code: f.code, name: f.name, top: f.topList })) ?? null,
     datasets,
     regionCode: consultation.region_code,
     live: consultation.status === "open" && consultation.live_results === 1,
@@ -33,7 +37,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 }
 
 export default function RegionResults() {
-  const { view, datasets, regionCode, live } = useLoaderData<typeof loader>();
+  const { view, datasets, regionCode, live, answers } = useLoaderData<typeof loader>();
   const slug = view.consultation.slug;
   const published = view.consultation.status === "results_published";
   const departements = [...new Set(view.arrondissements.map((a) => a.departement))];
@@ -112,6 +116,7 @@ export default function RegionResults() {
         </DataTable>
       </section>
 
+      {answers ? <CtsAnswersOverview consultationSlug={slug} territories={answers} /> : null}
       <section aria-labelledby="territoires">
         <h2 id="territoires">Les priorités de chaque conseil territorial de santé</h2>
         <div className="fr-grid-row fr-grid-row--gutters">

@@ -68,6 +68,9 @@ export default function CtsDashboard() {
                     <p>
                       <Link to={`/cts/${code}/commentaires/${c.slug}`}>Commentaires et contributions</Link>
                     </p>
+                    <p>
+                      <Link to={`/cts/${code}/reponses/${c.slug}`}>Réponses du CTS aux propositions</Link>
+                    </p>
                   </div>
                 </div>
               </div>

@@ -13,6 +13,8 @@ import {
   RankingsSection,
 } from "~/reports/report-view";
 import { db } from "~/platform/db.server";
+import { withAnswers } from "~/answers/report-answers.server";
+import { ReportAnswersSection } from "~/answers/answer-views";
 import { Breadcrumb } from "~/ui/breadcrumb";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { formatDateTime } from "~/ui/format";
@@ -29,7 +31,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const { consultation, territory, user } = await requireCtsReport(db(), context, request, params);
   const [report, exportLog] = await Promise.all([
-    buildCtsReport(db(), consultation, territory),
+    buildCtsReport(db(), consultation, territory).then((r) => withAnswers(db(), r, consultation.id)),
     recentExports(db(), consultation.id, territory.code),
   ]);
   const member = !!user?.roles.some(
@@ -99,6 +101,13 @@ export default function CtsReportPage() {
       </nav>
       <ParticipationSection report={report} />
       <RankingsSection report={report} proposalHref={proposalHref} />
+      {report.consultation.status === "results_published" ? (
+        <ReportAnswersSection
+          answers={report.answers}
+          rows={report.rankings.raw}
+          publicHref={`/consultations/${report.consultation.slug}/reponses/${encodeURIComponent(report.territory.code)}`}
+        />
+      ) : null}
       <BreakdownSection report={report} />
       {report.state === "ranked" ? <ProposalsSection report={report} proposalHref={proposalHref} /> : null}
       {member ? (

@@ -16,6 +16,7 @@ import {
   sha256,
 } from "~/reports/exports.server";
 import { db } from "~/platform/db.server";
+import { withAnswers } from "~/answers/report-answers.server";
 
 /** GET /cts/:code/rapports/:slug/export/(csv|json|xlsx|pdf): the report as a file, recorded with its SHA-256. */
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
@@ -23,7 +24,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   if (!EXPORT_FORMATS.includes(format))
     throw new Response("Format d’export inconnu : csv, json, xlsx ou pdf.", { status: 404 });
   const { consultation, territory } = await requireCtsReport(db(), context, request, params);
-  const report = await buildCtsReport(db(), consultation, territory);
+  const report = await withAnswers(db(), await buildCtsReport(db(), consultation, territory), consultation.id);
   await recordAudit(db(), {
     kind: "export",
     detail: `rapport ${consultation.slug} du CTS ${territory.code} (${format.toUpperCase()})`,

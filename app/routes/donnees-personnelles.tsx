@@ -53,6 +53,22 @@ export default function Privacy() {
             </td>
           </tr>
           <tr>
+            <td>
+              Si vous avez demandé à être prévenu·e des réponses des CTS (case décochée par défaut) : votre souhait et,
+              pour chaque consultation où vous votez, votre territoire de CTS et la liste des propositions que vous avez
+              choisies (pas vos mentions ni votre ordre), gardés au moment du vote, et la trace des e-mails envoyés
+            </td>
+            <td>
+              Vous écrire, après la clôture, ce que le CTS a répondu aux propositions que vous aviez choisies — alors
+              que votre bulletin, lui, n’est plus relié à votre compte. C’est un choix : pour vous, ce lien entre votre
+              compte et vos choix survit à la clôture ; sans cette demande, rien n’est gardé
+            </td>
+            <td>
+              Jusqu’à ce que vous décochiez la case (tout est effacé aussitôt) ou supprimiez votre compte ; retirer
+              votre vote efface aussi vos choix gardés
+            </td>
+          </tr>
+          <tr>
             <td>Commentaires, mentions « utile », signalements</td>
             <td>Le débat public sur les propositions, sa modération</td>
             <td>Tant que la consultation est en ligne, ou jusqu’à leur suppression par vous</td>

@@ -19,6 +19,8 @@ import { locateCommune, searchCommunes } from "~/territories/territories.server"
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 import { readFormData } from "~/web/form.server";
+import { wantsNotices } from "~/answers/choices.server";
+import { NoticeWishForm } from "~/answers/answer-views";
 
 export const meta: MetaFunction = () => [{ title: "Mon compte — Priorités Santé" }];
 
@@ -29,9 +31,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   const url = new URL(request.url);
   const query = (url.searchParams.get("q") ?? "").slice(0, 100);
-  const [place, results] = await Promise.all([
+  const [place, results, answerNotices] = await Promise.all([
     locateCommune(db(), user.communeCode),
     query ? searchCommunes(db(), query) : Promise.resolve([]),
+    wantsNotices(db(), user.id),
   ]);
   return {
     email: user.email,
@@ -41,6 +44,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     place,
     query,
     results,
+    answerNotices,
   };
 }
 
@@ -159,7 +163,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { email, emailVerified, displayName, spaces, place, query, results } = useLoaderData<typeof loader>();
+  const { email, emailVerified, displayName, spaces, place, query, results, answerNotices } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: "commune-form",
@@ -254,6 +259,10 @@ export default function Account() {
             Enregistrer ma nouvelle commune
           </button>
         </Form>
+      </section>
+      <section className="fr-mt-6w" aria-labelledby="reponses-cts-titre">
+        <h2 id="reponses-cts-titre">Réponses des CTS</h2>
+        <NoticeWishForm on={answerNotices} back="/mon-compte" />
       </section>
       <section className="fr-mt-6w" id="mes-donnees" aria-labelledby="mes-donnees-titre">
         <h2 id="mes-donnees-titre">Mes données</h2>

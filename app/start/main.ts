@@ -10,6 +10,7 @@ import { setIntervalRunner } from "../ballots/intervals.server";
 import { clientAddress } from "../platform/client-address.server";
 import { closeDatabase, database, db } from "../platform/db.server";
 import { openDatabase } from "./open-database.server";
+import { resumeUnfinishedNotices } from "../answers/notices.server";
 import { env, EnvError } from "../platform/env.server";
 import { securityHeaders } from "../platform/headers.server";
 import { healthRoutes } from "../platform/health.server";
@@ -53,6 +54,8 @@ async function main() {
   const config = env();
   await openDatabase();
   setIntervalRunner(workerIntervalRunner(new URL(import.meta.url)));
+  // E-mails to residents about their CTS's answers that a stop left half sent (never twice).
+  await resumeUnfinishedNotices(db());
   // Operations: audit retention, request log, health, security headers.
   const stopAuditPurge = scheduleAuditPurge(db, (removed) =>
     console.log(`Journal de sécurité : ${removed} événements de plus de 6 mois supprimés.`),

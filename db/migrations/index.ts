@@ -10,6 +10,7 @@ import * as englishStatus from "./2026_12_04_1010_english_status";
 import * as catalogueCorrections from "./2026_12_04_1100_catalogue_corrections";
 import * as liveSnapshots from "./2026_12_04_1200_live_snapshots";
 import * as identitySecurity from "./2026_12_04_1300_identity_security";
+import * as answers from "./2026_12_04_1600_answers";
 
 /**
  * Every migration, by its sortable name. Listed statically (not read from the folder at run time)
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_04_1100_catalogue_corrections": catalogueCorrections,
   "2026_12_04_1200_live_snapshots": liveSnapshots,
   "2026_12_04_1300_identity_security": identitySecurity,
+  "2026_12_04_1600_answers": answers,
 };
