@@ -167,9 +167,9 @@ export type Commune = Selectable<CommuneTable>;
 
 export type BallotMethod = "approval" | "majority_judgment" | "ranked";
 export type ConsultationStatus = "draft" | "open" | "closed" | "results_published";
-export type Theme = "acces" | "continuite" | "attractivite" | "prevention" | "environnement";
-export type ProposalLevel = "impulsion_locale" | "travaux_nationaux";
-export type ProposalKind = "proposition" | "engagement" | "idee_cle";
+export type Theme = "access" | "continuity" | "attractiveness" | "prevention" | "environment";
+export type ProposalLevel = "local_impetus" | "national_work";
+export type ProposalKind = "proposal" | "commitment" | "key_idea";
 
 export interface ConsultationTable {
   id: string;
@@ -313,7 +313,7 @@ export interface BallotEventTable {
 
 // Comments, association contributions and moderation (migration 2026_11_23_1200_comments).
 
-export type Stance = "pour" | "contre" | "nuance";
+export type Stance = "for" | "against" | "nuanced";
 /** visible; pending_review: hidden automatically after 3 distinct reports; hidden: by a moderator. */
 export type ModerationState = "visible" | "pending_review" | "hidden";
 export type FlagReason = "spam" | "insult" | "personal_data" | "off_topic";

@@ -6,9 +6,9 @@ import { z } from "zod";
  * named (file, entry, field) and nothing is loaded.
  */
 
-export const THEMES = ["acces", "continuite", "attractivite", "prevention", "environnement"] as const;
-export const LEVELS = ["impulsion_locale", "travaux_nationaux"] as const;
-export const KINDS = ["proposition", "engagement", "idee_cle"] as const;
+export const THEMES = ["access", "continuity", "attractiveness", "prevention", "environment"] as const;
+export const LEVELS = ["local_impetus", "national_work"] as const;
+export const KINDS = ["proposal", "commitment", "key_idea"] as const;
 
 const slug = z
   .string()
@@ -68,7 +68,7 @@ export const proposalSchema = z.object({
   /** A second theme a voter filtering on it should also find the entry under (e.g. the SAS, filed under access). */
   secondaryTheme: z.enum(THEMES).nullable().default(null),
   level: z.enum(LEVELS).nullable().default(null),
-  kind: z.enum(KINDS).default("proposition"),
+  kind: z.enum(KINDS).default("proposal"),
   /** Slug of the grouping heading (Nouvelle-Aquitaine's grouped headings); same group = related. */
   group: slug.nullable().default(null),
   sources: z.array(sourceSchema).min(1),

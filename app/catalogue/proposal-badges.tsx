@@ -54,7 +54,7 @@ export function ProposalBadges({
           <p className={`fr-badge${sm}`}>{LEVEL_LABELS[level]}</p>
         </li>
       ) : null}
-      {kind !== "proposition" ? (
+      {kind !== "proposal" ? (
         <li>
           <p className={`fr-badge${sm} fr-badge--purple-glycine`}>{KIND_LABELS[kind]}</p>
         </li>

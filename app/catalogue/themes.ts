@@ -3,30 +3,30 @@ import type { ProposalKind, ProposalLevel, Theme } from "../../db/schema";
 // French labels shared by pages, filters and exports.
 
 export const THEME_LABELS: Record<Theme, string> = {
-  acces: "Accès à un médecin traitant et exercice coordonné",
-  continuite: "Continuité et permanence des soins",
-  attractivite: "Attractivité et fidélisation des métiers de la santé",
+  access: "Accès à un médecin traitant et exercice coordonné",
+  continuity: "Continuité et permanence des soins",
+  attractiveness: "Attractivité et fidélisation des métiers de la santé",
   prevention: "Prévention",
-  environnement: "Environnement favorable à la santé",
+  environment: "Environnement favorable à la santé",
 };
 
 export const THEME_SHORT: Record<Theme, string> = {
-  acces: "Accès aux soins",
-  continuite: "Continuité des soins",
-  attractivite: "Attractivité des métiers",
+  access: "Accès aux soins",
+  continuity: "Continuité des soins",
+  attractiveness: "Attractivité des métiers",
   prevention: "Prévention",
-  environnement: "Environnement",
+  environment: "Environnement",
 };
 
 export const LEVEL_LABELS: Record<ProposalLevel, string> = {
-  impulsion_locale: "Impulsion locale",
-  travaux_nationaux: "Travaux nationaux",
+  local_impetus: "Impulsion locale",
+  national_work: "Travaux nationaux",
 };
 
 export const KIND_LABELS: Record<ProposalKind, string> = {
-  proposition: "Proposition",
-  engagement: "Engagement régional",
-  idee_cle: "Idée clé",
+  proposal: "Proposition",
+  commitment: "Engagement régional",
+  key_idea: "Idée clé",
 };
 
 export const METHOD_LABELS = {

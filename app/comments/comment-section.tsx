@@ -49,7 +49,7 @@ const HEALTH_WARNING =
 export function stanceSummary(counts: StanceCounts): string {
   if (counts.total === 0) return "aucun commentaire";
   const plural = (n: number, word: string, pluralWord = `${word}s`) => `${n} ${n > 1 ? pluralWord : word}`;
-  return `${plural(counts.total, "commentaire")} : ${counts.pour} pour, ${counts.contre} contre, ${plural(counts.nuance, "nuancé")}`;
+  return `${plural(counts.total, "commentaire")} : ${counts.for} pour, ${counts.against} contre, ${plural(counts.nuanced, "nuancé")}`;
 }
 
 export function CommentSection({

@@ -406,11 +406,11 @@ export async function stanceCounts(
     .where("c.parent_id", "is", null)
     .where(commentShown("c"));
   if (ctsCodes) {
-    if (ctsCodes.length === 0) return { pour: 0, contre: 0, nuance: 0, total: 0 };
+    if (ctsCodes.length === 0) return { for: 0, against: 0, nuanced: 0, total: 0 };
     query = query.where("c.cts_code", "in", ctsCodes);
   }
   const rows = await query.groupBy("c.stance").execute();
-  const counts: StanceCounts = { pour: 0, contre: 0, nuance: 0, total: 0 };
+  const counts: StanceCounts = { for: 0, against: 0, nuanced: 0, total: 0 };
   for (const r of rows) {
     if (!r.stance) continue;
     counts[r.stance] = Number(r.n);

@@ -2,12 +2,12 @@ import type { ModerationAction, FlagReason, Stance } from "../../db/schema";
 
 // French words for the comment, contribution and moderation values, shared by pages, e-mails and exports.
 
-export const STANCES = ["pour", "contre", "nuance"] as const satisfies readonly Stance[];
-export const STANCE_LABELS: Record<Stance, string> = { pour: "Pour", contre: "Contre", nuance: "Nuancé" };
+export const STANCES = ["for", "against", "nuanced"] as const satisfies readonly Stance[];
+export const STANCE_LABELS: Record<Stance, string> = { for: "Pour", against: "Contre", nuanced: "Nuancé" };
 export const STANCE_BADGES: Record<Stance, string> = {
-  pour: "fr-badge--success",
-  contre: "fr-badge--error",
-  nuance: "fr-badge--info",
+  for: "fr-badge--success",
+  against: "fr-badge--error",
+  nuanced: "fr-badge--info",
 };
 
 export const FLAG_REASONS = ["spam", "insult", "personal_data", "off_topic"] as const satisfies readonly FlagReason[];

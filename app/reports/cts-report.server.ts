@@ -244,7 +244,7 @@ export async function buildCtsReport(
     ...ranked,
     proposals: details.map((d) => ({
       ...d,
-      comments: comments.get(d.id) ?? { pour: 0, contre: 0, nuance: 0 },
+      comments: comments.get(d.id) ?? { for: 0, against: 0, nuanced: 0 },
       contributions: contributions.get(d.id) ?? 0,
     })),
   };
@@ -530,7 +530,7 @@ async function commentCounts(db: Kysely<Database>, consultationId: string, ctsCo
   const byProposal = new Map<string, Record<Stance, number>>();
   for (const r of rows) {
     if (!r.stance) continue;
-    const entry = byProposal.get(r.proposal_id) ?? { pour: 0, contre: 0, nuance: 0 };
+    const entry = byProposal.get(r.proposal_id) ?? { for: 0, against: 0, nuanced: 0 };
     entry[r.stance] += Number(r.n);
     byProposal.set(r.proposal_id, entry);
   }

@@ -284,9 +284,9 @@ export function ProposalsSection({
           <tr>
             <th scope="col">Proposition</th>
             <th scope="col">Répartition des bulletins</th>
-            <th scope="col">Commentaires « {STANCE_LABELS.pour} »</th>
-            <th scope="col">Commentaires « {STANCE_LABELS.contre} »</th>
-            <th scope="col">Commentaires « {STANCE_LABELS.nuance} »</th>
+            <th scope="col">Commentaires « {STANCE_LABELS.for} »</th>
+            <th scope="col">Commentaires « {STANCE_LABELS.against} »</th>
+            <th scope="col">Commentaires « {STANCE_LABELS.nuanced} »</th>
             <th scope="col">Contributions</th>
           </tr>
         </thead>
@@ -297,9 +297,9 @@ export function ProposalsSection({
                 <Link to={proposalHref(p.slug)}>{p.title}</Link>
               </th>
               <td>{p.segments.length ? <StackedBar segments={p.segments} label={p.title} /> : "—"}</td>
-              <td>{p.comments.pour}</td>
-              <td>{p.comments.contre}</td>
-              <td>{p.comments.nuance}</td>
+              <td>{p.comments.for}</td>
+              <td>{p.comments.against}</td>
+              <td>{p.comments.nuanced}</td>
               <td>{p.contributions}</td>
             </tr>
           ))}

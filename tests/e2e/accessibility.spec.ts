@@ -425,7 +425,7 @@ test.describe("commentaires, associations, modération, CTS", () => {
     {
       who: "resident",
       name: "proposition, commentaires filtrés",
-      path: () => `${PROPOSAL}?position=contre&territoire=arrondissement&tri=utiles`,
+      path: () => `${PROPOSAL}?position=against&territoire=arrondissement&tri=utiles`,
       heading: /aller-vers/,
     },
     {

@@ -92,7 +92,7 @@ test("short titles on cards, the source's full wording on the page, abbreviation
 test("filtering on continuity also finds the unscheduled-care entries the report files under access", async ({
   page,
 }) => {
-  await page.goto("/consultations/nouvelle-aquitaine-cnr-sante-2022?theme=continuite&q=regulation");
+  await page.goto("/consultations/nouvelle-aquitaine-cnr-sante-2022?theme=continuity&q=regulation");
   await expect(
     page
       .locator("ol li .fr-card")

@@ -168,7 +168,7 @@ export function seedDiscussion(): { associationSlug: string } {
         extra.parent ?? null,
         author,
         extra.parent ? 1 : 0,
-        extra.parent ? null : (extra.stance ?? "pour"),
+        extra.parent ? null : (extra.stance ?? "for"),
         extra.deleted ? "" : body,
         extra.moderation ?? "visible",
         extra.reason ?? null,
@@ -188,15 +188,15 @@ export function seedDiscussion(): { associationSlug: string } {
       60,
     );
     comment(bruno, "D’accord, surtout pour les personnes âgées sans voiture.", 55, { parent: first });
-    comment(chloe, "Mieux vaut renforcer les maisons de santé existantes.", 50, { stance: "contre" });
+    comment(chloe, "Mieux vaut renforcer les maisons de santé existantes.", 50, { stance: "against" });
     comment(bruno, "Texte masqué pour données personnelles.", 40, {
-      stance: "nuance",
+      stance: "nuanced",
       moderation: "hidden",
       reason: "personal_data",
     });
-    const deleted = comment(chloe, "", 30, { stance: "pour", deleted: true });
+    const deleted = comment(chloe, "", 30, { stance: "for", deleted: true });
     comment(alice, "Je réponds à un commentaire retiré depuis.", 25, { parent: deleted });
-    const reported = comment(bruno, "Un avis signalé par un lecteur.", 20, { stance: "contre" });
+    const reported = comment(bruno, "Un avis signalé par un lecteur.", 20, { stance: "against" });
     db.prepare(
       "insert into flags (id, target_kind, target_id, reporter_id, reason, details, created_at, resolved_at, resolution) values (?, 'comment', ?, ?, 'off_topic', 'Sans rapport avec la proposition.', ?, null, null)",
     ).run(randomUUID(), reported, alice, at(10));

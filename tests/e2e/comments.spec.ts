@@ -142,9 +142,9 @@ test("filters by stance and by the reader's arrondissement, and sorts by usefuln
   await waitForHydration(otherPage);
   await publishComment(otherPage, { stance: "Pour", text: `Pour, vu de Caen ${stamp}.` });
 
-  await otherPage.getByLabel("Position", { exact: true }).selectOption("contre");
+  await otherPage.getByLabel("Position", { exact: true }).selectOption("against");
   await otherPage.getByRole("button", { name: "Afficher les commentaires" }).click();
-  await expect(otherPage).toHaveURL(/position=contre/);
+  await expect(otherPage).toHaveURL(/position=against/);
   await expect(commentWith(otherPage, `Contre, vu de Lisieux ${stamp}`)).toBeVisible();
   await expect(commentWith(otherPage, `Pour, vu de Caen ${stamp}`)).toHaveCount(0);
 
@@ -200,13 +200,13 @@ test("bad input gets a clear refusal and nothing is stored", async ({ page, othe
 
   // Straight to the server, as a script or a browser without checks would send them.
   const refusals: [Record<string, string>, number, string][] = [
-    [{ intent: "comment", stance: "pour", body: "x".repeat(10_000) }, 400, "au plus 2"],
+    [{ intent: "comment", stance: "for", body: "x".repeat(10_000) }, 400, "au plus 2"],
     [
-      { intent: "comment", stance: "pour", body: "Voir le fichier \u202Efdp.exe joint à ce message" },
+      { intent: "comment", stance: "for", body: "Voir le fichier \u202Efdp.exe joint à ce message" },
       400,
       "inversent le sens de lecture",
     ],
-    [{ intent: "comment", stance: "pour", body: "\u200B".repeat(40) }, 400, "Votre commentaire est vide."],
+    [{ intent: "comment", stance: "for", body: "\u200B".repeat(40) }, 400, "Votre commentaire est vide."],
     [
       { intent: "comment", stance: "peut-être", body: "Une position qui n’existe pas." },
       400,
@@ -278,7 +278,7 @@ test("bad input gets a clear refusal and nothing is stored", async ({ page, othe
     await expect(newCommentForm(page)).toHaveCount(0);
     const closed = await postForm(page, PROPOSAL, {
       intent: "comment",
-      stance: "pour",
+      stance: "for",
       body: "Un avis arrivé après la clôture.",
     });
     expect(closed.status()).toBe(403);
@@ -295,14 +295,14 @@ test("an 11th comment within 10 minutes gets a 429 with a French message", async
   for (let i = 1; i <= 10; i++) {
     const response = await postForm(page, PROPOSAL, {
       intent: "comment",
-      stance: "pour",
+      stance: "for",
       body: `Commentaire numéro ${i} d’une série.`,
     });
     expect(response.status()).toBe(303);
   }
   const response = await postForm(page, PROPOSAL, {
     intent: "comment",
-    stance: "pour",
+    stance: "for",
     body: "Commentaire numéro 11 d’une série.",
   });
   expect(response.status()).toBe(429);

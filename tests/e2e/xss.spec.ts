@@ -176,7 +176,7 @@ test("50+ XSS payloads stay inert in every view that shows them", async ({ page,
   for (const payload of PAYLOADS.slice(1, 8)) {
     const response = await postForm(page, PAGE, {
       intent: "comment",
-      stance: "contre",
+      stance: "against",
       body: `XSS formulaire : ${payload}`,
       signature: "nom",
     });
@@ -248,7 +248,7 @@ test("50+ XSS payloads stay inert in every view that shows them", async ({ page,
         ids.proposal,
         null,
         author,
-        ["pour", "contre", "nuance"][i % 3],
+        ["for", "against", "nuanced"][i % 3],
         `XSS n°${i} :\n${payload}`,
         at,
         at,
@@ -382,7 +382,7 @@ test("50+ XSS payloads stay inert in every view that shows them", async ({ page,
   // Every view, as each kind of reader sees it.
   const pageCount = Math.ceil((PAYLOADS.length + 8) / 20) + 1;
   for (let p = 1; p <= pageCount; p++) await visit(page, `${PAGE}?page=${p}`);
-  await visit(page, `${PAGE}?tri=utiles&position=contre&territoire=arrondissement`);
+  await visit(page, `${PAGE}?tri=utiles&position=against&territoire=arrondissement`);
   await visit(page, PAGE, "XSS formulaire : <script>alert(1)</script>");
   await expect(page.locator("#contributions")).toContainText(`<img src=x onerror=alert('titre')> ${stamp}`);
   await expect(page.getByText("<img src=x onerror=alert(1)>", { exact: true }).first()).toBeVisible();

@@ -316,7 +316,7 @@ describe.each(testDatabases)("associations and their contributions on $name", ({
     const shown = await postComment(h.db, {
       proposalId,
       actor: named,
-      stance: "pour",
+      stance: "for",
       body: "+SUM(1+1) une formule en tête",
       anonymous: false,
     });
@@ -330,14 +330,14 @@ describe.each(testDatabases)("associations and their contributions on $name", ({
     const hidden = await postComment(h.db, {
       proposalId,
       actor: anonymous,
-      stance: "contre",
+      stance: "against",
       body: "Un commentaire qui sera masqué.",
       anonymous: true,
     });
     const elsewhere = await postComment(h.db, {
       proposalId,
       actor: rouen,
-      stance: "nuance",
+      stance: "nuanced",
       body: "Un commentaire écrit depuis Rouen.",
       anonymous: false,
     });

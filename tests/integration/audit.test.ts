@@ -83,7 +83,7 @@ describe.each(testDatabases)("security journal on $name", ({ name, openLoaded })
     const { id } = await postComment(h.db, {
       proposalId: proposal.id,
       actor: author,
-      stance: "pour",
+      stance: "for",
       body: "Un commentaire qui sera masqué.",
       anonymous: true,
     });

@@ -136,7 +136,7 @@ describe.each(testDatabases)("merging catalogue entries on $name", ({ open }) =>
         parent_id: null,
         user_id: onlyB.id,
         anonymous: 0,
-        stance: "pour",
+        stance: "for",
         body: "Un avis posé sur le doublon.",
         arrondissement_code: place.arrondissement_code,
         cts_code: place.cts_code,

@@ -80,11 +80,11 @@ describe.each(testDatabases)("proposal catalogue on $name", ({ open }) => {
     const national = await listProposals(h.db, normandieId, {
       ...filters,
       theme: "prevention",
-      level: "travaux_nationaux",
+      level: "national_work",
     });
     expect(national.total).toBeLessThan(prevention.total);
-    expect(national.items.every((p) => p.level === "travaux_nationaux")).toBe(true);
-    const engagements = await listProposals(h.db, normandieId, { ...filters, kind: "engagement" });
+    expect(national.items.every((p) => p.level === "national_work")).toBe(true);
+    const engagements = await listProposals(h.db, normandieId, { ...filters, kind: "commitment" });
     expect(engagements.total).toBe(5);
   });
 

@@ -77,7 +77,7 @@ describe.each(testDatabases)("comments on $name", ({ openLoaded }) => {
     );
 
   const body = (text: string) => {
-    const parsed = commentSchema.safeParse({ intent: "comment", stance: "pour", body: text });
+    const parsed = commentSchema.safeParse({ intent: "comment", stance: "for", body: text });
     if (!parsed.success) throw new Error(parsed.error.issues[0]!.message);
     return parsed.data.body;
   };
@@ -104,7 +104,7 @@ describe.each(testDatabases)("comments on $name", ({ openLoaded }) => {
     const { id } = await postComment(h.db, {
       proposalId,
       actor: author,
-      stance: "pour",
+      stance: "for",
       body: body("Très bonne idée pour le Pays d’Auge."),
       anonymous: false,
     });
@@ -112,7 +112,7 @@ describe.each(testDatabases)("comments on $name", ({ openLoaded }) => {
     expect(row).toMatchObject({
       arrondissement_code: "143",
       cts_code: "14",
-      stance: "pour",
+      stance: "for",
       anonymous: 0,
       parent_id: null,
     });
@@ -140,14 +140,14 @@ describe.each(testDatabases)("comments on $name", ({ openLoaded }) => {
     const a = await postComment(h.db, {
       proposalId,
       actor: named,
-      stance: "contre",
+      stance: "against",
       body: body("Je préfère ne pas signer ce texte."),
       anonymous: true,
     });
     const b = await postComment(h.db, {
       proposalId,
       actor: unnamed,
-      stance: "nuance",
+      stance: "nuanced",
       body: body("Pas de nom public choisi ici."),
       anonymous: false,
     });
@@ -168,7 +168,7 @@ describe.each(testDatabases)("comments on $name", ({ openLoaded }) => {
     expect(
       (
         await refusal(
-          postComment(h.db, { proposalId, actor: await person("75056"), stance: "pour", body: text, anonymous: true }),
+          postComment(h.db, { proposalId, actor: await person("75056"), stance: "for", body: text, anonymous: true }),
         )
       ).message,
     ).toMatch(/région/);
@@ -178,7 +178,7 @@ describe.each(testDatabases)("comments on $name", ({ openLoaded }) => {
           postComment(h.db, {
             proposalId,
             actor: await person("14366", { verified: false }),
-            stance: "pour",
+            stance: "for",
             body: text,
             anonymous: true,
           }),
@@ -188,11 +188,8 @@ describe.each(testDatabases)("comments on $name", ({ openLoaded }) => {
     const association = await person("14366");
     association.roles = [{ role: "association", scope: "" }];
     expect(
-      (
-        await refusal(
-          postComment(h.db, { proposalId, actor: association, stance: "pour", body: text, anonymous: true }),
-        )
-      ).status,
+      (await refusal(postComment(h.db, { proposalId, actor: association, stance: "for", body: text, anonymous: true })))
+        .status,
     ).toBe(403);
     expect(
       (
@@ -200,7 +197,7 @@ describe.each(testDatabases)("comments on $name", ({ openLoaded }) => {
           postComment(h.db, {
             proposalId,
             actor: await person("14366", { role: "cts_member" }),
-            stance: "pour",
+            stance: "for",
             body: text,
             anonymous: true,
           }),
@@ -216,7 +213,7 @@ describe.each(testDatabases)("comments on $name", ({ openLoaded }) => {
       postComment(h.db, {
         proposalId: proposals[CENTRE]![0]!,
         actor: await person("45234"),
-        stance: "pour",
+        stance: "for",
         body: body("Trop tard pour cet avis."),
         anonymous: true,
       }),
@@ -232,7 +229,7 @@ describe.each(testDatabases)("comments on $name", ({ openLoaded }) => {
     const top = await postComment(h.db, {
       proposalId,
       actor: a,
-      stance: "pour",
+      stance: "for",
       body: body("Le commentaire de départ."),
       anonymous: true,
     });
@@ -287,7 +284,7 @@ describe.each(testDatabases)("comments on $name", ({ openLoaded }) => {
     const { id } = await postComment(h.db, {
       proposalId,
       actor: author,
-      stance: "pour",
+      stance: "for",
       body: body("Première version du texte."),
       anonymous: true,
       now: t0,
@@ -297,11 +294,11 @@ describe.each(testDatabases)("comments on $name", ({ openLoaded }) => {
       commentId: id,
       actor: author,
       body: body("Deuxième version du texte."),
-      stance: "nuance",
+      stance: "nuanced",
       now: fourteen,
     });
     const row = await h.db.selectFrom("comments").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ body: "Deuxième version du texte.", stance: "nuance" });
+    expect(row).toMatchObject({ body: "Deuxième version du texte.", stance: "nuanced" });
     expect(row.edited_at).not.toBeNull();
     expect(
       await refusal(
@@ -341,14 +338,14 @@ describe.each(testDatabases)("comments on $name", ({ openLoaded }) => {
     const top = await postComment(h.db, {
       proposalId,
       actor: author,
-      stance: "contre",
+      stance: "against",
       body: body("Un avis que je retirerai."),
       anonymous: true,
     });
     const lonely = await postComment(h.db, {
       proposalId,
       actor: author,
-      stance: "contre",
+      stance: "against",
       body: body("Un avis sans réponse."),
       anonymous: true,
     });
@@ -384,7 +381,7 @@ describe.each(testDatabases)("comments on $name", ({ openLoaded }) => {
     const { id } = await postComment(h.db, {
       proposalId,
       actor: author,
-      stance: "pour",
+      stance: "for",
       body: body("Un commentaire utile ?"),
       anonymous: true,
     });
@@ -418,7 +415,7 @@ describe.each(testDatabases)("comments on $name", ({ openLoaded }) => {
     const a = await postComment(h.db, {
       proposalId,
       actor: lisieux,
-      stance: "pour",
+      stance: "for",
       body: body("Avis de Lisieux, pour."),
       anonymous: true,
       now: new Date(t),
@@ -426,7 +423,7 @@ describe.each(testDatabases)("comments on $name", ({ openLoaded }) => {
     const b = await postComment(h.db, {
       proposalId,
       actor: caen,
-      stance: "contre",
+      stance: "against",
       body: body("Avis de Caen, contre."),
       anonymous: true,
       now: new Date(t + 1000),
@@ -434,7 +431,7 @@ describe.each(testDatabases)("comments on $name", ({ openLoaded }) => {
     const c = await postComment(h.db, {
       proposalId,
       actor: rouen,
-      stance: "nuance",
+      stance: "nuanced",
       body: body("Avis de Rouen, nuancé."),
       anonymous: true,
       now: new Date(t + 2000),
@@ -447,17 +444,17 @@ describe.each(testDatabases)("comments on $name", ({ openLoaded }) => {
       ).items.map((i) => i.id);
     expect(await ids({ sort: "recents", page: 1 })).toEqual([c.id, b.id, a.id]);
     expect(await ids({ sort: "utiles", page: 1 })).toEqual([a.id, c.id, b.id]);
-    expect(await ids({ sort: "recents", page: 1, stance: "contre" })).toEqual([b.id]);
+    expect(await ids({ sort: "recents", page: 1, stance: "against" })).toEqual([b.id]);
     expect(await ids({ sort: "recents", page: 1, arrondissement: "143" })).toEqual([a.id]);
     expect(await ids({ sort: "recents", page: 1, cts: "14" })).toEqual([b.id, a.id]);
     expect(await ids({ sort: "recents", page: 1 }, ["76-rouen-elbeuf"])).toEqual([c.id, b.id, a.id]);
     expect(await ids({ sort: "recents", page: 1 }, ["14"])).toEqual([b.id, a.id, c.id]);
-    expect(await stanceCounts(h.db, proposalId, ["14"])).toEqual({ pour: 1, contre: 1, nuance: 0, total: 2 });
-    expect(await stanceCounts(h.db, proposalId)).toEqual({ pour: 1, contre: 1, nuance: 1, total: 3 });
+    expect(await stanceCounts(h.db, proposalId, ["14"])).toEqual({ for: 1, against: 1, nuanced: 0, total: 2 });
+    expect(await stanceCounts(h.db, proposalId)).toEqual({ for: 1, against: 1, nuanced: 1, total: 3 });
   });
 
   it("rejects bad input in the form schemas before anything is written", () => {
-    const parse = (text: string) => commentSchema.safeParse({ intent: "comment", stance: "pour", body: text });
+    const parse = (text: string) => commentSchema.safeParse({ intent: "comment", stance: "for", body: text });
     expect(parse("x".repeat(10_000)).success).toBe(false);
     expect(parse("x".repeat(10_000)).error?.issues[0]?.message).toMatch(/au plus 2\s000 caractères/u);
     expect(parse("court").error?.issues[0]?.message).toMatch(/au moins 10/);

@@ -13,8 +13,8 @@ const NORMANDIE = "normandie-cnr-sante-2022";
 describe("parseCommentFilters", () => {
   const place = { arrondissement: { code: "143" }, cts: { code: "14" } };
   it("reads the page's query, and falls back to the defaults on anything unknown", () => {
-    expect(parseCommentFilters(new URLSearchParams("position=contre&territoire=cts&tri=utiles&page=3"), place)).toEqual(
-      { stance: "contre", arrondissement: undefined, cts: "14", sort: "utiles", page: 3 },
+    expect(parseCommentFilters(new URLSearchParams("position=against&territoire=cts&tri=utiles&page=3"), place)).toEqual(
+      { stance: "against", arrondissement: undefined, cts: "14", sort: "utiles", page: 3 },
     );
     expect(parseCommentFilters(new URLSearchParams("position=x&territoire=cts&tri=y&page=-2"), null)).toEqual({
       stance: undefined,
@@ -52,7 +52,7 @@ describe.each(testDatabases)("a proposal's discussion on $name", ({ open }) => {
 
   it("shows the comments as filtered, their counts, and who may comment", async () => {
     const author = await makePerson(h.db, "14366");
-    for (const stance of ["pour", "contre", "pour"] as const)
+    for (const stance of ["for", "against", "for"] as const)
       await postComment(h.db, {
         proposalId,
         actor: author,
@@ -68,7 +68,7 @@ describe.each(testDatabases)("a proposal's discussion on $name", ({ open }) => {
       searchParams: new URLSearchParams(),
     });
     expect(all).toMatchObject({ open: true, refusal: null, signedIn: true, isAssociation: false, cts: null });
-    expect(all.counts).toMatchObject({ pour: 2, contre: 1, total: 3 });
+    expect(all.counts).toMatchObject({ for: 2, against: 1, total: 3 });
     expect(all.list.total).toBe(3);
     expect(all.myPlace?.cts.code).toBe("14");
 
@@ -76,10 +76,10 @@ describe.each(testDatabases)("a proposal's discussion on $name", ({ open }) => {
       consultation,
       proposalId,
       user: null,
-      searchParams: new URLSearchParams("position=contre"),
+      searchParams: new URLSearchParams("position=against"),
     });
-    expect(against.list.items.map((c) => c.stance)).toEqual(["contre"]);
-    expect(against.filters).toEqual({ stance: "contre", territory: "", sort: "recents" });
+    expect(against.list.items.map((c) => c.stance)).toEqual(["against"]);
+    expect(against.filters).toEqual({ stance: "against", territory: "", sort: "recents" });
     expect(against.refusal).toBe("Connectez-vous pour commenter.");
 
     // A member of the CTS sees its comments first, with their own counts.
@@ -104,7 +104,7 @@ describe.each(testDatabases)("a proposal's discussion on $name", ({ open }) => {
         proposalId,
         actor: association,
         body: `Tentative numéro ${i} d’une association.`,
-        stance: "pour",
+        stance: "for",
         anonymous: true,
       });
       // Never "too-many": each refusal was refunded.
@@ -116,7 +116,7 @@ describe.each(testDatabases)("a proposal's discussion on $name", ({ open }) => {
         proposalId,
         actor: resident,
         body: `Mon commentaire numéro ${i}, assez long.`,
-        stance: "nuance",
+        stance: "nuanced",
         anonymous: true,
       });
       expect(posted).toEqual({ ok: true, id: expect.any(String) });
@@ -125,7 +125,7 @@ describe.each(testDatabases)("a proposal's discussion on $name", ({ open }) => {
       proposalId,
       actor: resident,
       body: "Un onzième commentaire en dix minutes.",
-      stance: "nuance",
+      stance: "nuanced",
       anonymous: true,
     });
     expect(eleventh).toMatchObject({ ok: false, code: "too-many", retryAfter: expect.any(Number) });

@@ -197,4 +197,163 @@ describe.each(testDatabases)("stored codes in English on $name", ({ openEmpty })
       await h.close();
     }
   });
+
+  it("2026_12_04_1700_english_codes: theme, level, kind and stance are mapped in every column, nothing is lost", async () => {
+    const h = await openEmpty();
+    try {
+      await migrateUpTo(h, "2026_12_04_1300_identity_security");
+      const old = h.db as unknown as Kysely<OldSchema>;
+      const now = new Date().toISOString();
+      await placeLisieux(old);
+      await old
+        .insertInto("users")
+        .values({
+          id: "u1",
+          email: "a@exemple.fr",
+          password_hash: "x",
+          email_verified_at: now,
+          commune_code: "14366",
+          display_name: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await old
+        .insertInto("consultations")
+        .values({
+          id: "k1",
+          slug: "consultation",
+          region_code: "28",
+          title: "Consultation",
+          description: "",
+          source_file: "x.json",
+          position: 0,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      // [old theme, old secondary theme, old level, old kind] → the new codes, one proposal each.
+      const proposals: [string[], (string | null)[]][] = [
+        [
+          ["acces", "continuite", "impulsion_locale", "proposition"],
+          ["access", "continuity", "local_impetus", "proposal"],
+        ],
+        [
+          ["continuite", "attractivite", "travaux_nationaux", "engagement"],
+          ["continuity", "attractiveness", "national_work", "commitment"],
+        ],
+        [
+          ["attractivite", "acces", null!, "idee_cle"],
+          ["attractiveness", "access", null, "key_idea"],
+        ],
+        [
+          ["prevention", null!, null!, "proposition"],
+          ["prevention", null, null, "proposal"],
+        ],
+        [
+          ["environnement", "prevention", null!, "proposition"],
+          ["environment", "prevention", null, "proposal"],
+        ],
+      ];
+      for (const [i, [[theme, secondary, level, kind]]] of proposals.entries()) {
+        await old
+          .insertInto("proposals")
+          .values({
+            id: `p${i}`,
+            consultation_id: "k1",
+            slug: `proposition-${i}`,
+            title: "Une proposition",
+            summary: null,
+            text: "Texte",
+            theme,
+            secondary_theme: secondary,
+            level,
+            kind,
+            group_slug: null,
+            position: i,
+            mentions: null,
+            search_text: "texte",
+            updated_at: now,
+          })
+          .execute();
+        await old
+          .insertInto("proposal_sources")
+          .values({ proposal_id: `p${i}`, position: 0, file: "x.txt", section: "S", theme: i === 0 ? null : theme })
+          .execute();
+        await old
+          .insertInto("proposal_departement_counts")
+          .values({ proposal_id: `p${i}`, departement_code: "14", mentions: 1, section: "S" })
+          .execute();
+      }
+      const stances = { pour: "for", contre: "against", nuance: "nuanced" };
+      const comment = (id: string, stance: string | null, parent: string | null) => ({
+        id,
+        consultation_id: "k1",
+        proposal_id: "p0",
+        parent_id: parent,
+        user_id: "u1",
+        anonymous: 1,
+        stance,
+        body: `Texte ${id}`,
+        arrondissement_code: "143",
+        cts_code: "14",
+        created_at: now,
+        updated_at: now,
+      });
+      for (const stance of Object.keys(stances))
+        await old
+          .insertInto("comments")
+          .values(comment(stance, stance, null))
+          .execute();
+      await old
+        .insertInto("comments")
+        .values(comment("reply", null, "pour"))
+        .execute();
+      await old.insertInto("comment_useful").values({ comment_id: "pour", user_id: "u1", created_at: now }).execute();
+
+      await migrateToLatest(h.db, h.schema);
+
+      const rows = await h.db
+        .selectFrom("proposals")
+        .select(["theme", "secondary_theme", "level", "kind"])
+        .orderBy("position")
+        .execute();
+      expect(rows.map((r) => [r.theme, r.secondary_theme, r.level, r.kind])).toEqual(proposals.map(([, to]) => to));
+      const sources = await h.db.selectFrom("proposal_sources").select("theme").orderBy("proposal_id").execute();
+      expect(sources.map((s) => s.theme)).toEqual([null, ...proposals.slice(1).map(([, [theme]]) => theme)]);
+      const comments = await h.db.selectFrom("comments").select(["id", "stance", "parent_id"]).orderBy("id").execute();
+      expect(comments).toEqual([
+        { id: "contre", stance: "against", parent_id: null },
+        { id: "nuance", stance: "nuanced", parent_id: null },
+        { id: "pour", stance: "for", parent_id: null },
+        { id: "reply", stance: null, parent_id: "pour" },
+      ]);
+      // Rows pointing to the rebuilt tables are all still there (no cascade while SQLite rebuilt them).
+      expect(await h.db.selectFrom("proposal_departement_counts").select("proposal_id").execute()).toHaveLength(5);
+      expect(await h.db.selectFrom("comment_useful").select("comment_id").execute()).toHaveLength(1);
+      // The constraints speak the new codes only, and still hold.
+      await expect(
+        old.updateTable("proposals").set({ theme: "acces" }).where("id", "=", "p0").execute(),
+      ).rejects.toThrow();
+      await expect(
+        old.updateTable("proposals").set({ secondary_theme: "acces" }).where("id", "=", "p0").execute(),
+      ).rejects.toThrow();
+      await expect(old.updateTable("proposals").set({ level: "impulsion_locale" }).execute()).rejects.toThrow();
+      await expect(old.updateTable("proposals").set({ kind: "proposition" }).execute()).rejects.toThrow();
+      await expect(
+        old.updateTable("comments").set({ stance: "pour" }).where("id", "=", "pour").execute(),
+      ).rejects.toThrow();
+      await expect(
+        old.updateTable("comments").set({ stance: null }).where("id", "=", "pour").execute(),
+      ).rejects.toThrow();
+      await h.db
+        .updateTable("proposals")
+        .set({ theme: "environment", kind: "key_idea" })
+        .where("id", "=", "p0")
+        .execute();
+      await h.db.updateTable("comments").set({ stance: "nuanced" }).where("id", "=", "pour").execute();
+    } finally {
+      await h.close();
+    }
+  });
 });

@@ -38,7 +38,7 @@ describe.each(testDatabases)("reports and moderation on $name", ({ openLoaded })
     postComment(h.db, {
       proposalId: proposalIds[next++ % proposalIds.length]!,
       actor: author,
-      stance: "pour",
+      stance: "for",
       body: `${text}${next}.`,
       anonymous: true,
     });

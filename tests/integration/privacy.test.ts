@@ -56,14 +56,14 @@ describe.each(testDatabases)("privacy on $name", ({ openLoaded }) => {
     const mine = await postComment(h.db, {
       proposalId: proposals[0]!,
       actor: me,
-      stance: "pour",
+      stance: "for",
       body: TEXT,
       anonymous: false,
     });
     const theirs = await postComment(h.db, {
       proposalId: proposals[0]!,
       actor: other,
-      stance: "contre",
+      stance: "against",
       body: TEXT,
       anonymous: true,
     });
@@ -100,7 +100,7 @@ describe.each(testDatabases)("privacy on $name", ({ openLoaded }) => {
     );
     expect(data.bulletins[0]!.propositions.every((p) => typeof p.titre === "string")).toBe(true);
     expect(data.commentaires).toEqual([
-      expect.objectContaining({ id: mine.id, texte: TEXT, signature: "nom public", position: "pour" }),
+      expect.objectContaining({ id: mine.id, texte: TEXT, signature: "nom public", position: "for" }),
     ]);
     expect(data.commentairesJugesUtiles).toEqual([expect.objectContaining({ commentaire: theirs.id })]);
     expect(data.signalements).toEqual([expect.objectContaining({ id: theirs.id, motif: "off_topic" })]);
@@ -123,7 +123,7 @@ describe.each(testDatabases)("privacy on $name", ({ openLoaded }) => {
     const mine = await postComment(h.db, {
       proposalId: proposals[1]!,
       actor: me,
-      stance: "nuance",
+      stance: "nuanced",
       body: TEXT,
       anonymous: false,
     });
@@ -137,7 +137,7 @@ describe.each(testDatabases)("privacy on $name", ({ openLoaded }) => {
     const theirs = await postComment(h.db, {
       proposalId: proposals[1]!,
       actor: other,
-      stance: "pour",
+      stance: "for",
       body: TEXT,
       anonymous: false,
     });
@@ -206,7 +206,7 @@ describe.each(testDatabases)("privacy on $name", ({ openLoaded }) => {
     const kept = await postComment(h.db, {
       proposalId: proposals[4]!,
       actor: me,
-      stance: "contre",
+      stance: "against",
       body: TEXT,
       anonymous: false,
     });

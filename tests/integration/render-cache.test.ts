@@ -194,8 +194,8 @@ describe("render cache of the anonymous consultation page", () => {
   });
 
   it("a filtered page is its own entry", async () => {
-    const all = await get(`${page}?theme=acces`);
-    const again = await get(`${page}?theme=acces`);
+    const all = await get(`${page}?theme=access`);
+    const again = await get(`${page}?theme=access`);
     expect(again.hit).toBe(true);
     expect(again.body).toBe(all.body);
     expect((await get(`${page}?page=2`)).hit).toBe(false);

@@ -34,19 +34,19 @@ describe.each(testDatabases)("one rule for what is shown and counted, on $name",
         .orderBy("proposals.position")
         .executeTakeFirstOrThrow()
     ).id;
-    const say = async (name: string, extra: { parentId?: string; stance?: "pour" | "contre" | "nuance" }) => {
+    const say = async (name: string, extra: { parentId?: string; stance?: "for" | "against" | "nuanced" }) => {
       const actor = await makePerson(h.db, "14366");
       ids[name] = (
-        await postComment(h.db, { proposalId, actor, body: `Texte ${name}`, anonymous: true, stance: "pour", ...extra })
+        await postComment(h.db, { proposalId, actor, body: `Texte ${name}`, anonymous: true, stance: "for", ...extra })
       ).id;
       return actor;
     };
     await say("shown", {});
     await say("shownReply", { parentId: ids.shown! });
-    await say("hiddenParent", { stance: "contre" });
+    await say("hiddenParent", { stance: "against" });
     await say("replyUnderHidden", { parentId: ids.hiddenParent! });
     await say("hiddenReply", { parentId: ids.shown! });
-    const author = await say("deletedParent", { stance: "nuance" });
+    const author = await say("deletedParent", { stance: "nuanced" });
     await say("replyUnderDeleted", { parentId: ids.deletedParent! });
     const moderator = await makePerson(h.db, "14118", { roles: [{ role: "moderator", scope: "28" }] });
     await moderate(h.db, { moderator, intent: "hide", kind: "comment", id: ids.hiddenParent!, reason: "insult" });
@@ -122,11 +122,11 @@ describe.each(testDatabases)("one rule for what is shown and counted, on $name",
   });
 
   it("counts stances on the page and in the CTS report from the same shown top-level comments", async () => {
-    expect(await stanceCounts(h.db, proposalId)).toEqual({ pour: 1, contre: 0, nuance: 0, total: 1 });
+    expect(await stanceCounts(h.db, proposalId)).toEqual({ for: 1, against: 0, nuanced: 0, total: 1 });
     const consultation = (await findReportConsultation(h.db, NORMANDIE))!;
     const report = await buildCtsReport(h.db, consultation, { code: "14", name: "Calvados" });
     const line = report.proposals.find((p) => p.id === proposalId)!;
-    expect(line.comments).toEqual({ pour: 1, contre: 0, nuance: 0 });
+    expect(line.comments).toEqual({ for: 1, against: 0, nuanced: 0 });
     const data = (await buildCtsExport(h.db, { ctsCode: "14", consultationSlug: NORMANDIE }))!;
     expect(line.contributions).toBe(data.contributions.length);
   });

@@ -85,7 +85,7 @@ describeWithSources("fidélité du catalogue : les contrôles échouent sur une 
   it("territory and theme fail on a wrong theme, a wrong département and a missing one", () => {
     const catalogue = brokenCopy("territoire", (files) => {
       entry(files, "normandie.json", "pouvoir-prescrire-gratuitement-de-la-nourriture-saine-fruits-et-legumes").theme =
-        "acces";
+        "access";
       entry(
         files,
         "centre-val-de-loire.json",
@@ -108,7 +108,7 @@ describeWithSources("fidélité du catalogue : les contrôles échouent sur une 
         /^creer-une-agence-de-la-prevention-en-loir-et-cher.* nomment le département 41, l’entrée ne le donne pas$/,
       ),
       expect.stringMatching(
-        /^pouvoir-prescrire-gratuitement.* thème acces, mais le rapport l’imprime sous « FAIRE ENTRER LA PRÉVENTION/,
+        /^pouvoir-prescrire-gratuitement.* thème access, mais le rapport l’imprime sous « FAIRE ENTRER LA PRÉVENTION/,
       ),
     ]);
   });

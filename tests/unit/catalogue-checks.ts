@@ -71,11 +71,11 @@ export function coverageProblems(catalogue: Catalogue, expected: ExpectedList[])
 // The theme a report files a proposal under is part of its wording ("Développer la prévention" is about prevention).
 function themeWords(theme: string | null): string {
   const words: Record<string, string> = {
-    acces: "accès aux soins",
-    continuite: "continuité des soins",
-    attractivite: "attractivité des métiers",
+    access: "accès aux soins",
+    continuity: "continuité des soins",
+    attractiveness: "attractivité des métiers",
     prevention: "prévention",
-    environnement: "environnement",
+    environment: "environment",
   };
   return theme ? (words[theme] ?? "") : "";
 }
@@ -133,36 +133,36 @@ export function wordingProblems(catalogue: Catalogue): string[] {
  */
 export const THEME_PARTS: Record<string, { theme: string | null; lines: Lines; heading: string }[]> = {
   "000_259f14672463cccc.txt": [
-    { theme: "acces", lines: [78, 253], heading: "Accès à la santé" },
-    { theme: "continuite", lines: [254, 306], heading: "Continuité – Permanence des soins" },
-    { theme: "attractivite", lines: [307, 423], heading: "Attractivité - Fidélisation" },
+    { theme: "access", lines: [78, 253], heading: "Accès à la santé" },
+    { theme: "continuity", lines: [254, 306], heading: "Continuité – Permanence des soins" },
+    { theme: "attractiveness", lines: [307, 423], heading: "Attractivité - Fidélisation" },
     { theme: "prevention", lines: [424, 529], heading: "Prévention" },
     { theme: null, lines: [530, 550], heading: "Pour poursuivre" },
   ],
   "001_69b1a6520f933c0b.txt": [
-    { theme: "acces", lines: [251, 509], heading: "1.2.3 Solutions et propositions" },
-    { theme: "continuite", lines: [652, 766], heading: "1.3.3 Solutions et propositions" },
-    { theme: "attractivite", lines: [909, 1020], heading: "1.4.3 Solutions et propositions" },
+    { theme: "access", lines: [251, 509], heading: "1.2.3 Solutions et propositions" },
+    { theme: "continuity", lines: [652, 766], heading: "1.3.3 Solutions et propositions" },
+    { theme: "attractiveness", lines: [909, 1020], heading: "1.4.3 Solutions et propositions" },
     { theme: "prevention", lines: [1163, 1289], heading: "1.5.3 Solutions et propositions" },
   ],
   "002_ff85f5667f6aaf61.txt": [
-    { theme: "acces", lines: [34, 99], heading: "Axe 1 – Accès au médecin traitant (MT) ; Axe 2 – Accès aux SNP" },
-    { theme: "attractivite", lines: [100, 128], heading: "Axe 3 – Attractivité des métiers de la santé" },
+    { theme: "access", lines: [34, 99], heading: "Axe 1 – Accès au médecin traitant (MT) ; Axe 2 – Accès aux SNP" },
+    { theme: "attractiveness", lines: [100, 128], heading: "Axe 3 – Attractivité des métiers de la santé" },
     { theme: "prevention", lines: [129, 194], heading: "Axe 4 - Prévention" },
     { theme: null, lines: [195, 554], heading: "4. PRIORISATION : 7 IDEES CLES" },
   ],
   "004_6b0e1e4a41bafabe.txt": [
     { theme: null, lines: [272, 334], heading: "QUELLE TRADUCTION EN NORMANDIE ? (5 grands engagements)" },
-    { theme: "acces", lines: [335, 429], heading: "RENFORCER L’ACCÈS AUX SOINS" },
-    { theme: "continuite", lines: [430, 499], heading: "GARANTIR LA CONTINUITÉ DES SOINS" },
-    { theme: "attractivite", lines: [500, 637], heading: "MOBILISER LES LEVIERS LOCAUX D’ATTRACTIVITÉ" },
+    { theme: "access", lines: [335, 429], heading: "RENFORCER L’ACCÈS AUX SOINS" },
+    { theme: "continuity", lines: [430, 499], heading: "GARANTIR LA CONTINUITÉ DES SOINS" },
+    { theme: "attractiveness", lines: [500, 637], heading: "MOBILISER LES LEVIERS LOCAUX D’ATTRACTIVITÉ" },
     { theme: "prevention", lines: [638, 747], heading: "FAIRE ENTRER LA PRÉVENTION DANS LE QUOTIDIEN" },
   ],
 };
 
 // Yvelines axis 2 (unscheduled care) is filed by the report under access, as is its regulation.
 const ALSO_ACCEPTED: Record<string, Record<string, string[]>> = {
-  "002_ff85f5667f6aaf61.txt": { acces: ["continuite"] },
+  "002_ff85f5667f6aaf61.txt": { access: ["continuity"] },
 };
 
 /** Where a département is named in the reports: its name, or a place in it the reports cite. */

@@ -43,9 +43,9 @@ export const NA_FILE = "001_69b1a6520f933c0b.txt";
 
 /** CNR theme → its number in seed 001 (sections 1.2 to 1.5, "Thématique 1" to "Thématique 4"). */
 export const NA_THEME_NUMBER: Readonly<Record<string, number>> = {
-  acces: 1,
-  continuite: 2,
-  attractivite: 3,
+  access: 1,
+  continuity: 2,
+  attractiveness: 3,
   prevention: 4,
 };
 
