@@ -13,9 +13,9 @@ const NORMANDIE = "normandie-cnr-sante-2022";
 describe("parseCommentFilters", () => {
   const place = { arrondissement: { code: "143" }, cts: { code: "14" } };
   it("reads the page's query, and falls back to the defaults on anything unknown", () => {
-    expect(parseCommentFilters(new URLSearchParams("position=against&territoire=cts&tri=utiles&page=3"), place)).toEqual(
-      { stance: "against", arrondissement: undefined, cts: "14", sort: "utiles", page: 3 },
-    );
+    expect(
+      parseCommentFilters(new URLSearchParams("position=against&territoire=cts&tri=utiles&page=3"), place),
+    ).toEqual({ stance: "against", arrondissement: undefined, cts: "14", sort: "utiles", page: 3 });
     expect(parseCommentFilters(new URLSearchParams("position=x&territoire=cts&tri=y&page=-2"), null)).toEqual({
       stance: undefined,
       arrondissement: undefined,
