@@ -359,7 +359,7 @@ test.describe("commentaires, associations, modération, CTS", () => {
         // One comment of one's own: its edit and delete controls are checked too.
         await page.goto(PROPOSAL);
         await waitForHydration(page);
-        await page.locator('label[for="comment-new-stance-nuance"]').click();
+        await page.locator('label[for="comment-new-stance-nuanced"]').click();
         await page.getByLabel("Votre commentaire").fill("Mon propre avis, encore modifiable pendant un quart d’heure.");
         await page.getByRole("button", { name: "Publier mon commentaire" }).click();
         await expect(page.getByText("Votre commentaire est publié.")).toBeVisible();

@@ -331,13 +331,13 @@ test("without JavaScript, a resident comments, and a refusal comes back with the
   try {
     await noJs.goto(PROPOSAL);
     const form = noJs.locator("form#comment-new");
-    await form.locator('label[for="comment-new-stance-nuance"]').click();
+    await form.locator('label[for="comment-new-stance-nuanced"]').click();
     await form.getByLabel("Votre commentaire").fill("Publié sans JavaScript, depuis un vieux téléphone.");
     await form.getByRole("button", { name: "Publier mon commentaire" }).click();
     await expect(noJs.getByText("Votre commentaire est publié.")).toBeVisible();
     await expect(commentWith(noJs, "Publié sans JavaScript")).toBeVisible();
     // A refusal comes back with the text kept.
-    await noJs.locator("form#comment-new").locator('label[for="comment-new-stance-pour"]').click();
+    await noJs.locator("form#comment-new").locator('label[for="comment-new-stance-for"]').click();
     await noJs.locator("form#comment-new").getByLabel("Votre commentaire").fill("Court");
     await noJs.locator("form#comment-new").getByRole("button", { name: "Publier mon commentaire" }).click();
     await expect(
