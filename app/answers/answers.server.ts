@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { AnswerStatus, Database } from "../../db/schema";
-import { tallyCounts, territoryCounts } from "../ballots/results.server";
+import { nodeOf, publishedCounts, territoryCounts } from "../ballots/results.server";
 import { hasRole, type SessionUser } from "../identity/session.server";
 import { findReportConsultation, findReportTerritory, type ReportConsultation } from "../reports/cts-report.server";
-import { SMALL_GROUP_THRESHOLD } from "../tally";
 import type { AnswerInput } from "./forms";
 
 // Answers of a CTS to the proposals of a consultation (issue 18). One answer per consultation ×
@@ -91,7 +90,7 @@ export interface RankedProposal {
  */
 export async function ctsRanking(
   db: Kysely<Database>,
-  consultation: Pick<ReportConsultation, "id" | "method" | "method_params">,
+  consultation: Pick<ReportConsultation, "id" | "method" | "method_params" | "status">,
   ctsCode: string,
 ): Promise<{ ballots: number; rows: RankedProposal[] }> {
   const [counts, proposals] = await Promise.all([
@@ -103,12 +102,14 @@ export async function ctsRanking(
       .orderBy("position")
       .execute(),
   ]);
-  const result = tallyCounts(counts, "raw");
-  const ranked = result.ballots >= SMALL_GROUP_THRESHOLD;
-  const rankOf = new Map(result.ranking.map((r) => [r.proposal, ranked ? r.rank : null]));
+  // Through the disclosure plan, as every published ranking: a withheld CTS (under the threshold,
+  // or withheld so that a small one cannot be found by subtraction) has no ranks; an open vote's
+  // figures come from the live copy that moves in steps.
+  const result = publishedCounts(counts, nodeOf({ kind: "cts", code: ctsCode }), "raw");
+  const rankOf = new Map((result?.ranking ?? []).map((r) => [r.proposal, r.rank]));
   const rows = proposals.map((p) => ({ id: p.id, slug: p.slug, title: p.title, rank: rankOf.get(p.id) ?? null }));
   rows.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity));
-  return { ballots: result.ballots, rows };
+  return { ballots: result?.ballots ?? 0, rows };
 }
 
 function versionView(row: {

@@ -24,7 +24,7 @@ export interface CtsFollowUp {
 export async function ctsFollowUp(db: Kysely<Database>, consultationId: string): Promise<CtsFollowUp[]> {
   const consultation = await db
     .selectFrom("consultations")
-    .select(["id", "method", "method_params", "region_code", "cts_code"])
+    .select(["id", "method", "method_params", "status", "region_code", "cts_code"])
     .where("id", "=", consultationId)
     .executeTakeFirstOrThrow();
   let territories = db
