@@ -40,6 +40,11 @@ describe.skipIf(!url).each(legs)("two servers on one PostgreSQL, rate limits in 
       DATABASE_SCHEMA: schema,
       RATE_LIMIT_STORE: store,
       RATE_LIMIT_PREFIX: prefix,
+      // This file is about integrity under concurrency, on a machine shared with the rest of the
+      // suite: a request queued for a pooled connection longer than the shipped 3 s budget gets a
+      // 503 by design (tests/integration/resilience.test.ts covers that); here it must not.
+      DATABASE_CONNECT_TIMEOUT_MS: "30000",
+      DATABASE_STATEMENT_TIMEOUT_MS: "30000",
       ...(store === "redis" ? { REDIS_URL: redisUrl! } : {}),
     };
     // One after the other: the first migrates the new schema and loads the data.
