@@ -69,11 +69,7 @@ export async function createAccount(
 export async function findUserByEmail(db: Kysely<Database>, email: string) {
   const exact = await db.selectFrom("users").selectAll().where("email", "=", email).executeTakeFirst();
   if (exact) return exact;
-  return db
-    .selectFrom("users")
-    .selectAll()
-    .where("email_canonical", "=", canonicalEmail(email))
-    .executeTakeFirst();
+  return db.selectFrom("users").selectAll().where("email_canonical", "=", canonicalEmail(email)).executeTakeFirst();
 }
 
 export function findUserById(db: Kysely<Database>, id: string) {
