@@ -112,7 +112,7 @@ export async function changeBallot(
   mutate: (current: BallotContent | null, rules: ConsultationRules) => unknown,
 ): Promise<BallotChange> {
   // Read before the transaction, which holds SQLite's one connection, so it stays short.
-  const [place, proposals] = await Promise.all([
+  const [placeBefore, proposals] = await Promise.all([
     input.place !== undefined ? input.place : locateCommune(db, input.voter.communeCode),
     input.proposalIds ??
       db
@@ -125,6 +125,18 @@ export async function changeBallot(
   ]);
   return writeTransaction(db, async (trx) => {
     await lockRow(trx, "users", input.voter.id);
+    // The commune as it is now, under the lock a change of commune takes too: a change that
+    // committed while this request was on its way is seen whole (docs/domain.md#one-voice), never
+    // the session's older commune with the new counts.
+    const voterRow = await trx
+      .selectFrom("users")
+      .select("commune_code")
+      .where("id", "=", input.voter.id)
+      .executeTakeFirst();
+    const place =
+      voterRow && voterRow.commune_code !== (placeBefore?.commune.code ?? input.voter.communeCode)
+        ? await locateCommune(trx, voterRow.commune_code)
+        : placeBefore;
     const consultation = await trx
       .selectFrom("consultations")
       .select(["id", "slug", "region_code", "cts_code", "method", "method_params", "status", "opens_at", "closes_at"])

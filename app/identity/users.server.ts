@@ -96,19 +96,6 @@ export async function setPassword(db: Kysely<Database>, userId: string, password
 }
 
 /**
- * Moves a resident to another commune: ballots already cast keep the territory they were cast in.
- * Journaled (a taken-over account moved to vote elsewhere shows there), without the place.
- */
-export async function setCommune(db: Kysely<Database>, userId: string, communeCode: string): Promise<void> {
-  await db
-    .updateTable("users")
-    .set({ commune_code: communeCode, updated_at: new Date().toISOString() })
-    .where("id", "=", userId)
-    .execute();
-  await recordAudit(db, { kind: "commune_change", userId, detail: "commune changée" });
-}
-
-/**
  * Gives a role (idempotent). A role actually added is a security event, recorded in the journal
  * with who granted it (`by`; defaults to the signed-in user of the request, none from the CLI).
  */
