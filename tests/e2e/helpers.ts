@@ -3,6 +3,7 @@ import { test as base, expect, type BrowserContext, type Page } from "@playwrigh
 import SQLite from "better-sqlite3";
 import { hashPassword } from "../../app/identity/password.server";
 import { sessionKey } from "../../app/identity/kysely-adapter.server";
+import { canonicalEmail } from "../../app/identity/email-canonical";
 
 /**
  * The e2e `test`: Playwright's, plus a watch on every page that fails the test on a browser-side
@@ -197,8 +198,8 @@ export async function signInDirectly(
     const now = new Date().toISOString();
     db.transaction(() => {
       db.prepare(
-        "insert into users (id, email, password_hash, email_verified_at, commune_code, display_name, created_at, updated_at) values (?, ?, ?, ?, ?, null, ?, ?)",
-      ).run(id, email, passwordHash, now, place.code, now, now);
+        "insert into users (id, email, email_canonical, password_hash, email_verified_at, commune_code, display_name, created_at, updated_at) values (?, ?, ?, ?, ?, ?, null, ?, ?)",
+      ).run(id, email, canonicalEmail(email), passwordHash, now, place.code, now, now);
       db.prepare("insert into user_roles (user_id, role, scope, created_at) values (?, 'resident', '', ?)").run(
         id,
         now,
