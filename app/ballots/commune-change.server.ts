@@ -3,6 +3,7 @@ import { lockRow, writeTransaction } from "../../db/dialect";
 import type { Database } from "../../db/schema";
 import { recordAudit } from "../audit/audit.server";
 import { consultationIsOpen } from "../catalogue/consultation-window";
+import { refreshAssuranceLevel } from "../identity/assurance.server";
 import { Refusal } from "../platform/refusal";
 import { locateCommune, type Place } from "../territories/territories.server";
 import { formatDate } from "../ui/format";
@@ -210,6 +211,8 @@ export async function changeCommune(
       })
       .where("id", "=", userId)
       .execute();
+    // A proof of residence holds for the commune it was given for only.
+    await refreshAssuranceLevel(trx, userId);
     await recordAudit(trx, {
       kind: "commune_change",
       userId,
