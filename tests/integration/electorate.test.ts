@@ -68,7 +68,7 @@ describe.each(testDatabases)("one mailbox, one account on $name", ({ openLoaded,
       });
       const before = await migrator.migrateTo("2026_12_04_1700_english_codes");
       if (before.error) throw before.error;
-      const old = e.db as unknown as Kysely<any>;
+      const old = e.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
       await old.insertInto("regions").values({ code: "28", name: "Normandie" }).execute();
       await old.insertInto("departements").values({ code: "14", name: "Calvados", region_code: "28" }).execute();
       await old
