@@ -102,7 +102,7 @@ test.describe("avec JavaScript", () => {
     await expectSignupSent(second, "/inscription");
     await expect(second.getByText("Un compte existe peut-être déjà")).toHaveCount(0);
     // The owner learns it from their mailbox, with the ways back into the account.
-    const notice = outboxMails(email).filter((m) => m.body.includes("Vous avez déjà un compte"));
+    const notice = outboxMails(email).filter((m) => m.subject.includes("Vous avez déjà un compte"));
     expect(notice).toHaveLength(1);
     expect(notice[0]!.body).toContain("/mot-de-passe-oublie");
   });
