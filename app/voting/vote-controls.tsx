@@ -148,7 +148,7 @@ export function VoteMessage({ slot, shownSlots }: { slot: string; shownSlots?: r
               mine.message
             ) : (
               <>
-                <strong>Vote non enregistré (erreur {mine.status}) :</strong> {mine.message} Rien n’a été modifié.
+                <strong>Vote non enregistré :</strong> {mine.message} Rien n’a été modifié.
               </>
             )}
           </p>

@@ -228,9 +228,10 @@ test("a PDF that is really HTML and a 6 MB file are refused; nothing is stored",
   });
   await expect(
     page.getByText(
-      "Ce fichier n’est pas un PDF (son contenu ne commence pas par %PDF-) : seuls les PDF sont acceptés.",
+      /Ce fichier n’est pas un PDF : seuls les fichiers PDF sont acceptés\. Enregistrez votre document au format PDF/,
     ),
   ).toBeVisible();
+  await expect(page.getByRole("main")).not.toContainText("%PDF");
   // The text typed is kept; the file must be chosen again.
   await expect(page.getByLabel("Titre")).toHaveValue("Une pièce jointe douteuse");
 
