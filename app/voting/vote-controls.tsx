@@ -285,6 +285,7 @@ export function VoteSummary({
     );
   }
   if (voting.kind === "refused") {
+    if (voting.bystander) return null;
     return (
       <div className="fr-alert fr-alert--warning fr-mb-3w" data-testid="vote-summary">
         <h3 className="fr-alert__title">Vous ne pouvez pas voter ici</h3>

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import type { SessionUser } from "../identity/session.server";
-import { getMyBallot, readMethodParams, refusal, type Voter } from "../ballots/ballots.server";
+import { getMyBallot, readMethodParams, neverVotes, refusal, type Voter } from "../ballots/ballots.server";
 import { VersionedCache } from "../platform/versioned-cache.server";
 import { locateCommuneAt, type Place } from "../territories/territories.server";
 import type { Grade, Method } from "../tally/types";
@@ -230,7 +230,16 @@ const ANY_RESIDENT: Voter = { id: "", emailVerified: true, communeCode: "", role
 
 export type VotingState =
   | { kind: "anonymous"; method: Method; k: number; loginHref: string }
-  | { kind: "refused"; method: Method; k: number; reason: string; unverified: boolean; ballot: BallotView | null }
+  | {
+      kind: "refused";
+      method: Method;
+      k: number;
+      reason: string;
+      unverified: boolean;
+      ballot: BallotView | null;
+      /** An account that never votes (association, CTS member): pages show it no voting notice. */
+      bystander: boolean;
+    }
   | { kind: "open"; method: Method; k: number; ballot: BallotView | null };
 
 /**
@@ -254,7 +263,7 @@ export async function readVoting(
       { regionCode: consultation.region_code, ctsCode: consultation.cts_code },
       new Date(),
     );
-    if (phase) return { kind: "refused", method, k, reason: phase, unverified: false, ballot: null };
+    if (phase) return { kind: "refused", method, k, reason: phase, unverified: false, ballot: null, bystander: false };
     return { kind: "anonymous", method, k, loginHref: `/connexion?redirectTo=${encodeURIComponent(returnTo)}` };
   }
   const [place, ballot] = await Promise.all([
@@ -262,7 +271,10 @@ export async function readVoting(
     readMyBallot(db, version, consultation.id, user.id),
   ]);
   const reason = voteRefusal(consultation, user, place);
-  if (reason) return { kind: "refused", method, k, reason, unverified: !user.emailVerified, ballot };
+  if (reason) {
+    const bystander = neverVotes(user);
+    return { kind: "refused", method, k, reason, unverified: !user.emailVerified && !bystander, ballot, bystander };
+  }
   return { kind: "open", method, k, ballot };
 }
 
