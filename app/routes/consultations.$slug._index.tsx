@@ -25,6 +25,7 @@ import {
   useShownBallot,
 } from "~/voting/vote-controls";
 import { ballotStamp, phaseChangeAfter, readVoting } from "~/voting/voting.server";
+import { arrondissementLabel } from "~/ui/place-names";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.consultation.title} — Priorités Santé` : "Consultation — Priorités Santé" },
@@ -147,7 +148,7 @@ export default function ConsultationPage() {
               <li key={w.slug}>
                 <span className="fr-text--bold">{w.place}</span>
                 {w.arrondissement_name
-                  ? ` — arrondissement de ${w.arrondissement_name}`
+                  ? ` — ${arrondissementLabel(w.arrondissement_name)}`
                   : w.departement_name
                     ? ` — ${w.departement_name}`
                     : ""}

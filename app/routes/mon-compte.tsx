@@ -21,6 +21,7 @@ import { InputField, Notice } from "~/ui/fields";
 import { readFormData } from "~/web/form.server";
 import { wantsNotices } from "~/answers/choices.server";
 import { NoticeWishForm } from "~/answers/answer-views";
+import { arrondissementLabel } from "~/ui/place-names";
 
 export const meta: MetaFunction = () => [{ title: "Mon compte — Priorités Santé" }];
 
@@ -158,7 +159,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   await setCommune(db(), user.id, place.commune.code);
   return {
     result: submission.reply({ resetForm: true }),
-    message: `Votre commune est désormais ${place.commune.name} (arrondissement de ${place.arrondissement.name}). Vos votes déjà exprimés restent comptés dans leur territoire d’origine.`,
+    message: `Votre commune est désormais ${place.commune.name} (${arrondissementLabel(place.arrondissement.name)}). Vos votes déjà exprimés restent comptés dans leur territoire d’origine.`,
   };
 }
 

@@ -19,6 +19,7 @@ function grantRole(email: string, role: string) {
 }
 
 test("point 12: the CTS invitation form speaks of the invited person's address, not the admin's", async ({ page }) => {
+  test.slow();
   const email = await signInDirectly(page, { label: "admin-invite" });
   grantRole(email, "admin");
   await page.goto("/admin/cts");
