@@ -295,7 +295,7 @@ export default function ConsultationPage() {
         </p>
       ) : null}
       <ol className="ps-plain-list" start={(list.page - 1) * PAGE_SIZE + 1}>
-        {list.items.map((p) => (
+        {list.items.map((p, i) => (
           <li key={p.slug} className="fr-mb-3w" id={canVote ? voteAnchor(p.slug) : undefined}>
             {/* A card with vote buttons is not one big link (the DSFR forbids controls in a clickable card). */}
             <div className={`fr-card fr-card--horizontal${canVote ? "" : " fr-enlarge-link"}`}>
@@ -320,6 +320,9 @@ export default function ConsultationPage() {
                       kind={p.kind}
                       size="sm"
                     />
+                    <p className="fr-card__detail" data-testid="proposal-number">
+                      N° {(list.page - 1) * PAGE_SIZE + i + 1}
+                    </p>
                   </div>
                 </div>
                 {canVote ? (
