@@ -24,7 +24,8 @@ import {
   voteAnchor,
   useShownBallot,
 } from "~/voting/vote-controls";
-import { ballotStamp, phaseChangeAfter, readVoting } from "~/voting/voting.server";
+import { ballotStamp, gradingProgress, phaseChangeAfter, readVoting } from "~/voting/voting.server";
+import { GradingGuide } from "~/voting/grading-progress";
 import { arrondissementLabel } from "~/ui/place-names";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -52,6 +53,10 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   // kept page is served again only while the stamp is unchanged.
   const stamp = user && context.renderCache ? await ballotStamp(db(), found.consultation.id, user.id) : null;
   const voting = await readVoting(db(), version, found.consultation, user, `${url.pathname}${url.search}`);
+  const progress =
+    voting.kind === "open" && voting.method === "majority_judgment"
+      ? await gradingProgress(db(), found.consultation.id, voting.ballot, PAGE_SIZE)
+      : null;
   const { flash, headers } = await takeVoteFlash(request);
   if (!flash) {
     const consultationId = found.consultation.id;
@@ -70,6 +75,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       list,
       ...facets,
       voting,
+      progress,
       flash,
     },
     { headers },
@@ -77,7 +83,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 }
 
 export default function ConsultationPage() {
-  const { consultation, themeCounts, workshops, filters, truncated, list, levels, kinds, voting, flash } =
+  const { consultation, themeCounts, workshops, filters, truncated, list, levels, kinds, voting, progress, flash } =
     useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const themes = Object.keys(themeCounts) as Theme[];
@@ -170,7 +176,15 @@ export default function ConsultationPage() {
                 to={`?theme=${t}#propositions`}
                 aria-current={filters.theme === t ? "page" : undefined}
               >
-                {THEME_SHORT[t]} ({themeCounts[t]})
+                {THEME_SHORT[t]}{" "}
+                {progress?.themes[t] ? (
+                  <>
+                    ({progress.themes[t].graded}/{progress.themes[t].total}
+                    <span className="fr-sr-only"> évaluées</span>)
+                  </>
+                ) : (
+                  <>({themeCounts[t]})</>
+                )}
               </Link>
             </li>
           ))}
@@ -283,6 +297,7 @@ export default function ConsultationPage() {
         </Notice>
       ) : null}
       <VoteSummary consultationSlug={consultation.slug} voting={voting} ballot={ballot} />
+      {progress ? <GradingGuide progress={progress} /> : null}
       <VoteMessage slot={PAGE_SLOT} shownSlots={list.items.map((p) => p.slug)} />
       <p role="status" aria-live="polite" className="fr-text--bold" data-testid="result-count">
         {list.total === 0

@@ -155,3 +155,56 @@ test.describe("point 6: the sign-up form shows the password's strength", () => {
     await context.close();
   });
 });
+
+test.describe("point 5: majority judgment a resident can finish", () => {
+  const AQUITAINE = "nouvelle-aquitaine-cnr-sante-2022";
+
+  test("the rule first, the progress, and a way back to the first proposal left to grade — without JavaScript", async ({
+    browser,
+  }) => {
+    test.slow();
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: NARROW });
+    const page = await context.newPage();
+    const base = test.info().project.use.baseURL!;
+    await page.goto(`${base}/`);
+    await signInDirectly(page, { label: "mj-guide", search: "Bordeaux", commune: /^Bordeaux 330/ });
+    await page.goto(`${base}/consultations/${AQUITAINE}`);
+    const guide = page.getByTestId("grading-guide");
+    await expect(guide).toContainText("Une proposition sans mention ne compte pas dans votre vote");
+    const progress = page.getByTestId("grading-progress");
+    await expect(progress).toHaveText(/^0 sur \d+ évaluée$/);
+    const total = Number(/sur (\d+)/.exec((await progress.textContent())!)![1]);
+    expect(total).toBeGreaterThan(20);
+
+    // "Commencer" leads to the first proposal of the first theme, on its page.
+    await page.getByTestId("grading-next").click();
+    await expect(page).toHaveURL(/\?theme=[a-z]+&page=1#vote-/);
+    const first = new URL(page.url()).hash.slice("#vote-".length);
+    const theme = new URL(page.url()).searchParams.get("theme")!;
+    const card = page.locator(`li#vote-${first}`);
+    await card.getByLabel(/^Mention/).selectOption({ label: "Prioritaire" });
+    await card.getByRole("button", { name: /^Enregistrer la mention/ }).click();
+    await expect(card.getByTestId(`grade-${first}`)).toHaveText("Votre mention : Prioritaire");
+
+    // Coming back to the consultation: 1 graded, and "Reprendre" goes to the next one.
+    await page.goto(`${base}/consultations/${AQUITAINE}`);
+    await expect(progress).toHaveText(`1 sur ${total} évaluée`);
+    const next = page.getByTestId("grading-next");
+    await expect(next).toContainText("Reprendre");
+    expect(await next.getAttribute("href")).not.toContain(`#vote-${first}`);
+    expect(await next.getAttribute("href")).toContain(`theme=${theme}`);
+    // The theme's tag counts what is graded in it.
+    await expect(page.locator(`a.fr-tag[href*="theme=${theme}"]`)).toContainText(/\(1\/\d+ évaluées\)/);
+    const { scrollWidth } = await overflow(page);
+    expect(scrollWidth).toBeLessThanOrEqual(NARROW.width);
+    await context.close();
+  });
+
+  test("the guide passes axe at 320 px", async ({ page }) => {
+    await page.setViewportSize(NARROW);
+    await signInDirectly(page, { label: "mj-axe", search: "Bordeaux", commune: /^Bordeaux 330/ });
+    await page.goto(`/consultations/${AQUITAINE}`);
+    await expect(page.getByTestId("grading-guide")).toBeVisible();
+    await checkPage(page);
+  });
+});
