@@ -5,6 +5,14 @@ import { PASSWORD_MAX } from "~/identity/forms";
 import { retryHeaders, take } from "~/platform/rate-limit.server";
 import { readFormData } from "~/web/form.server";
 
+/** Only a POST: a GET would put the password in an address. */
+export function loader() {
+  return new Response("Cette adresse n’accepte que l’envoi du formulaire d’inscription.", {
+    status: 405,
+    headers: { Allow: "POST" },
+  });
+}
+
 /**
  * The strength of a password being typed, for the sign-up form's meter (app/identity/password-meter.tsx):
  * the server's own estimate, so the browser does not download zxcvbn's dictionaries. A POST, so the
