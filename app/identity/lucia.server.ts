@@ -1,6 +1,6 @@
 import { Lucia, TimeSpan } from "lucia";
 import type { Kysely } from "kysely";
-import type { Database, Role } from "../../db/schema";
+import type { AssuranceLevel, Database, Role } from "../../db/schema";
 import { KyselyAdapter } from "./kysely-adapter.server";
 
 export interface AuthOptions {
@@ -24,6 +24,7 @@ export function createLucia(db: Kysely<Database>, options: AuthOptions) {
       emailVerified: a.email_verified_at !== null,
       communeCode: a.commune_code,
       displayName: a.display_name,
+      assuranceLevel: a.assurance_level,
       roles: a.roles,
     }),
   });
@@ -39,6 +40,7 @@ declare module "lucia" {
       email_verified_at: string | null;
       commune_code: string;
       display_name: string | null;
+      assurance_level: AssuranceLevel;
       roles: { role: Role; scope: string }[];
     };
   }
