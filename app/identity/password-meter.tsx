@@ -1,5 +1,4 @@
-import { useFetcher } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useEffect, useState } from "react";
 
 type Strength = { score: number | null; ok: boolean; message: string | null; needed?: number };
 
@@ -11,27 +10,45 @@ const WORDS = ["très faible", "faible", "moyenne", "bonne", "très bonne"];
  * server's message comes with the refused form.
  */
 export function PasswordMeter({ passwordId, emailId }: { passwordId: string; emailId?: string }) {
-  const fetcher = useFetcher<Strength>();
-  const timer = useRef<ReturnType<typeof setTimeout>>();
-  const submit = useRef(fetcher.submit);
-  submit.current = fetcher.submit;
+  const [result, setResult] = useState<Strength | null>(null);
   useEffect(() => {
     const input = document.getElementById(passwordId) as HTMLInputElement | null;
     if (!input) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let pending: AbortController | undefined;
+    // A plain fetch, not a Remix fetcher: sending the form must not abort it into an error.
+    const ask = async () => {
+      pending?.abort();
+      const controller = new AbortController();
+      pending = controller;
+      const email = emailId ? ((document.getElementById(emailId) as HTMLInputElement | null)?.value ?? "") : "";
+      try {
+        const response = await fetch("/api/force-mot-de-passe", {
+          method: "POST",
+          body: new URLSearchParams({ password: input.value, email }),
+          signal: controller.signal,
+        });
+        if (response.ok || response.status === 429) setResult((await response.json()) as Strength);
+      } catch {
+        // Aborted by a newer key or by leaving the page: the next answer, or the form's, will do.
+      }
+    };
     const onInput = () => {
-      clearTimeout(timer.current);
-      timer.current = setTimeout(() => {
-        const email = emailId ? ((document.getElementById(emailId) as HTMLInputElement | null)?.value ?? "") : "";
-        submit.current({ password: input.value, email }, { method: "post", action: "/api/force-mot-de-passe" });
-      }, 400);
+      clearTimeout(timer);
+      timer = setTimeout(() => void ask(), 400);
+    };
+    const stop = () => {
+      clearTimeout(timer);
+      pending?.abort();
     };
     input.addEventListener("input", onInput);
+    input.form?.addEventListener("submit", stop);
     return () => {
       input.removeEventListener("input", onInput);
-      clearTimeout(timer.current);
+      input.form?.removeEventListener("submit", stop);
+      stop();
     };
   }, [passwordId, emailId]);
-  const result = fetcher.data;
   const score = result?.score ?? null;
   return (
     <div className="ps-password-meter fr-mb-3w" data-testid="password-meter">
