@@ -63,6 +63,11 @@ type ConsultationRow = Pick<
 >;
 
 /** Why this person cannot vote in this consultation now, or null when they can. */
+/** Accounts that never vote, whatever the phase or the place: associations and CTS members. */
+export function neverVotes(voter: Pick<Voter, "roles">): boolean {
+  return voter.roles.some((r) => r.role === "association" || r.role === "cts_member");
+}
+
 export function refusal(
   consultation: ConsultationRow,
   voter: Voter,

@@ -27,6 +27,7 @@ import { InputField, Notice } from "~/ui/fields";
 import { readFormData } from "~/web/form.server";
 import { wantsNotices } from "~/answers/choices.server";
 import { NoticeWishForm } from "~/answers/answer-views";
+import { arrondissementLabel } from "~/ui/place-names";
 
 export const meta: MetaFunction = () => [{ title: "Mon compte — Priorités Santé" }];
 
@@ -191,7 +192,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       : "";
     return {
       result: submission.reply({ resetForm: true }),
-      message: `Votre commune est désormais ${place.commune.name} (arrondissement de ${place.arrondissement.name}).${moved}${withdrawn}`,
+      message: `Votre commune est désormais ${place.commune.name} (${arrondissementLabel(place.arrondissement.name)}).${moved}${withdrawn}`,
     };
   } catch (error) {
     if (!(error instanceof CommuneChangeError)) throw error;

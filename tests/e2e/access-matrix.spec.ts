@@ -106,6 +106,8 @@ const ROUTES: Record<string, Row> = {
   "admin.reponses-cts.tsx": { path: "/admin/reponses-cts", get: only(["admin"], 200) },
 
   "api.communes.tsx": { path: "/api/communes?q=Lisieux", get: 200 },
+  // The sign-up form's password meter: anyone, a POST (the password is never in an address).
+  "api.force-mot-de-passe.tsx": { path: "/api/force-mot-de-passe", get: 405, post: 200 },
   // While the consultation is open: the CTS's members and administrators only (an API: no redirect).
   "api.v1.consultations.$slug.results.tsx": {
     path: `/api/v1/consultations/${N}/results?territory=cts:${CTS_HERE}`,

@@ -83,7 +83,7 @@ const PUBLIC_PAGES: {
     heading: /Nouvelle-Aquitaine/,
   },
   { path: "/consultations/normandie-cnr-sante-2022?q=zzzzzz", heading: /Normandie/ },
-  { path: "/consultations/normandie-cnr-sante-2022?theme=inconnu", status: 400, heading: "Demande incorrecte" },
+  { path: "/consultations/normandie-cnr-sante-2022?theme=inconnu", status: 400, heading: "Demande non comprise" },
   { path: "/consultations/inconnue", status: 404, heading: "Page non trouvée" },
   {
     path: "/consultations/nouvelle-aquitaine-cnr-sante-2022/propositions/inconnue",
@@ -282,7 +282,7 @@ test.describe("connecté, avec un vote", () => {
         });
         await page.waitForURL(/\/vote$/);
       },
-      shows: (page) => expect(page.getByRole("alert")).toContainText("Erreur 400"),
+      shows: (page) => expect(page.getByRole("alert")).toContainText("Votre vote n’a pas été modifié"),
     },
     {
       who: "bordeaux",

@@ -183,6 +183,8 @@ test.describe("avec JavaScript", () => {
     await second.getByLabel("Confirmez le mot de passe").fill(newPassword);
     await second.getByRole("button", { name: "Enregistrer" }).click();
     await expect(second.getByRole("heading", { level: 1, name: "Mot de passe modifié" })).toBeVisible();
+    // Success is not an error: the page it lands on answers 200 (issue 17, point 18).
+    expect((await second.request.get(second.url())).status()).toBe(200);
 
     // The session opened at sign-up, in the first browser, is over.
     await page.goto("/mon-compte");
