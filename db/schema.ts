@@ -111,7 +111,7 @@ export interface UserTable {
   email: string;
   password_hash: string;
   email_verified_at: string | null;
-  commune_code: string;
+  commune_code: string | null;
   display_name: string | null;
   created_at: string;
   updated_at: string;

@@ -22,7 +22,7 @@ export class BallotError extends Refusal {}
 export interface Voter {
   id: string;
   emailVerified: boolean;
-  communeCode: string;
+  communeCode: string | null;
   roles: readonly { role: string; scope: string }[];
 }
 

@@ -17,7 +17,7 @@ export interface Actor {
   id: string;
   email?: string;
   emailVerified: boolean;
-  communeCode: string;
+  communeCode: string | null;
   displayName: string | null;
   roles: readonly { role: string; scope: string }[];
 }

@@ -7,24 +7,29 @@ import { hashPassword } from "./password.server";
 export type CreateUserResult = { ok: true; userId: string } | { ok: false; reason: "email_taken" };
 
 /** Creates a resident (unverified). */
-export function createResident(db: Kysely<Database>, input: NewAccount): Promise<CreateUserResult> {
+export function createResident(
+  db: Kysely<Database>,
+  input: NewAccount & { communeCode: string },
+): Promise<CreateUserResult> {
   return createAccount(db, input, "resident");
 }
 
 export interface NewAccount {
   email: string;
   password: string;
-  communeCode: string;
+  /** null: the account lives nowhere in particular, so it votes and comments nowhere. */
+  communeCode: string | null;
 }
 
 /**
  * Creates an unverified account holding one role (a resident, or an association that never votes
- * nor comments as a resident). The unique index on email decides races, not this code.
+ * nor comments as a resident), or none (an administrator's account, given its role by the caller).
+ * The unique index on email decides races, not this code.
  */
 export async function createAccount(
   db: Kysely<Database>,
   input: NewAccount,
-  role: "resident" | "association",
+  role: "resident" | "association" | null,
 ): Promise<CreateUserResult> {
   if (await findUserByEmail(db, input.email)) return { ok: false, reason: "email_taken" };
   const id = randomUUID();
@@ -45,7 +50,7 @@ export async function createAccount(
           updated_at: now,
         })
         .execute();
-      await trx.insertInto("user_roles").values({ user_id: id, role, scope: "", created_at: now }).execute();
+      if (role) await trx.insertInto("user_roles").values({ user_id: id, role, scope: "", created_at: now }).execute();
     });
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, reason: "email_taken" };
