@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database, Role } from "../../db/schema";
 import { recordAudit } from "../audit/audit.server";
+import { refreshAssuranceLevel } from "./assurance.server";
 import { hashPassword } from "./password.server";
 
 export type CreateUserResult = { ok: true; userId: string } | { ok: false; reason: "email_taken" };
@@ -97,6 +98,8 @@ export async function setCommune(db: Kysely<Database>, userId: string, communeCo
     .where("id", "=", userId)
     .execute();
   await recordAudit(db, { kind: "commune_change", userId, detail: "commune changée" });
+  // A proof of residence holds for the commune it was given for only.
+  await refreshAssuranceLevel(db, userId);
 }
 
 /**

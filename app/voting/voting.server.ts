@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import type { Database } from "../../db/schema";
 import type { SessionUser } from "../identity/session.server";
 import { getMyBallot, readMethodParams, refusal, type Voter } from "../ballots/ballots.server";
@@ -11,12 +11,27 @@ import type { VotedProposal } from "./vote-intents.server";
 // with proposal slugs and titles instead of ids.
 
 type ConsultationForVote = Pick<
-  Database["consultations"],
-  "id" | "slug" | "region_code" | "cts_code" | "method" | "method_params" | "status" | "opens_at" | "closes_at"
+  Selectable<Database["consultations"]>,
+  | "id"
+  | "slug"
+  | "region_code"
+  | "cts_code"
+  | "method"
+  | "method_params"
+  | "status"
+  | "opens_at"
+  | "closes_at"
+  | "min_assurance_level"
 >;
 
 export function toVoter(user: SessionUser): Voter {
-  return { id: user.id, emailVerified: user.emailVerified, communeCode: user.communeCode, roles: user.roles };
+  return {
+    id: user.id,
+    emailVerified: user.emailVerified,
+    communeCode: user.communeCode,
+    assuranceLevel: user.assuranceLevel,
+    roles: user.roles,
+  };
 }
 
 /** A published consultation with what the vote checks, or null. */
@@ -35,6 +50,7 @@ export async function findConsultationForVote(db: Kysely<Database>, slug: string
         "status",
         "opens_at",
         "closes_at",
+        "min_assurance_level",
       ])
       .where("slug", "=", slug)
       .where("status", "!=", "draft")
@@ -225,8 +241,17 @@ export function phaseChangeAfter(
   return ahead.length ? new Date(ahead[0]!) : null;
 }
 
-/** A verified resident living where any consultation asks (the place is passed alongside). */
-const ANY_RESIDENT: Voter = { id: "", emailVerified: true, communeCode: "", roles: [{ role: "resident", scope: "" }] };
+/**
+ * A verified resident living where any consultation asks (the place is passed alongside), at the
+ * highest level: only the phase can refuse them.
+ */
+const ANY_RESIDENT: Voter = {
+  id: "",
+  emailVerified: true,
+  communeCode: "",
+  assuranceLevel: "in_person",
+  roles: [{ role: "resident", scope: "" }],
+};
 
 export type VotingState =
   | { kind: "anonymous"; method: Method; k: number; loginHref: string }

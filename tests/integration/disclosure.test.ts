@@ -19,6 +19,7 @@ const admin = {
   emailVerified: true,
   communeCode: "14366",
   displayName: null,
+  assuranceLevel: "email" as const,
   roles: [{ role: "admin" as const, scope: "" }],
 };
 

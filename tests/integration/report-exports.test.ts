@@ -31,6 +31,7 @@ const admin = {
   emailVerified: true,
   communeCode: "14366",
   displayName: null,
+  assuranceLevel: "email" as const,
   roles: [{ role: "admin" as const, scope: "" }],
 };
 
