@@ -112,7 +112,7 @@ export interface UserTable {
   email: string;
   password_hash: string;
   email_verified_at: string | null;
-  commune_code: string;
+  commune_code: string | null;
   display_name: string | null;
   /** The highest level the account's verifications still support (see user_verifications). */
   assurance_level: Generated<AssuranceLevel>;

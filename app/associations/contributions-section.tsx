@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import { FlagForm, ReviewForm } from "../comments/comment-section";
-import { REASON_LABELS } from "../comments/labels";
+import { REASON_LABELS, REVIEW_NOTICES } from "../comments/labels";
 import { PlainText } from "../comments/plain-text";
 import type { DiscussionActionData } from "../comments/forms";
 import type { ProposalDiscussion } from "../comments/discussion.server";
@@ -113,6 +113,9 @@ export function ContributionsSection({
                     <FlagForm kind="contribution" id={c.id} reported={c.flaggedByMe} actionData={actionData} />
                   ) : null}
                   {c.canReview ? <ReviewForm kind="contribution" id={c.id} actionData={actionData} /> : null}
+                  {c.mine && c.review !== "none" ? (
+                    <p className="fr-text--sm fr-mb-0">{REVIEW_NOTICES[c.review]}</p>
+                  ) : null}
                 </div>
               </article>
             </li>

@@ -23,7 +23,7 @@ export class BallotError extends Refusal {}
 export interface Voter {
   id: string;
   emailVerified: boolean;
-  communeCode: string;
+  communeCode: string | null;
   /** As last read (default: e-mail); changeBallot reads it again under the voter's lock. */
   assuranceLevel?: AssuranceLevel;
   roles: readonly { role: string; scope: string }[];

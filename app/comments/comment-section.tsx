@@ -23,6 +23,7 @@ import {
   EDIT_WINDOW_MINUTES,
   REASON_CHOICES,
   REASON_LABELS,
+  REVIEW_NOTICES,
   FLAG_REASONS,
   STANCE_BADGES,
   STANCE_LABELS,
@@ -392,8 +393,8 @@ function CommentItem({
             <FlagForm kind="comment" id={comment.id} reported={comment.flaggedByMe} actionData={actionData} />
           ) : null}
           {comment.canReview ? <ReviewForm kind="comment" id={comment.id} actionData={actionData} /> : null}
-          {comment.mine && comment.reviewRequested && comment.state === "hidden" ? (
-            <p className="fr-text--sm fr-mb-0">Réexamen demandé : la modération vous répondra par e-mail.</p>
+          {comment.mine && comment.review !== "none" ? (
+            <p className="fr-text--sm fr-mb-0">{REVIEW_NOTICES[comment.review]}</p>
           ) : null}
         </div>
         {comment.replies.length ? (

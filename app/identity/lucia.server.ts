@@ -38,7 +38,8 @@ declare module "lucia" {
     DatabaseUserAttributes: {
       email: string;
       email_verified_at: string | null;
-      commune_code: string;
+      /** null for an account that lives nowhere in particular (an administrator made by admin:create). */
+      commune_code: string | null;
       display_name: string | null;
       assurance_level: AssuranceLevel;
       roles: { role: Role; scope: string }[];

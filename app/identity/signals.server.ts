@@ -122,7 +122,8 @@ export async function listSignals(db: Kysely<Database>, now = new Date()): Promi
       ),
     communes: communes
       .map((r) => ({
-        commune: r.commune,
+        // Joined on the communes table: never null here.
+        commune: r.commune ?? "",
         communeName: r.commune_name,
         day: r.bucket,
         accounts: Number(r.accounts),

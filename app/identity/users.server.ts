@@ -8,27 +8,32 @@ import { hashPassword } from "./password.server";
 export type CreateUserResult = { ok: true; userId: string } | { ok: false; reason: "email_taken" };
 
 /** Creates a resident (unverified). */
-export function createResident(db: Kysely<Database>, input: NewAccount): Promise<CreateUserResult> {
+export function createResident(
+  db: Kysely<Database>,
+  input: NewAccount & { communeCode: string },
+): Promise<CreateUserResult> {
   return createAccount(db, input, "resident");
 }
 
 export interface NewAccount {
   email: string;
   password: string;
-  communeCode: string;
+  /** null: the account lives nowhere in particular, so it votes and comments nowhere. */
+  communeCode: string | null;
   /** Keyed hash of the sign-up's network (signupNetworkHash), for the signals page. */
   signupNetwork?: string | null;
 }
 
 /**
  * Creates an unverified account holding one role (a resident, or an association that never votes
- * nor comments as a resident). One mailbox, one account: an address whose canonical form
- * (canonicalEmail) already has an account is taken; the unique indexes decide races, not this code.
+ * nor comments as a resident), or none (an administrator's account, given its role by the caller).
+ * One mailbox, one account: an address whose canonical form (canonicalEmail) already has an
+ * account is taken; the unique indexes decide races, not this code.
  */
 export async function createAccount(
   db: Kysely<Database>,
   input: NewAccount,
-  role: "resident" | "association",
+  role: "resident" | "association" | null,
 ): Promise<CreateUserResult> {
   if (await findUserByEmail(db, input.email)) return { ok: false, reason: "email_taken" };
   const id = randomUUID();
@@ -52,7 +57,7 @@ export async function createAccount(
           updated_at: now,
         })
         .execute();
-      await trx.insertInto("user_roles").values({ user_id: id, role, scope: "", created_at: now }).execute();
+      if (role) await trx.insertInto("user_roles").values({ user_id: id, role, scope: "", created_at: now }).execute();
     });
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, reason: "email_taken" };

@@ -149,3 +149,8 @@ export function env(): Env {
   cached ??= parseEnv();
   return cached;
 }
+
+/** For commands only (site-address.server.ts): the address the server recorded, when the shell has no PUBLIC_URL. */
+export function adoptPublicUrl(url: string): void {
+  cached = { ...env(), PUBLIC_URL: url.replace(/\/$/, "") };
+}

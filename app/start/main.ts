@@ -18,6 +18,7 @@ import { healthRoutes } from "../platform/health.server";
 import { runIntervalWorker, workerIntervalRunner } from "./intervals-worker.server";
 import { log, requestLog } from "../platform/log.server";
 import { sameOriginOnly } from "../platform/origin.server";
+import { recordSiteAddress } from "../platform/site-address.server";
 import { RenderCache, type Account } from "../platform/render-cache.server";
 import { contentVersionOnce } from "../platform/request-content.server";
 import { closeGracefully } from "../platform/shutdown.server";
@@ -60,6 +61,7 @@ async function main() {
   }
   if (outbox.notice) console.warn(outbox.notice);
   await openDatabase();
+  await recordSiteAddress(db());
   setIntervalRunner(workerIntervalRunner(new URL(import.meta.url)));
   // E-mails to residents about their CTS's answers that a stop left half sent (never twice).
   await resumeUnfinishedNotices(db());

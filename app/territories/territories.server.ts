@@ -15,11 +15,13 @@ export interface Place {
 }
 
 /**
- * Everything a commune code leads to, or null for an unknown code.
+ * Everything a commune code leads to, or null for an unknown code or for none (an account without
+ * a commune, such as an administrator's made by admin:create: it lives nowhere, so votes nowhere).
  *
  *   (await locateCommune(db, "14366"))?.cts?.name === "Calvados"
  */
-export async function locateCommune(db: Kysely<Database>, code: string): Promise<Place | null> {
+export async function locateCommune(db: Kysely<Database>, code: string | null): Promise<Place | null> {
+  if (code === null) return null;
   const row = await db
     .selectFrom("communes as c")
     .innerJoin("arrondissements as a", "a.code", "c.arrondissement_code")
@@ -75,7 +77,8 @@ const places = new VersionedCache<Place | null>(5000);
  * `locateCommune` kept per content version: a place changes only when territories or CTS rules
  * are (re)loaded, which changes the version. Every page of a signed-in resident asks for it.
  */
-export function locateCommuneAt(db: Kysely<Database>, version: string, code: string): Promise<Place | null> {
+export function locateCommuneAt(db: Kysely<Database>, version: string, code: string | null): Promise<Place | null> {
+  if (code === null) return Promise.resolve(null);
   return places.get(version, code, () => locateCommune(db, code));
 }
 

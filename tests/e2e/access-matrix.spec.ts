@@ -225,6 +225,10 @@ const ROUTES: Record<string, Row> = {
     path: `/consultations/${N}/donnees-resultats.csv`,
     get: only(["admin"], 200),
   },
+  "consultations.$slug.donnees-resultats[.]json.tsx": {
+    path: `/consultations/${N}/donnees-resultats.json`,
+    get: only(["admin"], 200),
+  },
   // Without a token: the page says the link is not valid, whoever asks.
   "invitation-cts.tsx": { path: "/invitation-cts", get: 400, post: 400 },
 
