@@ -3,6 +3,8 @@ import type { Kysely } from "kysely";
 import type { Database, Role } from "../../db/schema";
 import { recordAudit } from "../audit/audit.server";
 import { refreshAssuranceLevel } from "./assurance.server";
+import { applyCensus } from "./census.server";
+import { voidPendingLetters } from "./postal-letters.server";
 import { hashPassword } from "./password.server";
 
 export type CreateUserResult = { ok: true; userId: string } | { ok: false; reason: "email_taken" };
@@ -71,6 +73,8 @@ export async function markEmailVerified(db: Kysely<Database>, userId: string): P
     .where("id", "=", userId)
     .where("email_verified_at", "is", null)
     .execute();
+  // A census an ARS loaded may already vouch for this confirmed address and commune.
+  await applyCensus(db, userId);
 }
 
 export async function setPassword(db: Kysely<Database>, userId: string, password: string): Promise<void> {
@@ -93,8 +97,11 @@ export async function setCommune(db: Kysely<Database>, userId: string, communeCo
     .where("id", "=", userId)
     .execute();
   await recordAudit(db, { kind: "commune_change", userId, detail: "commune changée" });
-  // A proof of residence holds for the commune it was given for only.
+  // A proof of residence holds for the commune it was given for only; a letter on its way
+  // vouched for the commune left; a census may vouch for the new one.
+  await voidPendingLetters(db, userId);
   await refreshAssuranceLevel(db, userId);
+  await applyCensus(db, userId);
 }
 
 /**
