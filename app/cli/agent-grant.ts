@@ -1,4 +1,4 @@
-import { canonicalEmail } from "../identity/canonical-email";
+import { canonicalEmail } from "../identity/email-canonical";
 import { findUserByEmail, grantRole } from "../identity/users.server";
 import { CliError, runCli } from "./run";
 

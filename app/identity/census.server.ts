@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit } from "../audit/audit.server";
 import { recordVerification } from "./assurance.server";
-import { canonicalEmail } from "./canonical-email";
+import { canonicalEmail } from "./email-canonical";
 
 // A census an ARS loads (docs/domain.md « Niveaux de garantie », « Recensement »): each line
 // is reduced at once to the hash of its matching key, canonical e-mail and commune; names and

@@ -3,7 +3,7 @@ import type { AssuranceLevel, Database } from "../../db/schema";
 import { writeTransaction } from "../../db/dialect";
 import { Refusal } from "../platform/refusal";
 import { recordVerification } from "./assurance.server";
-import { canonicalEmail } from "./canonical-email";
+import { canonicalEmail } from "./email-canonical";
 
 // The guichet (docs/domain.md « Niveaux de garantie », « Guichet »): an agent holding the role
 // counter_agent for a département finds a person by e-mail, checks their papers in person and

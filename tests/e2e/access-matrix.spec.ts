@@ -227,8 +227,10 @@ const ROUTES: Record<string, Row> = {
   "invitation-cts.tsx": { path: "/invitation-cts", get: 400, post: 400 },
 
   "moderation._index.tsx": { path: "/moderation", get: only(["moderator"], 200), post: only(["moderator"], 400) },
-  // The e2e server runs with DEV_OUTBOX (no SMTP); in production this page is a 404.
-  "dev.outbox.tsx": { path: "/dev/outbox", get: 200 },
+  // The e2e server runs in production with EMAIL_OUTBOX (no SMTP): administrators only, a 404
+  // for everyone else (finding 1 of issue 14).
+  "admin.signaux.tsx": { path: "/admin/signaux", get: only(["admin"], 200) },
+  "dev.outbox.tsx": { path: "/dev/outbox", get: { anonymous: 404, admin: 200, others: 404 } },
   "pieces-jointes.$id.tsx": { path: `/pieces-jointes/${randomUUID()}`, get: 404 },
 };
 

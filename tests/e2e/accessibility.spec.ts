@@ -66,10 +66,12 @@ const PUBLIC_PAGES: {
   {
     path: "/dev/outbox",
     heading: "Boîte d’envoi",
-    // With an e-mail in it (its long link included), not only the empty state.
+    // With an e-mail in it (its long link included), not only the empty state; read by an
+    // administrator (the only readers in production).
     before: async (page) => {
       await signUp(page, { email: uniqueEmail("boite") });
       await page.context().clearCookies();
+      grantRole(await signInDirectly(page, { label: "admin-boite" }), "admin");
     },
     shows: (page) => expect(page.getByTestId("outbox-email").first()).toBeVisible(),
   },

@@ -4,7 +4,8 @@ import { confirmAtCounter, findPersonForCounter } from "../../app/identity/count
 import { loadCensus } from "../../app/identity/census.server";
 import { enterPostalCode, exportPendingLetters, requestLetter } from "../../app/identity/postal-letters.server";
 import { lettersCsv, lettersPdf } from "../../app/identity/postal-letter-files.server";
-import { createResident, markEmailVerified, setCommune } from "../../app/identity/users.server";
+import { changeCommune } from "../../app/ballots/commune-change.server";
+import { createResident, markEmailVerified } from "../../app/identity/users.server";
 import { makePerson } from "../support/people";
 import { pdfText } from "../support/pdf-text";
 import { testDatabases } from "../support/databases";
@@ -86,7 +87,7 @@ describe.each(testDatabases)("proofs of residence on $name", ({ openLoaded }) =>
     const q = await makePerson(h.db, ROUEN);
     await requestLetter(h.db, q.id, ADDRESS);
     const [other] = await exportPendingLetters(h.db, { by: admin, format: "csv" });
-    await setCommune(h.db, q.id, "14118");
+    await changeCommune(h.db, q.id, "14118");
     await expect(enterPostalCode(h.db, q.id, other!.code)).rejects.toThrow(/Aucun courrier en cours/);
   });
 
