@@ -15,6 +15,8 @@ export interface Database {
   users: UserTable;
   user_verifications: UserVerificationTable;
   user_roles: UserRoleTable;
+  postal_letters: PostalLetterTable;
+  census_entries: CensusEntryTable;
   sessions: SessionTable;
   email_tokens: EmailTokenTable;
   outbox: OutboxTable;
@@ -148,15 +150,50 @@ export interface UserVerificationTable {
   created_at: string;
 }
 
-export const ROLES = ["resident", "association", "cts_member", "moderator", "admin"] as const;
+export const ROLES = ["resident", "association", "cts_member", "moderator", "admin", "counter_agent"] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface UserRoleTable {
   user_id: string;
   role: Role;
-  /** The CTS code for cts_member, the region code for moderator; "" when the role has no scope. */
+  /**
+   * The CTS code for cts_member, the region code for moderator, the département code for
+   * counter_agent; "" when the role has no scope.
+   */
   scope: string;
   created_at: string;
+}
+
+export type PostalLetterStatus = "requested" | "sent" | "used" | "void";
+
+/** A letter carrying a code to an address in the account's commune (migration 2026_12_04_2100_residence). */
+export interface PostalLetterTable {
+  id: string;
+  user_id: string;
+  /** The account's commune when the letter was asked. */
+  commune_code: string;
+  recipient: string;
+  address_line1: string;
+  address_line2: string | null;
+  postal_code: string;
+  status: PostalLetterStatus;
+  /** Set at export: sha256(salt + code), hex. The code in clear exists only in the exported file. */
+  code_salt: string | null;
+  code_hash: string | null;
+  /** Wrong codes entered for this letter. */
+  attempts: Generated<number>;
+  requested_at: string;
+  sent_at: string | null;
+  expires_at: string | null;
+  used_at: string | null;
+}
+
+/** One census line an ARS loaded, reduced to the hash of its matching key. */
+export interface CensusEntryTable {
+  region_code: string;
+  /** sha256("census:v1:" + canonical e-mail + "|" + commune code), hex. */
+  key_hash: string;
+  loaded_at: string;
 }
 
 export interface SessionTable {

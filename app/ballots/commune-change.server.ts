@@ -4,6 +4,8 @@ import type { Database } from "../../db/schema";
 import { recordAudit } from "../audit/audit.server";
 import { consultationIsOpen } from "../catalogue/consultation-window";
 import { refreshAssuranceLevel } from "../identity/assurance.server";
+import { applyCensus } from "../identity/census.server";
+import { voidPendingLetters } from "../identity/postal-letters.server";
 import { Refusal } from "../platform/refusal";
 import { locateCommune, type Place } from "../territories/territories.server";
 import { formatDate } from "../ui/format";
@@ -211,8 +213,11 @@ export async function changeCommune(
       })
       .where("id", "=", userId)
       .execute();
-    // A proof of residence holds for the commune it was given for only.
+    // A proof of residence holds for the commune it was given for only; a letter on its way
+    // vouched for the commune left; a census may vouch for the new one.
+    await voidPendingLetters(trx, userId);
     await refreshAssuranceLevel(trx, userId);
+    await applyCensus(trx, userId);
     await recordAudit(trx, {
       kind: "commune_change",
       userId,

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database, Role } from "../../db/schema";
 import { recordAudit } from "../audit/audit.server";
+import { applyCensus } from "./census.server";
 import { canonicalEmail } from "./email-canonical";
 import { hashPassword } from "./password.server";
 
@@ -89,6 +90,8 @@ export async function markEmailVerified(db: Kysely<Database>, userId: string): P
     .where("id", "=", userId)
     .where("email_verified_at", "is", null)
     .execute();
+  // A census an ARS loaded may already vouch for this confirmed address and commune.
+  await applyCensus(db, userId);
 }
 
 export async function setPassword(db: Kysely<Database>, userId: string, password: string): Promise<void> {

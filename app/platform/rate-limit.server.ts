@@ -97,6 +97,13 @@ export const RULES = {
     perAddress: true,
     message: (wait) => `Trop de requêtes sur l’API depuis votre adresse : réessayez dans ${wait}.`,
   },
+  /** Postal letters asked per account (each costs a stamp; a new one voids the previous). */
+  postalLetters: {
+    points: 3,
+    duration: 30 * 86_400,
+    message: (wait) =>
+      `Vous avez déjà demandé trois courriers ces 30 derniers jours : attendez celui en cours, ou réessayez dans ${wait}.`,
+  },
 } satisfies Record<string, Rule>;
 
 export type RuleName = keyof typeof RULES;

@@ -33,6 +33,9 @@ export default function AdminHome() {
           <Link to="/admin/reponses-cts">Réponses des CTS : part des dix premières priorités répondues</Link>
         </li>
         <li>
+          <Link to="/admin/courriers">Courriers de code (preuve de résidence)</Link>
+        </li>
+        <li>
           <Link to="/admin/journal">Journal de sécurité</Link>
         </li>
         <li>

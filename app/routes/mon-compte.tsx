@@ -28,6 +28,8 @@ import { readFormData } from "~/web/form.server";
 import { wantsNotices } from "~/answers/choices.server";
 import { NoticeWishForm } from "~/answers/answer-views";
 import { arrondissementLabel } from "~/ui/place-names";
+import { ResidenceSection } from "~/identity/residence-section";
+import { RESIDENCE_INTENTS, residenceAction, residenceView } from "~/web/residence.server";
 
 export const meta: MetaFunction = () => [{ title: "Mon compte — Priorités Santé" }];
 
@@ -38,10 +40,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   const url = new URL(request.url);
   const query = (url.searchParams.get("q") ?? "").slice(0, 100);
-  const [place, results, answerNotices] = await Promise.all([
+  const [place, results, answerNotices, residence] = await Promise.all([
     locateCommune(db(), user.communeCode),
     query ? searchCommunes(db(), query) : Promise.resolve([]),
     wantsNotices(db(), user.id),
+    residenceView(user.id),
   ]);
   return {
     email: user.email,
@@ -52,6 +55,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     query,
     results,
     answerNotices,
+    residence,
     regionChangeDays: REGION_CHANGE_DAYS,
   };
 }
@@ -68,6 +72,8 @@ function spacesOf(roles: { role: string; scope: string }[]) {
     });
   }
   if (roles.some((r) => r.role === "moderator")) spaces.push({ to: "/moderation", label: "File de modération" });
+  if (roles.some((r) => r.role === "counter_agent"))
+    spaces.push({ to: "/guichet", label: "Guichet : confirmer la résidence d’une personne" });
   if (roles.some((r) => r.role === "admin")) spaces.push({ to: "/admin", label: "Administration" });
   return spaces;
 }
@@ -76,6 +82,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireUser(context, request);
   const formData = await readFormData(request);
   const intent = formData.get("intent");
+  if (RESIDENCE_INTENTS.some((i) => i === intent)) return residenceAction(user, String(intent), formData);
   if (intent === "resend") {
     if (user.emailVerified) return { result: undefined, message: "Votre adresse est déjà confirmée." };
     const allowance = await take("verificationResend", user.id);
@@ -204,8 +211,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { email, emailVerified, displayName, spaces, place, query, results, answerNotices, regionChangeDays } =
-    useLoaderData<typeof loader>();
+  const {
+    email,
+    emailVerified,
+    displayName,
+    spaces,
+    place,
+    query,
+    results,
+    answerNotices,
+    residence,
+    regionChangeDays,
+  } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: "commune-form",
@@ -258,6 +275,13 @@ export default function Account() {
       <DisplayNameForm
         displayName={displayName}
         lastResult={actionData && "nameResult" in actionData ? actionData.nameResult : undefined}
+      />
+      <ResidenceSection
+        level={residence.level}
+        letter={residence.letter}
+        communeName={place?.commune.name ?? null}
+        letterResult={actionData && "letterResult" in actionData ? actionData.letterResult : undefined}
+        codeResult={actionData && "codeResult" in actionData ? actionData.codeResult : undefined}
       />
       <section className="fr-mb-6w">
         <h2>Mon territoire</h2>

@@ -23,6 +23,7 @@ const ROLE_NAMES: Record<Role, string> = {
   cts_member: "aux membres de CTS",
   moderator: "aux modérateurs",
   admin: "aux administrateurs",
+  counter_agent: "aux agents de guichet habilités",
 };
 
 /** The signed-in user if they hold `role`; a redirect to log in, or a 403 page, otherwise. */
