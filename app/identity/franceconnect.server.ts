@@ -55,8 +55,7 @@ export class FranceConnectRefusal extends Refusal {}
 /** The provider did not answer in time (or at all): the page says to come back later. */
 export class ProviderUnavailable extends Error {}
 
-const EXPIRED =
-  "Cette connexion avec FranceConnect a expiré ou a déjà servi. Recommencez depuis la page de connexion.";
+const EXPIRED = "Cette connexion avec FranceConnect a expiré ou a déjà servi. Recommencez depuis la page de connexion.";
 const UNTRUSTED =
   "La réponse reçue de FranceConnect n’a pas pu être vérifiée. Aucune connexion n’a été ouverte : recommencez depuis la page de connexion.";
 const TAKEN =

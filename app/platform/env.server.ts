@@ -126,7 +126,8 @@ const envSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["FRANCECONNECT_ISSUER"],
-        message: "FranceConnect demande FRANCECONNECT_ISSUER, FRANCECONNECT_CLIENT_ID et FRANCECONNECT_CLIENT_SECRET ensemble",
+        message:
+          "FranceConnect demande FRANCECONNECT_ISSUER, FRANCECONNECT_CLIENT_ID et FRANCECONNECT_CLIENT_SECRET ensemble",
       });
     }
   })
