@@ -10,6 +10,7 @@ const MESSAGES: Record<number, { title: string; text: string }> = {
   405: { title: "Méthode non autorisée", text: "Cette adresse ne s’utilise pas de cette façon." },
   409: { title: "Conflit", text: "Cette action entre en conflit avec l’état actuel des données." },
   429: { title: "Trop de tentatives", text: "Merci de patienter avant de réessayer." },
+  503: { title: "Service momentanément indisponible", text: "Réessayez dans quelques minutes." },
 };
 
 /** The one error view: every route's ErrorBoundary renders it, in the site's look. */

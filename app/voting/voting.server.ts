@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from "kysely";
 import type { Database } from "../../db/schema";
 import type { SessionUser } from "../identity/session.server";
+import { meetsLevel } from "../identity/assurance";
 import { getMyBallot, readMethodParams, refusal, type Voter } from "../ballots/ballots.server";
 import { VersionedCache } from "../platform/versioned-cache.server";
 import { locateCommuneAt, type Place } from "../territories/territories.server";
@@ -255,7 +256,16 @@ const ANY_RESIDENT: Voter = {
 
 export type VotingState =
   | { kind: "anonymous"; method: Method; k: number; loginHref: string }
-  | { kind: "refused"; method: Method; k: number; reason: string; unverified: boolean; ballot: BallotView | null }
+  | {
+      kind: "refused";
+      method: Method;
+      k: number;
+      reason: string;
+      unverified: boolean;
+      /** The refusal is the consultation's minimum level: « Mon compte » lists the ways up. */
+      belowLevel?: boolean;
+      ballot: BallotView | null;
+    }
   | { kind: "open"; method: Method; k: number; ballot: BallotView | null };
 
 /**
@@ -287,7 +297,10 @@ export async function readVoting(
     readMyBallot(db, version, consultation.id, user.id),
   ]);
   const reason = voteRefusal(consultation, user, place);
-  if (reason) return { kind: "refused", method, k, reason, unverified: !user.emailVerified, ballot };
+  if (reason) {
+    const belowLevel = !meetsLevel(user.assuranceLevel, consultation.min_assurance_level);
+    return { kind: "refused", method, k, reason, unverified: !user.emailVerified, belowLevel, ballot };
+  }
   return { kind: "open", method, k, ballot };
 }
 

@@ -1,7 +1,7 @@
 import { createSign, generateKeyPairSync, type KeyObject } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import Provider from "oidc-provider";
+import Provider, { type Context } from "oidc-provider";
 
 // A local OpenID provider standing in for FranceConnect (which is not reachable from here):
 // panva's oidc-provider on 127.0.0.1 with a random port, one confidential client, and accounts
@@ -46,7 +46,7 @@ export async function startOidcProvider(options: { redirectUris: string[]; port?
     claims: { openid: ["sub"], email: ["email", "email_verified"] },
     pkce: { required: () => true },
     cookies: { keys: ["cle-de-test-des-cookies"] },
-    async findAccount(_ctx, id) {
+    async findAccount(_ctx: Context, id: string) {
       return {
         accountId: id,
         async claims() {
@@ -56,7 +56,7 @@ export async function startOidcProvider(options: { redirectUris: string[]; port?
       };
     },
     // First-party client: consent is taken as given, the login form is the only step.
-    async loadExistingGrant(ctx) {
+    async loadExistingGrant(ctx: Context) {
       const grant = new ctx.oidc.provider.Grant({
         clientId: ctx.oidc.client!.clientId,
         accountId: ctx.oidc.session!.accountId!,
