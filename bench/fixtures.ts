@@ -27,9 +27,13 @@ export async function createVoters(db: Kysely<Database>, regionCode: string, cou
     const rows: Database["sessions"][] = [];
     for (let i = start; i < Math.min(count, start + 500); i++) {
       const id = randomUUID();
+      const email = `bench-${i}-${id.slice(0, 8)}@exemple.fr`;
       users.push({
         id,
-        email: `bench-${i}-${id.slice(0, 8)}@exemple.fr`,
+        email,
+        email_canonical: email,
+        region_changed_at: null,
+        signup_network: null,
         // Never used to log in: sessions are made directly.
         password_hash: "bench",
         email_verified_at: now,

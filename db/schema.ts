@@ -121,6 +121,16 @@ export interface UserTable {
   franceconnect_sub: string | null;
   created_at: string;
   updated_at: string;
+  /**
+   * The address in its canonical form (app/identity/email-canonical.ts), unique: one mailbox, one
+   * account. NULL only for accounts that shared a mailbox with an older one before migration
+   * 2026_12_04_1900_electorate (`npm run accounts:duplicates` lists them).
+   */
+  email_canonical: string | null;
+  /** When the resident last moved to another region (docs/domain.md#one-voice). */
+  region_changed_at: string | null;
+  /** Keyed hash of the network the sign-up came from (signals), never the address. */
+  signup_network: string | null;
 }
 
 /** Lowest to highest (docs/domain.md « Niveaux de garantie »). */

@@ -370,7 +370,7 @@ export function checkPdf(upload: Upload): string | null {
   if (upload.bytes.byteLength === 0) return "Le fichier est vide.";
   const head = Buffer.from(upload.bytes.subarray(0, 5)).toString("latin1");
   if (head !== "%PDF-")
-    return "Ce fichier n’est pas un PDF (son contenu ne commence pas par %PDF-) : seuls les PDF sont acceptés.";
+    return "Ce fichier n’est pas un PDF : seuls les fichiers PDF sont acceptés. Enregistrez votre document au format PDF (menu « Exporter » ou « Imprimer » de votre logiciel).";
   return null;
 }
 

@@ -16,10 +16,13 @@ export function ContributionsSection({
   discussion,
   actionData,
   contributeHref,
+  justPublished,
 }: {
   discussion: ProposalDiscussion;
   actionData: DiscussionActionData | undefined;
   contributeHref: string;
+  /** The id in `?publiee=`: the association lands on its contribution, told it is published. */
+  justPublished?: string | null;
 }) {
   const { contributions } = discussion;
   return (
@@ -43,6 +46,16 @@ export function ContributionsSection({
         <ul className="ps-plain-list">
           {contributions.map((c) => (
             <li key={c.id} id={`contribution-${c.id}`} className="ps-contribution fr-mb-3w" data-testid="contribution">
+              {c.mine && c.id === justPublished ? (
+                <div className="fr-alert fr-alert--success fr-alert--sm fr-mb-2w" role="status">
+                  <p>
+                    {c.state === "visible"
+                      ? "Votre contribution est publiée : la voici telle que tout le monde la lit."
+                      : "Votre contribution est enregistrée ; elle attend l’examen de la modération avant d’être lue de tous."}{" "}
+                    <Link to="/espace-association">Revenir à votre espace</Link>
+                  </p>
+                </div>
+              ) : null}
               <article aria-labelledby={`contribution-${c.id}-titre`}>
                 <p className="fr-mb-1w">
                   <span className="fr-badge fr-badge--sm fr-badge--purple-glycine fr-mr-1w">Association vérifiée</span>

@@ -63,6 +63,11 @@ type ConsultationRow = Pick<
 >;
 
 /** Why this person cannot vote in this consultation now, or null when they can. */
+/** Accounts that never vote, whatever the phase or the place: associations and CTS members. */
+export function neverVotes(voter: Pick<Voter, "roles">): boolean {
+  return voter.roles.some((r) => r.role === "association" || r.role === "cts_member");
+}
+
 export function refusal(
   consultation: ConsultationRow,
   voter: Voter,
@@ -133,7 +138,7 @@ export async function changeBallot(
   mutate: (current: BallotContent | null, rules: ConsultationRules) => unknown,
 ): Promise<BallotChange> {
   // Read before the transaction, which holds SQLite's one connection, so it stays short.
-  const [place, proposals] = await Promise.all([
+  const [placeBefore, proposals] = await Promise.all([
     input.place !== undefined ? input.place : locateCommune(db, input.voter.communeCode),
     input.proposalIds ??
       db
@@ -149,6 +154,13 @@ export async function changeBallot(
     // committed before this vote is what the ballot records.
     const holder = await lockVoter(trx, input.voter.id);
     const voter: Voter = { ...input.voter, assuranceLevel: holder?.assurance_level ?? "email" };
+    // The commune as it is now, under the lock a change of commune takes too: a change that
+    // committed while this request was on its way is seen whole (docs/domain.md#one-voice), never
+    // the session's older commune with the new counts.
+    const place =
+      holder && holder.commune_code !== (placeBefore?.commune.code ?? input.voter.communeCode)
+        ? await locateCommune(trx, holder.commune_code)
+        : placeBefore;
     const consultation = await trx
       .selectFrom("consultations")
       .select([

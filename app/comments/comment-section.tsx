@@ -30,6 +30,7 @@ import {
 } from "./labels";
 import { PlainText } from "./plain-text";
 import type { ProposalDiscussion } from "./discussion.server";
+import { arrondissementLabel } from "../ui/place-names";
 
 // The residents' comments on a proposal page: the form, the filters, the threads and their
 // actions. Every form is a plain POST that works without JavaScript.
@@ -353,7 +354,7 @@ function CommentItem({
         {comment.state !== "deleted" ? (
           <p className="ps-comment__meta">
             <StanceBadge stance={comment.stance} /> <strong data-testid="comment-author">{comment.authorLabel}</strong>
-            {comment.arrondissementName ? <> · arrondissement de {comment.arrondissementName}</> : null} ·{" "}
+            {comment.arrondissementName ? <> · {arrondissementLabel(comment.arrondissementName)}</> : null} ·{" "}
             <time dateTime={comment.createdAt}>{comment.createdLabel}</time>
             {comment.edited ? (
               <>

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database, Role } from "../../db/schema";
 import { recordAudit } from "../audit/audit.server";
-import { refreshAssuranceLevel } from "./assurance.server";
+import { canonicalEmail } from "./email-canonical";
 import { hashPassword } from "./password.server";
 
 export type CreateUserResult = { ok: true; userId: string } | { ok: false; reason: "email_taken" };
@@ -16,11 +16,14 @@ export interface NewAccount {
   email: string;
   password: string;
   communeCode: string;
+  /** Keyed hash of the sign-up's network (signupNetworkHash), for the signals page. */
+  signupNetwork?: string | null;
 }
 
 /**
  * Creates an unverified account holding one role (a resident, or an association that never votes
- * nor comments as a resident). The unique index on email decides races, not this code.
+ * nor comments as a resident). One mailbox, one account: an address whose canonical form
+ * (canonicalEmail) already has an account is taken; the unique indexes decide races, not this code.
  */
 export async function createAccount(
   db: Kysely<Database>,
@@ -38,6 +41,9 @@ export async function createAccount(
         .values({
           id,
           email: input.email,
+          email_canonical: canonicalEmail(input.email),
+          signup_network: input.signupNetwork ?? null,
+          region_changed_at: null,
           password_hash: passwordHash,
           email_verified_at: null,
           commune_code: input.communeCode,
@@ -55,8 +61,15 @@ export async function createAccount(
   return { ok: true, userId: id };
 }
 
-export function findUserByEmail(db: Kysely<Database>, email: string) {
-  return db.selectFrom("users").selectAll().where("email", "=", email).executeTakeFirst();
+/**
+ * The account of this mailbox: the one with exactly this address, else the one whose canonical
+ * form is this address's (`a+x@exemple.fr` finds `a@exemple.fr`). Sign-up, sign-in, password
+ * reset, CTS invitations and admin:create all look accounts up here.
+ */
+export async function findUserByEmail(db: Kysely<Database>, email: string) {
+  const exact = await db.selectFrom("users").selectAll().where("email", "=", email).executeTakeFirst();
+  if (exact) return exact;
+  return db.selectFrom("users").selectAll().where("email_canonical", "=", canonicalEmail(email)).executeTakeFirst();
 }
 
 export function findUserById(db: Kysely<Database>, id: string) {
@@ -80,21 +93,6 @@ export async function setPassword(db: Kysely<Database>, userId: string, password
     .set({ password_hash: passwordHash, updated_at: new Date().toISOString() })
     .where("id", "=", userId)
     .execute();
-}
-
-/**
- * Moves a resident to another commune: ballots already cast keep the territory they were cast in.
- * Journaled (a taken-over account moved to vote elsewhere shows there), without the place.
- */
-export async function setCommune(db: Kysely<Database>, userId: string, communeCode: string): Promise<void> {
-  await db
-    .updateTable("users")
-    .set({ commune_code: communeCode, updated_at: new Date().toISOString() })
-    .where("id", "=", userId)
-    .execute();
-  await recordAudit(db, { kind: "commune_change", userId, detail: "commune changée" });
-  // A proof of residence holds for the commune it was given for only.
-  await refreshAssuranceLevel(db, userId);
 }
 
 /**

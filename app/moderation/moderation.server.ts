@@ -4,6 +4,7 @@ import type { Kysely, Transaction } from "kysely";
 import { lockRow } from "../../db/dialect";
 import type { Database, ModerationAction, ModerationState, FlagReason } from "../../db/schema";
 import { isUniqueViolation } from "../identity/users.server";
+import { isVerifiedResident, type ResidentStanding } from "../identity/residence.server";
 import { sendEmail } from "../platform/email.server";
 import { env } from "../platform/env.server";
 import { authorLabel, CommentError } from "../comments/comments.server";
@@ -207,10 +208,20 @@ async function resolveReports(trx: Kysely<Database>, target: Target, resolution:
     .execute();
 }
 
+/** Why a person may not report, in French (docs/domain.md#comments). */
+const REPORT_REFUSALS: Record<Exclude<ResidentStanding, { ok: true }>["reason"], string> = {
+  "not-resident": "Seuls les habitants inscrits peuvent signaler un contenu.",
+  unverified: "Confirmez d’abord votre adresse électronique (lien reçu par e-mail) pour pouvoir signaler un contenu.",
+  elsewhere:
+    "Seuls les habitants de la région de cette consultation peuvent signaler ses contenus : votre commune, dans « Mon compte », est dans une autre région.",
+};
+
 /**
- * Reports a comment or a contribution. One report per person per item; one's own content cannot
- * be reported. At the third distinct open report the item is hidden pending review, and its author
- * is told.
+ * Reports a comment or a contribution. Only verified residents of the consultation's region
+ * report (isVerifiedResident), once per item; one's own content cannot be reported. At the third
+ * distinct reporter the item is hidden pending review, and its author is told. A person who
+ * reports several items of one author counts once per item, and once for the author on the
+ * signals page (app/identity/signals.server.ts).
  */
 export async function flagContent(
   db: Kysely<Database>,
@@ -233,6 +244,8 @@ export async function flagContent(
       `Vous ne pouvez pas signaler ${input.kind === "comment" ? "votre propre commentaire" : "votre propre contribution"}.`,
     );
   }
+  const standing = await isVerifiedResident(db, input.reporterId, target.regionCode);
+  if (!standing.ok) throw new CommentError("forbidden", REPORT_REFUSALS[standing.reason]);
   if (target.moderation !== "visible")
     throw new CommentError(
       "conflict",

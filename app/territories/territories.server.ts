@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { searchKey } from "../../db/search-key";
 import type { Database, CtsRuleLevel } from "../../db/schema";
 import { VersionedCache } from "../platform/versioned-cache.server";
+import { COMMUNE_SEARCH_LIMIT } from "./commune-search";
 
 export interface Place {
   commune: { code: string; name: string; kind: "commune" | "arrondissement_municipal"; postalCodes: string[] };
@@ -116,16 +117,15 @@ export interface CommuneMatch {
   departementName: string;
 }
 
-export const COMMUNE_SEARCH_LIMIT = 20;
-
 /**
  * Communes by name (accent- and case-insensitive, any word's start) or by postal code (a prefix of
  * 2–5 digits), largest first. Paris, Lyon and Marseille's municipal arrondissements are included.
+ * By default one more than the picker shows: the picker tells "there are more" by it.
  */
 export async function searchCommunes(
   db: Kysely<Database>,
   query: string,
-  limit = COMMUNE_SEARCH_LIMIT,
+  limit = COMMUNE_SEARCH_LIMIT + 1,
 ): Promise<CommuneMatch[]> {
   const trimmed = query.trim().slice(0, 100);
   const postal = trimmed.replace(/\s+/g, "");

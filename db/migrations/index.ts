@@ -13,6 +13,7 @@ import * as identitySecurity from "./2026_12_04_1300_identity_security";
 import * as answers from "./2026_12_04_1600_answers";
 import * as englishCodes from "./2026_12_04_1700_english_codes";
 import * as assurance from "./2026_12_04_1800_assurance";
+import * as electorate from "./2026_12_04_1900_electorate";
 import * as franceconnect from "./2026_12_04_2000_franceconnect";
 
 /**
@@ -34,5 +35,6 @@ export const migrations: Record<string, Migration> = {
   "2026_12_04_1600_answers": answers,
   "2026_12_04_1700_english_codes": englishCodes,
   "2026_12_04_1800_assurance": assurance,
+  "2026_12_04_1900_electorate": electorate,
   "2026_12_04_2000_franceconnect": franceconnect,
 };

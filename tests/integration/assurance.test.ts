@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
 import { changeBallot } from "../../app/ballots/ballots.server";
 import { recordVerification } from "../../app/identity/assurance.server";
-import { createResident, markEmailVerified, setCommune } from "../../app/identity/users.server";
+import { createResident, markEmailVerified } from "../../app/identity/users.server";
+import { changeCommune } from "../../app/ballots/commune-change.server";
 import { testDatabases } from "../support/databases";
 
 const SLUG = "normandie-cnr-sante-2022";
@@ -42,9 +43,9 @@ describe.each(testDatabases)("assurance levels on $name", ({ openLoaded }) => {
     expect(await level(voter.id)).toBe("email");
     expect(await recordVerification(h.db, { userId: voter.id, method: "franceconnect" })).toBe("identity");
     expect(await recordVerification(h.db, { userId: voter.id, method: "postal_code" })).toBe("residence");
-    await setCommune(h.db, voter.id, "14118");
+    await changeCommune(h.db, voter.id, "14118");
     expect(await level(voter.id)).toBe("identity");
-    await setCommune(h.db, voter.id, "76540");
+    await changeCommune(h.db, voter.id, "76540");
     expect(await level(voter.id)).toBe("residence");
     const journal = await h.db
       .selectFrom("audit_events")

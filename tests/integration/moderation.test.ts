@@ -90,6 +90,38 @@ describe.each(testDatabases)("reports and moderation on $name", ({ openLoaded })
     expect((await state(id)).moderation).toBe("visible");
   });
 
+  // Finding 4 of issue 14: three throw-away accounts hid any comment.
+  it("only verified residents of the consultation's region report, with a French reason otherwise", async () => {
+    const author = await person();
+    const { id } = await comment(author);
+    const cases: [Promise<{ id: string }>, string][] = [
+      [person("14366", { verified: false }), "Confirmez d’abord votre adresse électronique"],
+      [person("33063"), "Seuls les habitants de la région de cette consultation peuvent signaler"],
+      [person("14366", { resident: false }), "Seuls les habitants inscrits peuvent signaler"],
+    ];
+    for (const [who, message] of cases) {
+      const reporter = await who;
+      const refused = await refusal(
+        flagContent(h.db, { kind: "comment", id, reporterId: reporter.id, reason: "spam" }),
+      );
+      expect(refused.status).toBe(403);
+      expect(refused.message).toContain(message);
+    }
+    expect(await h.db.selectFrom("flags").select("id").where("target_id", "=", id).execute()).toHaveLength(0);
+    // Two of the region and a Bordeaux account: no hide; the third of the region hides it.
+    await flagContent(h.db, { kind: "comment", id, reporterId: (await person("14118")).id, reason: "spam" });
+    await flagContent(h.db, { kind: "comment", id, reporterId: (await person("76540")).id, reason: "spam" });
+    await refusal(flagContent(h.db, { kind: "comment", id, reporterId: (await person("33063")).id, reason: "spam" }));
+    expect((await state(id)).moderation).toBe("visible");
+    const third = await flagContent(h.db, {
+      kind: "comment",
+      id,
+      reporterId: (await person("50502")).id,
+      reason: "spam",
+    });
+    expect(third.autoHidden).toBe(true);
+  });
+
   it("hides an item after 3 distinct reports, logs it as automatic and tells the author", async () => {
     const author = await person();
     const { id } = await comment(author);

@@ -172,7 +172,10 @@ describe.each(testDatabases)("report exports on $name", ({ openLoaded }) => {
     expect(r.breakdown.allSmall).toBe(true);
     const csv = [...reportCsv(r)].join("");
     expect(csv).toContain("aucune ventilation n’est possible");
-    const breakdown = csv.slice(csv.indexOf("Ventilation par arrondissement"));
+    const breakdown = csv.slice(
+      csv.indexOf("Ventilation par arrondissement"),
+      csv.indexOf("Classements par niveau de garantie"),
+    );
     expect(breakdown).toContain(`"moins de 10 votants";"moins de 10 votants"`);
     expect(breakdown).not.toMatch(/\r\n"[^"]*";\d/);
     const json = reportJson(r);
