@@ -14,6 +14,7 @@ export interface Database {
   cts_rules: CtsRuleTable;
   users: UserTable;
   user_verifications: UserVerificationTable;
+  franceconnect_logins: FranceConnectLoginTable;
   user_roles: UserRoleTable;
   postal_letters: PostalLetterTable;
   census_entries: CensusEntryTable;
@@ -118,6 +119,8 @@ export interface UserTable {
   display_name: string | null;
   /** The highest level the account's verifications still support (see user_verifications). */
   assurance_level: Generated<AssuranceLevel>;
+  /** The FranceConnect identity linked to the account (its `sub` for this site), unique. */
+  franceconnect_sub: string | null;
   created_at: string;
   updated_at: string;
   /**
@@ -147,6 +150,25 @@ export interface UserVerificationTable {
   commune_code: string | null;
   /** The agent who confirmed at a counter. */
   verified_by: string | null;
+  created_at: string;
+}
+
+/**
+ * A FranceConnect sign-in in progress (step authorize: the checks its answer must pass) or an
+ * identity waiting for the person to confirm linking or creating an account (step confirm).
+ * Found by the SHA-256 of the random key its browser holds; deleted when used.
+ */
+export interface FranceConnectLoginTable {
+  key_hash: string;
+  step: "authorize" | "confirm";
+  state: string | null;
+  nonce: string | null;
+  code_verifier: string | null;
+  user_id: string | null;
+  return_to: string | null;
+  sub: string | null;
+  email: string | null;
+  expires_at: string;
   created_at: string;
 }
 

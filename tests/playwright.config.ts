@@ -7,6 +7,8 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 // Set once in the runner and inherited by the workers, so tests can read the server's database.
 process.env.E2E_SQLITE_FILE ??= path.join(root, "tests/.tmp", `e2e-${process.pid}.sqlite`);
 const sqliteFile = process.env.E2E_SQLITE_FILE;
+// The local OpenID provider standing in for FranceConnect (tests/support/oidc-provider.ts).
+const oidcPort = port + 1000;
 
 export default defineConfig({
   testDir: path.join(root, "tests/e2e"),
@@ -42,26 +44,40 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    // The production build (tests/run-all.mjs builds it first), on a fresh SQLite file.
-    command: `mkdir -p tests/.tmp && rm -f ${sqliteFile}* && node build/index.js`,
-    cwd: root,
-    url: `http://localhost:${port}/`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: "ignore",
-    stderr: "pipe",
-    env: {
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      PUBLIC_URL: `http://localhost:${port}`,
-      SQLITE_FILE: sqliteFile,
-      EMAIL_OUTBOX: "true",
-      SHUTDOWN_READY_DELAY_MS: "0",
-      // Every browser of the suite comes from 127.0.0.1: per-address allowances (sign-ups, failed
-      // logins, API) scaled up so they do not add up across tests. Per-account ones stay as shipped.
-      RATE_LIMIT_IP_FACTOR: "1000",
+  webServer: [
+    {
+      command: `npx tsx tests/support/oidc-provider-server.ts ${oidcPort} http://localhost:${port}/franceconnect/retour`,
+      cwd: root,
+      url: `http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
     },
-  },
+    {
+      // The production build (tests/run-all.mjs builds it first), on a fresh SQLite file.
+      command: `mkdir -p tests/.tmp && rm -f ${sqliteFile}* && node build/index.js`,
+      cwd: root,
+      url: `http://localhost:${port}/`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        NODE_ENV: "production",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        PUBLIC_URL: `http://localhost:${port}`,
+        SQLITE_FILE: sqliteFile,
+        EMAIL_OUTBOX: "true",
+        SHUTDOWN_READY_DELAY_MS: "0",
+        // Every browser of the suite comes from 127.0.0.1: per-address allowances (sign-ups, failed
+        // logins, API) scaled up so they do not add up across tests. Per-account ones stay as shipped.
+        RATE_LIMIT_IP_FACTOR: "1000",
+        FRANCECONNECT_ISSUER: `http://127.0.0.1:${oidcPort}`,
+        FRANCECONNECT_CLIENT_ID: "priorites-sante",
+        FRANCECONNECT_CLIENT_SECRET: "secret-de-test-franceconnect-0123456789",
+      },
+    },
+  ],
 });

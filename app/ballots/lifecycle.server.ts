@@ -2,7 +2,8 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import { bumpContentVersion } from "../../db/content-version";
 import { isPostgres } from "../../db/dialect";
 import { dropLiveSnapshot } from "./live-snapshot.server";
-import type { ConsultationStatus, Database } from "../../db/schema";
+import type { AssuranceLevel, ConsultationStatus, Database } from "../../db/schema";
+import { log } from "../platform/log.server";
 
 /** The phases in order; a consultation only moves forward. */
 const NEXT: Partial<Record<ConsultationStatus, ConsultationStatus>> = {
@@ -129,4 +130,25 @@ export async function setLiveResults(
       .execute();
     await bumpContentVersion(trx);
   });
+}
+
+/**
+ * The lowest level of assurance a resident needs to vote in this consultation (docs/domain.md
+ * « Niveaux de garantie »). The vote reads consultations per content version, so it is bumped.
+ */
+export async function setMinAssuranceLevel(
+  db: Kysely<Database>,
+  consultationId: string,
+  level: AssuranceLevel,
+  now = new Date(),
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("consultations")
+      .set({ min_assurance_level: level, updated_at: now.toISOString() })
+      .where("id", "=", consultationId)
+      .execute();
+    await bumpContentVersion(trx);
+  });
+  log().info({ consultationId, level }, "consultation : niveau de garantie minimal changé");
 }

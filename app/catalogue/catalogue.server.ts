@@ -37,7 +37,7 @@ export async function listConsultations(db: Kysely<Database>) {
 export async function findConsultationForAdmin(db: Kysely<Database>, slug: string) {
   const consultation = await db
     .selectFrom("consultations")
-    .select(["id", "slug", "title", "method", "status", "opens_at", "closes_at", "live_results"])
+    .select(["id", "slug", "title", "method", "status", "opens_at", "closes_at", "live_results", "min_assurance_level"])
     .where("slug", "=", slug)
     .executeTakeFirst();
   return consultation ?? null;

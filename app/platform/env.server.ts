@@ -94,6 +94,20 @@ const envSchema = z
     BENCH_BASELINE: booleanFlag.default(false),
     /** Keep reference data and anonymous pages in memory (off: the benchmarks' uncached baseline). */
     CONTENT_CACHE: booleanFlag.default(true),
+    /**
+     * FranceConnect (OpenID Connect): the provider's issuer address (its discovery document is
+     * read from it), and this site's client id and secret. All three or none: unset, no
+     * FranceConnect button and its pages answer 404.
+     */
+    FRANCECONNECT_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+    FRANCECONNECT_CLIENT_ID: z.string().min(1).optional(),
+    FRANCECONNECT_CLIENT_SECRET: z.string().min(1).optional(),
+    /** Where the provider sends the person back; defaults to PUBLIC_URL + /franceconnect/retour. */
+    FRANCECONNECT_REDIRECT_URI: z.url({ protocol: /^https?$/ }).optional(),
+    /** acr_values asked of the provider (FranceConnect: eidas1); unset, none asked. */
+    FRANCECONNECT_ACR_VALUES: z.string().min(1).optional(),
+    /** How long one call to the provider may take before the person is told to come back later. */
+    FRANCECONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   })
   .superRefine((env, ctx) => {
     if (env.RATE_LIMIT_STORE === "redis" && !env.REDIS_URL) {
@@ -110,6 +124,15 @@ const envSchema = z
         message: "RATE_LIMIT_STORE=postgres demande DATABASE_URL (PostgreSQL)",
       });
     }
+    const fc = [env.FRANCECONNECT_ISSUER, env.FRANCECONNECT_CLIENT_ID, env.FRANCECONNECT_CLIENT_SECRET];
+    if (fc.some(Boolean) && !fc.every(Boolean)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["FRANCECONNECT_ISSUER"],
+        message:
+          "FranceConnect demande FRANCECONNECT_ISSUER, FRANCECONNECT_CLIENT_ID et FRANCECONNECT_CLIENT_SECRET ensemble",
+      });
+    }
   })
   .transform((env) => {
     const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
@@ -120,6 +143,8 @@ const envSchema = z
       SESSION_COOKIE_SECURE: secure,
       LOG_LEVEL: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
       TRUST_PROXY: trustProxy(env.TRUST_PROXY),
+      FRANCECONNECT_REDIRECT_URI:
+        env.FRANCECONNECT_REDIRECT_URI ?? `${publicUrl.replace(/\/$/, "")}/franceconnect/retour`,
     };
   });
 

@@ -9,7 +9,7 @@ import type { Request as ExpressRequest, Response as ExpressResponse, NextFuncti
  * not govern. Nothing is loaded from another origin, so `default-src 'self'` holds for fonts,
  * images and fetches.
  */
-export function contentSecurityPolicy(nonce: string, development = false): string {
+export function contentSecurityPolicy(nonce: string, development = false, formTargets: string[] = []): string {
   // `npm run dev` serves its live-reload runtime and socket from another local port.
   const dev = development ? " http://localhost:* ws://localhost:*" : "";
   return [
@@ -21,7 +21,8 @@ export function contentSecurityPolicy(nonce: string, development = false): strin
     `connect-src 'self'${dev}`,
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    // A form may lead to the OpenID provider (the FranceConnect button posts, then is redirected there).
+    `form-action 'self'${formTargets.map((origin) => ` ${origin}`).join("")}`,
     "frame-ancestors 'none'",
   ].join("; ");
 }
@@ -31,6 +32,8 @@ export interface HeaderOptions {
   publicUrl: string;
   /** NODE_ENV=development: also allow the dev server's own port. */
   development?: boolean;
+  /** Other origins a form may be sent or redirected to (the FranceConnect provider). */
+  formTargets?: string[];
 }
 
 /**
@@ -51,7 +54,7 @@ export function securityHeaders(options: HeaderOptions) {
     const writeHead = res.writeHead;
     // Node calls writeHead (explicitly or through its implicit header) exactly once per response.
     res.writeHead = function (this: ExpressResponse, ...args: Parameters<typeof writeHead>) {
-      settle(res, contentSecurityPolicy(nonce, development), hsts);
+      settle(res, contentSecurityPolicy(nonce, development, options.formTargets), hsts);
       return writeHead.apply(this, args);
     } as typeof writeHead;
     next();

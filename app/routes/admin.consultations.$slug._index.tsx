@@ -4,7 +4,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { advanceConsultation, LifecycleError, setLiveResults } from "~/ballots/lifecycle.server";
+import { advanceConsultation, LifecycleError, setLiveResults, setMinAssuranceLevel } from "~/ballots/lifecycle.server";
+import { ASSURANCE_LABELS, ASSURANCE_LEVELS } from "~/identity/assurance";
 import { requireRole } from "~/web/guards.server";
 import { METHOD_LABELS, STATUS_LABELS } from "~/catalogue/themes";
 import { findConsultationForAdmin } from "~/catalogue/catalogue.server";
@@ -48,6 +49,8 @@ const phaseSchema = z.discriminatedUnion(
     }),
     // Residents see the live ranking only when this is on (never by default).
     z.object({ intent: z.literal("live"), live: z.enum(["0", "1"], { error: "Choix inconnu." }) }),
+    // The lowest level of assurance a resident needs to vote (docs/domain.md « Niveaux de garantie »).
+    z.object({ intent: z.literal("level"), level: z.enum(ASSURANCE_LEVELS, { error: "Niveau inconnu." }) }),
   ],
   { error: "Action inconnue." },
 );
@@ -63,9 +66,18 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   requireRole(context, request, "admin");
   const consultation = orNotFound(await findConsultationForAdmin(db(), params.slug ?? ""), "Consultation inconnue.");
   const formData = await readFormData(request);
-  const form = formData.get("intent") === "live" ? "live" : "advance";
+  const intent = formData.get("intent");
+  const form = intent === "live" ? "live" : intent === "level" ? "level" : "advance";
   const submission = parseWithZod(formData, { schema: phaseSchema });
   if (submission.status !== "success") return data({ form, result: submission.reply(), done: null }, { status: 400 });
+  if (submission.value.intent === "level") {
+    await setMinAssuranceLevel(db(), consultation.id, submission.value.level);
+    return {
+      form,
+      result: submission.reply(),
+      done: `Niveau de garantie minimal pour voter : « ${ASSURANCE_LABELS[submission.value.level]} ».`,
+    };
+  }
   if (submission.value.intent === "live") {
     const live = submission.value.live === "1";
     await setLiveResults(db(), consultation.id, live);
@@ -107,8 +119,15 @@ export default function ConsultationPhase() {
     constraint: getZodConstraint(phaseSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: phaseSchema }),
   });
+  const [level] = useForm({
+    id: "level",
+    lastResult: actionData?.form === "level" && !actionData.done ? actionData.result : undefined,
+    constraint: getZodConstraint(phaseSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: phaseSchema }),
+  });
   // Every error of the form sent, in French: the form's own (a refused step) and its fields'.
-  const errors = actionData && !actionData.done ? (actionData.form === "live" ? live : advance).allErrors : {};
+  const sent = actionData?.form === "live" ? live : actionData?.form === "level" ? level : advance;
+  const errors = actionData && !actionData.done ? sent.allErrors : {};
   const messages = [...new Set(Object.values(errors).flat())];
   return (
     <>
@@ -165,6 +184,34 @@ export default function ConsultationPhase() {
           </button>
         </Form>
       ) : null}
+      <Form method="post" className="fr-mt-4w" {...getFormProps(level)}>
+        <input type="hidden" name="intent" value="level" />
+        <div className="fr-select-group">
+          <label className="fr-label" htmlFor="min-level">
+            Niveau de garantie minimal pour voter
+            <span className="fr-hint-text">
+              Un habitant en dessous voit comment l’atteindre depuis « Mon compte ». Les bulletins déjà exprimés restent
+              comptés.
+            </span>
+          </label>
+          <select
+            className="fr-select"
+            id="min-level"
+            name="level"
+            defaultValue={consultation.min_assurance_level}
+            key={consultation.min_assurance_level}
+          >
+            {ASSURANCE_LEVELS.map((l) => (
+              <option key={l} value={l}>
+                {ASSURANCE_LABELS[l]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button className="fr-btn fr-btn--secondary" type="submit">
+          Enregistrer le niveau minimal
+        </button>
+      </Form>
       <ul className="fr-mt-4w">
         <li>
           <Link to={`/admin/consultations/${consultation.slug}/bulletins-papier`}>Importer des bulletins papier</Link>

@@ -2,13 +2,15 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { loginSchema, safeRedirect } from "~/identity/forms";
 import { logIn } from "~/identity/authentication.server";
 import { startSession } from "~/identity/session.server";
 import { db } from "~/platform/db.server";
 import { retryHeaders } from "~/platform/rate-limit.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { FranceConnectButton } from "~/ui/franceconnect-button";
+import { franceConnectEnabled } from "~/web/franceconnect.server";
 import { InputField, Notice } from "~/ui/fields";
 import { readFormData } from "~/web/form.server";
 
@@ -21,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (context.auth.user) {
     throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo"), "/mon-compte"));
   }
-  return null;
+  return { franceConnect: franceConnectEnabled() };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -51,6 +53,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Login() {
   const actionData = useActionData<typeof action>();
+  const { franceConnect } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const [form, fields] = useForm({
     lastResult: actionData?.result,
@@ -70,6 +73,16 @@ export default function Login() {
             {form.errors.join(" ")}
           </Notice>
         ) : null}
+        {franceConnect ? (
+          <section className="fr-mb-4w" aria-labelledby="franceconnect-titre">
+            <h2 id="franceconnect-titre" className="fr-h5">
+              Avec FranceConnect
+            </h2>
+            <p>Votre identité est confirmée par un compte que vous avez déjà (impots.gouv.fr, ameli.fr…).</p>
+            <FranceConnectButton returnTo={searchParams.get("redirectTo") ?? undefined} />
+          </section>
+        ) : null}
+        {franceConnect ? <h2 className="fr-h5">Avec votre adresse électronique</h2> : null}
         <Form method="post" {...getFormProps(form)}>
           <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
           <InputField meta={fields.email} label="Adresse électronique" type="email" autoComplete="email" />

@@ -106,7 +106,7 @@ export default function MyBallot() {
             kind="warning"
             title={saved ? "Votre vote ne peut plus être modifié" : "Vous ne pouvez pas voter ici"}
           >
-            <RefusalReason reason={voting.reason} unverified={voting.unverified} />
+            <RefusalReason reason={voting.reason} unverified={voting.unverified} belowLevel={voting.belowLevel} />
           </Notice>
         ) : null}
         <VoteMessage slot={PAGE_SLOT} shownSlots={shown.map((e) => e.slug)} />

@@ -26,6 +26,9 @@ import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 import { readFormData } from "~/web/form.server";
 import { wantsNotices } from "~/answers/choices.server";
+import { ASSURANCE_LABELS, ASSURANCE_LEVELS, HOW_TO_REACH, meetsLevel } from "~/identity/assurance";
+import { FranceConnectButton } from "~/ui/franceconnect-button";
+import { franceConnectEnabled } from "~/web/franceconnect.server";
 import { NoticeWishForm } from "~/answers/answer-views";
 import { arrondissementLabel } from "~/ui/place-names";
 import { ResidenceSection } from "~/identity/residence-section";
@@ -56,6 +59,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     results,
     answerNotices,
     residence,
+    level: user.assuranceLevel,
+    franceConnect: franceConnectEnabled(),
+    identityConfirmed: url.searchParams.get("identite") === "confirmee",
     regionChangeDays: REGION_CHANGE_DAYS,
   };
 }
@@ -222,6 +228,9 @@ export default function Account() {
     answerNotices,
     residence,
     regionChangeDays,
+    level,
+    franceConnect,
+    identityConfirmed,
   } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm({
@@ -234,6 +243,9 @@ export default function Account() {
     <>
       <h1>Mon compte</h1>
       {actionData?.message ? <Notice kind="info">{actionData.message}</Notice> : null}
+      {identityConfirmed ? (
+        <Notice kind="success">FranceConnect a confirmé votre identité : votre compte a le niveau « Identité ».</Notice>
+      ) : null}
       {actionData && "refusal" in actionData && typeof actionData.refusal === "string" ? (
         <Notice kind="error" title="Changement de commune refusé">
           {actionData.refusal}
@@ -259,6 +271,7 @@ export default function Account() {
           </Form>
         ) : null}
       </section>
+      <AssuranceSection level={level} franceConnect={franceConnect} />
       {spaces.length ? (
         <section className="fr-mb-6w">
           <h2>Mes espaces</h2>
@@ -360,6 +373,47 @@ export default function Account() {
         </ul>
       </section>
     </>
+  );
+}
+
+/**
+ * The account's level of assurance and the ways up (docs/domain.md « Niveaux de garantie »): one
+ * entry per level, each with its means when the account is below it.
+ */
+function AssuranceSection({
+  level,
+  franceConnect,
+}: {
+  level: (typeof ASSURANCE_LEVELS)[number];
+  franceConnect: boolean;
+}) {
+  return (
+    <section className="fr-mb-6w" id="niveau-de-garantie" aria-labelledby="niveau-de-garantie-titre">
+      <h2 id="niveau-de-garantie-titre">Niveau de garantie</h2>
+      <p data-testid="assurance-level">
+        Niveau de votre compte : <strong>{ASSURANCE_LABELS[level]}</strong>
+      </p>
+      <p>Certaines consultations demandent un niveau minimal pour voter. Les moyens d’aller plus haut :</p>
+      <ul>
+        {ASSURANCE_LEVELS.filter((l) => l !== "email").map((l) => (
+          <li key={l} className="fr-mb-2w">
+            <strong>{ASSURANCE_LABELS[l]}</strong> —{" "}
+            {meetsLevel(level, l) ? (
+              <span className="fr-badge fr-badge--success fr-badge--sm">Atteint</span>
+            ) : l === "identity" && franceConnect ? (
+              <>
+                Confirmez votre identité avec FranceConnect (aucun mot de passe n’est transmis à la plateforme).
+                <FranceConnectButton returnTo="/mon-compte" label="Confirmer mon identité avec" />
+              </>
+            ) : l === "identity" ? (
+              "FranceConnect n’est pas proposé sur cette plateforme pour le moment."
+            ) : (
+              HOW_TO_REACH[l]
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

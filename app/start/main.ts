@@ -77,7 +77,13 @@ async function main() {
   // Believe X-Forwarded-For only from the proxies TRUST_PROXY names (README, "Deployment on several servers").
   if (config.TRUST_PROXY !== false) app.set("trust proxy", config.TRUST_PROXY);
   app.use(requestLog(log(config)));
-  app.use(securityHeaders({ publicUrl: config.PUBLIC_URL, development: config.NODE_ENV === "development" }));
+  app.use(
+    securityHeaders({
+      publicUrl: config.PUBLIC_URL,
+      development: config.NODE_ENV === "development",
+      formTargets: config.FRANCECONNECT_ISSUER ? [new URL(config.FRANCECONNECT_ISSUER).origin] : [],
+    }),
+  );
   app.use(healthRoutes({ database, stopping: () => stopping }));
   app.use(auditRequests(db));
   const renderCache = new RenderCache(

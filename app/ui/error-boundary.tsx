@@ -22,6 +22,7 @@ const MESSAGES: Record<number, { title: string; text: string }> = {
     text: "Les données ont changé entre-temps. Rechargez la page pour voir leur état actuel, puis réessayez si besoin.",
   },
   429: { title: "Trop de tentatives", text: "Merci de patienter quelques minutes avant de réessayer." },
+  503: { title: "Service momentanément indisponible", text: "Réessayez dans quelques minutes." },
 };
 
 /** The one error view: every route's ErrorBoundary renders it, in the site's look. */

@@ -248,10 +248,24 @@ export const METHOD_HOW_TO: Record<Method, (k: number) => string> = {
  * vote (said once for the page rather than on every card).
  */
 /** Why this person cannot vote, with the way out when there is one (confirming their address). */
-export function RefusalReason({ reason, unverified }: { reason: string; unverified: boolean }) {
+export function RefusalReason({
+  reason,
+  unverified,
+  belowLevel,
+}: {
+  reason: string;
+  unverified: boolean;
+  belowLevel?: boolean;
+}) {
   return (
     <>
       {reason}
+      {belowLevel && !unverified ? (
+        <>
+          {" "}
+          <Link to="/mon-compte#niveau-de-garantie">Voir les moyens dans « Mon compte »</Link>.
+        </>
+      ) : null}
       {unverified ? (
         <>
           {" "}
@@ -290,7 +304,7 @@ export function VoteSummary({
       <div className="fr-alert fr-alert--warning fr-mb-3w" data-testid="vote-summary">
         <h3 className="fr-alert__title">Vous ne pouvez pas voter ici</h3>
         <p>
-          <RefusalReason reason={voting.reason} unverified={voting.unverified} />
+          <RefusalReason reason={voting.reason} unverified={voting.unverified} belowLevel={voting.belowLevel} />
           {voting.ballot ? (
             <>
               {" "}

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from "kysely";
 import type { Database, Theme } from "../../db/schema";
 import type { SessionUser } from "../identity/session.server";
+import { meetsLevel } from "../identity/assurance";
 import { getMyBallot, readMethodParams, neverVotes, refusal, type Voter } from "../ballots/ballots.server";
 import { VersionedCache } from "../platform/versioned-cache.server";
 import { locateCommuneAt, type Place } from "../territories/territories.server";
@@ -261,6 +262,8 @@ export type VotingState =
       k: number;
       reason: string;
       unverified: boolean;
+      /** The refusal is the consultation's minimum level: « Mon compte » lists the ways up. */
+      belowLevel?: boolean;
       ballot: BallotView | null;
       /** An account that never votes (association, CTS member): pages show it no voting notice. */
       bystander: boolean;
@@ -298,7 +301,17 @@ export async function readVoting(
   const reason = voteRefusal(consultation, user, place);
   if (reason) {
     const bystander = neverVotes(user);
-    return { kind: "refused", method, k, reason, unverified: !user.emailVerified && !bystander, ballot, bystander };
+    const belowLevel = !meetsLevel(user.assuranceLevel, consultation.min_assurance_level);
+    return {
+      kind: "refused",
+      method,
+      k,
+      reason,
+      unverified: !user.emailVerified && !bystander,
+      belowLevel,
+      ballot,
+      bystander,
+    };
   }
   return { kind: "open", method, k, ballot };
 }

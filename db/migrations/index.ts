@@ -14,6 +14,7 @@ import * as answers from "./2026_12_04_1600_answers";
 import * as englishCodes from "./2026_12_04_1700_english_codes";
 import * as assurance from "./2026_12_04_1800_assurance";
 import * as electorate from "./2026_12_04_1900_electorate";
+import * as franceconnect from "./2026_12_04_2000_franceconnect";
 import * as residence from "./2026_12_04_2100_residence";
 import * as ops from "./2026_12_04_2400_ops";
 
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   "2026_12_04_1700_english_codes": englishCodes,
   "2026_12_04_1800_assurance": assurance,
   "2026_12_04_1900_electorate": electorate,
+  "2026_12_04_2000_franceconnect": franceconnect,
   "2026_12_04_2100_residence": residence,
   "2026_12_04_2400_ops": ops,
 };
