@@ -569,14 +569,27 @@ function rankAxis(doc: PDFKit.PDFDocument, max: number, left: number, right: num
   }
 }
 
-/** Label column of a chart row: the title, cut to two lines. */
-function rowLabel(doc: PDFKit.PDFDocument, label: string, x: number, y: number, w: number, size: number) {
+/** Label column of a chart row, on one line: the title, cut if need be, then its figure kept whole. */
+function rowLabel(
+  doc: PDFKit.PDFDocument,
+  title: string,
+  suffix: string,
+  x: number,
+  y: number,
+  w: number,
+  size: number,
+) {
   doc.font("regular").fontSize(size).fillColor(INK);
-  let text = pdfText(label);
-  while (doc.heightOfString(text, { width: w }) > size * 2.6 && text.length > 10)
-    text = `${text.slice(0, -6).trimEnd()}…`;
-  doc.text(text, x, y, { width: w });
-  return doc.heightOfString(text, { width: w });
+  const one = doc.heightOfString("M", { width: w });
+  const end = pdfText(suffix ? ` (${suffix})` : "");
+  let text = pdfText(title);
+  let cut = false;
+  while (doc.heightOfString(`${text}${cut ? "…" : ""}${end}`, { width: w }) > one * 1.5 && text.length > 12) {
+    text = text.slice(0, -2).trimEnd();
+    cut = true;
+  }
+  doc.text(`${text}${cut ? "…" : ""}${end}`, x, y, { width: w });
+  return one;
 }
 
 /** The page's dot-and-whisker chart: rank (dot) and rank interval (whisker) of each row. */
@@ -604,8 +617,8 @@ function intervalChart(
         .fontSize(size)
         .fillColor(INK)
         .text(`${r.rank}${r.indistinct ? " ≈" : ""}`, x0, y, { width: 22 });
-      const h = Math.max(size * 1.3, rowLabel(doc, `${r.title} (${r.figure})`, x0 + 22, y, labelWidth - 22, size));
-      const cy = y + Math.min(h, size * 1.3) / 2;
+      const h = rowLabel(doc, r.title, r.figure, x0 + 22, y, labelWidth - 22, size);
+      const cy = y + h / 2;
       if (g.whisker) {
         doc.lineWidth(1.5).strokeColor(BLUE_LIGHT).moveTo(g.whisker[0], cy).lineTo(g.whisker[1], cy).stroke();
         for (const x of g.whisker)
@@ -637,8 +650,8 @@ function shiftChart(doc: PDFKit.PDFDocument, rows: ReturnType<typeof rankShifts>
       r.raw === null || r.weighted === null
         ? "non classée dans l’un des deux"
         : `${r.raw}e brut, ${r.weighted}e pondéré${r.clear ? " — écart net" : ""}`;
-    const h = Math.max(size * 1.3, rowLabel(doc, `${r.title} (${words})`, x0, y, labelWidth, size));
-    const cy = y + Math.min(h, size * 1.3) / 2;
+    const h = rowLabel(doc, r.title, words, x0, y, labelWidth, size);
+    const cy = y + h / 2;
     if (r.raw !== null && r.weighted !== null) {
       const a = rankX(r.raw, max, left, right);
       const b = rankX(r.weighted, max, left, right);
