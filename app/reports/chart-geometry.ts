@@ -93,16 +93,23 @@ export function rankShifts(
 }
 
 /**
- * Class breaks for a choropleth: `classes` equal steps from 0 to a round number just above the
- * largest value (so the legend reads "de 0,02 % à 0,04 %", not arbitrary quantiles).
+ * Class breaks for a choropleth: `classes` equal, round steps covering the values from a round
+ * number at or below the smallest to one at or above the largest, so the legend reads
+ * "de 0,042 % à 0,044 %" and close rates still get different shades (the legend says how close).
  */
 export function colourBreaks(values: number[], classes = 4): number[] {
-  const max = Math.max(0, ...values);
-  if (max === 0) return Array.from({ length: classes + 1 }, (_, i) => i);
-  const rough = max / classes;
-  const power = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s * classes >= max)!;
-  return Array.from({ length: classes + 1 }, (_, i) => Number((i * step).toPrecision(12)));
+  const hi = Math.max(0, ...values);
+  if (hi === 0) return Array.from({ length: classes + 1 }, (_, i) => i);
+  const lo = Math.min(...values);
+  const spread = hi - lo || hi;
+  const power = 10 ** Math.floor(Math.log10(spread / classes));
+  const steps = [1, 2, 2.5, 5, 10, 20, 25, 50, 100].map((m) => m * power);
+  for (const step of steps) {
+    const start = Math.floor(lo / step) * step;
+    if (start + classes * step >= hi)
+      return Array.from({ length: classes + 1 }, (_, i) => Number((start + i * step).toPrecision(12)));
+  }
+  return Array.from({ length: classes + 1 }, (_, i) => Number(((i * hi) / classes).toPrecision(12)));
 }
 
 /** Which class (0…breaks.length − 2) a value falls in; the top class includes its upper bound. */

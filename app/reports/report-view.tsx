@@ -54,6 +54,7 @@ export function RankShifts({
 }) {
   const slugs = new Map(rankings.raw.map((r) => [r.id, r.slug]));
   const rows = rankShifts(rankings.raw, rankings.population, FIRST).map((r) => ({ ...r, slug: slugs.get(r.id)! }));
+  // Only those that move are drawn: the sentence says how many keep their rank.
   const moved = rows.filter((r) => r.shift !== 0);
   const clear = rows.filter((r) => r.clear);
   return (
@@ -67,12 +68,14 @@ export function RankShifts({
                 : " ; aucun écart n’est net : leurs intervalles se chevauchent"
             }.`}
       </p>
-      <RankShiftChart
-        id={id}
-        caption={`Rang brut et rang pondéré des propositions en tête de l’un ou l’autre classement`}
-        rows={rows}
-        proposalHref={proposalHref}
-      />
+      {moved.length ? (
+        <RankShiftChart
+          id={id}
+          caption={`Rang brut et rang pondéré des propositions en tête de l’un ou l’autre classement qui changent de rang`}
+          rows={moved}
+          proposalHref={proposalHref}
+        />
+      ) : null}
     </>
   );
 }
@@ -223,7 +226,7 @@ export function RankingsSection({
 }) {
   const count = report.rankings.raw.length;
   return (
-    <section aria-labelledby="classements">
+    <section aria-labelledby="classements" className="ps-rankings">
       <h2 id="classements">{title}</h2>
       {report.state === "empty" ? (
         <Notice kind="info" title="Aucun bulletin">

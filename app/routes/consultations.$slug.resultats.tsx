@@ -60,10 +60,11 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   };
 }
 
+// "— Rouen (arrondissement)": a territory named without an article to elide.
 const FOCUS_NAMES: Record<TerritoryFocus["kind"], (name: string) => string> = {
-  region: (n) => `en ${n}`,
-  cts: (n) => `dans le territoire du CTS ${n}`,
-  arrondissement: (n) => `dans l’arrondissement ${n}`,
+  region: (n) => `— ${n} (région)`,
+  cts: (n) => `— ${n} (CTS)`,
+  arrondissement: (n) => `— ${n} (arrondissement)`,
 };
 
 export default function RegionResults() {
@@ -111,28 +112,24 @@ export default function RegionResults() {
           </h2>
           {f.withheld ? (
             <p>
-              Pas de classement {FOCUS_NAMES[f.kind](f.name)} : {f.withheld}. Aucun chiffre n’y est montré, pour que
-              personne ne puisse être reconnu.
+              Pas de classement pour ce territoire : {f.withheld}. Aucun chiffre n’y est montré, pour que personne ne
+              puisse être reconnu.
             </p>
           ) : (
             <>
-              <p className="fr-text--sm fr-mb-1w">
-                Classement brut (un bulletin = une voix), {formatNumber(f.ballots ?? 0)} bulletins. {HOW_TO_READ}
-              </p>
               <FirstTen
                 id={`dix-premieres-${f.kind}`}
-                caption={`Les 10 premières priorités ${FOCUS_NAMES[f.kind](f.name)}, classement brut`}
+                caption={`Classement brut (un bulletin = une voix), ${formatNumber(f.ballots ?? 0)} bulletins`}
                 rows={f.rankings.raw}
                 proposalHref={proposalHref}
               />
+              <p className="fr-text--sm fr-mb-1w">{HOW_TO_READ}</p>
               {f.kind === "region" ? (
                 <p className="fr-text--sm">
                   <a href="#classements">Classements complets de la région, brut et pondéré</a>
                 </p>
               ) : (
-                <More
-                  summary={`Classement complet ${FOCUS_NAMES[f.kind](f.name)} (${f.rankings.raw.length} propositions)`}
-                >
+                <More summary={`Classement complet de ce territoire (${f.rankings.raw.length} propositions)`}>
                   <ol className="fr-text--sm">
                     {f.rankings.raw.map((r) => (
                       <li key={r.id}>
@@ -265,33 +262,35 @@ export default function RegionResults() {
       {answers ? <CtsAnswersOverview consultationSlug={slug} territories={answers} /> : null}
       <section aria-labelledby="territoires">
         <h2 id="territoires">Les priorités de chaque conseil territorial de santé</h2>
-        <div className="fr-grid-row fr-grid-row--gutters">
+        <p>Le rapport de chaque CTS reprend ses classements, sa participation et la ventilation par arrondissement.</p>
+        <ul>
           {view.territories.map((t) => (
-            <div className="fr-col-12 fr-col-md-6 fr-col-lg-4" key={t.code}>
-              <div className="fr-tile fr-tile--vertical ps-tile-left">
-                <div className="fr-tile__body">
-                  <h3 className="fr-tile__title">
-                    <Link to={`/cts/${encodeURIComponent(t.code)}/rapports/${slug}`}>CTS {t.name}</Link>
-                  </h3>
-                  <p className="fr-tile__detail">
-                    {t.ballots === null ? t.withheld : `${formatNumber(t.ballots)} bulletin${t.ballots > 1 ? "s" : ""}`}
-                  </p>
-                  {t.top.length ? (
-                    <ul className="ps-plain-list fr-text--sm">
-                      {t.top.map((p) => (
-                        <li key={p.title}>
-                          {p.rank}. {p.title} ({p.figure})
-                        </li>
-                      ))}
-                    </ul>
-                  ) : (
-                    <p className="fr-text--sm">{t.withheld ?? view.smallGroupLabel} : pas de classement.</p>
-                  )}
-                </div>
-              </div>
+            <li key={t.code}>
+              <Link to={`/cts/${encodeURIComponent(t.code)}/rapports/${slug}`}>CTS {t.name}</Link>{" "}
+              <span className="fr-text--sm">
+                ({t.ballots === null ? t.withheld : `${formatNumber(t.ballots)} bulletin${t.ballots > 1 ? "s" : ""}`})
+              </span>
+            </li>
+          ))}
+        </ul>
+        <More summary={`Les 3 premières priorités de chaque CTS (${view.territories.length} territoires)`}>
+          {view.territories.map((t) => (
+            <div key={t.code}>
+              <h3 className="fr-h6 fr-mb-1w">CTS {t.name}</h3>
+              {t.top.length ? (
+                <ul className="ps-plain-list fr-text--sm">
+                  {t.top.map((p) => (
+                    <li key={p.title}>
+                      {p.rank}. {p.title} ({p.figure})
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <p className="fr-text--sm">{t.withheld ?? view.smallGroupLabel} : pas de classement.</p>
+              )}
             </div>
           ))}
-        </div>
+        </More>
       </section>
 
       <section aria-labelledby="donnees">

@@ -1,7 +1,7 @@
 /**
- * The DSFR download link: what the file is, then its format and size in words
- * ("Télécharger le rapport (PDF, 40 Ko)"; the parentheses are for screen readers, the detail
- * line shows them without).
+ * The DSFR download link: what the file is, then on its detail line the format and size in
+ * words. Its accessible name says them together, "Télécharger le rapport (PDF, 40 Ko)" (the
+ * detail line being a block, the name computed from the text would read "rapport PDF, 40 Ko").
  */
 export function DownloadLink({
   href,
@@ -17,14 +17,10 @@ export function DownloadLink({
   approximate?: boolean;
 }) {
   const size = bytes === null ? null : `${approximate ? "environ " : ""}${formatBytes(bytes)}`;
+  const detail = `${format}${size ? `, ${size}` : ""}`;
   return (
-    <a className="fr-link fr-link--download" href={href} download>
-      {label} <span className="fr-sr-only">(</span>
-      <span className="fr-link__detail">
-        {format}
-        {size ? `, ${size}` : ""}
-      </span>
-      <span className="fr-sr-only">)</span>
+    <a className="fr-link fr-link--download" href={href} download aria-label={`${label} (${detail})`}>
+      {label} <span className="fr-link__detail">{detail}</span>
     </a>
   );
 }

@@ -86,10 +86,16 @@ describe("raw against weighted ranks", () => {
 });
 
 describe("map colour scale", () => {
-  it("breaks at round steps from 0 to just above the largest value", () => {
-    expect(colourBreaks([0.00031, 0.00052, 0.00047])).toEqual([0, 0.0002, 0.0004, 0.0006, 0.0008]);
-    expect(colourBreaks([0.3, 0.9])).toEqual([0, 0.25, 0.5, 0.75, 1]);
+  it("breaks at round steps from at or below the smallest value to at or above the largest", () => {
+    expect(colourBreaks([0.00043, 0.0005, 0.00047])).toEqual([0.00042, 0.00044, 0.00046, 0.00048, 0.0005]);
+    expect(colourBreaks([0.3, 0.9])).toEqual([0.2, 0.4, 0.6, 0.8, 1]);
+    expect(colourBreaks([0.5, 0.5])).toEqual([0.5, 0.6, 0.7, 0.8, 0.9]);
     expect(colourBreaks([])).toEqual([0, 1, 2, 3, 4]);
+    for (const values of [[0.0001, 0.0123], [1, 2, 3], [0.004, 0.0041], [7]]) {
+      const breaks = colourBreaks(values);
+      expect(breaks[0]!).toBeLessThanOrEqual(Math.min(...values));
+      expect(breaks.at(-1)!).toBeGreaterThanOrEqual(Math.max(...values));
+    }
   });
   it("puts every value in one class, the top one included", () => {
     const breaks = [0, 0.25, 0.5, 0.75, 1];
