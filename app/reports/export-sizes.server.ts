@@ -5,10 +5,13 @@ import type { CtsReport, ReportConsultation } from "./cts-report.server";
 import { csvLines, reportCsv, reportJson, reportPdf, reportXlsx } from "./exports.server";
 import { regionDataset } from "./region.server";
 
-// The size a download link announces is the size of the file it serves, measured by rendering
-// that file: the CSV and JSON from the report already built for the page, the XLSX and PDF once
-// per (report, tally version, answers) and kept in memory. Only the generation time inside the
-// file differs from one download to the next (same length), so the figure is exact.
+// The size a download link announces is the size of the file it serves. The CSV and JSON are
+// measured exactly from the report already built for the page (a few milliseconds). The PDF and
+// XLSX take up to a second to render, so they are measured on the exports served: the last one of
+// the same tally version gives the exact size (only the generation time inside differs, same
+// length); failing that, the last one of an older version gives it "environ" (the report has the
+// same rows, figures of other widths); a report never exported is rendered once in memory and
+// its size kept for its tally version.
 const sizes = new Map<string, number>();
 const SIZE_CACHE = 256;
 
@@ -28,25 +31,48 @@ async function render(report: CtsReport, format: ExportFormat): Promise<number> 
   return (format === "xlsx" ? await reportXlsx(report) : await reportPdf(report)).length;
 }
 
+export interface ExportSize {
+  bytes: number;
+  /** From an export of an older tally version. */
+  approximate: boolean;
+}
+
 /** The byte size of each export of this report, as its download would serve it now. */
 export async function reportExportSizes(
+  db: Kysely<Database>,
+  consultationId: string,
   report: CtsReport,
   formats: readonly ExportFormat[],
-): Promise<Record<ExportFormat, number>> {
+): Promise<Record<ExportFormat, ExportSize>> {
+  const served = await db
+    .selectFrom("report_exports")
+    .select(["format", "tally_version", "bytes"])
+    .where("consultation_id", "=", consultationId)
+    .where("territory", "=", report.territory.code)
+    .where("format", "in", ["pdf", "xlsx"])
+    .orderBy("generated_at", "desc")
+    .limit(20)
+    .execute();
   const answers = report.answers ? JSON.stringify(report.answers) : "";
-  const base = [
-    report.consultation.slug,
-    report.territory.code,
-    report.consultation.status,
-    report.tallyVersion,
-    report.intervals?.version ?? "",
-    answers.length,
-    answers,
-  ].join("|");
-  const out = {} as Record<ExportFormat, number>;
+  const base = [report.consultation.slug, report.territory.code, report.tallyVersion, answers].join("|");
+  const out = {} as Record<ExportFormat, ExportSize>;
   for (const format of formats) {
     const key = `${base}|${format}`;
-    out[format] = sizes.get(key) ?? remember(key, await render(report, format));
+    if (format === "csv" || format === "json") {
+      out[format] = { bytes: await render(report, format), approximate: false };
+      continue;
+    }
+    const same = served.find((e) => e.format === format && e.tally_version === report.tallyVersion);
+    const older = served.find((e) => e.format === format);
+    const known = sizes.get(key);
+    out[format] =
+      known !== undefined
+        ? { bytes: known, approximate: false }
+        : same
+          ? { bytes: Number(same.bytes), approximate: false }
+          : older
+            ? { bytes: Number(older.bytes), approximate: true }
+            : { bytes: remember(key, await render(report, format)), approximate: false };
   }
   return out;
 }

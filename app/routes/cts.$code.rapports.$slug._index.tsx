@@ -45,7 +45,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     exportLog,
     caveats: caveats(report),
     member,
-    sizes: await reportExportSizes(report, EXPORT_FORMATS),
+    sizes: await reportExportSizes(db(), consultation.id, report, EXPORT_FORMATS),
   };
 }
 
@@ -165,7 +165,8 @@ export default function CtsReportPage() {
                 href={`${base}/export/${f}`}
                 label={EXPORT_NAMES[f]}
                 format={EXPORT_LABELS[f]}
-                bytes={sizes[f]}
+                bytes={sizes[f].bytes}
+                approximate={sizes[f].approximate}
               />
             </li>
           ))}

@@ -145,11 +145,15 @@ test("the CTS report opens with its summary, keeps long tables closed, and its e
   const [a, b] = [(await rawChart.boundingBox())!, (await weightedChart.boundingBox())!];
   expect(Math.abs(a.y - b.y)).toBeLessThan(2);
   expect(a.y).toBeLessThan(2 * DESKTOP.height);
-  await expect(page.getByRole("figure", { name: /Rang brut et rang pondéré/ })).toBeVisible();
+  // Where raw and weighted disagree: said in a sentence, drawn when some proposal moves.
+  await expect(page.getByRole("heading", { name: "Brut ou pondéré : ce qui change" })).toBeVisible();
+  await expect(
+    page.getByText(/placent les 10 premières propositions aux mêmes rangs|n’ont pas le même rang dans les deux/),
+  ).toBeVisible();
   for (const name of ["Classement brut", "Rang par arrondissement", "Détail par proposition"])
     await expect(page.getByRole("table", { name })).toBeHidden();
 
-  // Every export link names its format and size; the PDF's is the file's.
+  // Every export link names its format and size ("environ" when measured on an older export).
   for (const [name, format] of [
     ["Télécharger le rapport pour la réunion", "PDF"],
     ["Télécharger les tableaux", "Tableur \\(XLSX\\)"],
@@ -157,15 +161,21 @@ test("the CTS report opens with its summary, keeps long tables closed, and its e
     ["Télécharger les données", "JSON"],
   ])
     await expect(
-      page.getByRole("link", { name: new RegExp(`^${name} \\(${format}, [\\d,]+ (Ko|Mo)\\)$`) }),
+      page.getByRole("link", { name: new RegExp(`^${name} \\(${format}, (environ )?[\\d,]+ (Ko|Mo)\\)$`) }),
     ).toBeVisible();
+  // Once the PDF of this tally version is served, its link gives that file's exact size.
   const pdfLink = page.getByRole("link", { name: /^Télécharger le rapport pour la réunion \(PDF/ });
   const pdf = await page.request.get((await pdfLink.getAttribute("href"))!);
+  await page.reload();
   await expect(pdfLink).toHaveAccessibleName(
     `Télécharger le rapport pour la réunion (PDF, ${formatBytes((await pdf.body()).length)})`,
   );
+  const csvLink = page.getByRole("link", { name: /^Télécharger les tableaux \(CSV/ });
+  const csv = await page.request.get((await csvLink.getAttribute("href"))!);
+  await expect(csvLink).toHaveAccessibleName(
+    `Télécharger les tableaux (CSV, ${formatBytes((await csv.body()).length)})`,
+  );
 
-  await page.reload();
   const desktop = await shoot(page, testInfo, "rapport du CTS Rouen-Elbeuf, 1280 px");
   console.log(`report page at 1280 px: ${desktop} px`);
   expect(desktop, "report page height at 1280 px").toBeLessThan(12_000);
