@@ -174,7 +174,10 @@ test("results are public once published, with every CTS's report and the dataset
 
     await page.goto(`/consultations/${CENTRE}`);
     await page.getByRole("link", { name: "Voir les résultats" }).click();
-    await expect(page.getByRole("heading", { level: 1, name: "Résultats en Centre-Val de Loire" })).toBeVisible();
+    // The first view after publication computes the region's intervals and measures its dataset.
+    await expect(page.getByRole("heading", { level: 1, name: "Résultats en Centre-Val de Loire" })).toBeVisible({
+      timeout: 30_000,
+    });
     await page.getByText(/^Classements complets \(/).click();
     await expect(page.getByRole("table", { name: "Classement brut" }).locator("tbody tr")).toHaveCount(
       CENTRE_PROPOSALS,
@@ -189,7 +192,8 @@ test("results are public once published, with every CTS's report and the dataset
     expect(text).toContain(`"région";"24";"Centre-Val de Loire";400;"brut";1;`);
 
     await page.getByRole("link", { name: "CTS Cher" }).click();
-    await expect(page.getByRole("heading", { level: 1, name: "Rapport du CTS Cher" })).toBeVisible();
+    // Never exported yet: the page renders its PDF and XLSX once to give their sizes.
+    await expect(page.getByRole("heading", { level: 1, name: "Rapport du CTS Cher" })).toBeVisible({ timeout: 30_000 });
     expect((await page.request.get(`/cts/18/rapports/${CENTRE}/export/pdf`)).status()).toBe(200);
     const api = await page.request.get(`/api/v1/consultations/${CENTRE}/results?territory=cts:18`);
     expect(api.status()).toBe(200);
