@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
+import type { Insertable, Kysely } from "kysely";
 import type { Database } from "../db/schema";
 import { sessionKey } from "../app/identity/kysely-adapter.server";
 
@@ -22,14 +22,18 @@ export async function createVoters(db: Kysely<Database>, regionCode: string, cou
   const expires = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
   const sessions: string[] = [];
   for (let start = 0; start < count; start += 500) {
-    const users: Database["users"][] = [];
+    const users: Insertable<Database["users"]>[] = [];
     const roles: Database["user_roles"][] = [];
     const rows: Database["sessions"][] = [];
     for (let i = start; i < Math.min(count, start + 500); i++) {
       const id = randomUUID();
+      const email = `bench-${i}-${id.slice(0, 8)}@exemple.fr`;
       users.push({
         id,
-        email: `bench-${i}-${id.slice(0, 8)}@exemple.fr`,
+        email,
+        email_canonical: email,
+        region_changed_at: null,
+        signup_network: null,
         // Never used to log in: sessions are made directly.
         password_hash: "bench",
         email_verified_at: now,

@@ -17,7 +17,14 @@ export interface LoadResult {
 export async function startServer(root: string, env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["build/index.js"], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", SHUTDOWN_READY_DELAY_MS: "0", ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      EMAIL_OUTBOX: "true",
+      HOST: "127.0.0.1",
+      SHUTDOWN_READY_DELAY_MS: "0",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -13,6 +13,7 @@ export interface Database {
   cts_territories: CtsTerritoryTable;
   cts_rules: CtsRuleTable;
   users: UserTable;
+  user_verifications: UserVerificationTable;
   user_roles: UserRoleTable;
   sessions: SessionTable;
   email_tokens: EmailTokenTable;
@@ -111,10 +112,40 @@ export interface UserTable {
   email: string;
   password_hash: string;
   email_verified_at: string | null;
-  commune_code: string;
+  commune_code: string | null;
   display_name: string | null;
+  /** The highest level the account's verifications still support (see user_verifications). */
+  assurance_level: Generated<AssuranceLevel>;
   created_at: string;
   updated_at: string;
+  /**
+   * The address in its canonical form (app/identity/email-canonical.ts), unique: one mailbox, one
+   * account. NULL only for accounts that shared a mailbox with an older one before migration
+   * 2026_12_04_1900_electorate (`npm run accounts:duplicates` lists them).
+   */
+  email_canonical: string | null;
+  /** When the resident last moved to another region (docs/domain.md#one-voice). */
+  region_changed_at: string | null;
+  /** Keyed hash of the network the sign-up came from (signals), never the address. */
+  signup_network: string | null;
+}
+
+/** Lowest to highest (docs/domain.md « Niveaux de garantie »). */
+export const ASSURANCE_LEVELS = ["email", "identity", "residence", "in_person"] as const;
+export type AssuranceLevel = (typeof ASSURANCE_LEVELS)[number];
+export type VerificationMethod = "franceconnect" | "postal_code" | "census" | "counter";
+
+/** One proof a person gave (migration 2026_12_04_1800_assurance). */
+export interface UserVerificationTable {
+  id: string;
+  user_id: string;
+  level: AssuranceLevel;
+  method: VerificationMethod;
+  /** The commune a residence or counter verification vouches for; null for an identity. */
+  commune_code: string | null;
+  /** The agent who confirmed at a counter. */
+  verified_by: string | null;
+  created_at: string;
 }
 
 export const ROLES = ["resident", "association", "cts_member", "moderator", "admin"] as const;
@@ -189,6 +220,8 @@ export interface ConsultationTable {
   position: number;
   /** 1: residents see the live ranking while the vote is open (off by default). */
   live_results: Generated<0 | 1>;
+  /** The lowest assurance level allowed to vote. */
+  min_assurance_level: Generated<AssuranceLevel>;
   created_at: string;
   updated_at: string;
 }
@@ -269,6 +302,8 @@ export interface BallotTable {
   channel: BallotChannel;
   /** JSON, by method: {"selections": [ids]}, {"grades": {id: grade}}, {"order": [ids]}. */
   content: string;
+  /** The voter's level when the ballot was cast or last changed; null for a paper ballot. */
+  assurance_level: AssuranceLevel | null;
   created_at: string;
   updated_at: string;
 }
@@ -488,7 +523,8 @@ export type AuditKind =
   | "password_changed"
   | "password_reset"
   | "login"
-  | "commune_change";
+  | "commune_change"
+  | "verification";
 
 export interface AuditEventTable {
   id: string;

@@ -57,7 +57,7 @@ export default defineConfig({
       HOST: "127.0.0.1",
       PUBLIC_URL: `http://localhost:${port}`,
       SQLITE_FILE: sqliteFile,
-      DEV_OUTBOX: "true",
+      EMAIL_OUTBOX: "true",
       SHUTDOWN_READY_DELAY_MS: "0",
       // Every browser of the suite comes from 127.0.0.1: per-address allowances (sign-ups, failed
       // logins, API) scaled up so they do not add up across tests. Per-account ones stay as shipped.

@@ -11,7 +11,7 @@ import { CommentError } from "../comments/comments.server";
 import { contributionListed, contributionShown } from "../comments/visibility.server";
 import { formatDateTime } from "../ui/format";
 import type { OrganisationId } from "../comments/identifiers";
-import { PDF_MAX_BYTES } from "../comments/labels";
+import { PDF_MAX_BYTES, reviewState } from "../comments/labels";
 import { logModeration } from "../moderation/moderation.server";
 
 /** Creates an organisation's account: role "association" only, e-mail to verify, commune of its seat. */
@@ -370,7 +370,7 @@ export function checkPdf(upload: Upload): string | null {
   if (upload.bytes.byteLength === 0) return "Le fichier est vide.";
   const head = Buffer.from(upload.bytes.subarray(0, 5)).toString("latin1");
   if (head !== "%PDF-")
-    return "Ce fichier n’est pas un PDF (son contenu ne commence pas par %PDF-) : seuls les PDF sont acceptés.";
+    return "Ce fichier n’est pas un PDF : seuls les fichiers PDF sont acceptés. Enregistrez votre document au format PDF (menu « Exporter » ou « Imprimer » de votre logiciel).";
   return null;
 }
 
@@ -617,6 +617,7 @@ export async function listContributionsForProposal(db: Kysely<Database>, proposa
       "c.hidden_reason",
       "c.published_at",
       "c.review_requested_at",
+      "c.reviewed_at",
       "a.id as association_id",
       "a.user_id as association_user_id",
       "a.name as association_name",
@@ -669,7 +670,7 @@ export async function listContributionsForProposal(db: Kysely<Database>, proposa
       mine,
       flaggedByMe: reported.has(r.id),
       canReview: mine && r.moderation === "hidden" && r.review_requested_at === null,
-      reviewRequested: r.review_requested_at !== null,
+      review: r.moderation === "hidden" ? reviewState(r) : "none",
     };
   });
 }

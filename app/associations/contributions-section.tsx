@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import { FlagForm, ReviewForm } from "../comments/comment-section";
-import { REASON_LABELS } from "../comments/labels";
+import { REASON_LABELS, REVIEW_NOTICES } from "../comments/labels";
 import { PlainText } from "../comments/plain-text";
 import type { DiscussionActionData } from "../comments/forms";
 import type { ProposalDiscussion } from "../comments/discussion.server";
@@ -16,10 +16,13 @@ export function ContributionsSection({
   discussion,
   actionData,
   contributeHref,
+  justPublished,
 }: {
   discussion: ProposalDiscussion;
   actionData: DiscussionActionData | undefined;
   contributeHref: string;
+  /** The id in `?publiee=`: the association lands on its contribution, told it is published. */
+  justPublished?: string | null;
 }) {
   const { contributions } = discussion;
   return (
@@ -43,6 +46,16 @@ export function ContributionsSection({
         <ul className="ps-plain-list">
           {contributions.map((c) => (
             <li key={c.id} id={`contribution-${c.id}`} className="ps-contribution fr-mb-3w" data-testid="contribution">
+              {c.mine && c.id === justPublished ? (
+                <div className="fr-alert fr-alert--success fr-alert--sm fr-mb-2w" role="status">
+                  <p>
+                    {c.state === "visible"
+                      ? "Votre contribution est publiée : la voici telle que tout le monde la lit."
+                      : "Votre contribution est enregistrée ; elle attend l’examen de la modération avant d’être lue de tous."}{" "}
+                    <Link to="/espace-association">Revenir à votre espace</Link>
+                  </p>
+                </div>
+              ) : null}
               <article aria-labelledby={`contribution-${c.id}-titre`}>
                 <p className="fr-mb-1w">
                   <span className="fr-badge fr-badge--sm fr-badge--purple-glycine fr-mr-1w">Association vérifiée</span>
@@ -100,6 +113,9 @@ export function ContributionsSection({
                     <FlagForm kind="contribution" id={c.id} reported={c.flaggedByMe} actionData={actionData} />
                   ) : null}
                   {c.canReview ? <ReviewForm kind="contribution" id={c.id} actionData={actionData} /> : null}
+                  {c.mine && c.review !== "none" ? (
+                    <p className="fr-text--sm fr-mb-0">{REVIEW_NOTICES[c.review]}</p>
+                  ) : null}
                 </div>
               </article>
             </li>

@@ -14,6 +14,7 @@ export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
   password_reset: "Mot de passe réinitialisé (lien par e-mail)",
   login: "Connexion réussie",
   commune_change: "Changement de commune",
+  verification: "Niveau de garantie",
 };
 
 export const AUDIT_KINDS = Object.keys(AUDIT_KIND_LABELS) as AuditKind[];

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
-import { lockRow, writeTransaction } from "../../db/dialect";
-import type { BallotChannel, Database } from "../../db/schema";
+import type { Kysely, Selectable } from "kysely";
+import { isPostgres, writeTransaction } from "../../db/dialect";
+import type { AssuranceLevel, BallotChannel, Database } from "../../db/schema";
+import { belowMinimumMessage } from "../identity/assurance";
 import { consultationIsOpen } from "../catalogue/consultation-window";
 import { keepNoticeChoices } from "../answers/choices.server";
 import { locateCommune, type Place } from "../territories/territories.server";
@@ -22,7 +23,9 @@ export class BallotError extends Refusal {}
 export interface Voter {
   id: string;
   emailVerified: boolean;
-  communeCode: string;
+  communeCode: string | null;
+  /** As last read (default: e-mail); changeBallot reads it again under the voter's lock. */
+  assuranceLevel?: AssuranceLevel;
   roles: readonly { role: string; scope: string }[];
 }
 
@@ -46,11 +49,25 @@ export function readMethodParams(method: Method, json: string): ConsultationRule
 }
 
 type ConsultationRow = Pick<
-  Database["consultations"],
-  "id" | "slug" | "region_code" | "cts_code" | "method" | "method_params" | "status" | "opens_at" | "closes_at"
+  Selectable<Database["consultations"]>,
+  | "id"
+  | "slug"
+  | "region_code"
+  | "cts_code"
+  | "method"
+  | "method_params"
+  | "status"
+  | "opens_at"
+  | "closes_at"
+  | "min_assurance_level"
 >;
 
 /** Why this person cannot vote in this consultation now, or null when they can. */
+/** Accounts that never vote, whatever the phase or the place: associations and CTS members. */
+export function neverVotes(voter: Pick<Voter, "roles">): boolean {
+  return voter.roles.some((r) => r.role === "association" || r.role === "cts_member");
+}
+
 export function refusal(
   consultation: ConsultationRow,
   voter: Voter,
@@ -78,7 +95,16 @@ export function refusal(
   if (consultation.cts_code && place.ctsCode !== consultation.cts_code) {
     return "Cette consultation est réservée aux habitants du territoire de son conseil territorial de santé.";
   }
-  return null;
+  return belowMinimumMessage(voter.assuranceLevel ?? "email", consultation.min_assurance_level);
+}
+
+/**
+ * Locks a voter's row for the rest of the transaction and reads what a ballot depends on. On
+ * SQLite the write transaction already holds the whole database.
+ */
+export async function lockVoter(trx: Kysely<Database>, userId: string) {
+  const query = trx.selectFrom("users").select(["commune_code", "assurance_level"]).where("id", "=", userId);
+  return (isPostgres(trx) ? query.forUpdate() : query).executeTakeFirst();
 }
 
 export type BallotOutcome = "cast" | "changed" | "withdrawn" | "unchanged";
@@ -112,7 +138,7 @@ export async function changeBallot(
   mutate: (current: BallotContent | null, rules: ConsultationRules) => unknown,
 ): Promise<BallotChange> {
   // Read before the transaction, which holds SQLite's one connection, so it stays short.
-  const [place, proposals] = await Promise.all([
+  const [placeBefore, proposals] = await Promise.all([
     input.place !== undefined ? input.place : locateCommune(db, input.voter.communeCode),
     input.proposalIds ??
       db
@@ -124,17 +150,38 @@ export async function changeBallot(
         .then((rows) => new Set(rows.map((r) => r.id))),
   ]);
   return writeTransaction(db, async (trx) => {
-    await lockRow(trx, "users", input.voter.id);
+    // The voter's level as of now, under their lock: a verification or commune change that
+    // committed before this vote is what the ballot records.
+    const holder = await lockVoter(trx, input.voter.id);
+    const voter: Voter = { ...input.voter, assuranceLevel: holder?.assurance_level ?? "email" };
+    // The commune as it is now, under the lock a change of commune takes too: a change that
+    // committed while this request was on its way is seen whole (docs/domain.md#one-voice), never
+    // the session's older commune with the new counts.
+    const place =
+      holder && holder.commune_code !== (placeBefore?.commune.code ?? input.voter.communeCode)
+        ? await locateCommune(trx, holder.commune_code)
+        : placeBefore;
     const consultation = await trx
       .selectFrom("consultations")
-      .select(["id", "slug", "region_code", "cts_code", "method", "method_params", "status", "opens_at", "closes_at"])
+      .select([
+        "id",
+        "slug",
+        "region_code",
+        "cts_code",
+        "method",
+        "method_params",
+        "status",
+        "opens_at",
+        "closes_at",
+        "min_assurance_level",
+      ])
       .where("slug", "=", input.consultationSlug)
       .where("status", "!=", "draft")
       .executeTakeFirst();
     if (!consultation) throw new BallotError("not-found", "Cette consultation n’existe pas.");
     const reason = refusal(
       consultation,
-      input.voter,
+      voter,
       place && { regionCode: place.region.code, ctsCode: place.cts?.code ?? null },
       input.now ?? new Date(),
     );
@@ -143,7 +190,7 @@ export async function changeBallot(
 
     const existing = await trx
       .selectFrom("ballots")
-      .select(["id", "content", "arrondissement_code", "cts_code"])
+      .select(["id", "content", "arrondissement_code", "cts_code", "assurance_level"])
       .where("consultation_id", "=", consultation.id)
       .where("user_id", "=", input.voter.id)
       .executeTakeFirst();
@@ -166,6 +213,7 @@ export async function changeBallot(
       existing &&
       next &&
       existing.content === JSON.stringify(next) &&
+      existing.assurance_level === voter.assuranceLevel &&
       existing.arrondissement_code === where.arrondissement &&
       existing.cts_code === where.cts
     ) {
@@ -193,6 +241,7 @@ export async function changeBallot(
             content: JSON.stringify(next),
             arrondissement_code: where.arrondissement,
             cts_code: where.cts,
+            assurance_level: voter.assuranceLevel,
             updated_at: nowIso,
           })
           .where("id", "=", existing.id)
@@ -209,6 +258,7 @@ export async function changeBallot(
             cts_code: where.cts,
             channel: "online",
             content: JSON.stringify(next),
+            assurance_level: voter.assuranceLevel,
             created_at: nowIso,
             updated_at: nowIso,
           })

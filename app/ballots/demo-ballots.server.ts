@@ -114,6 +114,7 @@ export async function generateDemoBallots(
         cts_code: place.cts,
         channel: "online",
         content: JSON.stringify(content),
+        assurance_level: "email",
         created_at: at,
         updated_at: at,
       });

@@ -137,6 +137,7 @@ export async function importPaperBallots(
           cts_code: ballot.cts,
           channel: "paper",
           content: JSON.stringify(ballot.content),
+          assurance_level: null,
           created_at: now,
           updated_at: now,
         })

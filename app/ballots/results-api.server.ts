@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import type { SessionUser } from "../identity/session.server";
+import { rankingsByLevel } from "./levels.server";
 import { resolveCts } from "../territories/territories.server";
 import { GRADE_LABELS, withheldLabel, type Method, type RowByMethod, type Weighting } from "../tally";
 import { rankIntervalsSnapshot } from "./intervals.server";
@@ -107,6 +108,8 @@ export async function resultsDocument(
           units: weights.units,
         });
   const intervals = snapshot?.intervals ?? {};
+  // By level for a region or a CTS territory; an arrondissement is too small a part to split.
+  const levels = ref.kind === "arrondissement" ? null : await rankingsByLevel(db, consultation, ref, counts);
   return {
     consultation: consultation.slug,
     title: consultation.title,
@@ -131,6 +134,30 @@ export async function resultsDocument(
             interval && interval.lo !== null && interval.hi !== null ? [interval.lo, interval.hi] : null,
           );
         }),
+    byLevel: levels && {
+      unavailable: levels.unavailable,
+      verified: {
+        ballots: levels.verified.ballots,
+        sentence: levels.verified.sentence,
+        ...(levels.verified.agreement
+          ? {
+              top: levels.verified.agreement.top.length,
+              kept: levels.verified.agreement.kept,
+              correlation: levels.verified.agreement.correlation,
+              correlationInterval: levels.verified.agreement.interval,
+            }
+          : {}),
+      },
+      groups: levels.groups.map((g) => ({
+        level: g.group,
+        label: g.label,
+        ballots: g.ballots,
+        smallGroup: g.withheld,
+        ranking: (g.rankings[weighting] ?? { ranking: [] }).ranking.map((row) =>
+          apiRankingRow(row, byId.get(row.proposal)!, null),
+        ),
+      })),
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema";
+import type { AssuranceLevel, Database } from "../../db/schema";
 import {
   aggregatesFromRows,
   inNode,
@@ -313,22 +313,25 @@ export async function territoryTally(
   return { result: tallyCounts(counts, weighting), participation: counts.participation };
 }
 
-/** The ballots of a territory, as the tally reads them (for the bootstrap and recounts). */
+/**
+ * The ballots of a territory, as the tally reads them (for the bootstrap and recounts), with the
+ * voter's assurance level (null: a paper ballot).
+ */
 export async function territoryBallots(
   db: Kysely<Database>,
   consultationId: string,
   ref: TerritoryRef,
   chunk = BALLOT_CHUNK,
-): Promise<(Ballot & { cts: string })[]> {
+): Promise<(Ballot & { cts: string; level: AssuranceLevel | null })[]> {
   const column = territoryColumn(ref);
   // Read in chunks (by id, so each chunk goes on where the last stopped): the rows of one chunk
   // are dropped once parsed, instead of every row and every parsed ballot held together.
-  const ballots: (Ballot & { cts: string })[] = [];
+  const ballots: (Ballot & { cts: string; level: AssuranceLevel | null })[] = [];
   let after = "";
   for (;;) {
     let query = db
       .selectFrom("ballots")
-      .select(["id", "arrondissement_code", "cts_code", "content"])
+      .select(["id", "arrondissement_code", "cts_code", "content", "assurance_level"])
       .where("consultation_id", "=", consultationId)
       .where("id", ">", after)
       .orderBy("id")
@@ -340,6 +343,7 @@ export async function territoryBallots(
         arrondissement: r.arrondissement_code,
         cts: r.cts_code,
         content: JSON.parse(r.content) as BallotContent,
+        level: r.assurance_level,
       });
     if (rows.length < chunk) return ballots;
     after = rows[rows.length - 1]!.id;

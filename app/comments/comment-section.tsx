@@ -23,6 +23,7 @@ import {
   EDIT_WINDOW_MINUTES,
   REASON_CHOICES,
   REASON_LABELS,
+  REVIEW_NOTICES,
   FLAG_REASONS,
   STANCE_BADGES,
   STANCE_LABELS,
@@ -30,6 +31,7 @@ import {
 } from "./labels";
 import { PlainText } from "./plain-text";
 import type { ProposalDiscussion } from "./discussion.server";
+import { arrondissementLabel } from "../ui/place-names";
 
 // The residents' comments on a proposal page: the form, the filters, the threads and their
 // actions. Every form is a plain POST that works without JavaScript.
@@ -353,7 +355,7 @@ function CommentItem({
         {comment.state !== "deleted" ? (
           <p className="ps-comment__meta">
             <StanceBadge stance={comment.stance} /> <strong data-testid="comment-author">{comment.authorLabel}</strong>
-            {comment.arrondissementName ? <> · arrondissement de {comment.arrondissementName}</> : null} ·{" "}
+            {comment.arrondissementName ? <> · {arrondissementLabel(comment.arrondissementName)}</> : null} ·{" "}
             <time dateTime={comment.createdAt}>{comment.createdLabel}</time>
             {comment.edited ? (
               <>
@@ -391,8 +393,8 @@ function CommentItem({
             <FlagForm kind="comment" id={comment.id} reported={comment.flaggedByMe} actionData={actionData} />
           ) : null}
           {comment.canReview ? <ReviewForm kind="comment" id={comment.id} actionData={actionData} /> : null}
-          {comment.mine && comment.reviewRequested && comment.state === "hidden" ? (
-            <p className="fr-text--sm fr-mb-0">Réexamen demandé : la modération vous répondra par e-mail.</p>
+          {comment.mine && comment.review !== "none" ? (
+            <p className="fr-text--sm fr-mb-0">{REVIEW_NOTICES[comment.review]}</p>
           ) : null}
         </div>
         {comment.replies.length ? (

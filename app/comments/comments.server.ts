@@ -6,7 +6,7 @@ import { consultationIsOpen } from "../catalogue/consultation-window";
 import { locateCommune, type Place } from "../territories/territories.server";
 import { formatDateTime } from "../ui/format";
 import { commentShown, replyListed } from "./visibility.server";
-import { ANONYMOUS_LABEL, DELETED_AUTHOR_LABEL, EDIT_WINDOW_MINUTES } from "./labels";
+import { ANONYMOUS_LABEL, DELETED_AUTHOR_LABEL, EDIT_WINDOW_MINUTES, reviewState, type ReviewState } from "./labels";
 import { Refusal } from "../platform/refusal";
 
 /** A refusal about comments (also contributions, moderation and associations): see Refusal. */
@@ -17,7 +17,7 @@ export interface Actor {
   id: string;
   email?: string;
   emailVerified: boolean;
-  communeCode: string;
+  communeCode: string | null;
   displayName: string | null;
   roles: readonly { role: string; scope: string }[];
 }
@@ -333,7 +333,8 @@ export interface CommentView {
   flaggedByMe: boolean;
   canEdit: boolean;
   canReview: boolean;
-  reviewRequested: boolean;
+  /** The author's review request on their hidden comment. */
+  review: ReviewState;
   replies: CommentView[];
 }
 
@@ -347,6 +348,7 @@ type Row = {
   moderation: ModerationState;
   hidden_reason: FlagReason | null;
   review_requested_at: string | null;
+  reviewed_at: string | null;
   created_at: string;
   edited_at: string | null;
   deleted_at: string | null;
@@ -386,7 +388,7 @@ function toView(
     flaggedByMe: viewer.reported.has(row.id),
     canEdit: mine && state === "visible" && viewer.open && withinEditWindow(row.created_at, viewer.now),
     canReview: mine && state === "hidden" && row.review_requested_at === null,
-    reviewRequested: row.review_requested_at !== null,
+    review: state === "hidden" ? reviewState(row) : "none",
     replies: [],
   };
 }
@@ -474,6 +476,7 @@ export async function listComments(
         "c.moderation",
         "c.hidden_reason",
         "c.review_requested_at",
+        "c.reviewed_at",
         "c.created_at",
         "c.edited_at",
         "c.deleted_at",

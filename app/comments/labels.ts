@@ -40,6 +40,23 @@ export const ACTION_LABELS: Record<ModerationAction, string> = {
   association_refused: "Association refusée",
 };
 
+/**
+ * Where an author's review request stands, for their own hidden item: none asked, asked and
+ * waiting, or answered (the moderator kept it hidden; a restored item is visible again anyway).
+ */
+export type ReviewState = "none" | "pending" | "upheld";
+
+export function reviewState(row: { review_requested_at: string | null; reviewed_at: string | null }): ReviewState {
+  if (row.review_requested_at === null) return "none";
+  return row.reviewed_at === null ? "pending" : "upheld";
+}
+
+/** What the author reads under their hidden item. */
+export const REVIEW_NOTICES: Record<Exclude<ReviewState, "none">, string> = {
+  pending: "Réexamen demandé : la modération vous répondra par e-mail.",
+  upheld: "Réexamen fait : la modération a maintenu le masquage (le message envoyé par e-mail en donne le motif).",
+};
+
 /** How long after posting its author may still edit a comment. */
 export const EDIT_WINDOW_MINUTES = 15;
 /** Distinct open flags that hide an item until a moderator looks at it. */

@@ -4,7 +4,8 @@ import type { Database } from "../../db/schema";
 import { sendEmail } from "../platform/email.server";
 import { env } from "../platform/env.server";
 import { checkPasswordStrength } from "./password-strength.server";
-import { createResident, grantRole, markEmailVerified } from "./users.server";
+import { canonicalEmail } from "./email-canonical";
+import { createResident, findUserByEmail, grantRole, markEmailVerified } from "./users.server";
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -31,7 +32,7 @@ export async function inviteCtsMember(
     .selectFrom("users as u")
     .innerJoin("user_roles as r", "r.user_id", "u.id")
     .select("u.id")
-    .where("u.email", "=", input.email)
+    .where((eb) => eb.or([eb("u.email", "=", input.email), eb("u.email_canonical", "=", canonicalEmail(input.email))]))
     .where("r.role", "=", "cts_member")
     .where("r.scope", "=", cts.code)
     .executeTakeFirst();
@@ -75,7 +76,7 @@ export async function checkInvitation(db: Kysely<Database>, token: string, now =
     .executeTakeFirst();
   if (!row) return { status: "unknown" as const, invitation: null };
   const status: InvitationStatus = row.accepted_at ? "used" : row.expires_at <= now.toISOString() ? "expired" : "valid";
-  const account = await db.selectFrom("users").select("id").where("email", "=", row.email).executeTakeFirst();
+  const account = await findUserByEmail(db, row.email);
   return {
     status,
     invitation: { email: row.email, ctsCode: row.cts_code, ctsName: row.cts_name, accountExists: !!account },
@@ -101,7 +102,9 @@ export async function acceptInvitation(
   const checked = await checkInvitation(db, token, now);
   if (checked.status !== "valid") return { ok: false, reason: checked.status };
   const invitation = checked.invitation!;
-  if ("userId" in who && who.email !== invitation.email) return { ok: false, reason: "wrong_account" };
+  // The same mailbox however written (case, +tag, dots at the providers that ignore them).
+  if ("userId" in who && canonicalEmail(who.email) !== canonicalEmail(invitation.email))
+    return { ok: false, reason: "wrong_account" };
   if ("newAccount" in who && invitation.accountExists) return { ok: false, reason: "email_taken" };
   if ("newAccount" in who) {
     const strength = await checkPasswordStrength(who.newAccount.password, { email: invitation.email });

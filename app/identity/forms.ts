@@ -5,12 +5,16 @@ import { z } from "zod";
 export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 128;
 
-const email = z
-  .string({ error: "Indiquez votre adresse électronique." })
-  .trim()
-  .toLowerCase()
-  .max(254, "Adresse électronique trop longue.")
-  .pipe(z.email({ error: "Adresse électronique invalide (exemple : nom@domaine.fr)." }));
+/** An e-mail address field; `missing` speaks to whoever fills it (their own, or someone else's). */
+const emailField = (missing: string) =>
+  z
+    .string({ error: missing })
+    .trim()
+    .toLowerCase()
+    .max(254, "Adresse électronique trop longue.")
+    .pipe(z.email({ error: "Adresse électronique invalide (exemple : nom@domaine.fr)." }));
+
+const email = emailField("Indiquez votre adresse électronique.");
 
 const newPassword = z
   .string({ error: "Choisissez un mot de passe." })
@@ -86,7 +90,7 @@ export function safeRedirect(to: string | null | undefined, fallback = "/"): str
 }
 
 export const ctsInvitationSchema = z.object({
-  email,
+  email: emailField("Indiquez l’adresse électronique de la personne à inviter."),
   cts: z
     .string({ error: "Choisissez le territoire de CTS." })
     .trim()

@@ -43,6 +43,7 @@ export class KyselyAdapter implements Adapter {
         "u.email_verified_at",
         "u.commune_code",
         "u.display_name",
+        "u.assurance_level",
         "r.role",
         "r.scope",
       ])
@@ -65,6 +66,7 @@ export class KyselyAdapter implements Adapter {
           email_verified_at: row.email_verified_at,
           commune_code: row.commune_code,
           display_name: row.display_name,
+          assurance_level: row.assurance_level,
           roles: roles.map((r) => ({ role: r.role as Role, scope: r.scope })),
         },
       },

@@ -1,6 +1,6 @@
 import { Lucia, TimeSpan } from "lucia";
 import type { Kysely } from "kysely";
-import type { Database, Role } from "../../db/schema";
+import type { AssuranceLevel, Database, Role } from "../../db/schema";
 import { KyselyAdapter } from "./kysely-adapter.server";
 
 export interface AuthOptions {
@@ -24,6 +24,7 @@ export function createLucia(db: Kysely<Database>, options: AuthOptions) {
       emailVerified: a.email_verified_at !== null,
       communeCode: a.commune_code,
       displayName: a.display_name,
+      assuranceLevel: a.assurance_level,
       roles: a.roles,
     }),
   });
@@ -37,8 +38,10 @@ declare module "lucia" {
     DatabaseUserAttributes: {
       email: string;
       email_verified_at: string | null;
-      commune_code: string;
+      /** null for an account that lives nowhere in particular (an administrator made by admin:create). */
+      commune_code: string | null;
       display_name: string | null;
+      assurance_level: AssuranceLevel;
       roles: { role: Role; scope: string }[];
     };
   }

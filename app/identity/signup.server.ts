@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { communeMatch } from "../territories/territories.server";
 import { sendAccountExistsEmail, sendVerificationEmail } from "./account-emails.server";
+import { signupNetworkHash } from "./mailboxes.server";
 import { verifyAgainstDummy } from "./password.server";
 import { checkPasswordStrength } from "./password-strength.server";
 import { DISPOSABLE_EMAIL_MESSAGE, isDisposableEmail, signupGate } from "./signup-guard.server";
@@ -55,7 +56,8 @@ export async function signUp(
     await sendAccountExistsEmail(db, email);
     return { kind: "sent" };
   }
-  const created = await createAccount(db, { email, password, communeCode: commune }, kind);
+  const signupNetwork = await signupNetworkHash(db, request.clientAddress);
+  const created = await createAccount(db, { email, password, communeCode: commune, signupNetwork }, kind);
   if (!created.ok) {
     // Taken meanwhile by a sign-up at the same instant: its owner hears of this one too.
     await sendAccountExistsEmail(db, email);

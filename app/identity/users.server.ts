@@ -2,29 +2,38 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database, Role } from "../../db/schema";
 import { recordAudit } from "../audit/audit.server";
+import { canonicalEmail } from "./email-canonical";
 import { hashPassword } from "./password.server";
 
 export type CreateUserResult = { ok: true; userId: string } | { ok: false; reason: "email_taken" };
 
 /** Creates a resident (unverified). */
-export function createResident(db: Kysely<Database>, input: NewAccount): Promise<CreateUserResult> {
+export function createResident(
+  db: Kysely<Database>,
+  input: NewAccount & { communeCode: string },
+): Promise<CreateUserResult> {
   return createAccount(db, input, "resident");
 }
 
 export interface NewAccount {
   email: string;
   password: string;
-  communeCode: string;
+  /** null: the account lives nowhere in particular, so it votes and comments nowhere. */
+  communeCode: string | null;
+  /** Keyed hash of the sign-up's network (signupNetworkHash), for the signals page. */
+  signupNetwork?: string | null;
 }
 
 /**
  * Creates an unverified account holding one role (a resident, or an association that never votes
- * nor comments as a resident). The unique index on email decides races, not this code.
+ * nor comments as a resident), or none (an administrator's account, given its role by the caller).
+ * One mailbox, one account: an address whose canonical form (canonicalEmail) already has an
+ * account is taken; the unique indexes decide races, not this code.
  */
 export async function createAccount(
   db: Kysely<Database>,
   input: NewAccount,
-  role: "resident" | "association",
+  role: "resident" | "association" | null,
 ): Promise<CreateUserResult> {
   if (await findUserByEmail(db, input.email)) return { ok: false, reason: "email_taken" };
   const id = randomUUID();
@@ -37,6 +46,9 @@ export async function createAccount(
         .values({
           id,
           email: input.email,
+          email_canonical: canonicalEmail(input.email),
+          signup_network: input.signupNetwork ?? null,
+          region_changed_at: null,
           password_hash: passwordHash,
           email_verified_at: null,
           commune_code: input.communeCode,
@@ -45,7 +57,7 @@ export async function createAccount(
           updated_at: now,
         })
         .execute();
-      await trx.insertInto("user_roles").values({ user_id: id, role, scope: "", created_at: now }).execute();
+      if (role) await trx.insertInto("user_roles").values({ user_id: id, role, scope: "", created_at: now }).execute();
     });
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, reason: "email_taken" };
@@ -54,8 +66,15 @@ export async function createAccount(
   return { ok: true, userId: id };
 }
 
-export function findUserByEmail(db: Kysely<Database>, email: string) {
-  return db.selectFrom("users").selectAll().where("email", "=", email).executeTakeFirst();
+/**
+ * The account of this mailbox: the one with exactly this address, else the one whose canonical
+ * form is this address's (`a+x@exemple.fr` finds `a@exemple.fr`). Sign-up, sign-in, password
+ * reset, CTS invitations and admin:create all look accounts up here.
+ */
+export async function findUserByEmail(db: Kysely<Database>, email: string) {
+  const exact = await db.selectFrom("users").selectAll().where("email", "=", email).executeTakeFirst();
+  if (exact) return exact;
+  return db.selectFrom("users").selectAll().where("email_canonical", "=", canonicalEmail(email)).executeTakeFirst();
 }
 
 export function findUserById(db: Kysely<Database>, id: string) {
@@ -79,19 +98,6 @@ export async function setPassword(db: Kysely<Database>, userId: string, password
     .set({ password_hash: passwordHash, updated_at: new Date().toISOString() })
     .where("id", "=", userId)
     .execute();
-}
-
-/**
- * Moves a resident to another commune: ballots already cast keep the territory they were cast in.
- * Journaled (a taken-over account moved to vote elsewhere shows there), without the place.
- */
-export async function setCommune(db: Kysely<Database>, userId: string, communeCode: string): Promise<void> {
-  await db
-    .updateTable("users")
-    .set({ commune_code: communeCode, updated_at: new Date().toISOString() })
-    .where("id", "=", userId)
-    .execute();
-  await recordAudit(db, { kind: "commune_change", userId, detail: "commune changée" });
 }
 
 /**

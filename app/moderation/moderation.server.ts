@@ -4,6 +4,7 @@ import type { Kysely, Transaction } from "kysely";
 import { lockRow } from "../../db/dialect";
 import type { Database, ModerationAction, ModerationState, FlagReason } from "../../db/schema";
 import { isUniqueViolation } from "../identity/users.server";
+import { isVerifiedResident, type ResidentStanding } from "../identity/residence.server";
 import { sendEmail } from "../platform/email.server";
 import { env } from "../platform/env.server";
 import { authorLabel, CommentError } from "../comments/comments.server";
@@ -13,9 +14,10 @@ import { excerpt } from "../comments/text";
 
 export type TargetKind = "comment" | "contribution";
 
-const WORD: Record<TargetKind, { the: string; your: string; this: string }> = {
-  comment: { the: "le commentaire", your: "votre commentaire", this: "ce commentaire" },
-  contribution: { the: "la contribution", your: "votre contribution", this: "cette contribution" },
+// A comment is masculine, a contribution feminine: pronoun and agreement follow the word.
+const WORD: Record<TargetKind, { the: string; your: string; this: string; it: string; e: string }> = {
+  comment: { the: "le commentaire", your: "votre commentaire", this: "ce commentaire", it: "il", e: "" },
+  contribution: { the: "la contribution", your: "votre contribution", this: "cette contribution", it: "elle", e: "e" },
 };
 
 /** A comment or a contribution, with what moderation needs to know about it. */
@@ -207,10 +209,20 @@ async function resolveReports(trx: Kysely<Database>, target: Target, resolution:
     .execute();
 }
 
+/** Why a person may not report, in French (docs/domain.md#comments). */
+const REPORT_REFUSALS: Record<Exclude<ResidentStanding, { ok: true }>["reason"], string> = {
+  "not-resident": "Seuls les habitants inscrits peuvent signaler un contenu.",
+  unverified: "Confirmez d’abord votre adresse électronique (lien reçu par e-mail) pour pouvoir signaler un contenu.",
+  elsewhere:
+    "Seuls les habitants de la région de cette consultation peuvent signaler ses contenus : votre commune, dans « Mon compte », est dans une autre région.",
+};
+
 /**
- * Reports a comment or a contribution. One report per person per item; one's own content cannot
- * be reported. At the third distinct open report the item is hidden pending review, and its author
- * is told.
+ * Reports a comment or a contribution. Only verified residents of the consultation's region
+ * report (isVerifiedResident), once per item; one's own content cannot be reported. At the third
+ * distinct reporter the item is hidden pending review, and its author is told. A person who
+ * reports several items of one author counts once per item, and once for the author on the
+ * signals page (app/identity/signals.server.ts).
  */
 export async function flagContent(
   db: Kysely<Database>,
@@ -233,6 +245,8 @@ export async function flagContent(
       `Vous ne pouvez pas signaler ${input.kind === "comment" ? "votre propre commentaire" : "votre propre contribution"}.`,
     );
   }
+  const standing = await isVerifiedResident(db, input.reporterId, target.regionCode);
+  if (!standing.ok) throw new CommentError("forbidden", REPORT_REFUSALS[standing.reason]);
   if (target.moderation !== "visible")
     throw new CommentError(
       "conflict",
@@ -290,11 +304,12 @@ export async function flagContent(
     throw error;
   }
   if (autoHidden) {
+    const { it, e } = WORD[target.kind];
     await notifyAuthor(db, target, {
-      subject: `${capitalise(WORD[target.kind].your)} est masqué${target.kind === "contribution" ? "e" : ""} en attente d’examen — Priorités Santé`,
+      subject: `${capitalise(WORD[target.kind].your)} est masqué${e} en attente d’examen — Priorités Santé`,
       lines: [
-        `${capitalise(WORD[target.kind].your)} sur la proposition « ${target.proposalTitle} » a été signalé${target.kind === "contribution" ? "e" : ""} par plusieurs personnes : ` +
-          `il${target.kind === "contribution" ? " (elle)" : ""} est masqué${target.kind === "contribution" ? "e" : ""} le temps qu’un modérateur l’examine.`,
+        `${capitalise(WORD[target.kind].your)} sur la proposition « ${target.proposalTitle} » a été signalé${e} par plusieurs personnes : ` +
+          `${it} est masqué${e} le temps qu’un modérateur l’examine.`,
         `Extrait : « ${excerpt(target.text)} »`,
         `Vous recevrez un message quand la modération aura tranché.`,
       ],
@@ -448,14 +463,21 @@ export async function moderate(
           notify = {
             subject: `${Your} est de nouveau affiché${e} — Priorités Santé`,
             lines: [
-              `Les signalements visant ${WORD[current.kind].your} sur la proposition « ${current.proposalTitle} » ont été classés sans suite : il est de nouveau affiché.\n${targetUrl(current)}`,
+              `Les signalements visant ${WORD[current.kind].your} sur la proposition « ${current.proposalTitle} » ont été classés sans suite : ${WORD[current.kind].it} est de nouveau affiché${e}.\n${targetUrl(current)}`,
             ],
           };
         }
         break;
       }
       case "uphold": {
-        if (current.moderation !== "hidden" || !current.reviewRequestedAt || current.reviewedAt) throw stale();
+        // Only a stale page leads here once the item is visible again or already re-examined; an
+        // item whose author asked nothing has nothing to uphold, and the moderator is told so.
+        if (current.moderation === "hidden" && !current.reviewRequestedAt)
+          throw new CommentError(
+            "conflict",
+            `Son auteur n’a pas demandé de réexamen : il n’y a rien à maintenir, ${WORD[current.kind].the} reste masqué${e}.`,
+          );
+        if (current.moderation !== "hidden" || current.reviewedAt) throw stale();
         const result = await trx
           .updateTable(table(current.kind))
           .set({ reviewed_at: now, updated_at: now })
@@ -809,7 +831,16 @@ export async function moderationLog(db: Kysely<Database>, input: { page: number;
       join.on((eb) => eb.or([eb("p.id", "=", eb.ref("c.proposal_id")), eb("p.id", "=", eb.ref("t.proposal_id"))])),
     )
     .leftJoin("consultations as k", "k.id", "p.consultation_id")
+    // Who wrote it and how it begins, so that three rows on one proposal can be told apart.
+    .leftJoin("users as cu", "cu.id", "c.user_id")
+    .leftJoin("associations as ta", "ta.id", "t.association_id")
     .select([
+      "c.user_id as comment_user_id",
+      "c.anonymous as comment_anonymous",
+      "cu.display_name as comment_display_name",
+      "c.body as comment_body",
+      "t.title as contribution_title",
+      "ta.name as contribution_association",
       "l.id",
       "l.actor_label",
       "l.action",
@@ -834,6 +865,35 @@ export async function moderationLog(db: Kysely<Database>, input: { page: number;
     page,
     pageCount,
     total,
-    entries: rows.map((r) => ({ ...r, createdLabel: formatDateTime(r.created_at) })),
+    entries: rows.map(
+      ({
+        comment_user_id,
+        comment_anonymous,
+        comment_display_name,
+        comment_body,
+        contribution_title,
+        contribution_association,
+        ...r
+      }) => ({
+        ...r,
+        createdLabel: formatDateTime(r.created_at),
+        author:
+          r.target_kind === "comment" && comment_body !== null
+            ? authorLabel({
+                user_id: comment_user_id,
+                anonymous: Number(comment_anonymous),
+                display_name: comment_display_name,
+              })
+            : r.target_kind === "contribution"
+              ? contribution_association
+              : null,
+        excerpt:
+          r.target_kind === "comment" && comment_body !== null
+            ? excerpt(comment_body, 80)
+            : r.target_kind === "contribution" && contribution_title !== null
+              ? excerpt(contribution_title, 80)
+              : null,
+      }),
+    ),
   };
 }

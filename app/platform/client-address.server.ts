@@ -5,7 +5,21 @@ declare module "@remix-run/node" {
   interface AppLoadContext {
     /** The client's network for per-address rate limits: its IPv4 address, or its IPv6 /64 (see TRUST_PROXY). */
     clientAddress: string;
+    /** The request came straight from this machine (see fromLoopback). */
+    fromLoopback: boolean;
   }
+}
+
+/**
+ * Whether the request comes from the machine itself: the socket's peer is a loopback address and
+ * no proxy header says it relays someone else. The socket, not `req.ip`: TRUST_PROXY must not be
+ * able to turn a visitor into "this machine". A proxy on the same host that adds no
+ * X-Forwarded-For/Forwarded would still look local: this only serves development.
+ */
+export function fromLoopback(req: ExpressRequest): boolean {
+  const peer = (req.socket.remoteAddress ?? "").replace(/^::ffff:/i, "");
+  const loopback = peer === "::1" || /^127\.\d+\.\d+\.\d+$/.test(peer);
+  return loopback && req.headers["x-forwarded-for"] === undefined && req.headers.forwarded === undefined;
 }
 
 /**

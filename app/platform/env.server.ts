@@ -36,8 +36,11 @@ const envSchema = z
       .regex(/^smtps?:\/\//, "SMTP_URL doit commencer par smtp:// ou smtps://")
       .optional(),
     MAIL_FROM: z.string().min(3).default("Priorités Santé <ne-pas-repondre@priorites-sante.localhost>"),
-    /** Show /dev/outbox. Defaults to on when no SMTP server is configured. */
-    DEV_OUTBOX: booleanFlag.optional(),
+    /**
+     * Production without SMTP_URL: e-mails (sign-in and reset links) stay in the outbox table. The
+     * server refuses to start unless this says so explicitly (README, « E-mail and the outbox »).
+     */
+    EMAIL_OUTBOX: booleanFlag.default(false),
     SESSION_COOKIE_SECURE: booleanFlag.optional(),
     SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(90).default(30),
     /** A session ends this many days after sign-in, however active (counted from sessions.created_at). */
@@ -115,7 +118,6 @@ const envSchema = z
       ...env,
       PUBLIC_URL: publicUrl.replace(/\/$/, ""),
       SESSION_COOKIE_SECURE: secure,
-      DEV_OUTBOX: env.DEV_OUTBOX ?? !env.SMTP_URL,
       LOG_LEVEL: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
       TRUST_PROXY: trustProxy(env.TRUST_PROXY),
     };
@@ -146,4 +148,9 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv();
   return cached;
+}
+
+/** For commands only (site-address.server.ts): the address the server recorded, when the shell has no PUBLIC_URL. */
+export function adoptPublicUrl(url: string): void {
+  cached = { ...env(), PUBLIC_URL: url.replace(/\/$/, "") };
 }

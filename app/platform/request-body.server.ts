@@ -92,7 +92,7 @@ export function formContentOnly() {
     if ((!type && !hasBody) || (type && FORM_TYPES.test(type))) return next();
     res.set("Connection", "close");
     sendErrorPage(res, 415, "Format d’envoi non accepté", [
-      "Cette adresse n’accepte que les formulaires du site (application/x-www-form-urlencoded ou multipart/form-data) : rien n’a été enregistré.",
+      "Cette adresse n’accepte que les formulaires des pages du site : rien n’a été enregistré. Revenez à la page du formulaire et envoyez-le de nouveau.",
     ]);
   };
 }

@@ -4,6 +4,7 @@ import type { BallotMethod, ConsultationStatus, Database, Stance, Theme } from "
 import { ctsComments, ctsContributions } from "../comments/cts-export.server";
 import type { ReportAnswer } from "../answers/report-answers.server";
 import { rankIntervalsSnapshot, type IntervalSnapshot } from "../ballots/intervals.server";
+import { rankingsByLevel, type BallotGroup } from "../ballots/levels.server";
 import {
   emptyTally,
   publishedCounts,
@@ -21,6 +22,7 @@ import {
   type RankInterval,
   type TallyResult,
   type TerritoryNode,
+  type TopAgreement,
   type Weighting,
 } from "../tally";
 import { ctsArrondissements } from "../territories/territories.server";
@@ -134,6 +136,33 @@ export interface ProposalDetail {
   contributions: number;
 }
 
+/** One row of a ranking by level: no interval (intervals are computed for all ballots). */
+export interface LevelRow {
+  slug: string;
+  title: string;
+  rank: number | null;
+  statusLabel: string;
+  figure: string;
+  row: AnyRow;
+}
+
+/** The territory's rankings per assurance level (docs/domain.md#rankings-by-level). */
+export interface ReportLevels {
+  /** Why there are none (open vote, withheld territory), or null. */
+  unavailable: string | null;
+  groups: {
+    group: BallotGroup;
+    label: string;
+    ballots: number | null;
+    withheld: string | null;
+    rankings: Record<Weighting, LevelRow[]>;
+  }[];
+  /** Whether the first ten of all ballots hold among verified voters, in one sentence. */
+  sentence: string;
+  verifiedBallots: number | null;
+  agreement: TopAgreement | null;
+}
+
 export interface CtsReport {
   consultation: Omit<ReportConsultation, "method_params" | "id" | "live_results"> & { regionName: string };
   territory: { code: string; name: string };
@@ -159,6 +188,7 @@ export interface CtsReport {
     allSmall: boolean;
   };
   disagreements: Disagreement[];
+  levels: ReportLevels;
   proposals: ProposalDetail[];
 }
 
@@ -306,7 +336,22 @@ async function compute(
   const raw = publishedCounts(counts, node, "raw") ?? emptyTally(counts, "raw");
   const weighted = publishedCounts(counts, node, "population") ?? emptyTally(counts, "population");
   const ballots = state === "small" ? null : total;
-  const participation = await participationLines(db, consultation.id, territory.code, counts, arrondissements);
+  const [participation, byLevel] = await Promise.all([
+    participationLines(db, consultation.id, territory.code, counts, arrondissements),
+    rankingsByLevel(db, consultation, ref, counts),
+  ]);
+  const levelRows = (result: TallyResult | null): LevelRow[] =>
+    (result?.ranking ?? []).map((row) => {
+      const p = byId.get(row.proposal)!;
+      return {
+        slug: p.slug,
+        title: p.title,
+        rank: row.rank,
+        statusLabel: ROW_STATUS_LABELS[row.status],
+        figure: rowFigure(result!.method, row),
+        row,
+      };
+    });
   // An arrondissement without a ballot has no ranking either: it reads as a small group.
   const columns: BreakdownColumn[] = participation.lines.map((l) => ({
     code: l.code,
@@ -359,6 +404,19 @@ async function compute(
     weights: weightingUnits(counts, node),
     breakdown: { columns, rows: state === "empty" ? [] : breakdownRows, allSmall: columns.every((c) => c.small) },
     disagreements: disagreements(columns, columnTallies, byId),
+    levels: {
+      unavailable: byLevel.unavailable,
+      groups: byLevel.groups.map((g) => ({
+        group: g.group,
+        label: g.label,
+        ballots: g.ballots,
+        withheld: g.withheld,
+        rankings: { raw: levelRows(g.rankings.raw), population: levelRows(g.rankings.population) },
+      })),
+      sentence: byLevel.verified.sentence,
+      verifiedBallots: byLevel.verified.ballots,
+      agreement: byLevel.verified.agreement,
+    },
     details: raw.ranking.map((r) => {
       const p = byId.get(r.proposal)!;
       return {

@@ -98,7 +98,6 @@ export async function datasetSize(
     .executeTakeFirst();
   if (served) return remember(key, Number(served.bytes));
   let bytes = Buffer.byteLength("\uFEFF", "utf8");
-  for await (const row of regionDataset(db, consultation, new Date().toISOString(), version))
-    bytes += Buffer.byteLength(csvLines([row]), "utf8");
+  for await (const row of regionDataset(db, consultation)) bytes += Buffer.byteLength(csvLines([row]), "utf8");
   return remember(key, bytes);
 }

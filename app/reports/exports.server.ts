@@ -36,6 +36,8 @@ export function exportFilename(report: CtsReport, format: ExportFormat): string 
 }
 
 /** The caveats every export carries, in the page's words. */
+const LEVELS_TITLE = "Classements par niveau de garantie";
+
 export function caveats(report: CtsReport): string[] {
   return [
     "Les votants sont des habitants inscrits et volontaires : ce n’est pas un échantillon représentatif de la population.",
@@ -112,6 +114,21 @@ function rankingTable(report: CtsReport, weighting: Weighting) {
   return { head, rows };
 }
 
+/**
+ * The rankings by assurance level side by side, raw: one row per proposal in the order of all
+ * ballots, a rank column per group (withheld groups say why in their heading).
+ */
+function levelsTable(report: CtsReport) {
+  const groups = report.levels.groups;
+  const head = [
+    "Proposition",
+    ...groups.map((g) => `${g.label} (${g.ballots === null ? (g.withheld ?? "") : `${g.ballots} bulletins`})`),
+  ];
+  const rankOf = groups.map((g) => new Map(g.rankings.raw.map((r) => [r.slug, r.rank])));
+  const rows = (groups[0]?.rankings.raw ?? []).map((r) => [r.title, ...rankOf.map((m) => m.get(r.slug) ?? "")]);
+  return { head, rows };
+}
+
 /** The CTS's answer to a proposal, as two cells: status and justification ("" when none). */
 function answerCells(answer: NonNullable<CtsReport["answers"]>[string] | undefined): string[] {
   return answer ? [answer.statusLabel, answer.justification] : ["", ""];
@@ -171,6 +188,8 @@ export function* reportCsv(report: CtsReport): Generator<string> {
     yield* section("Ventilation par arrondissement (classement brut)", breakdownTable(report));
     if (report.breakdown.allSmall)
       yield write([[`Tous les arrondissements ont ${report.smallGroupLabel} : aucune ventilation n’est possible.`]]);
+    yield write([[], [LEVELS_TITLE], [report.levels.unavailable ?? report.levels.sentence]]);
+    if (!report.levels.unavailable) yield* section("Rangs (classement brut) par niveau", levelsTable(report));
   }
   yield write([[], ["Méthode et limites"], ...caveats(report).map((c) => [c])]);
 }
@@ -238,6 +257,31 @@ export function reportJson(report: CtsReport) {
       })),
     },
     disagreements: report.disagreements,
+    byLevel: {
+      unavailable: report.levels.unavailable,
+      verified: {
+        ballots: report.levels.verifiedBallots,
+        sentence: report.levels.sentence,
+        ...(report.levels.agreement
+          ? {
+              top: report.levels.agreement.top.length,
+              kept: report.levels.agreement.kept,
+              correlation: report.levels.agreement.correlation,
+              correlationInterval: report.levels.agreement.interval,
+            }
+          : {}),
+      },
+      groups: report.levels.groups.map((g) => ({
+        level: g.group,
+        label: g.label,
+        ballots: g.ballots,
+        smallGroup: g.withheld,
+        rankings: {
+          raw: g.rankings.raw.map((r) => apiRankingRow(r.row, r, null)),
+          population: g.rankings.population.map((r) => apiRankingRow(r.row, r, null)),
+        },
+      })),
+    },
     ...(report.answers
       ? {
           answers: report.rankings.raw
@@ -265,6 +309,7 @@ export async function reportXlsx(report: CtsReport): Promise<Buffer> {
     sheet("Classement brut", rankingTable(report, "raw"));
     sheet("Classement pondéré", rankingTable(report, "population"));
     sheet("Ventilation", breakdownTable(report));
+    if (!report.levels.unavailable) sheet("Par niveau de garantie", levelsTable(report));
   }
   return Buffer.from(await book.xlsx.writeBuffer());
 }
@@ -503,6 +548,22 @@ export function reportPdf(report: CtsReport): Promise<Buffer> {
       h1("Propositions sur lesquelles les arrondissements divergent le plus");
       for (const d of report.disagreements)
         p(`${d.title} : ${d.best.rank}e à ${d.best.arrondissement}, ${d.worst.rank}e à ${d.worst.arrondissement}.`);
+    }
+  }
+  if (report.state === "ranked") {
+    doc.addPage();
+    h1(LEVELS_TITLE);
+    p(report.levels.unavailable ?? report.levels.sentence);
+    if (!report.levels.unavailable) {
+      for (const g of report.levels.groups)
+        p(`${g.label} : ${g.ballots === null ? (g.withheld ?? "") : `${g.ballots} bulletins`}.`);
+      const first = levelsTable(report);
+      table(
+        doc,
+        ["Proposition", ...report.levels.groups.map((g) => g.label)],
+        first.rows.slice(0, 10).map((row) => row.map((c) => (c === "" ? "-" : String(c)))),
+        [165, ...report.levels.groups.map(() => Math.floor(340 / report.levels.groups.length))],
+      );
     }
   }
   const answered = report.answers ? report.rankings.raw.filter((r) => report.answers![r.id]) : [];

@@ -12,6 +12,7 @@ import {
 import {
   SMALL_GROUP_THRESHOLD,
   smallGroupLabel,
+  STATUS_LABELS,
   withheldLabel,
   type TallyResult,
   type TerritoryNode,
@@ -29,6 +30,7 @@ import { figureColumns, figureValues, firstPriorities } from "./figures";
 import { nodeOf } from "../ballots/results.server";
 import { locateCommune } from "../territories/territories.server";
 import { sql } from "kysely";
+import { DATASET_COLUMNS } from "./open-dataset";
 
 export interface RegionView {
   consultation: {
@@ -353,8 +355,6 @@ export async function residentTerritories(
 export async function* regionDataset(
   db: Kysely<Database>,
   consultation: ReportConsultation,
-  generatedAt: string,
-  version: number,
 ): AsyncGenerator<(string | number)[]> {
   const proposals = new Map(
     (
@@ -366,19 +366,10 @@ export async function* regionDataset(
     ).map((p) => [p.id, p]),
   );
   const figures = figureColumns(consultation.method, false);
-  yield ["Jeu de données", consultation.title, "généré le", generatedAt, "version du décompte", version];
-  yield [
-    "Niveau",
-    "Code",
-    "Territoire",
-    "Bulletins",
-    "Classement",
-    "Rang",
-    "Proposition",
-    "Titre",
-    "Statut",
-    ...figures,
-  ];
+  // The first line is the header, so any CSV reader takes the file as it is; what the file is
+  // (consultation, generation time, tally version) and what its codes mean are in its description,
+  // datasetDescription, served beside it as JSON.
+  yield [...DATASET_COLUMNS.map((c) => c.title), ...figures];
   const region = await territoryCounts(db, consultation, { kind: "region", code: consultation.region_code });
   const names = new Map(
     (
@@ -426,8 +417,9 @@ export async function* regionDataset(
         "",
         "",
         "",
-        why ? withheldLabel(why, region.plan.threshold) : "",
         "",
+        why ? withheldLabel(why, region.plan.threshold) : STATUS_LABELS.no_ballots,
+        why ?? "no_ballots",
         ...figures.map(() => ""),
       ];
       continue;
@@ -445,6 +437,7 @@ export async function* regionDataset(
           row.rank ?? "",
           p.slug,
           p.title,
+          STATUS_LABELS[row.status],
           row.status,
           ...figureValues(consultation.method, row),
         ];

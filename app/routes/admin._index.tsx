@@ -35,6 +35,9 @@ export default function AdminHome() {
         <li>
           <Link to="/admin/journal">Journal de sécurité</Link>
         </li>
+        <li>
+          <Link to="/admin/signaux">Signaux : inscriptions et votes groupés, comptes en double, auteurs signalés</Link>
+        </li>
       </ul>
       <DataTable id="consultations-admin" caption="Consultations">
         <thead>

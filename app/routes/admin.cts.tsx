@@ -73,7 +73,12 @@ export default function AdminCts() {
         seul territoire.
       </p>
       <Form method="post" {...getFormProps(form)} className="fr-mb-6w">
-        <InputField meta={fields.email} label="Adresse électronique" type="email" autoComplete="off" />
+        <InputField
+          meta={fields.email}
+          label="Adresse électronique de la personne à inviter"
+          type="email"
+          autoComplete="off"
+        />
         <div className={`fr-select-group${fields.cts.errors ? " fr-select-group--error" : ""}`}>
           <label className="fr-label" htmlFor={fields.cts.id}>
             Territoire de CTS

@@ -66,6 +66,13 @@ export default function ModerationLog() {
                   KIND[e.target_kind]
                 )}
                 {e.region_name ? ` (${e.region_name})` : ""}
+                {e.author || e.excerpt ? (
+                  <p className="fr-text--sm fr-mb-0 ps-text" data-testid="log-excerpt">
+                    {e.author ? `par ${e.author}` : ""}
+                    {e.author && e.excerpt ? " : " : ""}
+                    {e.excerpt ? `« ${e.excerpt} »` : ""}
+                  </p>
+                ) : null}
               </td>
               <td className="ps-text">
                 {e.reason ? (e.reason in REASON_LABELS ? REASON_LABELS[e.reason as FlagReason] : e.reason) : ""}

@@ -24,7 +24,9 @@ import {
   voteAnchor,
   useShownBallot,
 } from "~/voting/vote-controls";
-import { ballotStamp, phaseChangeAfter, readVoting } from "~/voting/voting.server";
+import { ballotStamp, gradingProgress, phaseChangeAfter, readVoting } from "~/voting/voting.server";
+import { GradingGuide } from "~/voting/grading-progress";
+import { arrondissementLabel } from "~/ui/place-names";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.consultation.title} — Priorités Santé` : "Consultation — Priorités Santé" },
@@ -51,6 +53,10 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   // kept page is served again only while the stamp is unchanged.
   const stamp = user && context.renderCache ? await ballotStamp(db(), found.consultation.id, user.id) : null;
   const voting = await readVoting(db(), version, found.consultation, user, `${url.pathname}${url.search}`);
+  const progress =
+    voting.kind === "open" && voting.method === "majority_judgment"
+      ? await gradingProgress(db(), found.consultation.id, voting.ballot, PAGE_SIZE)
+      : null;
   const { flash, headers } = await takeVoteFlash(request);
   if (!flash) {
     const consultationId = found.consultation.id;
@@ -69,6 +75,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       list,
       ...facets,
       voting,
+      progress,
       flash,
     },
     { headers },
@@ -76,7 +83,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 }
 
 export default function ConsultationPage() {
-  const { consultation, themeCounts, workshops, filters, truncated, list, levels, kinds, voting, flash } =
+  const { consultation, themeCounts, workshops, filters, truncated, list, levels, kinds, voting, progress, flash } =
     useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const themes = Object.keys(themeCounts) as Theme[];
@@ -147,7 +154,7 @@ export default function ConsultationPage() {
               <li key={w.slug}>
                 <span className="fr-text--bold">{w.place}</span>
                 {w.arrondissement_name
-                  ? ` — arrondissement de ${w.arrondissement_name}`
+                  ? ` — ${arrondissementLabel(w.arrondissement_name)}`
                   : w.departement_name
                     ? ` — ${w.departement_name}`
                     : ""}
@@ -169,7 +176,15 @@ export default function ConsultationPage() {
                 to={`?theme=${t}#propositions`}
                 aria-current={filters.theme === t ? "page" : undefined}
               >
-                {THEME_SHORT[t]} ({themeCounts[t]})
+                {THEME_SHORT[t]}{" "}
+                {progress?.themes[t] ? (
+                  <>
+                    ({progress.themes[t].graded}/{progress.themes[t].total}
+                    <span className="fr-sr-only"> évaluées</span>)
+                  </>
+                ) : (
+                  <>({themeCounts[t]})</>
+                )}
               </Link>
             </li>
           ))}
@@ -282,6 +297,7 @@ export default function ConsultationPage() {
         </Notice>
       ) : null}
       <VoteSummary consultationSlug={consultation.slug} voting={voting} ballot={ballot} />
+      {progress ? <GradingGuide progress={progress} /> : null}
       <VoteMessage slot={PAGE_SLOT} shownSlots={list.items.map((p) => p.slug)} />
       <p role="status" aria-live="polite" className="fr-text--bold" data-testid="result-count">
         {list.total === 0
@@ -294,7 +310,7 @@ export default function ConsultationPage() {
         </p>
       ) : null}
       <ol className="ps-plain-list" start={(list.page - 1) * PAGE_SIZE + 1}>
-        {list.items.map((p) => (
+        {list.items.map((p, i) => (
           <li key={p.slug} className="fr-mb-3w" id={canVote ? voteAnchor(p.slug) : undefined}>
             {/* A card with vote buttons is not one big link (the DSFR forbids controls in a clickable card). */}
             <div className={`fr-card fr-card--horizontal${canVote ? "" : " fr-enlarge-link"}`}>
@@ -319,6 +335,9 @@ export default function ConsultationPage() {
                       kind={p.kind}
                       size="sm"
                     />
+                    <p className="fr-card__detail" data-testid="proposal-number">
+                      N° {(list.page - 1) * PAGE_SIZE + i + 1}
+                    </p>
                   </div>
                 </div>
                 {canVote ? (

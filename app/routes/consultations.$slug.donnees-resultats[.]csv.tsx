@@ -10,7 +10,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const { consultation } = await requireRegionResults(db(), context, request, params.slug);
   const generatedAt = new Date().toISOString();
   const version = await publishedVersion(db(), consultation);
-  const rows = regionDataset(db(), consultation, generatedAt, version);
+  const rows = regionDataset(db(), consultation);
   async function* lines() {
     yield "\uFEFF";
     for await (const row of rows) yield csvLines([row]);

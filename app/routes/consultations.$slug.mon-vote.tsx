@@ -30,6 +30,7 @@ import {
   type ShownBallot,
 } from "~/voting/vote-controls";
 import { readVoting } from "~/voting/voting.server";
+import { arrondissementLabel } from "~/ui/place-names";
 
 // "Mon vote": the resident's own ballot in one consultation, where it counts, when it last changed,
 // and the buttons to change it (the review page of an approval ballot) or withdraw it. Nobody else
@@ -200,7 +201,7 @@ export default function MyBallot() {
                 Où et quand
               </h2>
               <p data-testid="ballot-place">
-                Votre vote compte dans l’arrondissement de {saved.arrondissement.name} ({saved.arrondissement.code}),
+                Votre vote compte dans l’{arrondissementLabel(saved.arrondissement.name)} ({saved.arrondissement.code}),
                 territoire {saved.territory.name}, là où vous habitiez lors de votre dernière modification.
               </p>
               <p data-testid="ballot-updated">Dernière modification : le {formatDateTime(saved.updatedAt)}.</p>

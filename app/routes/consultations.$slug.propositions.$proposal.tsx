@@ -77,6 +77,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       flash,
       discussion,
       answers,
+      justPublished: url.searchParams.get("publiee"),
     },
     { headers },
   );
@@ -102,6 +103,7 @@ export default function ProposalPage() {
     flash,
     discussion,
     answers,
+    justPublished,
   } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const usedTerms = firstUses(proposal.text, GLOSSARY).map((m) => m.entry);
@@ -140,23 +142,25 @@ export default function ProposalPage() {
             <p className="fr-callout__text">{proposal.summary}</p>
           </div>
         ) : null}
-        <section className="fr-mb-4w" id={voteAnchor(proposal.slug)} aria-labelledby="votre-vote">
-          <h2 className="fr-h4" id="votre-vote">
-            Votre vote
-          </h2>
-          {voting.kind === "open" ? (
-            <>
-              <ProposalVoteControls consultationSlug={consultation.slug} proposal={proposal} ballot={ballot} />
-              <p className="fr-mt-2w">
-                Dans cette consultation : <strong data-testid="ballot-count">{ballotCount(ballot)}</strong> —{" "}
-                <Link to={`/consultations/${consultation.slug}/mon-vote`}>Mon vote</Link>
-              </p>
-            </>
-          ) : (
-            <VoteSummary consultationSlug={consultation.slug} voting={voting} ballot={ballot} />
-          )}
-          <VoteMessage slot={PAGE_SLOT} shownSlots={voting.kind === "open" ? [proposal.slug] : []} />
-        </section>
+        {voting.kind === "refused" && voting.bystander ? null : (
+          <section className="fr-mb-4w" id={voteAnchor(proposal.slug)} aria-labelledby="votre-vote">
+            <h2 className="fr-h4" id="votre-vote">
+              Votre vote
+            </h2>
+            {voting.kind === "open" ? (
+              <>
+                <ProposalVoteControls consultationSlug={consultation.slug} proposal={proposal} ballot={ballot} />
+                <p className="fr-mt-2w">
+                  Dans cette consultation : <strong data-testid="ballot-count">{ballotCount(ballot)}</strong> —{" "}
+                  <Link to={`/consultations/${consultation.slug}/mon-vote`}>Mon vote</Link>
+                </p>
+              </>
+            ) : (
+              <VoteSummary consultationSlug={consultation.slug} voting={voting} ballot={ballot} />
+            )}
+            <VoteMessage slot={PAGE_SLOT} shownSlots={voting.kind === "open" ? [proposal.slug] : []} />
+          </section>
+        )}
         <ProposalAnswers consultationSlug={consultation.slug} answers={answers} />
         <h2 className="fr-h4">La proposition</h2>
         <AnnotatedText text={proposal.text} glossary={GLOSSARY} />
@@ -240,6 +244,7 @@ export default function ProposalPage() {
         discussion={discussion}
         actionData={actionData}
         contributeHref={`/espace-association/contribuer/${consultation.slug}/${proposal.slug}`}
+        justPublished={justPublished}
       />
       <CommentSection discussion={discussion} actionData={actionData} />
       <p className="fr-mt-4w">

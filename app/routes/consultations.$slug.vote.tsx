@@ -95,8 +95,8 @@ export default function VoteRefused() {
     <div className="fr-grid-row">
       <div className="fr-col-12 fr-col-md-8">
         <h1>Vote non enregistré</h1>
-        <Notice kind="error" title={`Erreur ${refused.status}`}>
-          {refused.message} Rien n’a été modifié dans votre vote.
+        <Notice kind="error" title="Votre vote n’a pas été modifié">
+          {refused.message}
         </Notice>
         <p>
           <Link

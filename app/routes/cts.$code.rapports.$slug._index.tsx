@@ -13,6 +13,7 @@ import {
   ProposalsSection,
   RankingsSection,
 } from "~/reports/report-view";
+import { LevelsSection } from "~/reports/levels-section";
 import { db } from "~/platform/db.server";
 import { withAnswers } from "~/answers/report-answers.server";
 import { ReportAnswersSection } from "~/answers/answer-views";
@@ -133,6 +134,7 @@ export default function CtsReportPage() {
         />
       ) : null}
       <BreakdownSection report={report} />
+      <LevelsSection report={report} />
       {report.state === "ranked" ? <ProposalsSection report={report} proposalHref={proposalHref} /> : null}
       {member ? (
         <p className="ps-no-print">

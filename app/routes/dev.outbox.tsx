@@ -1,16 +1,21 @@
-import type { MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { db } from "~/platform/db.server";
 import { listOutbox } from "~/platform/email.server";
 import { env } from "~/platform/env.server";
+import { hasRole } from "~/identity/session.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { formatDateTime } from "~/ui/format";
 
 export const meta: MetaFunction = () => [{ title: "Boîte d’envoi (développement) — Priorités Santé" }];
 
-export async function loader() {
-  // Only where no e-mail leaves the machine (no SMTP_URL) or DEV_OUTBOX is set: these are live links.
-  if (!env().DEV_OUTBOX) throw new Response("Page introuvable.", { status: 404 });
+export async function loader({ context }: LoaderFunctionArgs) {
+  // Live sign-in and reset links: administrators only, and in development the machine itself
+  // (README, « E-mail and the outbox »). Anyone else gets the page every unknown address gets.
+  const user = context.auth.user;
+  const admin = user !== null && hasRole(user, "admin");
+  const local = env().NODE_ENV !== "production" && context.fromLoopback;
+  if (!admin && !local) throw new Response("Page introuvable.", { status: 404 });
   return { emails: await listOutbox(db()) };
 }
 

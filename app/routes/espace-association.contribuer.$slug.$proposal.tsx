@@ -70,7 +70,10 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       file: upload ?? undefined,
     });
     return saved.published
-      ? redirect(`/consultations/${consultation.slug}/propositions/${proposal.slug}#contribution-${saved.id}`, 303)
+      ? redirect(
+          `/consultations/${consultation.slug}/propositions/${proposal.slug}?publiee=${saved.id}#contribution-${saved.id}`,
+          303,
+        )
       : redirect("/espace-association?brouillon=1", 303);
   } catch (error) {
     if (!(error instanceof CommentError)) throw error;

@@ -12,6 +12,7 @@ import { communeMatch, searchCommunes } from "~/territories/territories.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { InputField, Notice } from "~/ui/fields";
 import { Honeypot } from "~/ui/honeypot";
+import { PasswordMeter } from "~/identity/password-meter";
 import { readFormData } from "~/web/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Créer un compte — Priorités Santé" }];
@@ -87,6 +88,7 @@ export default function Signup() {
             type="password"
             autoComplete="new-password"
           />
+          <PasswordMeter passwordId={fields.password.id} emailId={fields.email.id} />
           <Honeypot />
           <button className="fr-btn fr-mt-2w" type="submit" disabled={navigation.state === "submitting"}>
             Créer mon compte

@@ -9,7 +9,13 @@ import { reauthenticate } from "~/identity/authentication.server";
 import { changePassword } from "~/identity/passwords.server";
 import { renewSessionAlone } from "~/identity/session.server";
 import { requireUser } from "~/web/guards.server";
-import { setCommune } from "~/identity/users.server";
+import {
+  changeCommune,
+  CommuneChangeError,
+  planCommuneChange,
+  REGION_CHANGE_DAYS,
+} from "~/ballots/commune-change.server";
+import { REFUSAL_STATUS } from "~/web/access.server";
 import { setDisplayName } from "~/comments/comments.server";
 import { displayNameSchema } from "~/comments/forms";
 import { db } from "~/platform/db.server";
@@ -21,6 +27,7 @@ import { InputField, Notice } from "~/ui/fields";
 import { readFormData } from "~/web/form.server";
 import { wantsNotices } from "~/answers/choices.server";
 import { NoticeWishForm } from "~/answers/answer-views";
+import { arrondissementLabel } from "~/ui/place-names";
 
 export const meta: MetaFunction = () => [{ title: "Mon compte — Priorités Santé" }];
 
@@ -45,6 +52,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     query,
     results,
     answerNotices,
+    regionChangeDays: REGION_CHANGE_DAYS,
   };
 }
 
@@ -155,15 +163,48 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: 400 },
     );
   }
-  await setCommune(db(), user.id, place.commune.code);
-  return {
-    result: submission.reply({ resetForm: true }),
-    message: `Votre commune est désormais ${place.commune.name} (arrondissement de ${place.arrondissement.name}). Vos votes déjà exprimés restent comptés dans leur territoire d’origine.`,
-  };
+  // Two steps (docs/domain.md#one-voice): the first shows what the change does to the ballots,
+  // the second (intent "confirm") makes it.
+  if (formData.get("step") !== "confirm") {
+    const plan = await planCommuneChange(db(), user.id, place.commune.code);
+    if (plan.refusal)
+      return data({ result: submission.reply(), message: null, refusal: plan.refusal }, { status: 409 });
+    return {
+      result: submission.reply(),
+      message: null,
+      confirm: {
+        commune: place.commune.code,
+        communeName: place.commune.name,
+        regionName: place.region.name,
+        regionChange: plan.regionChange,
+        moved: plan.moved.map((b) => b.consultationTitle),
+        withdrawn: plan.withdrawn.map((b) => b.consultationTitle),
+      },
+    };
+  }
+  try {
+    const done = await changeCommune(db(), user.id, place.commune.code);
+    const withdrawn = done.withdrawn.length
+      ? ` ${done.withdrawn.length === 1 ? "Votre vote a été retiré" : "Vos votes ont été retirés"} de : ${done.withdrawn.map((b) => b.consultationTitle).join(" ; ")}.`
+      : "";
+    const moved = done.moved.length
+      ? ` ${done.moved.length === 1 ? "Votre vote compte" : "Vos votes comptent"} désormais dans votre nouveau territoire.`
+      : "";
+    return {
+      result: submission.reply({ resetForm: true }),
+      message: `Votre commune est désormais ${place.commune.name} (${arrondissementLabel(place.arrondissement.name)}).${moved}${withdrawn}`,
+    };
+  } catch (error) {
+    if (!(error instanceof CommuneChangeError)) throw error;
+    return data(
+      { result: submission.reply(), message: null, refusal: error.message },
+      { status: REFUSAL_STATUS[error.code] },
+    );
+  }
 }
 
 export default function Account() {
-  const { email, emailVerified, displayName, spaces, place, query, results, answerNotices } =
+  const { email, emailVerified, displayName, spaces, place, query, results, answerNotices, regionChangeDays } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm({
@@ -176,6 +217,11 @@ export default function Account() {
     <>
       <h1>Mon compte</h1>
       {actionData?.message ? <Notice kind="info">{actionData.message}</Notice> : null}
+      {actionData && "refusal" in actionData && typeof actionData.refusal === "string" ? (
+        <Notice kind="error" title="Changement de commune refusé">
+          {actionData.refusal}
+        </Notice>
+      ) : null}
       <section className="fr-mb-6w">
         <h2>Mon adresse électronique</h2>
         <p>
@@ -240,9 +286,15 @@ export default function Account() {
       </section>
       <section>
         <h2>Changer de commune</h2>
+        {actionData && "confirm" in actionData && actionData.confirm ? (
+          <ConfirmCommune {...actionData.confirm} regionChangeDays={regionChangeDays} />
+        ) : null}
         <p>
-          Si vous déménagez : vos prochains votes compteront dans votre nouveau territoire ; ceux déjà exprimés ne
-          changent pas.
+          Une personne, une voix, dans un seul territoire. Si vous déménagez dans votre région, vos votes des
+          consultations ouvertes vous suivent dans votre nouveau territoire. Si vous changez de région, vos votes des
+          consultations ouvertes de la région quittée sont retirés, et vous ne pourrez plus changer de région pendant{" "}
+          {regionChangeDays} jours tant qu’une consultation est ouverte. Les votes des consultations closes ne changent
+          jamais. Vous verrez l’effet exact avant de confirmer.
         </p>
         <CommuneSearchForm />
         <Form method="post" {...getFormProps(form)}>
@@ -284,6 +336,77 @@ export default function Account() {
         </ul>
       </section>
     </>
+  );
+}
+
+/** The confirmation step of a change of commune: what happens to each open ballot. */
+function ConfirmCommune({
+  commune,
+  communeName,
+  regionName,
+  regionChange,
+  moved,
+  withdrawn,
+  regionChangeDays,
+}: {
+  regionChangeDays: number;
+  commune: string;
+  communeName: string;
+  regionName: string;
+  regionChange: boolean;
+  moved: string[];
+  withdrawn: string[];
+}) {
+  return (
+    <div className="fr-callout fr-mb-3w" data-testid="commune-confirm">
+      <h3 className="fr-callout__title">
+        Confirmer : {communeName} ({regionName})
+      </h3>
+      {regionChange ? (
+        <p>
+          C’est une autre région que la vôtre. Après ce changement, vous ne pourrez plus changer de région pendant{" "}
+          {regionChangeDays} jours tant qu’une consultation est ouverte.
+        </p>
+      ) : null}
+      {withdrawn.length ? (
+        <>
+          <p className="fr-text--bold">Vos votes seront retirés de ces consultations ouvertes :</p>
+          <ul data-testid="commune-confirm-withdrawn">
+            {withdrawn.map((title) => (
+              <li key={title}>{title}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {moved.length ? (
+        <>
+          <p>Vos votes de ces consultations ouvertes compteront dans votre nouveau territoire :</p>
+          <ul>
+            {moved.map((title) => (
+              <li key={title}>{title}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {!withdrawn.length && !moved.length ? <p>Aucun de vos votes n’est concerné.</p> : null}
+      <Form method="post">
+        <input type="hidden" name="intent" value="commune" />
+        <input type="hidden" name="step" value="confirm" />
+        <input type="hidden" name="commune" value={commune} />
+        <ul className="fr-btns-group fr-btns-group--inline-md">
+          <li>
+            <button className="fr-btn" type="submit">
+              Confirmer le changement de commune
+            </button>
+          </li>
+          <li>
+            <Link className="fr-btn fr-btn--secondary" to="/mon-compte">
+              Annuler
+            </Link>
+          </li>
+        </ul>
+      </Form>
+    </div>
   );
 }
 

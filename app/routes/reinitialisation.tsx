@@ -1,7 +1,7 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { clearLoginFailures } from "~/identity/authentication.server";
 import { checkEmailToken } from "~/identity/email-tokens.server";
@@ -25,11 +25,16 @@ const PROBLEMS = {
   used: "Ce lien a déjà servi. Demandez-en un nouveau si besoin.",
 } as const;
 
+/** Where a successful reset lands: the token is spent, so the page says so without it. */
+const DONE = "/reinitialisation?modifie=1";
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  const token = new URL(request.url).searchParams.get("token") ?? "";
+  const params = new URL(request.url).searchParams;
+  const token = params.get("token") ?? "";
+  if (!token && params.get("modifie") === "1") return { token: "", problem: null, done: true };
   const status = token && token.length <= 200 ? await checkEmailToken(db(), token, "reset_password") : "unknown";
   return data(
-    { token, problem: status === "valid" ? null : PROBLEMS[status] },
+    { token, problem: status === "valid" ? null : PROBLEMS[status], done: false },
     { status: status === "valid" ? 200 : 400 },
   );
 }
@@ -57,11 +62,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // Whoever knew the old password is signed out everywhere, and a lock on this network is lifted.
   await endAllSessions(reset.userId);
   await clearLoginFailures(reset.email, context.clientAddress);
-  return { result: submission.reply({ resetForm: true }), problem: null, done: true };
+  // Redirected, not rendered: rendering here would rerun the loader, which finds the token spent
+  // and answered 400 under "Mot de passe modifié".
+  return redirect(DONE, 303);
 }
 
 export default function ResetPassword() {
-  const { token, problem: loaderProblem } = useLoaderData<typeof loader>();
+  const { token, problem: loaderProblem, done } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm({
     lastResult: actionData?.result,
@@ -69,7 +76,7 @@ export default function ResetPassword() {
     shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: resetPasswordSchema }),
   });
-  if (actionData?.done) {
+  if (done) {
     return (
       <>
         <h1>Mot de passe modifié</h1>

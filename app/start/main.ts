@@ -7,7 +7,8 @@ import { readContentVersion } from "../../db/content-version";
 import { auditRequests, scheduleAuditPurge } from "../audit/audit.server";
 import { sessionMiddleware, type AuthContext } from "../identity/session.server";
 import { setIntervalRunner } from "../ballots/intervals.server";
-import { clientAddress } from "../platform/client-address.server";
+import { clientAddress, fromLoopback } from "../platform/client-address.server";
+import { outboxAtStart } from "../platform/email.server";
 import { closeDatabase, database, db } from "../platform/db.server";
 import { openDatabase } from "./open-database.server";
 import { resumeUnfinishedNotices } from "../answers/notices.server";
@@ -17,6 +18,7 @@ import { healthRoutes } from "../platform/health.server";
 import { runIntervalWorker, workerIntervalRunner } from "./intervals-worker.server";
 import { log, requestLog } from "../platform/log.server";
 import { sameOriginOnly } from "../platform/origin.server";
+import { recordSiteAddress } from "../platform/site-address.server";
 import { RenderCache, type Account } from "../platform/render-cache.server";
 import { contentVersionOnce } from "../platform/request-content.server";
 import { closeGracefully } from "../platform/shutdown.server";
@@ -52,7 +54,14 @@ const BODY_LIMITS: BodyLimits = {
 async function main() {
   const started = Date.now();
   const config = env();
+  const outbox = outboxAtStart(config);
+  if (!outbox.ok) {
+    console.error(outbox.message);
+    process.exit(1);
+  }
+  if (outbox.notice) console.warn(outbox.notice);
   await openDatabase();
+  await recordSiteAddress(db());
   setIntervalRunner(workerIntervalRunner(new URL(import.meta.url)));
   // E-mails to residents about their CTS's answers that a stop left half sent (never twice).
   await resumeUnfinishedNotices(db());
@@ -112,6 +121,7 @@ async function main() {
         auth: res.locals.auth,
         cspNonce: res.locals.cspNonce,
         clientAddress: clientAddress(req),
+        fromLoopback: fromLoopback(req),
         contentVersion: res.locals.contentVersion,
         renderCache: res.locals.renderCache,
       }),

@@ -34,3 +34,4 @@ export {
   type Suppression,
   type TerritoryNode,
 } from "./disclosure";
+export { planGroups, spearman, topAgreement, type TopAgreement } from "./agreement";

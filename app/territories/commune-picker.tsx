@@ -1,6 +1,7 @@
 import { Form, useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import type { CommuneMatch } from "./territories.server";
+import { COMMUNE_SEARCH_LIMIT, TOO_MANY_COMMUNES } from "./commune-search";
 
 export const COMMUNE_SEARCH_FORM_ID = "commune-search";
 
@@ -46,7 +47,9 @@ export function CommunePicker({
   const timer = useRef<ReturnType<typeof setTimeout>>();
   useEffect(() => () => clearTimeout(timer.current), []);
 
-  const live = fetcher.data && typed !== query ? fetcher.data.results : results;
+  const found = fetcher.data && typed !== query ? fetcher.data.results : results;
+  const more = found.length > COMMUNE_SEARCH_LIMIT;
+  const live = found.slice(0, COMMUNE_SEARCH_LIMIT);
   // The chosen commune stays on the list even when a new search does not find it.
   const list =
     selected && checked === selected.code && !live.some((c) => c.code === selected.code) ? [selected, ...live] : live;
@@ -109,8 +112,17 @@ export function CommunePicker({
       </div>
       <div className="fr-fieldset__element">
         <p className="fr-sr-only" aria-live="polite" role="status">
-          {searched ? `${live.length} commune${live.length > 1 ? "s" : ""} trouvée${live.length > 1 ? "s" : ""}` : ""}
+          {!searched
+            ? ""
+            : more
+              ? TOO_MANY_COMMUNES
+              : `${live.length} commune${live.length > 1 ? "s" : ""} trouvée${live.length > 1 ? "s" : ""}`}
         </p>
+        {searched && more ? (
+          <p className="fr-message fr-message--info fr-mb-1w" data-testid="commune-more">
+            {TOO_MANY_COMMUNES}
+          </p>
+        ) : null}
         {list.length ? (
           <div className="ps-commune-results" role="radiogroup" aria-label="Communes trouvées">
             {list.map((c) => (

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { searchKey } from "../../db/search-key";
 import type { Database, CtsRuleLevel } from "../../db/schema";
 import { VersionedCache } from "../platform/versioned-cache.server";
+import { COMMUNE_SEARCH_LIMIT } from "./commune-search";
 
 export interface Place {
   commune: { code: string; name: string; kind: "commune" | "arrondissement_municipal"; postalCodes: string[] };
@@ -14,11 +15,13 @@ export interface Place {
 }
 
 /**
- * Everything a commune code leads to, or null for an unknown code.
+ * Everything a commune code leads to, or null for an unknown code or for none (an account without
+ * a commune, such as an administrator's made by admin:create: it lives nowhere, so votes nowhere).
  *
  *   (await locateCommune(db, "14366"))?.cts?.name === "Calvados"
  */
-export async function locateCommune(db: Kysely<Database>, code: string): Promise<Place | null> {
+export async function locateCommune(db: Kysely<Database>, code: string | null): Promise<Place | null> {
+  if (code === null) return null;
   const row = await db
     .selectFrom("communes as c")
     .innerJoin("arrondissements as a", "a.code", "c.arrondissement_code")
@@ -74,7 +77,8 @@ const places = new VersionedCache<Place | null>(5000);
  * `locateCommune` kept per content version: a place changes only when territories or CTS rules
  * are (re)loaded, which changes the version. Every page of a signed-in resident asks for it.
  */
-export function locateCommuneAt(db: Kysely<Database>, version: string, code: string): Promise<Place | null> {
+export function locateCommuneAt(db: Kysely<Database>, version: string, code: string | null): Promise<Place | null> {
+  if (code === null) return Promise.resolve(null);
   return places.get(version, code, () => locateCommune(db, code));
 }
 
@@ -116,16 +120,15 @@ export interface CommuneMatch {
   departementName: string;
 }
 
-export const COMMUNE_SEARCH_LIMIT = 20;
-
 /**
  * Communes by name (accent- and case-insensitive, any word's start) or by postal code (a prefix of
  * 2–5 digits), largest first. Paris, Lyon and Marseille's municipal arrondissements are included.
+ * By default one more than the picker shows: the picker tells "there are more" by it.
  */
 export async function searchCommunes(
   db: Kysely<Database>,
   query: string,
-  limit = COMMUNE_SEARCH_LIMIT,
+  limit = COMMUNE_SEARCH_LIMIT + 1,
 ): Promise<CommuneMatch[]> {
   const trimmed = query.trim().slice(0, 100);
   const postal = trimmed.replace(/\s+/g, "");

@@ -1,5 +1,6 @@
 import { Form, Link, NavLink } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { arrondissementLabel } from "./place-names";
 
 export interface HeaderUser {
   email: string;
@@ -150,7 +151,7 @@ function HeaderTools({ user }: { user: HeaderUser | null }) {
       {user.place ? (
         <li>
           <Link className="fr-btn fr-icon-map-pin-2-line" to="/mon-compte" data-testid="header-place">
-            {user.place.commune} · arrondissement de {user.place.arrondissement}
+            {user.place.commune} · {arrondissementLabel(user.place.arrondissement)}
           </Link>
         </li>
       ) : null}

@@ -148,7 +148,7 @@ export function VoteMessage({ slot, shownSlots }: { slot: string; shownSlots?: r
               mine.message
             ) : (
               <>
-                <strong>Vote non enregistré (erreur {mine.status}) :</strong> {mine.message} Rien n’a été modifié.
+                <strong>Vote non enregistré :</strong> {mine.message} Rien n’a été modifié.
               </>
             )}
           </p>
@@ -285,6 +285,7 @@ export function VoteSummary({
     );
   }
   if (voting.kind === "refused") {
+    if (voting.bystander) return null;
     return (
       <div className="fr-alert fr-alert--warning fr-mb-3w" data-testid="vote-summary">
         <h3 className="fr-alert__title">Vous ne pouvez pas voter ici</h3>

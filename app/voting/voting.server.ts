@@ -1,7 +1,7 @@
-import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema";
+import type { Kysely, Selectable } from "kysely";
+import type { Database, Theme } from "../../db/schema";
 import type { SessionUser } from "../identity/session.server";
-import { getMyBallot, readMethodParams, refusal, type Voter } from "../ballots/ballots.server";
+import { getMyBallot, readMethodParams, neverVotes, refusal, type Voter } from "../ballots/ballots.server";
 import { VersionedCache } from "../platform/versioned-cache.server";
 import { locateCommuneAt, type Place } from "../territories/territories.server";
 import type { Grade, Method } from "../tally/types";
@@ -11,12 +11,27 @@ import type { VotedProposal } from "./vote-intents.server";
 // with proposal slugs and titles instead of ids.
 
 type ConsultationForVote = Pick<
-  Database["consultations"],
-  "id" | "slug" | "region_code" | "cts_code" | "method" | "method_params" | "status" | "opens_at" | "closes_at"
+  Selectable<Database["consultations"]>,
+  | "id"
+  | "slug"
+  | "region_code"
+  | "cts_code"
+  | "method"
+  | "method_params"
+  | "status"
+  | "opens_at"
+  | "closes_at"
+  | "min_assurance_level"
 >;
 
 export function toVoter(user: SessionUser): Voter {
-  return { id: user.id, emailVerified: user.emailVerified, communeCode: user.communeCode, roles: user.roles };
+  return {
+    id: user.id,
+    emailVerified: user.emailVerified,
+    communeCode: user.communeCode,
+    assuranceLevel: user.assuranceLevel,
+    roles: user.roles,
+  };
 }
 
 /** A published consultation with what the vote checks, or null. */
@@ -35,6 +50,7 @@ export async function findConsultationForVote(db: Kysely<Database>, slug: string
         "status",
         "opens_at",
         "closes_at",
+        "min_assurance_level",
       ])
       .where("slug", "=", slug)
       .where("status", "!=", "draft")
@@ -225,12 +241,30 @@ export function phaseChangeAfter(
   return ahead.length ? new Date(ahead[0]!) : null;
 }
 
-/** A verified resident living where any consultation asks (the place is passed alongside). */
-const ANY_RESIDENT: Voter = { id: "", emailVerified: true, communeCode: "", roles: [{ role: "resident", scope: "" }] };
+/**
+ * A verified resident living where any consultation asks (the place is passed alongside), at the
+ * highest level: only the phase can refuse them.
+ */
+const ANY_RESIDENT: Voter = {
+  id: "",
+  emailVerified: true,
+  communeCode: "",
+  assuranceLevel: "in_person",
+  roles: [{ role: "resident", scope: "" }],
+};
 
 export type VotingState =
   | { kind: "anonymous"; method: Method; k: number; loginHref: string }
-  | { kind: "refused"; method: Method; k: number; reason: string; unverified: boolean; ballot: BallotView | null }
+  | {
+      kind: "refused";
+      method: Method;
+      k: number;
+      reason: string;
+      unverified: boolean;
+      ballot: BallotView | null;
+      /** An account that never votes (association, CTS member): pages show it no voting notice. */
+      bystander: boolean;
+    }
   | { kind: "open"; method: Method; k: number; ballot: BallotView | null };
 
 /**
@@ -254,7 +288,7 @@ export async function readVoting(
       { regionCode: consultation.region_code, ctsCode: consultation.cts_code },
       new Date(),
     );
-    if (phase) return { kind: "refused", method, k, reason: phase, unverified: false, ballot: null };
+    if (phase) return { kind: "refused", method, k, reason: phase, unverified: false, ballot: null, bystander: false };
     return { kind: "anonymous", method, k, loginHref: `/connexion?redirectTo=${encodeURIComponent(returnTo)}` };
   }
   const [place, ballot] = await Promise.all([
@@ -262,7 +296,10 @@ export async function readVoting(
     readMyBallot(db, version, consultation.id, user.id),
   ]);
   const reason = voteRefusal(consultation, user, place);
-  if (reason) return { kind: "refused", method, k, reason, unverified: !user.emailVerified, ballot };
+  if (reason) {
+    const bystander = neverVotes(user);
+    return { kind: "refused", method, k, reason, unverified: !user.emailVerified && !bystander, ballot, bystander };
+  }
   return { kind: "open", method, k, ballot };
 }
 
@@ -284,4 +321,59 @@ export function voteReturnPath(request: Request, consultationSlug: string): stri
   if (from.pathname !== home && !from.pathname.startsWith(`${home}/`)) return home;
   if (from.pathname === `${home}/vote`) return home;
   return `${from.pathname}${from.search}`;
+}
+
+/** How far a resident has gone through a majority-judgment ballot, and where to take it up again. */
+export interface GradingProgress {
+  graded: number;
+  total: number;
+  /** Per theme (a proposal counts in its theme and its secondary theme, as the theme filter lists it). */
+  themes: Partial<Record<Theme, { graded: number; total: number }>>;
+  /** The first proposal without a grade, theme by theme in the report's order: its page in its theme. */
+  next: { slug: string; theme: Theme; page: number } | null;
+}
+
+/**
+ * The way through 178 proposals: counts of graded proposals overall and per theme, and the first
+ * proposal left without a grade, with the page of its theme's list (`?theme=…&page=…`) it is on.
+ */
+export async function gradingProgress(
+  db: Kysely<Database>,
+  consultationId: string,
+  ballot: BallotView | null,
+  pageSize: number,
+): Promise<GradingProgress> {
+  const proposals = await db
+    .selectFrom("proposals")
+    .select(["slug", "theme", "secondary_theme", "position"])
+    .where("consultation_id", "=", consultationId)
+    .orderBy("position")
+    .execute();
+  const graded = new Set((ballot?.entries ?? []).filter((e) => e.grade).map((e) => e.slug));
+  const themes: GradingProgress["themes"] = {};
+  const lists = new Map<Theme, string[]>();
+  for (const p of proposals) {
+    for (const theme of new Set([p.theme, p.secondary_theme].filter((t): t is Theme => t !== null))) {
+      const counts = (themes[theme] ??= { graded: 0, total: 0 });
+      counts.total += 1;
+      if (graded.has(p.slug)) counts.graded += 1;
+      const list = lists.get(theme) ?? [];
+      list.push(p.slug);
+      lists.set(theme, list);
+    }
+  }
+  let next: GradingProgress["next"] = null;
+  for (const [theme, slugs] of lists) {
+    const index = slugs.findIndex((slug) => !graded.has(slug));
+    if (index >= 0) {
+      next = { slug: slugs[index]!, theme, page: Math.floor(index / pageSize) + 1 };
+      break;
+    }
+  }
+  return {
+    graded: proposals.filter((p) => graded.has(p.slug)).length,
+    total: proposals.length,
+    themes,
+    next,
+  };
 }

@@ -1,26 +1,21 @@
-import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import type { Upload } from "~/associations/associations.server";
 import { MAX_REQUEST_BYTES, PDF_MAX_BYTES } from "~/comments/labels";
 
-/** Text fields are read up to this many bytes: enough for 10,000 characters of any script. */
+/** Text fields are kept up to this many bytes: enough for 10,000 characters of any script. */
 const TEXT_PART_BYTES = 64 * 1024;
 
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const size = chunks.reduce((n, c) => n + c.byteLength, 0);
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
+function cutText(value: string): string {
+  const bytes = new TextEncoder().encode(value);
+  return bytes.byteLength <= TEXT_PART_BYTES ? value : new TextDecoder().decode(bytes.subarray(0, TEXT_PART_BYTES));
 }
 
 /**
- * Reads a multipart form with one optional file field, streaming: at most 5 MB (+1 byte) of the
- * file and 64 KB of each text field are kept in memory; the rest is read and dropped, so an
- * oversized file gets a clear refusal instead of a reset connection. Throws a 413 Response for a
- * request announced larger than MAX_REQUEST_BYTES.
+ * Reads a multipart form with one optional file field. Node's own parser reads it: Remix's
+ * `unstable_parseMultipartFormData` refuses a file name holding "=" or ";" (`rapport=v2.pdf`),
+ * which lost what the person had typed. The body is already capped by the server
+ * (app/platform/request-body.server.ts); a request announced larger than MAX_REQUEST_BYTES gets a
+ * 413 Response before it is read. Of the file, 5 MB + 1 byte are kept so an oversized one gets a
+ * clear refusal; text fields are cut at 64 KB, other files dropped.
  */
 export async function readFormWithFile(
   request: Request,
@@ -30,24 +25,16 @@ export async function readFormWithFile(
   if (length > MAX_REQUEST_BYTES) {
     throw new Response("Envoi trop volumineux : la pièce jointe ne doit pas dépasser 5 Mo.", { status: 413 });
   }
-  if (!(request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
-    return { formData: await request.formData(), upload: null };
-  }
+  const parsed = await request.formData();
+  const formData = new FormData();
   let upload: Upload | null = null;
-  const handler: UploadHandler = async ({ name, filename, data }) => {
-    const keep = filename === undefined ? TEXT_PART_BYTES : name === fileField && filename ? PDF_MAX_BYTES + 1 : 0;
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of data) {
-      if (size < keep) chunks.push(chunk.subarray(0, keep - size));
-      size += chunk.byteLength;
+  for (const [name, value] of parsed) {
+    if (typeof value === "string") {
+      formData.append(name, cutText(value));
+    } else if (name === fileField && value.name && upload === null) {
+      const bytes = new Uint8Array(await value.slice(0, PDF_MAX_BYTES + 1).arrayBuffer());
+      upload = { filename: value.name, bytes, tooLarge: value.size > PDF_MAX_BYTES };
     }
-    if (filename === undefined) return new TextDecoder().decode(concat(chunks));
-    if (name === fileField && filename) {
-      upload = { filename, bytes: concat(chunks), tooLarge: size > PDF_MAX_BYTES };
-    }
-    return undefined;
-  };
-  const formData = await unstable_parseMultipartFormData(request, handler);
+  }
   return { formData, upload };
 }

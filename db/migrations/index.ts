@@ -12,6 +12,9 @@ import * as liveSnapshots from "./2026_12_04_1200_live_snapshots";
 import * as identitySecurity from "./2026_12_04_1300_identity_security";
 import * as answers from "./2026_12_04_1600_answers";
 import * as englishCodes from "./2026_12_04_1700_english_codes";
+import * as assurance from "./2026_12_04_1800_assurance";
+import * as electorate from "./2026_12_04_1900_electorate";
+import * as ops from "./2026_12_04_2400_ops";
 
 /**
  * Every migration, by its sortable name. Listed statically (not read from the folder at run time)
@@ -31,4 +34,7 @@ export const migrations: Record<string, Migration> = {
   "2026_12_04_1300_identity_security": identitySecurity,
   "2026_12_04_1600_answers": answers,
   "2026_12_04_1700_english_codes": englishCodes,
+  "2026_12_04_1800_assurance": assurance,
+  "2026_12_04_1900_electorate": electorate,
+  "2026_12_04_2400_ops": ops,
 };

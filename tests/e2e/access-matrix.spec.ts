@@ -106,6 +106,8 @@ const ROUTES: Record<string, Row> = {
   "admin.reponses-cts.tsx": { path: "/admin/reponses-cts", get: only(["admin"], 200) },
 
   "api.communes.tsx": { path: "/api/communes?q=Lisieux", get: 200 },
+  // The sign-up form's password meter: anyone, a POST (the password is never in an address).
+  "api.force-mot-de-passe.tsx": { path: "/api/force-mot-de-passe", get: 405, post: 200 },
   // While the consultation is open: the CTS's members and administrators only (an API: no redirect).
   "api.v1.consultations.$slug.results.tsx": {
     path: `/api/v1/consultations/${N}/results?territory=cts:${CTS_HERE}`,
@@ -223,12 +225,18 @@ const ROUTES: Record<string, Row> = {
     path: `/consultations/${N}/donnees-resultats.csv`,
     get: only(["admin"], 200),
   },
+  "consultations.$slug.donnees-resultats[.]json.tsx": {
+    path: `/consultations/${N}/donnees-resultats.json`,
+    get: only(["admin"], 200),
+  },
   // Without a token: the page says the link is not valid, whoever asks.
   "invitation-cts.tsx": { path: "/invitation-cts", get: 400, post: 400 },
 
   "moderation._index.tsx": { path: "/moderation", get: only(["moderator"], 200), post: only(["moderator"], 400) },
-  // The e2e server runs with DEV_OUTBOX (no SMTP); in production this page is a 404.
-  "dev.outbox.tsx": { path: "/dev/outbox", get: 200 },
+  // The e2e server runs in production with EMAIL_OUTBOX (no SMTP): administrators only, a 404
+  // for everyone else (finding 1 of issue 14).
+  "admin.signaux.tsx": { path: "/admin/signaux", get: only(["admin"], 200) },
+  "dev.outbox.tsx": { path: "/dev/outbox", get: { anonymous: 404, admin: 200, others: 404 } },
   "pieces-jointes.$id.tsx": { path: `/pieces-jointes/${randomUUID()}`, get: 404 },
 };
 

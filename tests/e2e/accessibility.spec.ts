@@ -66,10 +66,12 @@ const PUBLIC_PAGES: {
   {
     path: "/dev/outbox",
     heading: "Boîte d’envoi",
-    // With an e-mail in it (its long link included), not only the empty state.
+    // With an e-mail in it (its long link included), not only the empty state; read by an
+    // administrator (the only readers in production).
     before: async (page) => {
       await signUp(page, { email: uniqueEmail("boite") });
       await page.context().clearCookies();
+      grantRole(await signInDirectly(page, { label: "admin-boite" }), "admin");
     },
     shows: (page) => expect(page.getByTestId("outbox-email").first()).toBeVisible(),
   },
@@ -81,7 +83,7 @@ const PUBLIC_PAGES: {
     heading: /Nouvelle-Aquitaine/,
   },
   { path: "/consultations/normandie-cnr-sante-2022?q=zzzzzz", heading: /Normandie/ },
-  { path: "/consultations/normandie-cnr-sante-2022?theme=inconnu", status: 400, heading: "Demande incorrecte" },
+  { path: "/consultations/normandie-cnr-sante-2022?theme=inconnu", status: 400, heading: "Demande non comprise" },
   { path: "/consultations/inconnue", status: 404, heading: "Page non trouvée" },
   {
     path: "/consultations/nouvelle-aquitaine-cnr-sante-2022/propositions/inconnue",
@@ -280,7 +282,7 @@ test.describe("connecté, avec un vote", () => {
         });
         await page.waitForURL(/\/vote$/);
       },
-      shows: (page) => expect(page.getByRole("alert")).toContainText("Erreur 400"),
+      shows: (page) => expect(page.getByRole("alert")).toContainText("Votre vote n’a pas été modifié"),
     },
     {
       who: "bordeaux",

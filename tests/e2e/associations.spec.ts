@@ -1,4 +1,5 @@
 import type { Page } from "@playwright/test";
+import { axeViolations, checkPage } from "./axe-helpers";
 import {
   chooseCommune,
   expect,
@@ -141,7 +142,7 @@ test("an association applies, is verified, and publishes a contribution with a P
     .getByLabel(/Pièce jointe/)
     .setInputFiles({ name: "étude aller-vers.pdf", mimeType: "application/pdf", buffer: PDF });
   await page.getByRole("button", { name: "Publier la contribution" }).click();
-  await expect(page).toHaveURL(new RegExp(`${PROPOSAL}#contribution-`));
+  await expect(page).toHaveURL(new RegExp(`${PROPOSAL}\\?publiee=[^#]+#contribution-`));
 
   const section = page.locator("#contributions");
   await expect(section.getByRole("heading", { level: 2, name: "Contributions des associations" })).toBeVisible();
@@ -228,9 +229,10 @@ test("a PDF that is really HTML and a 6 MB file are refused; nothing is stored",
   });
   await expect(
     page.getByText(
-      "Ce fichier n’est pas un PDF (son contenu ne commence pas par %PDF-) : seuls les PDF sont acceptés.",
+      /Ce fichier n’est pas un PDF : seuls les fichiers PDF sont acceptés\. Enregistrez votre document au format PDF/,
     ),
   ).toBeVisible();
+  await expect(page.getByRole("main")).not.toContainText("%PDF");
   // The text typed is kept; the file must be chosen again.
   await expect(page.getByLabel("Titre")).toHaveValue("Une pièce jointe douteuse");
 
@@ -241,4 +243,61 @@ test("a PDF that is really HTML and a 6 MB file are refused; nothing is stored",
   expect(countRows("select count(*) as n from contribution_files")).toBe(
     countRows("select count(*) as n from contribution_files f join contributions c on c.id = f.contribution_id"),
   );
+});
+
+// Issue 17, points 7 and 8.
+test("a PDF named rapport=v2.pdf is published; the association is told so where it lands, with no voting notice", async ({
+  page,
+}) => {
+  test.slow();
+  const email = await associationAccount(page);
+  await apply(page, { name: `Association au signe égal ${Date.now()}` });
+  await expect(page.getByText("Votre demande est enregistrée")).toBeVisible();
+  run("update associations set status = 'verified' where user_id = ?", userId(email));
+
+  await page.goto(`/espace-association/contribuer/${CONSULTATION}/${PROPOSAL_SLUG}`);
+  await waitForHydration(page);
+  const title = "Rapport version 2";
+  const body = "Le rapport joint reprend nos observations de terrain ; sa deuxième version corrige les chiffres.";
+  // A refusal keeps what was typed, whatever the file's name.
+  await page.getByLabel("Titre").fill(title);
+  await page.getByLabel("Texte de la contribution").fill(body);
+  await page
+    .getByLabel(/Pièce jointe/)
+    .setInputFiles({ name: "notes=v1; brouillon.pdf", mimeType: "application/pdf", buffer: Buffer.from("<html>") });
+  await page.getByRole("button", { name: "Publier la contribution" }).click();
+  await expect(page.getByText(/Ce fichier n’est pas un PDF/)).toBeVisible();
+  await expect(page.getByLabel("Titre")).toHaveValue(title);
+  await expect(page.getByLabel("Texte de la contribution")).toHaveValue(body);
+  expect(await axeViolations(page)).toEqual([]);
+
+  await page
+    .getByLabel(/Pièce jointe/)
+    .setInputFiles({ name: "rapport=v2.pdf", mimeType: "application/pdf", buffer: PDF });
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes("/espace-association/contribuer/")),
+    page.getByRole("button", { name: "Publier la contribution" }).click(),
+  ]);
+  expect(response.status()).toBeLessThan(400);
+  await expect(page).toHaveURL(new RegExp(`${PROPOSAL}\\?publiee=[^#]+#contribution-`));
+  const contribution = page.getByTestId("contribution").filter({ hasText: title });
+  await expect(contribution.getByRole("status")).toHaveText(
+    "Votre contribution est publiée : la voici telle que tout le monde la lit. Revenir à votre espace",
+  );
+  await expect(contribution.getByRole("link", { name: /Télécharger la pièce jointe/ })).toContainText("rapport-v2.pdf");
+  await expect(page.getByText("Vous ne pouvez pas voter ici")).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: "Votre vote" })).toHaveCount(0);
+  const landing = page.url();
+  await checkPage(page);
+
+  // The consultation's page shows no residents' voting notice to the association either.
+  await page.goto(`/consultations/${CONSULTATION}`);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(page.getByText("Vous ne pouvez pas voter ici")).toHaveCount(0);
+  // The same address opened by someone else confirms nothing.
+  const stranger = await page.context().browser()!.newPage();
+  await stranger.goto(landing);
+  await expect(stranger.getByTestId("contribution").filter({ hasText: title })).toBeVisible();
+  await expect(stranger.getByText("Votre contribution est publiée")).toHaveCount(0);
+  await stranger.close();
 });

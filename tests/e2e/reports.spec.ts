@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import type { Download, Page } from "@playwright/test";
+import { parse } from "csv-parse/sync";
 import { connect } from "../../db/connect";
 import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
 import { pdfText } from "../support/pdf-text";
@@ -190,6 +191,11 @@ test("results are public once published, with every CTS's report and the dataset
     const text = dataset.bytes.toString("utf8");
     expect(text.startsWith("\uFEFF")).toBe(true);
     expect(text).toContain(`"région";"24";"Centre-Val de Loire";400;"brut";1;`);
+    // The first line is the header (no metadata line above it); the description lives beside it.
+    const records: string[][] = parse(text, { bom: true, delimiter: ";" });
+    const description = await (await page.request.get(`/consultations/${CENTRE}/donnees-resultats.json`)).json();
+    expect(records[0]).toEqual(description.tableSchema.columns.map((c: { title: string }) => c.title));
+    expect(records[1]!.slice(8, 10)).toEqual(["classée", "ranked"]);
 
     await page.getByRole("link", { name: "CTS Cher" }).click();
     // Never exported yet: the page renders its PDF and XLSX once to give their sizes.

@@ -151,9 +151,9 @@ test.describe("avec JavaScript", () => {
     // The sixth is refused by the server, with its reason, and the ballot stays as it was.
     const sixth = card(page, proposals[5]!.slug);
     await sixth.getByRole("button", { name: /^Prioritaire/ }).click();
-    await expect(sixth.getByTestId(`vote-message-${proposals[5]!.slug}`)).toContainText(
-      "Vote non enregistré (erreur 400)",
-    );
+    await expect(sixth.getByTestId(`vote-message-${proposals[5]!.slug}`)).toContainText("Vote non enregistré :");
+    // What happened and what to do, never a status code (issue 17, point 4).
+    await expect(sixth.getByTestId(`vote-message-${proposals[5]!.slug}`)).not.toContainText(/erreur|400/i);
     await expect(sixth.getByTestId(`vote-message-${proposals[5]!.slug}`)).toContainText(
       "Vous pouvez choisir au plus 5 priorités",
     );
@@ -519,7 +519,8 @@ test.describe("sans JavaScript", () => {
     ]);
     expect(response.status()).toBe(400);
     await expect(noJs.getByRole("heading", { level: 1, name: "Vote non enregistré" })).toBeVisible();
-    await expect(noJs.getByRole("alert")).toContainText("Erreur 400");
+    await expect(noJs.getByRole("alert")).toContainText("Votre vote n’a pas été modifié");
+    await expect(noJs.getByRole("main")).not.toContainText(/erreur|400/i);
     await expect(noJs.getByRole("alert")).toContainText("Vous pouvez choisir au plus 5 priorités");
     await noJs.getByRole("link", { name: "Revenir à la page précédente" }).click();
     await expect(noJs).toHaveURL(new RegExp(`/consultations/${NORMANDIE}\\?page=1#vote-${proposals[5]!.slug}$`));

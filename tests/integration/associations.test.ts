@@ -308,6 +308,28 @@ describe.each(testDatabases)("associations and their contributions on $name", ({
     expect(shown).toMatchObject({ state: "hidden", hiddenReason: "off_topic", title: "", body: "", file: null });
   });
 
+  it("tells the association in proper French that its contribution is hidden pending review", async () => {
+    const { user } = await verifiedAssociation();
+    const { id } = await saveContribution(h.db, {
+      user,
+      proposalId: proposalIds[3]!,
+      title: "Signalée trois fois",
+      body: "Une contribution que trois personnes signalent.",
+      publish: true,
+    });
+    for (let i = 0; i < 3; i++)
+      await flagContent(h.db, { kind: "contribution", id, reporterId: (await makePerson(h.db)).id, reason: "spam" });
+    const mail = await h.db
+      .selectFrom("outbox")
+      .select(["subject", "body_text"])
+      .where("to_address", "=", user.email)
+      .orderBy("created_at", "desc")
+      .executeTakeFirstOrThrow();
+    expect(mail.subject).toContain("Votre contribution est masquée en attente d’examen");
+    expect(mail.body_text).toContain("signalée par plusieurs personnes : elle est masquée le temps");
+    expect(mail.body_text).not.toContain("(elle)");
+  });
+
   it("exports a CTS's comments and contributions: hidden ones left out, display names only, formulas neutralised", async () => {
     const proposalId = proposalIds[4]!;
     const named = await makePerson(h.db, "14366", { displayName: '=HYPERLINK("http://x")' });

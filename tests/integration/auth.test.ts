@@ -1,9 +1,10 @@
+import { changeCommune } from "../../app/ballots/commune-change.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
 import { KyselyAdapter, sessionKey } from "../../app/identity/kysely-adapter.server";
 import { consumeEmailToken, createEmailToken, checkEmailToken } from "../../app/identity/email-tokens.server";
 import { createLucia } from "../../app/identity/lucia.server";
-import { createResident, grantRole, markEmailVerified, setCommune } from "../../app/identity/users.server";
+import { createResident, grantRole, markEmailVerified } from "../../app/identity/users.server";
 import { verifyPassword } from "../../app/identity/password.server";
 import { testDatabases } from "../support/databases";
 
@@ -174,7 +175,7 @@ describe.each(testDatabases)("accounts and sessions on $name", ({ open }) => {
     expect((await lucia.validateSession(b.id)).session).not.toBeNull();
 
     await markEmailVerified(h.db, created.userId);
-    await setCommune(h.db, created.userId, "14118");
+    await changeCommune(h.db, created.userId, "14118");
     expect((await lucia.validateSession(b.id)).user).toMatchObject({ emailVerified: true, communeCode: "14118" });
   });
 

@@ -1,8 +1,9 @@
+import { changeCommune } from "../../app/ballots/commune-change.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
 import { BallotError, changeBallot, type Voter } from "../../app/ballots/ballots.server";
 import { territoryBallots, territoryTally, verifyCounts } from "../../app/ballots/results.server";
-import { createResident, grantRole, markEmailVerified, setCommune } from "../../app/identity/users.server";
+import { createResident, grantRole, markEmailVerified } from "../../app/identity/users.server";
 import { tally } from "../../app/tally";
 import { testDatabases } from "../support/databases";
 
@@ -190,20 +191,11 @@ describe.each(testDatabases)("ballots on $name", ({ openLoaded }) => {
     expect([await count("ballots"), await count("ballot_events")]).toEqual(before);
   });
 
-  it("keeps the arrondissement a ballot was cast in when the resident moves, until they change it", async () => {
+  it("moves an open ballot with its resident to their new arrondissement and CTS (same region); counts follow", async () => {
     const voter = await resident("14366");
-    const [a, b] = ids[NORMANDIE]!;
+    const [a] = ids[NORMANDIE]!;
     await changeBallot(h.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [a] }));
-    await setCommune(h.db, voter.id, "76540");
-    const stillThere = await h.db
-      .selectFrom("ballots")
-      .select(["arrondissement_code", "cts_code"])
-      .where("user_id", "=", voter.id)
-      .executeTakeFirstOrThrow();
-    expect(stillThere).toEqual({ arrondissement_code: "143", cts_code: "14" });
-    await changeBallot(h.db, { consultationSlug: NORMANDIE, voter: { ...voter, communeCode: "76540" } }, () => ({
-      selections: [a, b],
-    }));
+    await changeCommune(h.db, voter.id, "76540");
     const moved = await h.db
       .selectFrom("ballots")
       .select(["arrondissement_code", "cts_code"])

@@ -53,6 +53,7 @@ describe("identity pages over HTTP (built server, SQLite)", () => {
   };
   let owner: { id: string; email: string };
   let resetToken: string;
+  let spentToken: string;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "ps-identity-"));
@@ -86,6 +87,9 @@ describe("identity pages over HTTP (built server, SQLite)", () => {
     await markEmailVerified(handle.db, created.userId);
     owner = { id: created.userId, email };
     resetToken = await createEmailToken(handle.db, created.userId, "reset_password");
+    const other = await createResident(handle.db, { email: unique("oubli"), password: PASSWORD, communeCode: "14366" });
+    if (!other.ok) throw new Error("setup");
+    spentToken = await createEmailToken(handle.db, other.userId, "reset_password");
     await handle.close();
     server = await startServer({ sqliteFile: file, env: { TRUST_PROXY: "loopback" } });
   }, 180_000);
@@ -169,6 +173,27 @@ describe("identity pages over HTTP (built server, SQLite)", () => {
     );
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("Ce mot de passe est trop facile à deviner");
+  });
+
+  // Issue 17, point 18: the page said "Mot de passe modifié" under an HTTP 400.
+  it("answers a successful password reset with a redirect to a 200 page that says so", async () => {
+    const newPassword = "une toute autre phrase de passe";
+    const posted = await postForm(
+      server,
+      "/reinitialisation",
+      { token: spentToken, password: newPassword, confirm: newPassword },
+      from("198.51.100.201"),
+    );
+    expect(posted.status).toBe(303);
+    const landing = await fetch(new URL(posted.headers.get("Location") ?? "", server.url));
+    expect(landing.status).toBe(200);
+    const html = await landing.text();
+    expect(html).toContain("Mot de passe modifié");
+    expect(html).not.toContain(spentToken);
+    // The spent link still says it is spent, as a refusal.
+    const again = await fetch(`${server.url}/reinitialisation?token=${spentToken}`);
+    expect(again.status).toBe(400);
+    expect(await again.text()).toContain("Ce lien a déjà servi.");
   });
 
   // Finding 10 of the security probe.

@@ -1,3 +1,4 @@
+import { changeCommune } from "../../app/ballots/commune-change.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
 import type { AuditKind } from "../../db/schema";
@@ -6,7 +7,7 @@ import { acceptInvitation, inviteCtsMember } from "../../app/identity/cts-invita
 import { checkEmailToken, createEmailToken } from "../../app/identity/email-tokens.server";
 import { changePassword, resetPassword } from "../../app/identity/passwords.server";
 import { signUp, type SignupRequest } from "../../app/identity/signup.server";
-import { createResident, findUserByEmail, setCommune } from "../../app/identity/users.server";
+import { createResident, findUserByEmail } from "../../app/identity/users.server";
 import { verifyPassword } from "../../app/identity/password.server";
 import { RULES } from "../../app/platform/rate-limit.server";
 import { testDatabases } from "../support/databases";
@@ -321,7 +322,7 @@ describe.each(testDatabases)("identity on $name", ({ open }) => {
 
   it("journals a change of commune, without the place", async () => {
     const me = await resident();
-    await setCommune(h.db, me.id, "14366");
+    await changeCommune(h.db, me.id, "14366");
     const lines = await journal("commune_change", me.id);
     expect(lines).toHaveLength(1);
     expect(lines[0]!.detail).not.toContain("14366");

@@ -90,6 +90,38 @@ describe.each(testDatabases)("reports and moderation on $name", ({ openLoaded })
     expect((await state(id)).moderation).toBe("visible");
   });
 
+  // Finding 4 of issue 14: three throw-away accounts hid any comment.
+  it("only verified residents of the consultation's region report, with a French reason otherwise", async () => {
+    const author = await person();
+    const { id } = await comment(author);
+    const cases: [Promise<{ id: string }>, string][] = [
+      [person("14366", { verified: false }), "Confirmez d’abord votre adresse électronique"],
+      [person("33063"), "Seuls les habitants de la région de cette consultation peuvent signaler"],
+      [person("14366", { resident: false }), "Seuls les habitants inscrits peuvent signaler"],
+    ];
+    for (const [who, message] of cases) {
+      const reporter = await who;
+      const refused = await refusal(
+        flagContent(h.db, { kind: "comment", id, reporterId: reporter.id, reason: "spam" }),
+      );
+      expect(refused.status).toBe(403);
+      expect(refused.message).toContain(message);
+    }
+    expect(await h.db.selectFrom("flags").select("id").where("target_id", "=", id).execute()).toHaveLength(0);
+    // Two of the region and a Bordeaux account: no hide; the third of the region hides it.
+    await flagContent(h.db, { kind: "comment", id, reporterId: (await person("14118")).id, reason: "spam" });
+    await flagContent(h.db, { kind: "comment", id, reporterId: (await person("76540")).id, reason: "spam" });
+    await refusal(flagContent(h.db, { kind: "comment", id, reporterId: (await person("33063")).id, reason: "spam" }));
+    expect((await state(id)).moderation).toBe("visible");
+    const third = await flagContent(h.db, {
+      kind: "comment",
+      id,
+      reporterId: (await person("50502")).id,
+      reason: "spam",
+    });
+    expect(third.autoHidden).toBe(true);
+  });
+
   it("hides an item after 3 distinct reports, logs it as automatic and tells the author", async () => {
     const author = await person();
     const { id } = await comment(author);
@@ -203,7 +235,12 @@ describe.each(testDatabases)("reports and moderation on $name", ({ openLoaded })
     const own = (
       await listComments(h.db, { proposalId, viewerId: author.id, filters: { sort: "recents", page: 1 }, open: true })
     ).items.find((c) => c.id === id);
-    expect(own).toMatchObject({ canReview: true });
+    expect(own).toMatchObject({ canReview: true, review: "none" });
+    // Upholding with no review asked says so (not "another moderator handled it").
+    const nothing = await refusal(moderate(h.db, { moderator, intent: "uphold", kind: "comment", id }));
+    expect(nothing.status).toBe(409);
+    expect(nothing.message).toContain("n’a pas demandé de réexamen");
+    expect(nothing.message).not.toContain("Un autre modérateur");
 
     expect((await refusal(requestReview(h.db, { kind: "comment", id, userId: reporter.id }))).status).toBe(403);
     await requestReview(h.db, {
@@ -227,6 +264,11 @@ describe.each(testDatabases)("reports and moderation on $name", ({ openLoaded })
       note: "Le prénom et la pathologie y sont.",
     });
     expect((await state(id)).reviewed_at).not.toBeNull();
+    // The author's page no longer says a review is pending.
+    const afterReview = (
+      await listComments(h.db, { proposalId, viewerId: author.id, filters: { sort: "recents", page: 1 }, open: true })
+    ).items.find((c) => c.id === id);
+    expect(afterReview).toMatchObject({ canReview: false, review: "upheld" });
     expect((await moderationQueue(h.db, ["28"])).some((q) => q.id === id)).toBe(false);
     expect((await mailsTo(author.email)).at(-1)?.subject).toMatch(/reste masqué/);
     const log = await logOf(id);
@@ -290,5 +332,12 @@ describe.each(testDatabases)("reports and moderation on $name", ({ openLoaded })
     expect([...times].sort().reverse()).toEqual(times);
     expect(log.entries.every((e) => e.actor_label && e.action)).toBe(true);
     expect(log.entries.find((e) => e.action === "hide")?.proposal_slug).toBeTruthy();
+    // Rows on comments name their author and begin their text, so they can be told apart.
+    const onComments = log.entries.filter((e) => e.target_kind === "comment");
+    expect(onComments.length).toBeGreaterThan(2);
+    expect(onComments.every((e) => e.author === "un·e habitant·e" && e.excerpt?.startsWith("Un commentaire"))).toBe(
+      true,
+    );
+    expect(new Set(onComments.map((e) => e.excerpt)).size).toBeGreaterThan(1);
   });
 });

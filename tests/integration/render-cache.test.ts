@@ -1,3 +1,4 @@
+import { changeCommune } from "../../app/ballots/commune-change.server";
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -9,7 +10,7 @@ import { loadCatalogue, readCatalogueFiles } from "../../app/catalogue/catalogue
 import { advanceConsultation } from "../../app/ballots/lifecycle.server";
 import { changeBallot } from "../../app/ballots/ballots.server";
 import { sessionKey } from "../../app/identity/kysely-adapter.server";
-import { setCommune } from "../../app/identity/users.server";
+
 import { phaseChangeAfter } from "../../app/voting/voting.server";
 import { createVoters } from "../../bench/fixtures";
 import { startServer, stopServer } from "../../bench/http";
@@ -134,7 +135,7 @@ describe("render cache of the anonymous consultation page", () => {
     expect((await get(page, cookie)).hit).toBe(true);
 
     // A change of commune (account), through the domain function.
-    await setCommune(h.db, user.id, "76540");
+    await changeCommune(h.db, user.id, "76540");
     const after = await get(page, cookie);
     expect(after.hit).toBe(false);
     expect(after.body).toContain("Rouen");

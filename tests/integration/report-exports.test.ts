@@ -1,3 +1,4 @@
+import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
@@ -16,6 +17,7 @@ import {
   reportXlsx,
 } from "../../app/reports/exports.server";
 import { regionDataset } from "../../app/reports/region.server";
+import { datasetDescription } from "../../app/reports/open-dataset";
 import { testDatabases } from "../support/databases";
 import { CENTRE_PROPOSALS } from "../support/catalogue";
 import { pdfPages, pdfText } from "../support/pdf-text";
@@ -29,6 +31,7 @@ const admin = {
   emailVerified: true,
   communeCode: "14366",
   displayName: null,
+  assuranceLevel: "email" as const,
   roles: [{ role: "admin" as const, scope: "" }],
 };
 
@@ -202,7 +205,10 @@ describe.each(testDatabases)("report exports on $name", ({ openLoaded }) => {
     expect(r.breakdown.allSmall).toBe(true);
     const csv = [...reportCsv(r)].join("");
     expect(csv).toContain("aucune ventilation n’est possible");
-    const breakdown = csv.slice(csv.indexOf("Ventilation par arrondissement"));
+    const breakdown = csv.slice(
+      csv.indexOf("Ventilation par arrondissement"),
+      csv.indexOf("Classements par niveau de garantie"),
+    );
     expect(breakdown).toContain(`"moins de 10 votants";"moins de 10 votants"`);
     expect(breakdown).not.toMatch(/\r\n"[^"]*";\d/);
     const json = reportJson(r);
@@ -214,13 +220,43 @@ describe.each(testDatabases)("report exports on $name", ({ openLoaded }) => {
     const dataset: (string | number)[][] = [];
     await readAsClosed(h.db, CENTRE, async () => {
       const consultation = (await findReportConsultation(h.db, CENTRE))!;
-      for await (const row of regionDataset(h.db, consultation, "2026-01-01T00:00:00.000Z", 1)) dataset.push(row);
+      for await (const row of regionDataset(h.db, consultation)) dataset.push(row);
     });
     const bourges = dataset.filter((row) => row[0] === "arrondissement" && row[1] === "181");
-    expect(bourges).toEqual([["arrondissement", "181", "Bourges", "", "", "", "", "moins de 10 votants", "", "", ""]]);
+    expect(bourges).toEqual([
+      ["arrondissement", "181", "Bourges", "", "", "", "", "", "moins de 10 votants", "small", "", ""],
+    ]);
     const cher = dataset.filter((row) => row[0] === "CTS" && row[1] === "18");
     expect(cher.length).toBe(2 * CENTRE_PROPOSALS);
     expect(cher.every((row) => row[3] === 12)).toBe(true);
+  });
+
+  it("open dataset: its first line is the header, statuses read as the report says, codes described", async () => {
+    const consultation = (await findReportConsultation(h.db, NORMANDIE))!;
+    const text = await readAsClosed(h.db, NORMANDIE, async () => {
+      let csv = "\uFEFF";
+      for await (const row of regionDataset(h.db, consultation)) csv += csvLines([row]);
+      return csv;
+    });
+    const records: string[][] = parse(text, { bom: true, delimiter: ";" });
+    const description = datasetDescription({
+      csvUrl: "https://exemple.fr/x.csv",
+      consultation: { slug: NORMANDIE, title: consultation.title, method: consultation.method },
+      generatedAt: "2026-01-01T00:00:00.000Z",
+      tallyVersion: 7,
+    });
+    const titles = description.tableSchema.columns.map((c) => c.title);
+    expect(records[0]).toEqual(titles);
+    expect(records.slice(1).every((r) => r.length === titles.length)).toBe(true);
+    const status = titles.indexOf("Statut");
+    const code = titles.indexOf("Code statut");
+    const region = records.filter((r) => r[0] === "région");
+    expect(region.length).toBeGreaterThan(0);
+    expect(region.every((r) => r[status] === "classée" && r[code] === "ranked")).toBe(true);
+    // Every code the file uses is described, with the label the file prints beside it.
+    const values = description.tableSchema.columns[code]!.values!;
+    for (const r of records.slice(1)) expect(values[r[code]!]).toBe(r[status]);
+    expect(text).not.toContain("Jeu de données");
   });
 
   it("records every export with its fingerprint", async () => {

@@ -14,6 +14,7 @@ const user = (roles: Roles) => ({
   emailVerified: true,
   communeCode: "14366",
   displayName: null,
+  assuranceLevel: "email" as const,
   roles,
 });
 

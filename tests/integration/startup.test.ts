@@ -9,11 +9,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const root = path.resolve(import.meta.dirname, "../..");
 const server = path.join(root, "build/index.js");
 
-function start(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+/** Starts the server with these variables added (undefined: removed). */
+function start(env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
+    const merged: Record<string, string | undefined> = {
+      ...process.env,
+      PORT: "3199",
+      SKIP_TERRITORY_LOAD: "true",
+      ...env,
+    };
+    for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
     const child = spawn(process.execPath, [server], {
       cwd: root,
-      env: { ...process.env, PORT: "3199", SKIP_TERRITORY_LOAD: "true", ...env },
+      env: merged as NodeJS.ProcessEnv,
     });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
@@ -56,6 +64,20 @@ describe.skipIf(!fs.existsSync(server))("server start on a bad database", () => 
       holder.exec("rollback");
       holder.close();
     }
+  });
+
+  // Finding 1 of issue 14: in production without SMTP, reset links stayed in a readable outbox.
+  it("production without SMTP_URL nor EMAIL_OUTBOX: refuses to start, naming both", async () => {
+    const { code, output } = await start({
+      NODE_ENV: "production",
+      SMTP_URL: undefined,
+      EMAIL_OUTBOX: undefined,
+      SQLITE_FILE: path.join(dir, "outbox.sqlite"),
+    });
+    expect(code).not.toBe(0);
+    expect(output).toMatch(/en production sans SMTP_URL/);
+    expect(output).toMatch(/EMAIL_OUTBOX=1/);
+    expect(fs.existsSync(path.join(dir, "outbox.sqlite"))).toBe(false); // refused before opening anything
   });
 
   it("a bad environment value: names the variable, exit non-zero", async () => {

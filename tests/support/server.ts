@@ -53,7 +53,7 @@ export async function startServer(options: {
     HOST: "127.0.0.1",
     PORT: String(port),
     PUBLIC_URL: url,
-    DEV_OUTBOX: "true",
+    EMAIL_OUTBOX: "true",
     // Tests stop servers all the time: no wait for a load balancer to notice.
     SHUTDOWN_READY_DELAY_MS: "0",
     ...(options.sqliteFile ? { SQLITE_FILE: options.sqliteFile } : {}),

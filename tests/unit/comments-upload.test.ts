@@ -57,3 +57,19 @@ describe("reading a form with a file", () => {
     expect((thrown as Response).status).toBe(413);
   });
 });
+
+describe("file names the parser must accept (issue 17, point 7)", () => {
+  for (const name of ["rapport=v2.pdf", "a;b=c.pdf", "compte rendu « 2025 ».pdf", "x=y; z.pdf"]) {
+    it(`keeps the fields and the file named ${name}`, async () => {
+      const pdf = new TextEncoder().encode("%PDF-1.7\n…");
+      const { formData, upload } = await readFormWithFile(
+        multipart({ title: "Titre gardé", body: "Texte gardé" }, { name, bytes: pdf }),
+        "file",
+      );
+      expect(formData.get("title")).toBe("Titre gardé");
+      expect(formData.get("body")).toBe("Texte gardé");
+      expect(upload).toMatchObject({ filename: name, tooLarge: false });
+      expect(upload!.bytes).toEqual(pdf);
+    });
+  }
+});

@@ -4,24 +4,23 @@ import { parseEnv, EnvError } from "../../app/platform/env.server";
 import { requestOrigin } from "../../app/platform/origin.server";
 
 describe("environment", () => {
-  it("defaults to SQLite on 127.0.0.1:3000 with the outbox and plain-http cookies", () => {
+  it("defaults to SQLite on 127.0.0.1:3000, no explicit outbox, plain-http cookies", () => {
     const env = parseEnv({});
     expect(env).toMatchObject({
       HOST: "127.0.0.1",
       PORT: 3000,
       PUBLIC_URL: "http://localhost:3000",
-      DEV_OUTBOX: true,
+      EMAIL_OUTBOX: false,
       SESSION_COOKIE_SECURE: false,
     });
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
-  it("uses secure cookies behind https and no outbox once SMTP is configured", () => {
+  it("uses secure cookies behind https", () => {
     const env = parseEnv({ PUBLIC_URL: "https://priorites.example.fr/", SMTP_URL: "smtp://mail:25" });
     expect(env).toMatchObject({
       PUBLIC_URL: "https://priorites.example.fr",
       SESSION_COOKIE_SECURE: true,
-      DEV_OUTBOX: false,
     });
   });
 
