@@ -156,28 +156,32 @@ export function CtsAnswersOverview({
   return (
     <section aria-labelledby="suites-cts" className="fr-mb-6w">
       <h2 id="suites-cts">Ce que les CTS ont fait de ces priorités</h2>
-      <div className="fr-grid-row fr-grid-row--gutters">
-        {territories.map((t) => (
-          <div className="fr-col-12 fr-col-md-6" key={t.code} data-testid="cts-answers-overview">
-            <h3 className="fr-h6">
-              <Link to={`/consultations/${consultationSlug}/reponses/${encodeURIComponent(t.code)}`}>
-                {t.name} : réponses du conseil territorial de santé
-              </Link>
-            </h3>
-            {t.top.length ? (
-              <ol className="fr-text--sm">
-                {t.top.map((p) => (
-                  <li key={p.slug}>
-                    {p.title} — {p.status ? <AnswerBadge status={p.status} /> : <em>pas encore de réponse</em>}
-                  </li>
-                ))}
-              </ol>
-            ) : (
-              <p className="fr-text--sm">Trop peu de bulletins pour un classement.</p>
-            )}
-          </div>
-        ))}
-      </div>
+      {/* Closed by default: on a phone the lists of every CTS are several screens long. */}
+      <details className="ps-more">
+        <summary className="fr-link">{`Les réponses de chaque CTS à ses premières priorités (${territories.length} CTS)`}</summary>
+        <div className="ps-more__body fr-grid-row fr-grid-row--gutters">
+          {territories.map((t) => (
+            <div className="fr-col-12 fr-col-md-6" key={t.code} data-testid="cts-answers-overview">
+              <h3 className="fr-h6">
+                <Link to={`/consultations/${consultationSlug}/reponses/${encodeURIComponent(t.code)}`}>
+                  {t.name} : réponses du conseil territorial de santé
+                </Link>
+              </h3>
+              {t.top.length ? (
+                <ol className="fr-text--sm">
+                  {t.top.map((p) => (
+                    <li key={p.slug}>
+                      {p.title} — {p.status ? <AnswerBadge status={p.status} /> : <em>pas encore de réponse</em>}
+                    </li>
+                  ))}
+                </ol>
+              ) : (
+                <p className="fr-text--sm">Trop peu de bulletins pour un classement.</p>
+              )}
+            </div>
+          ))}
+        </div>
+      </details>
       <p className="fr-text--sm">
         Données ouvertes :{" "}
         <a href={`/consultations/${consultationSlug}/donnees-reponses.csv`}>toutes les réponses (CSV)</a> et{" "}

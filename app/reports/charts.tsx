@@ -1,6 +1,8 @@
 // Charts drawn as SVG on the server: readable without JavaScript, printable, each with a text
 // summary for screen readers (and a table beside it in the page). Colours from the DSFR palette;
 // a colour never carries meaning alone (labels and tables say the same).
+import { Link } from "@remix-run/react";
+import { colourClass, intervalGeometry, rankTicks, rankX, type ShiftRow } from "./chart-geometry";
 import { formatPercent } from "./figures";
 import type { Segment } from "./figures";
 import { formatShortDate } from "../ui/format";
@@ -112,85 +114,266 @@ export function Legend({ labels }: { labels: string[] }) {
   );
 }
 
-export interface Tile {
+// Rank charts are one row per proposal: its title in HTML (it wraps and stays legible at 320 px)
+// above or beside a strip of SVG drawn in percentages of the strip's width, on an axis shared by
+// every row. The strip says the same as the text next to it (rank, interval), for screen readers too.
+const STRIP = { left: 3, right: 97 };
+const pct = (x: number) => `${x.toFixed(2)}%`;
+
+function RankAxis({ max }: { max: number }) {
+  return (
+    <svg className="ps-rank-strip ps-rank-strip--axis" width="100%" height="22" aria-hidden="true" focusable="false">
+      <line x1={pct(STRIP.left)} x2={pct(STRIP.right)} y1="4" y2="4" stroke="#929292" />
+      {rankTicks(max).map((t) => {
+        const x = pct(rankX(t, max, STRIP.left, STRIP.right));
+        return (
+          <g key={t}>
+            <line x1={x} x2={x} y1="1" y2="7" stroke="#929292" />
+            <text x={x} y="19" fontSize="11" textAnchor="middle" fill="#3a3a3a">
+              {t}
+            </text>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
+export interface ChartRow {
+  id: string;
+  slug: string;
+  title: string;
+  rank: number | null;
+  interval: [number, number] | null;
+  figure: string;
+  indistinct: boolean;
+}
+
+/** Rank, and the interval it could take (5th–95th percentile of the bootstrap), of each row. */
+export function RankIntervalChart({
+  id,
+  caption,
+  rows,
+  proposalHref,
+}: {
+  id: string;
+  caption: string;
+  rows: ChartRow[];
+  proposalHref: (slug: string) => string;
+}) {
+  const geometry = intervalGeometry(rows, STRIP.left, STRIP.right);
+  const ranked = rows.filter((r) => r.rank !== null);
+  return (
+    <figure className="ps-chart ps-rank-chart" aria-labelledby={`${id}-caption`} id={id}>
+      <figcaption id={`${id}-caption`} className="fr-text--bold fr-mb-1w">
+        {caption}
+      </figcaption>
+      <div className="ps-rank-chart__row ps-rank-chart__row--axis">
+        <span className="ps-rank-chart__label fr-text--xs fr-mb-0">
+          Rang (le point) et intervalle de rang (le trait)
+        </span>
+        <RankAxis max={geometry.max} />
+      </div>
+      <ol className="ps-rank-chart__rows">
+        {ranked.map((r, i) => {
+          const g = geometry.rows[i]!;
+          const words = r.interval
+            ? `Rang ${r.rank}, intervalle du ${r.interval[0]}e au ${r.interval[1]}e rang`
+            : `Rang ${r.rank}, intervalle pas encore calculé`;
+          return (
+            <li key={r.id} className="ps-rank-chart__row">
+              <span className="ps-rank-chart__label">
+                <span className="ps-rank-chart__rank">
+                  {r.rank}
+                  {r.indistinct ? (
+                    <abbr title="rang non distinguable de celui de la ligne précédente" className="fr-ml-1v">
+                      ≈
+                    </abbr>
+                  ) : null}
+                </span>{" "}
+                <Link to={proposalHref(r.slug)}>{r.title}</Link>{" "}
+                <span className="fr-text--xs ps-muted">
+                  ({r.figure}
+                  {r.interval ? `, rang ${r.interval[0]} à ${r.interval[1]}` : ""})
+                </span>
+              </span>
+              <svg className="ps-rank-strip" width="100%" height="16" role="img" aria-label={words}>
+                <title>{words}</title>
+                {g.whisker ? (
+                  <>
+                    <line
+                      x1={pct(g.whisker[0])}
+                      x2={pct(g.whisker[1])}
+                      y1="8"
+                      y2="8"
+                      stroke="#6a6af4"
+                      strokeWidth="3"
+                    />
+                    <line
+                      x1={pct(g.whisker[0])}
+                      x2={pct(g.whisker[0])}
+                      y1="3"
+                      y2="13"
+                      stroke="#6a6af4"
+                      strokeWidth="2"
+                    />
+                    <line
+                      x1={pct(g.whisker[1])}
+                      x2={pct(g.whisker[1])}
+                      y1="3"
+                      y2="13"
+                      stroke="#6a6af4"
+                      strokeWidth="2"
+                    />
+                  </>
+                ) : null}
+                <circle cx={pct(g.dot)} cy="8" r="5" fill="#000091" />
+              </svg>
+            </li>
+          );
+        })}
+      </ol>
+    </figure>
+  );
+}
+
+/** Where the raw and the population-weighted rankings put the same proposals. */
+export function RankShiftChart({
+  id,
+  caption,
+  rows,
+  proposalHref,
+}: {
+  id: string;
+  caption: string;
+  rows: (ShiftRow & { slug: string; shift: number | null; clear: boolean })[];
+  proposalHref: (slug: string) => string;
+}) {
+  const max = Math.max(1, ...rows.flatMap((r) => [r.raw ?? 1, r.weighted ?? 1]));
+  const x = (rank: number) => pct(rankX(rank, max, STRIP.left, STRIP.right));
+  return (
+    <figure className="ps-chart ps-rank-chart" aria-labelledby={`${id}-caption`} id={id}>
+      <figcaption id={`${id}-caption`} className="fr-text--bold fr-mb-1w">
+        {caption}
+      </figcaption>
+      <ul className="ps-legend fr-text--sm fr-mb-1w">
+        <li>
+          <svg width="14" height="14" aria-hidden="true">
+            <circle cx="7" cy="7" r="5" fill="#fff" stroke="#000091" strokeWidth="2" />
+          </svg>{" "}
+          rang brut
+        </li>
+        <li>
+          <svg width="14" height="14" aria-hidden="true">
+            <circle cx="7" cy="7" r="5" fill="#000091" />
+          </svg>{" "}
+          rang pondéré
+        </li>
+      </ul>
+      <div className="ps-rank-chart__row ps-rank-chart__row--axis">
+        <span className="ps-rank-chart__label fr-text--xs fr-mb-0">Rang</span>
+        <RankAxis max={max} />
+      </div>
+      <ul className="ps-rank-chart__rows">
+        {rows.map((r) => {
+          const words =
+            r.raw === null || r.weighted === null
+              ? "non classée dans l’un des deux classements"
+              : r.shift === 0
+                ? `${r.raw}e dans les deux classements`
+                : `${r.raw}e en brut, ${r.weighted}e en pondéré${r.clear ? " : écart net (intervalles disjoints)" : ""}`;
+          return (
+            <li key={r.id} className="ps-rank-chart__row">
+              <span className="ps-rank-chart__label">
+                <Link to={proposalHref(r.slug)}>{r.title}</Link>{" "}
+                <span className={`fr-text--xs${r.clear ? " fr-text--bold" : " ps-muted"}`}>({words})</span>
+              </span>
+              <svg className="ps-rank-strip" width="100%" height="16" role="img" aria-label={words}>
+                <title>{words}</title>
+                {r.raw !== null && r.weighted !== null ? (
+                  <>
+                    <line x1={x(r.raw)} x2={x(r.weighted)} y1="8" y2="8" stroke="#6a6af4" strokeWidth="2" />
+                    <circle cx={x(r.weighted)} cy="8" r="5" fill="#000091" />
+                    <circle cx={x(r.raw)} cy="8" r="5" fill="#fff" stroke="#000091" strokeWidth="2" />
+                  </>
+                ) : null}
+              </svg>
+            </li>
+          );
+        })}
+      </ul>
+    </figure>
+  );
+}
+
+export interface MapShape {
   code: string;
   name: string;
-  group: string;
-  /** 0…1, or null without data. */
+  path: string;
+  /** The rate (0…1), or null when not published. */
   value: number | null;
   label: string;
 }
 
-/**
- * A tile grid instead of a map (no arrondissement geometry is shipped in a maintained package):
- * one row per département, one tile per arrondissement, shaded by quintile of `value`.
- */
-export function TileGrid({ id, tiles, title }: { id: string; tiles: Tile[]; title: string }) {
-  const values = tiles
-    .map((t) => t.value)
-    .filter((v): v is number => v !== null)
-    .sort((a, b) => a - b);
-  const cut = (q: number) => values[Math.min(values.length - 1, Math.floor(q * values.length))] ?? 0;
-  const thresholds = [cut(0.2), cut(0.4), cut(0.6), cut(0.8)];
-  const shade = (v: number | null) => (v === null ? 0 : thresholds.filter((t) => v > t).length);
-  const groups = [...new Set(tiles.map((t) => t.group))];
-  const size = 92;
-  const gap = 4;
-  const labelWidth = 120;
-  const columns = Math.max(1, ...groups.map((g) => tiles.filter((t) => t.group === g).length));
-  const width = labelWidth + columns * (size + gap);
-  const height = groups.length * (size + gap);
+/** Shades for the map's classes, light to dark (DSFR "bleu France"), and the withheld grey. */
+const MAP_SHADES = [SEQUENTIAL[0], SEQUENTIAL[1], SEQUENTIAL[3], SEQUENTIAL[4]] as const;
+const WITHHELD = "#e5e5e5";
+
+/** A choropleth of the région's départements, with its legend; the table beside it has the figures. */
+export function DepartementMap({
+  id,
+  title,
+  viewBox,
+  shapes,
+  breaks,
+  formatBreak,
+}: {
+  id: string;
+  title: string;
+  viewBox: string;
+  shapes: MapShape[];
+  breaks: number[];
+  formatBreak: (v: number) => string;
+}) {
+  const summary = `${title} : ${shapes.map((s) => `${s.name} ${s.label}`).join(", ")}.`;
+  const [, , w, h] = viewBox.split(" ").map(Number);
   return (
-    <figure className="ps-chart" aria-labelledby={`${id}-caption`}>
-      <svg
-        viewBox={`0 0 ${width} ${height}`}
-        width="100%"
-        role="img"
-        aria-labelledby={`${id}-title`}
-        preserveAspectRatio="xMinYMin meet"
-      >
-        <title id={`${id}-title`}>{title}</title>
-        {groups.map((g, row) => (
-          <g key={g} transform={`translate(0 ${row * (size + gap)})`}>
-            <text x={0} y={size / 2 + 4} fontSize="12" fill="#161616">
-              {g}
-            </text>
-            {tiles
-              .filter((t) => t.group === g)
-              .map((t, col) => {
-                const s = shade(t.value);
-                const dark = s >= 3;
-                return (
-                  <g key={t.code} transform={`translate(${labelWidth + col * (size + gap)} 0)`}>
-                    <rect width={size} height={size} fill={SEQUENTIAL[s]} stroke="#929292" />
-                    <text
-                      x={size / 2}
-                      y={size / 2 - 6}
-                      fontSize="11"
-                      textAnchor="middle"
-                      fill={dark ? "#fff" : "#161616"}
-                    >
-                      {t.name.length > 14 ? `${t.name.slice(0, 13)}…` : t.name}
-                    </text>
-                    <text
-                      x={size / 2}
-                      y={size / 2 + 12}
-                      fontSize="12"
-                      fontWeight="bold"
-                      textAnchor="middle"
-                      fill={dark ? "#fff" : "#161616"}
-                    >
-                      {t.label}
-                    </text>
-                  </g>
-                );
-              })}
-          </g>
+    <figure className="ps-chart ps-map" aria-labelledby={`${id}-caption`}>
+      <svg viewBox={viewBox} role="img" aria-labelledby={`${id}-summary`} width="100%" className="ps-map__svg">
+        <title id={`${id}-summary`}>{summary}</title>
+        {shapes.map((s) => (
+          <path
+            key={s.code}
+            d={s.path}
+            fill={s.value === null ? WITHHELD : MAP_SHADES[colourClass(s.value, breaks)]}
+            stroke="#fff"
+            strokeWidth={Math.max(w!, h!) / 250}
+          >
+            <title>{`${s.name} : ${s.label}`}</title>
+          </path>
         ))}
       </svg>
+      <ul className="ps-legend fr-text--sm fr-mt-1w" aria-label="Légende">
+        {MAP_SHADES.map((shade, i) => (
+          <li key={shade}>
+            <svg width="14" height="14" aria-hidden="true">
+              <rect width="14" height="14" fill={shade} stroke="#929292" />
+            </svg>{" "}
+            {`de ${formatBreak(breaks[i]!)} à ${i === MAP_SHADES.length - 1 ? "" : "moins de "}${formatBreak(breaks[i + 1]!)}`}
+          </li>
+        ))}
+        {shapes.some((s) => s.value === null) ? (
+          <li>
+            <svg width="14" height="14" aria-hidden="true">
+              <rect width="14" height="14" fill={WITHHELD} stroke="#929292" />
+            </svg>{" "}
+            non publié (un arrondissement au moins est masqué)
+          </li>
+        ) : null}
+      </ul>
       <figcaption id={`${id}-caption`} className="fr-text--sm">
-        {title}. Teinte par quintile, de la plus claire (participation la plus faible) à la plus foncée ; les chiffres
-        sont dans le tableau qui suit.
+        {title}. Plus la teinte est foncée, plus la participation est forte ; les chiffres sont dans le tableau qui
+        suit.
       </figcaption>
     </figure>
   );

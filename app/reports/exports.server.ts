@@ -1,4 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import * as fontkit from "fontkit";
 import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
 import type { Kysely } from "kysely";
@@ -7,10 +11,12 @@ import type { Database, ExportFormat } from "../../db/schema";
 import { apiRankingRow } from "../ballots/results-api.server";
 import { METHOD_LABELS, STATUS_LABELS } from "../catalogue/themes";
 import { neutraliseFormula } from "../comments/cts-export.server";
-import { formatDate, formatDateTime } from "../ui/format";
+import { formatDate, formatDateTime, formatShortDate } from "../ui/format";
 import type { Weighting } from "../tally";
 import type { CtsReport, RankingRow } from "./cts-report.server";
-import { figureColumns, figureValues, formatPercent } from "./figures";
+import { firstRanks, intervalGeometry, rankShifts, rankTicks, rankX } from "./chart-geometry";
+import { figureColumns, figureValues, formatRate } from "./figures";
+import { woffToSfnt } from "./woff.server";
 
 export const EXPORT_TYPES: Record<ExportFormat, string> = {
   csv: "text/csv; charset=utf-8",
@@ -308,9 +314,28 @@ export async function reportXlsx(report: CtsReport): Promise<Buffer> {
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
-// The PDF's standard fonts (Helvetica) speak WinAnsi: Latin-1 plus these. The DSFR's Marianne
-// files are WOFF/WOFF2, which pdfkit's font engine could not subset into visible glyphs.
-const WIN_ANSI_EXTRA = new Set("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ");
+// The PDF is set in Marianne, the État's typeface, from the files the DSFR ships
+// (@gouvfr/dsfr/dist/fonts: WOFF and WOFF2 only). pdfkit's font engine fails on those WOFF files,
+// so each is unwrapped into the plain sfnt font it carries (woff.server.ts) and embedded, subset
+// to the glyphs used. Marianne has every character the reports print (≈, ≤, ≥, œ, æ, « », the
+// narrow no-break space…); a character it lacks is replaced by a close one (pdfText).
+const FONT_DIR = path.join(
+  path.dirname(createRequire(import.meta.url).resolve("@gouvfr/dsfr/package.json")),
+  "dist/fonts",
+);
+let fonts: { regular: Buffer; bold: Buffer; has: (codePoint: number) => boolean } | null = null;
+
+function marianne() {
+  if (!fonts) {
+    const regular = woffToSfnt(fs.readFileSync(path.join(FONT_DIR, "Marianne-Regular.woff")));
+    const bold = woffToSfnt(fs.readFileSync(path.join(FONT_DIR, "Marianne-Bold.woff")));
+    const font = fontkit.create(regular) as fontkit.Font;
+    const characters = new Set(font.characterSet);
+    fonts = { regular, bold, has: (c) => characters.has(c) };
+  }
+  return fonts;
+}
+
 const REPLACEMENTS: Record<string, string> = {
   "\u202f": "\u00a0",
   "\u2009": " ",
@@ -321,27 +346,43 @@ const REPLACEMENTS: Record<string, string> = {
   "→": "->",
 };
 
-/** Text the standard PDF fonts can draw: other characters replaced by a close one, or "?". */
+/**
+ * Text the PDF's font can draw: a character Marianne lacks is replaced by a close one, or by its
+ * letters without accents, or "?" (none of the reports' own words needs it).
+ */
 export function pdfText(text: string): string {
+  const { has } = marianne();
   let out = "";
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
-    if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.has(ch) || ch === "\n")
-      out += ch;
-    else if (REPLACEMENTS[ch]) out += REPLACEMENTS[ch];
+    if (ch === "\n" || has(code)) out += ch;
+    else if (REPLACEMENTS[ch] && [...REPLACEMENTS[ch]].every((c) => has(c.codePointAt(0)!))) out += REPLACEMENTS[ch];
     else {
       const base = ch.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
-      out += [...base].every((c) => c.codePointAt(0)! < 0x7f) && base ? base : "?";
+      out += base && [...base].every((c) => has(c.codePointAt(0)!)) ? base : "?";
     }
   }
   return out;
 }
 
-/** The printable report for the CTS meeting: cover, participation, both rankings, breakdown, method. */
+const BLUE = "#000091";
+const BLUE_LIGHT = "#6a6af4";
+const GREY = "#929292";
+const INK = "#161616";
+
+/** The method in two sentences, for the summary page. */
+export function methodInBrief(report: CtsReport): string[] {
+  return [
+    report.explanations.raw,
+    `Le classement pondéré donne à chaque arrondissement le poids de sa population ; l’intervalle de rang (5e–95e centile de 200 tirages des bulletins) dit jusqu’où un rang pourrait varier, et deux propositions dont les intervalles se chevauchent ne se départagent pas.`,
+  ];
+}
+
+/** The printable report for the CTS meeting: a one-page summary, the charts, then every table. */
 export function reportPdf(report: CtsReport): Promise<Buffer> {
   const doc = new PDFDocument({
     size: "A4",
-    margins: { top: 50, bottom: 60, left: 45, right: 45 },
+    margins: { top: 45, bottom: 55, left: 45, right: 45 },
     bufferPages: true,
     info: {
       Title: `Rapport du CTS ${report.territory.name} — ${report.consultation.title}`,
@@ -349,61 +390,43 @@ export function reportPdf(report: CtsReport): Promise<Buffer> {
       CreationDate: new Date(report.generatedAt),
     },
   });
-  doc.registerFont("regular", "Helvetica");
-  doc.registerFont("bold", "Helvetica-Bold");
+  const font = marianne();
+  doc.registerFont("regular", font.regular);
+  doc.registerFont("bold", font.bold);
   const chunks: Buffer[] = [];
   doc.on("data", (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on("end", () => resolve(Buffer.concat(chunks)));
     doc.on("error", reject);
   });
+  const x0 = 45;
   const width = doc.page.width - 90;
   const h1 = (t: string) =>
-    doc.font("bold").fontSize(16).fillColor("#000091").text(pdfText(t)).moveDown(0.5).fillColor("#161616");
-  const p = (t: string) => doc.font("regular").fontSize(10).text(pdfText(t), { width }).moveDown(0.4);
+    doc.font("bold").fontSize(15).fillColor(BLUE).text(pdfText(t), x0, doc.y, { width }).moveDown(0.4).fillColor(INK);
+  const h2 = (t: string) =>
+    doc.font("bold").fontSize(11).fillColor(INK).text(pdfText(t), x0, doc.y, { width }).moveDown(0.2);
+  const p = (t: string, size = 10) =>
+    doc.font("regular").fontSize(size).fillColor(INK).text(pdfText(t), x0, doc.y, { width }).moveDown(0.3);
+  const number = (n: number) => n.toLocaleString("fr-FR");
 
-  // Cover.
-  doc.font("bold").fontSize(11).fillColor("#000091").text("Priorités Santé", { width }).moveDown(4);
+  // Page 1: what a member reads aloud.
+  doc.font("bold").fontSize(9).fillColor(BLUE).text("Priorités Santé — synthèse pour la réunion du CTS", { width });
+  doc.moveDown(0.3);
   doc
     .font("bold")
-    .fontSize(24)
-    .fillColor("#161616")
-    .text(pdfText(`Rapport du conseil territorial de santé ${report.territory.name}`), { width })
-    .moveDown();
-  doc.font("regular").fontSize(14).text(pdfText(report.consultation.title), { width }).moveDown(2);
-  for (const [k, v] of header(report).slice(2))
-    doc.fontSize(11).font("bold").text(`${k} : `, { continued: true }).font("regular").text(pdfText(v));
-  doc.moveDown();
+    .fontSize(16)
+    .fillColor(INK)
+    .text(pdfText(`Rapport du conseil territorial de santé ${report.territory.name}`), { width });
+  doc.font("regular").fontSize(11).text(pdfText(report.consultation.title), { width }).moveDown(0.4);
+  const total = report.participation.total;
   p(
-    report.ballots === null
-      ? `Bulletins dans le territoire : ${report.smallGroupLabel}.`
-      : `${report.ballots.toLocaleString("fr-FR")} bulletins dans le territoire.`,
+    total.ballots === null
+      ? `Participation : ${total.withheld ?? report.smallGroupLabel}. ${METHOD_LABELS[report.consultation.method]}.`
+      : `Participation : ${number(total.ballots)} bulletins (${number(total.online ?? 0)} en ligne, ${number(total.paper ?? 0)} sur papier) pour ${number(total.population)} habitants, soit ${total.rate === null ? "—" : formatRate(total.rate)}. Chiffres du ${formatDateTime(report.generatedAt)}, version du décompte ${report.tallyVersion}.`,
+    9.5,
   );
-
-  doc.addPage();
-  h1("Participation");
-  const part = participationTable(report);
-  table(
-    doc,
-    part.head.slice(1).map((h) => h.replace(" (%)", "")),
-    [...report.participation.lines, report.participation.total].map((l) => [
-      l.code ? `${l.name} (${l.code})` : l.name,
-      ...[l.population, l.verifiedResidents, l.online, l.paper, l.ballots].map((n) =>
-        n === null ? (l.withheld ?? "") : n.toLocaleString("fr-FR"),
-      ),
-      l.rate === null ? "-" : formatPercent(l.rate),
-    ]),
-    [120, 70, 70, 55, 55, 55, 60],
-  );
-  if (report.participation.timeline.length) {
-    const last = report.participation.timeline[report.participation.timeline.length - 1]!;
-    p(
-      `Bulletins déposés du ${formatDate(report.participation.timeline[0]!.day)} au ${formatDate(last.day)} : ${last.total.toLocaleString("fr-FR")} à la fin de la période.`,
-    );
-  }
-
   if (report.state !== "ranked") {
-    h1("Classement");
+    h2("Classement");
     p(
       report.state === "empty"
         ? "Aucun bulletin n’a été déposé dans ce territoire : il n’y a pas de classement."
@@ -411,9 +434,80 @@ export function reportPdf(report: CtsReport): Promise<Buffer> {
     );
   } else {
     for (const w of ["raw", "population"] as const) {
+      h2(
+        w === "raw"
+          ? "Les 10 premières — classement brut (un bulletin = une voix)"
+          : "Les 10 premières — classement pondéré par la population",
+      );
+      intervalChart(doc, firstRanks(report.rankings[w]), x0, width, { compact: true });
+      doc.moveDown(0.3);
+    }
+    h2("Où brut et pondéré ne s’accordent pas");
+    const shifts = rankShifts(report.rankings.raw, report.rankings.population, 10).filter((r) => r.shift !== 0);
+    const worth = [...shifts]
+      .sort((a, b) => Number(b.clear) - Number(a.clear) || Math.abs(b.shift ?? 99) - Math.abs(a.shift ?? 99))
+      .slice(0, 4);
+    if (!worth.length) p("Les deux classements placent les dix premières propositions aux mêmes rangs.", 9);
+    for (const r of worth)
+      p(
+        `• ${r.title} : ${r.raw === null ? "non classée" : `${r.raw}e`} en brut, ${r.weighted === null ? "non classée" : `${r.weighted}e`} en pondéré${r.clear ? " (écart net : intervalles disjoints)" : " (intervalles qui se chevauchent)"}.`,
+        9,
+      );
+    if (shifts.length > worth.length)
+      p(
+        `${shifts.length - worth.length} autre${shifts.length - worth.length > 1 ? "s" : ""} écart${shifts.length - worth.length > 1 ? "s" : ""} page suivante.`,
+        9,
+      );
+  }
+  h2("La méthode en deux phrases");
+  for (const sentence of report.state === "ranked" ? methodInBrief(report) : methodInBrief(report).slice(1))
+    p(sentence, 9);
+
+  // The charts of the page.
+  if (report.state === "ranked") {
+    doc.addPage();
+    h1("Brut ou pondéré : ce qui change");
+    p(
+      "Les propositions en tête de l’un ou l’autre classement : rond creux au rang brut, rond plein au rang pondéré. Un écart est net quand les intervalles de rang des deux classements ne se chevauchent pas.",
+      9,
+    );
+    shiftChart(doc, rankShifts(report.rankings.raw, report.rankings.population, 10), x0, width);
+  }
+  if (report.participation.timeline.length) {
+    if (doc.y > doc.page.height - 260) doc.addPage();
+    else doc.moveDown();
+    h1("Bulletins au fil du temps");
+    timelineChart(doc, report.participation.timeline, x0, width, 150);
+  }
+
+  doc.addPage();
+  h1("Participation");
+  table(
+    doc,
+    participationTable(report)
+      .head.slice(1)
+      .map((h) => h.replace(" (%)", "")),
+    [...report.participation.lines, report.participation.total].map((l) => [
+      l.code ? `${l.name} (${l.code})` : l.name,
+      ...[l.population, l.verifiedResidents, l.online, l.paper, l.ballots].map((n) =>
+        n === null ? (l.withheld ?? "") : number(n),
+      ),
+      l.rate === null ? "-" : formatRate(l.rate),
+    ]),
+    [120, 70, 70, 55, 55, 55, 80],
+  );
+  if (report.participation.timeline.length) {
+    const last = report.participation.timeline[report.participation.timeline.length - 1]!;
+    p(
+      `Bulletins déposés du ${formatDate(report.participation.timeline[0]!.day)} au ${formatDate(last.day)} : ${number(last.total)} à la fin de la période.`,
+    );
+  }
+
+  if (report.state === "ranked") {
+    for (const w of ["raw", "population"] as const) {
       doc.addPage();
       h1(WEIGHTING_TITLES[w]);
-      p(report.explanations[w]);
+      p(report.explanations[w], 9);
       table(
         doc,
         ["Rang", "Intervalle", "Proposition", "Résultat"],
@@ -425,7 +519,7 @@ export function reportPdf(report: CtsReport): Promise<Buffer> {
         ]),
         [45, 60, 285, 115],
       );
-      p("≈ : rang non distinguable de celui de la ligne précédente (leurs intervalles se chevauchent).");
+      p("≈ : rang non distinguable de celui de la ligne précédente (leurs intervalles se chevauchent).", 9);
     }
     doc.addPage();
     h1("Ventilation par arrondissement");
@@ -493,6 +587,7 @@ export function reportPdf(report: CtsReport): Promise<Buffer> {
   h1("Méthode et limites");
   for (const c of caveats(report)) p(`• ${c}`);
   p(`Méthode de vote : ${METHOD_LABELS[report.consultation.method]}.`);
+  for (const [k, v] of header(report).slice(1)) p(`${k} : ${v}`, 9);
 
   // Every page states when and from which tally version it was made.
   const range = doc.bufferedPageRange();
@@ -502,20 +597,178 @@ export function reportPdf(report: CtsReport): Promise<Buffer> {
     doc.page.margins.bottom = 0;
     doc
       .font("regular")
-      .fontSize(8)
+      .fontSize(7.5)
       .fillColor("#666666")
       .text(
         pdfText(
           `CTS ${report.territory.name} — ${report.consultation.title} — généré le ${formatDateTime(report.generatedAt)}, version du décompte ${report.tallyVersion} — page ${i + 1}/${range.count}`,
         ),
         45,
-        doc.page.height - 40,
+        doc.page.height - 38,
         { width, align: "center", lineBreak: false },
       );
     doc.page.margins.bottom = bottom;
   }
   doc.end();
   return done;
+}
+
+/** The rank axis of a chart: a line with its ticks and their numbers, at `y`. */
+function rankAxis(doc: PDFKit.PDFDocument, max: number, left: number, right: number, y: number) {
+  doc.lineWidth(0.5).strokeColor(GREY).moveTo(left, y).lineTo(right, y).stroke();
+  for (const t of rankTicks(max)) {
+    const x = rankX(t, max, left, right);
+    doc
+      .moveTo(x, y - 2)
+      .lineTo(x, y + 2)
+      .stroke();
+    doc
+      .font("regular")
+      .fontSize(6.5)
+      .fillColor("#3a3a3a")
+      .text(String(t), x - 10, y + 3, { width: 20, align: "center", lineBreak: false });
+  }
+}
+
+/** Label column of a chart row, on one line: the title, cut if need be, then its figure kept whole. */
+function rowLabel(
+  doc: PDFKit.PDFDocument,
+  title: string,
+  suffix: string,
+  x: number,
+  y: number,
+  w: number,
+  size: number,
+) {
+  doc.font("regular").fontSize(size).fillColor(INK);
+  const one = doc.heightOfString("M", { width: w });
+  const end = pdfText(suffix ? ` (${suffix})` : "");
+  let text = pdfText(title);
+  let cut = false;
+  while (doc.heightOfString(`${text}${cut ? "…" : ""}${end}`, { width: w }) > one * 1.5 && text.length > 12) {
+    text = text.slice(0, -2).trimEnd();
+    cut = true;
+  }
+  doc.text(`${text}${cut ? "…" : ""}${end}`, x, y, { width: w });
+  return one;
+}
+
+/** The page's dot-and-whisker chart: rank (dot) and rank interval (whisker) of each row. */
+function intervalChart(
+  doc: PDFKit.PDFDocument,
+  rows: RankingRow[],
+  x0: number,
+  width: number,
+  { compact }: { compact: boolean },
+) {
+  const size = compact ? 7.5 : 8.5;
+  const labelWidth = width * 0.62;
+  const left = x0 + labelWidth + 12;
+  const right = x0 + width - 6;
+  const geometry = intervalGeometry(rows, left, right);
+  rankAxis(doc, geometry.max, left, right, doc.y + 2);
+  doc.y += 14;
+  rows
+    .filter((r) => r.rank !== null)
+    .forEach((r, i) => {
+      const g = geometry.rows[i]!;
+      const y = doc.y;
+      doc
+        .font("bold")
+        .fontSize(size)
+        .fillColor(INK)
+        .text(`${r.rank}${r.indistinct ? " ≈" : ""}`, x0, y, { width: 22 });
+      const h = rowLabel(doc, r.title, r.figure, x0 + 22, y, labelWidth - 22, size);
+      const cy = y + h / 2;
+      if (g.whisker) {
+        doc.lineWidth(1.5).strokeColor(BLUE_LIGHT).moveTo(g.whisker[0], cy).lineTo(g.whisker[1], cy).stroke();
+        for (const x of g.whisker)
+          doc
+            .lineWidth(1)
+            .moveTo(x, cy - 3)
+            .lineTo(x, cy + 3)
+            .stroke();
+      }
+      doc.circle(g.dot, cy, 2.8).fill(BLUE);
+      doc.y = y + h + 2;
+    });
+  doc.x = x0;
+}
+
+/** Raw rank (hollow) and weighted rank (filled) of the proposals at the top of either ranking. */
+function shiftChart(doc: PDFKit.PDFDocument, rows: ReturnType<typeof rankShifts>, x0: number, width: number) {
+  const size = 8;
+  const labelWidth = width * 0.55;
+  const left = x0 + labelWidth + 12;
+  const right = x0 + width - 6;
+  const max = Math.max(1, ...rows.flatMap((r) => [r.raw ?? 1, r.weighted ?? 1]));
+  rankAxis(doc, max, left, right, doc.y + 2);
+  doc.y += 14;
+  for (const r of rows) {
+    if (doc.y > doc.page.height - doc.page.margins.bottom - 30) doc.addPage();
+    const y = doc.y;
+    const words =
+      r.raw === null || r.weighted === null
+        ? "non classée dans l’un des deux"
+        : `${r.raw}e brut, ${r.weighted}e pondéré${r.clear ? " — écart net" : ""}`;
+    const h = rowLabel(doc, r.title, words, x0, y, labelWidth, size);
+    const cy = y + h / 2;
+    if (r.raw !== null && r.weighted !== null) {
+      const a = rankX(r.raw, max, left, right);
+      const b = rankX(r.weighted, max, left, right);
+      doc.lineWidth(1.2).strokeColor(BLUE_LIGHT).moveTo(a, cy).lineTo(b, cy).stroke();
+      doc.circle(b, cy, 2.8).fill(BLUE);
+      doc.circle(a, cy, 2.8).lineWidth(1).fillAndStroke("#ffffff", BLUE);
+    }
+    doc.y = y + h + 2;
+  }
+  doc.x = x0;
+}
+
+/** Ballots kept at the end of each day, as columns (the page's timeline). */
+function timelineChart(
+  doc: PDFKit.PDFDocument,
+  days: { day: string; total: number }[],
+  x0: number,
+  width: number,
+  height: number,
+) {
+  const top = doc.y;
+  const left = x0 + 40;
+  const bottom = top + height - 16;
+  const max = Math.max(1, ...days.map((d) => d.total));
+  const step = (x0 + width - left) / days.length;
+  doc
+    .lineWidth(0.5)
+    .strokeColor(GREY)
+    .moveTo(left, bottom)
+    .lineTo(x0 + width, bottom)
+    .stroke();
+  doc.font("regular").fontSize(7).fillColor("#3a3a3a");
+  doc.text(max.toLocaleString("fr-FR"), x0, top, { width: 36, align: "right" });
+  doc.text("0", x0, bottom - 6, { width: 36, align: "right" });
+  days.forEach((d, i) => {
+    const h = ((bottom - top) * d.total) / max;
+    doc.rect(left + i * step, bottom - h, Math.max(0.5, step * 0.8), h).fill(BLUE);
+  });
+  doc.fillColor("#3a3a3a").text(pdfText(formatShortDate(days[0]!.day)), left, bottom + 3, { lineBreak: false });
+  doc.text(pdfText(formatShortDate(days[days.length - 1]!.day)), x0 + width - 80, bottom + 3, {
+    width: 80,
+    align: "right",
+  });
+  doc.x = x0;
+  doc.y = top + height + 6;
+  doc
+    .font("regular")
+    .fontSize(8)
+    .text(
+      pdfText(
+        `Bulletins cumulés par jour, du ${formatShortDate(days[0]!.day)} (${days[0]!.total}) au ${formatShortDate(days[days.length - 1]!.day)} (${days[days.length - 1]!.total}).`,
+      ),
+      x0,
+      doc.y,
+      { width },
+    );
 }
 
 /** A plain table that breaks across pages, repeating its header. */

@@ -11,6 +11,16 @@ export function formatPercent(share: number): string {
   return percent.format(share);
 }
 
+const rate = new Intl.NumberFormat("fr-FR", { style: "percent", maximumSignificantDigits: 2 });
+
+/**
+ * A participation rate: two significant digits, so small rates stay apart ("0,045 %" and
+ * "0,12 %", where one decimal would print "0 %" and "0,1 %" for both).
+ */
+export function formatRate(share: number): string {
+  return rate.format(share);
+}
+
 export function formatDecimal(n: number): string {
   return decimal.format(n);
 }

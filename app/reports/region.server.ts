@@ -25,7 +25,11 @@ import {
   type ReportConsultation,
   type Weights,
 } from "./cts-report.server";
+import { departementShapes } from "./departement-map.server";
 import { figureColumns, figureValues, firstPriorities } from "./figures";
+import { nodeOf } from "../ballots/results.server";
+import { locateCommune } from "../territories/territories.server";
+import { sql } from "kysely";
 import { DATASET_COLUMNS } from "./open-dataset";
 
 export interface RegionView {
@@ -64,6 +68,22 @@ export interface RegionView {
     withheld: string | null;
     top: { rank: number; title: string; figure: string }[];
   }[];
+  /**
+   * Participation per département, summed from its published arrondissements; withheld whole when
+   * one of them is (a département total would give a withheld arrondissement back by subtraction).
+   */
+  departements: {
+    code: string;
+    name: string;
+    population: number;
+    ballots: number | null;
+    rate: number | null;
+    withheld: string | null;
+  }[];
+  /** The départements' outlines, or null when one has none (overseas). */
+  map: { viewBox: string; shapes: { code: string; path: string }[] } | null;
+  /** Ballots kept at the end of each day in the region (empty when its figures are withheld). */
+  timeline: { day: string; total: number }[];
 }
 
 type Computed = Omit<RegionView, "rankings" | "intervals"> & {
@@ -130,6 +150,7 @@ async function compute(
       .execute(),
   ]);
   const byId = new Map(proposals.map((p) => [p.id, p]));
+  const timeline = await regionTimeline(db, consultation.id);
   const node: TerritoryNode = { kind: "region" };
   const total = counts.places.reduce((s, p) => s + p.ballots, 0);
   const suppression = counts.plan.suppression(node);
@@ -154,6 +175,39 @@ async function compute(
       top: result ? firstPriorities(result, (id) => byId.get(id)!.title) : [],
     };
   });
+  const lines = arrondissements
+    // A CTS consultation shows the arrondissements that voted in it.
+    .filter((a) => !consultation.cts_code || kept.has(a.code))
+    .map((a) => {
+      const population = Number(a.population);
+      const ballots = kept.get(a.code) ?? 0;
+      const hidden = withheld({ kind: "arrondissement", code: a.code });
+      return {
+        code: a.code,
+        name: a.name,
+        departementCode: a.departement_code,
+        departement: departementNames.get(a.departement_code) ?? a.departement_code,
+        population,
+        ballots: hidden ? null : ballots,
+        rate: hidden || population <= 0 ? null : ballots / population,
+        withheld: hidden,
+      };
+    });
+  const departementCodes = [...new Set(lines.map((l) => l.departementCode))].sort();
+  const departementLines = departementCodes.map((code) => {
+    const own = lines.filter((l) => l.departementCode === code);
+    const population = own.reduce((s, l) => s + l.population, 0);
+    const hidden = own.find((l) => l.withheld)?.withheld ?? null;
+    const ballots = hidden ? null : own.reduce((s, l) => s + (l.ballots ?? 0), 0);
+    return {
+      code,
+      name: departementNames.get(code) ?? code,
+      population,
+      ballots,
+      rate: ballots === null || population <= 0 ? null : ballots / population,
+      withheld: hidden ? "secret statistique (un arrondissement au moins est masqué)" : null,
+    };
+  });
   return {
     consultation: {
       slug: consultation.slug,
@@ -174,25 +228,123 @@ async function compute(
     results: { raw, population: weighted },
     byId,
     weights: weightingUnits(counts, node),
-    arrondissements: arrondissements
-      // A CTS consultation shows the arrondissements that voted in it.
-      .filter((a) => !consultation.cts_code || kept.has(a.code))
-      .map((a) => {
-        const population = Number(a.population);
-        const ballots = kept.get(a.code) ?? 0;
-        const hidden = withheld({ kind: "arrondissement", code: a.code });
-        return {
-          code: a.code,
-          name: a.name,
-          departement: departementNames.get(a.departement_code) ?? a.departement_code,
-          population,
-          ballots: hidden ? null : ballots,
-          rate: hidden || population <= 0 ? null : ballots / population,
-          withheld: hidden,
-        };
-      }),
+    arrondissements: lines.map(({ departementCode: _, ...l }) => l),
+    departements: departementLines,
+    map: departementShapes(departementCodes),
+    timeline: state === "ranked" ? timeline : [],
     territories: tops,
   };
+}
+
+/** Ballots kept at the end of each day, over the whole consultation. */
+async function regionTimeline(db: Kysely<Database>, consultationId: string) {
+  // Written out (not bound) so PostgreSQL sees the same expression in SELECT and GROUP BY.
+  const day = sql<string>`substr(created_at, 1, 10)`;
+  const events = await db
+    .selectFrom("ballot_events")
+    .select((eb) => [day.as("day"), "kind", eb.fn.countAll<number>().as("n")])
+    .where("consultation_id", "=", consultationId)
+    .where("kind", "in", ["cast", "withdrawn"])
+    .groupBy([day, "kind"])
+    .execute();
+  const days = new Map<string, number>();
+  for (const e of events) days.set(e.day, (days.get(e.day) ?? 0) + (e.kind === "cast" ? 1 : -1) * Number(e.n));
+  let running = 0;
+  return [...days.keys()].sort().map((d) => ({ day: d, total: (running += days.get(d)!) }));
+}
+
+export interface TerritoryFocus {
+  kind: "region" | "cts" | "arrondissement";
+  code: string;
+  name: string;
+  /** Why its figures are withheld, or null when they are shown. */
+  withheld: string | null;
+  ballots: number | null;
+  rankings: Record<Weighting, RankingRow[]>;
+}
+
+/**
+ * One territory's rankings with their intervals (region, CTS or arrondissement of the
+ * consultation's region), through the disclosure plan like every page; null for a territory
+ * outside the region.
+ */
+export async function territoryFocus(
+  db: Kysely<Database>,
+  consultation: ReportConsultation,
+  ref: TerritoryRef,
+): Promise<TerritoryFocus | null> {
+  const name =
+    ref.kind === "region"
+      ? await db
+          .selectFrom("regions")
+          .select("name")
+          .where("code", "=", ref.code)
+          .where("code", "=", consultation.region_code)
+          .executeTakeFirst()
+      : ref.kind === "cts"
+        ? await db
+            .selectFrom("cts_territories")
+            .select("name")
+            .where("code", "=", ref.code)
+            .where("region_code", "=", consultation.region_code)
+            .$if(!!consultation.cts_code, (q) => q.where("code", "=", consultation.cts_code!))
+            .executeTakeFirst()
+        : await db
+            .selectFrom("arrondissements")
+            .select("name")
+            .where("code", "=", ref.code)
+            .where("region_code", "=", consultation.region_code)
+            .executeTakeFirst();
+  if (!name) return null;
+  const [counts, proposals] = await Promise.all([
+    territoryCounts(db, consultation, ref),
+    db
+      .selectFrom("proposals")
+      .select(["id", "slug", "title", "theme"])
+      .where("consultation_id", "=", consultation.id)
+      .execute(),
+  ]);
+  const node = nodeOf(ref);
+  const total = counts.places.reduce((s, p) => s + p.ballots, 0);
+  const why = counts.plan.suppression(node);
+  const raw = publishedCounts(counts, node, "raw");
+  const weighted = publishedCounts(counts, node, "population");
+  const ranked = !why && total > 0 && !!raw && !!weighted;
+  const { rankings } = ranked
+    ? await rankingsWithIntervals(
+        db,
+        consultation,
+        ref,
+        true,
+        { raw: raw!, population: weighted! },
+        new Map(proposals.map((p) => [p.id, p])),
+        weightingUnits(counts, node),
+      )
+    : { rankings: { raw: [], population: [] } };
+  return {
+    kind: ref.kind as TerritoryFocus["kind"],
+    code: ref.code,
+    name: name.name,
+    withheld: why ? withheldLabel(why, counts.plan.threshold) : total === 0 ? "aucun bulletin" : null,
+    ballots: ranked ? total : null,
+    rankings,
+  };
+}
+
+/** A signed-in resident's CTS territory and arrondissement, when they are in the consultation's region. */
+export async function residentTerritories(
+  db: Kysely<Database>,
+  consultation: ReportConsultation,
+  communeCode: string | null | undefined,
+): Promise<TerritoryRef[]> {
+  if (!communeCode) return [];
+  const place = await locateCommune(db, communeCode);
+  if (!place || place.region.code !== consultation.region_code) return [];
+  const refs: TerritoryRef[] = [];
+  if (place.cts && (!consultation.cts_code || place.cts.code === consultation.cts_code))
+    refs.push({ kind: "cts", code: place.cts.code });
+  refs.push({ kind: "arrondissement", code: place.arrondissement.code });
+  return refs;
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requireCtsAccess } from "~/web/access.server";
-import { buildCtsExport, previewRows } from "~/comments/cts-export.server";
+import { buildCtsExport, ctsExportCsv, previewRows } from "~/comments/cts-export.server";
 import { PlainText } from "~/comments/plain-text";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
+import { DownloadLink } from "~/ui/download-link";
 import { DataTable } from "~/ui/table";
 import { Breadcrumb } from "~/ui/breadcrumb";
 
@@ -26,11 +27,16 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     consultation: exported.consultation,
     counts: { comments: exported.comments.length, contributions: exported.contributions.length },
     rows: previewRows(exported),
+    // Exact: the same builder the export routes serve, measured in bytes.
+    sizes: {
+      csv: Buffer.byteLength(ctsExportCsv(exported), "utf8"),
+      json: Buffer.byteLength(JSON.stringify(exported, null, 2), "utf8"),
+    },
   };
 }
 
 export default function CtsExportPreview() {
-  const { cts, consultation, counts, rows } = useLoaderData<typeof loader>();
+  const { cts, consultation, counts, rows, sizes } = useLoaderData<typeof loader>();
   const base = `/cts/${encodeURIComponent(cts.code)}/commentaires/${consultation.slug}/export`;
   return (
     <>
@@ -48,20 +54,22 @@ export default function CtsExportPreview() {
         sont pas repris ; les auteurs figurent par leur nom public (ou « un·e habitant·e »), jamais par leur adresse
         électronique.
       </p>
-      <ul className="fr-btns-group fr-btns-group--inline-md">
-        <li>
-          <a className="fr-btn fr-icon-download-line fr-btn--icon-left" href={`${base}.csv`} download>
-            Télécharger le CSV
-          </a>
+      <ul className="ps-plain-list">
+        <li className="fr-mb-1w">
+          <DownloadLink
+            href={`${base}.csv`}
+            label="Télécharger les commentaires et contributions"
+            format="CSV"
+            bytes={sizes.csv}
+          />
         </li>
         <li>
-          <a
-            className="fr-btn fr-btn--secondary fr-icon-download-line fr-btn--icon-left"
+          <DownloadLink
             href={`${base}.json`}
-            download
-          >
-            Télécharger le JSON
-          </a>
+            label="Télécharger les commentaires et contributions"
+            format="JSON"
+            bytes={sizes.json}
+          />
         </li>
       </ul>
       <p className="fr-text--sm">

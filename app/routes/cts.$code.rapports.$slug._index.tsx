@@ -4,6 +4,7 @@ import { STATUS_LABELS } from "~/catalogue/themes";
 import { requireCtsReport } from "~/web/access.server";
 import { buildCtsReport } from "~/reports/cts-report.server";
 import { EXPORT_FORMATS, EXPORT_LABELS } from "~/reports/export-formats";
+import { reportExportSizes } from "~/reports/export-sizes.server";
 import { caveats, recentExports } from "~/reports/exports.server";
 import {
   BreakdownSection,
@@ -18,8 +19,10 @@ import { withAnswers } from "~/answers/report-answers.server";
 import { ReportAnswersSection } from "~/answers/answer-views";
 import { Breadcrumb } from "~/ui/breadcrumb";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
-import { formatDateTime } from "~/ui/format";
+import { formatDateTime, formatNumber } from "~/ui/format";
+import { formatRate } from "~/reports/figures";
 import { DataTable } from "~/ui/table";
+import { DownloadLink } from "~/ui/download-link";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -38,11 +41,24 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const member = !!user?.roles.some(
     (r) => (r.role === "cts_member" && r.scope === territory.code) || r.role === "admin",
   );
-  return { report, exportLog, caveats: caveats(report), member };
+  return {
+    report,
+    exportLog,
+    caveats: caveats(report),
+    member,
+    sizes: await reportExportSizes(db(), consultation.id, report, EXPORT_FORMATS),
+  };
 }
 
+const EXPORT_NAMES: Record<(typeof EXPORT_FORMATS)[number], string> = {
+  pdf: "Télécharger le rapport pour la réunion",
+  xlsx: "Télécharger les tableaux",
+  csv: "Télécharger les tableaux",
+  json: "Télécharger les données",
+};
+
 export default function CtsReportPage() {
-  const { report, exportLog, caveats, member } = useLoaderData<typeof loader>();
+  const { report, exportLog, caveats, member, sizes } = useLoaderData<typeof loader>();
   const cts = encodeURIComponent(report.territory.code);
   const base = `/cts/${cts}/rapports/${report.consultation.slug}`;
   const proposalHref = (slug: string) => `/consultations/${report.consultation.slug}/propositions/${slug}`;
@@ -69,13 +85,13 @@ export default function CtsReportPage() {
         </p>
         <ol className="fr-summary__list">
           <li>
-            <a className="fr-summary__link" href="#participation">
-              Participation
+            <a className="fr-summary__link" href="#classements">
+              Classements
             </a>
           </li>
           <li>
-            <a className="fr-summary__link" href="#classements">
-              Classements
+            <a className="fr-summary__link" href="#participation">
+              Participation
             </a>
           </li>
           <li>
@@ -100,8 +116,16 @@ export default function CtsReportPage() {
           </li>
         </ol>
       </nav>
+      <p>
+        {report.participation.total.ballots === null
+          ? `Bulletins : ${report.participation.total.withheld ?? report.smallGroupLabel}.`
+          : `${formatNumber(report.participation.total.ballots)} bulletins pour ${formatNumber(report.participation.total.population)} habitants (participation ${report.participation.total.rate === null ? "—" : formatRate(report.participation.total.rate)}).`}{" "}
+        <a href="#exports" className="ps-no-print">
+          Exports pour la réunion (PDF, tableur, données)
+        </a>
+      </p>
+      <RankingsSection report={report} proposalHref={proposalHref} charts />
       <ParticipationSection report={report} />
-      <RankingsSection report={report} proposalHref={proposalHref} />
       {report.consultation.status === "results_published" ? (
         <ReportAnswersSection
           answers={report.answers}
@@ -130,20 +154,22 @@ export default function CtsReportPage() {
       <section aria-labelledby="exports" className="ps-no-print">
         <h2 id="exports">Exports</h2>
         <p>
-          Pour la réunion du CTS : le PDF reprend la couverture, la participation, les deux classements, la ventilation
-          et la méthode. Chaque export indique son heure et sa version du décompte ; son empreinte SHA-256 s’affiche
-          ci-dessous, pour vérifier plus tard qu’une copie n’a pas été modifiée. La page s’imprime aussi telle quelle.
+          Pour la réunion du CTS : le PDF s’ouvre sur une page de synthèse à lire en séance (participation, les dix
+          premières de chaque classement avec leurs intervalles, les écarts entre brut et pondéré, la méthode), puis
+          reprend les graphiques et les tableaux complets. Chaque export indique son heure et sa version du décompte ;
+          son empreinte SHA-256 s’affiche ci-dessous, pour vérifier plus tard qu’une copie n’a pas été modifiée. La page
+          s’imprime aussi telle quelle.
         </p>
-        <ul className="fr-btns-group fr-btns-group--inline-md">
-          {EXPORT_FORMATS.map((f) => (
-            <li key={f}>
-              <a
-                className={`fr-btn fr-icon-download-line fr-btn--icon-left${f === "pdf" ? "" : " fr-btn--secondary"}`}
+        <ul className="ps-plain-list">
+          {(["pdf", "xlsx", "csv", "json"] as const).map((f) => (
+            <li key={f} className="fr-mb-1w">
+              <DownloadLink
                 href={`${base}/export/${f}`}
-                download
-              >
-                {`Télécharger : ${EXPORT_LABELS[f]}`}
-              </a>
+                label={EXPORT_NAMES[f]}
+                format={EXPORT_LABELS[f]}
+                bytes={sizes[f].bytes}
+                approximate={sizes[f].approximate}
+              />
             </li>
           ))}
         </ul>

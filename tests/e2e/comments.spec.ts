@@ -1,4 +1,5 @@
 import { expect, test, waitForHydration } from "./helpers";
+import { formatBytes } from "../../app/ui/download-link";
 import {
   PROPOSAL,
   chooseRadio,
@@ -388,21 +389,27 @@ test("a CTS member sees their territory's comments first, with counts, and expor
   await expect(row).toContainText("@Camille");
   await expect(row).toContainText("Lisieux (143)");
 
-  const csvHref = (await otherPage.getByRole("link", { name: "Télécharger le CSV" }).getAttribute("href"))!;
-  const csv = await otherPage.request.get(csvHref);
+  // Each link says its format and size (issue 17, point 9): the size of the file it serves.
+  const csvLink = otherPage.getByRole("link", { name: /^Télécharger les commentaires et contributions \(CSV, .+\)$/ });
+  const csv = await otherPage.request.get((await csvLink.getAttribute("href"))!);
   expect(csv.status()).toBe(200);
   expect(csv.headers()["content-type"]).toBe("text/csv; charset=utf-8");
   expect(csv.headers()["content-disposition"]).toMatch(
     /^attachment; filename="commentaires-cts-14-normandie-cnr-sante-2022-\d{4}-\d{2}-\d{2}\.csv"$/,
   );
   const body = await csv.text();
+  await expect(csvLink).toHaveAccessibleName(
+    `Télécharger les commentaires et contributions (CSV, ${formatBytes((await csv.body()).length)})`,
+  );
   expect(body).toContain(`"'=1+1 n’est pas une formule ici ${stamp}."`);
   expect(body).toContain(`"'@Camille"`);
   expect(body).not.toContain(`Un avis écrit depuis Rouen ${stamp}`);
   expect(body).not.toContain("@exemple.fr");
 
   const json = await otherPage.request.get(
-    (await otherPage.getByRole("link", { name: "Télécharger le JSON" }).getAttribute("href"))!,
+    (await otherPage
+      .getByRole("link", { name: /^Télécharger les commentaires et contributions \(JSON, .+\)$/ })
+      .getAttribute("href"))!,
   );
   expect(json.headers()["content-disposition"]).toMatch(/^attachment; filename=".+\.json"$/);
   const data = await json.json();

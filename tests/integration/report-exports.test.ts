@@ -20,7 +20,7 @@ import { regionDataset } from "../../app/reports/region.server";
 import { datasetDescription } from "../../app/reports/open-dataset";
 import { testDatabases } from "../support/databases";
 import { CENTRE_PROPOSALS } from "../support/catalogue";
-import { pdfText } from "../support/pdf-text";
+import { pdfPages, pdfText } from "../support/pdf-text";
 import { readAsClosed } from "../support/phases";
 
 const NORMANDIE = "normandie-cnr-sante-2022";
@@ -152,6 +152,37 @@ describe.each(testDatabases)("report exports on $name", ({ openLoaded }) => {
     const pages = text.match(/version du décompte \d+ — page \d+\/\d+/g) ?? [];
     expect(pages.length).toBeGreaterThan(3);
     expect(pages.every((p) => p.startsWith(`version du décompte ${r.tallyVersion} — page `))).toBe(true);
+  });
+
+  it("PDF: a one-page summary first (participation, both first tens with their intervals, disagreements, the method), set in Marianne", async () => {
+    const r = await report(NORMANDIE, "14");
+    // Characters the former font (Helvetica, WinAnsi) could not print: ≈ came out as "~".
+    const title = "Cœur ≈ 12\u00a0000 habitants, ≤ 5 et ≥ 2\u202f%";
+    const bytes = await reportPdf({ ...r, consultation: { ...r.consultation, title } });
+    const text = await pdfText(bytes);
+    const [first, second] = await pdfPages(bytes);
+    expect(first).toContain("Rapport du conseil territorial de santé Calvados");
+    // pdf-text reads every kind of space as one; a missing glyph would read "?" or "~".
+    expect(first).toContain("Cœur ≈ 12 000 habitants, ≤ 5 et ≥ 2 %");
+    expect(text).not.toContain("?");
+    expect(first).toMatch(/Participation : [\d\u202f\u00a0 ]+ bulletins/);
+    expect(first).toContain("Les 10 premières — classement brut");
+    expect(first).toContain("Les 10 premières — classement pondéré par la population");
+    for (const w of ["raw", "population"] as const)
+      for (const row of r.rankings[w].filter((x) => x.rank !== null && x.rank <= 10))
+        expect(first).toContain(row.title.slice(0, 25));
+    expect(first).toContain("Où brut et pondéré ne s’accordent pas");
+    expect(first).toContain("La méthode en deux phrases");
+    expect(first).toContain(r.explanations.raw.slice(0, 40));
+    // The charts follow, then the full tables.
+    expect(second).toContain("Brut ou pondéré : ce qui change");
+    expect(text).toContain("Classement brut (un bulletin = une voix)");
+    expect(text).toContain("≈ : rang non distinguable");
+    // The fonts are embedded, and they are Marianne.
+    const raw = bytes.toString("latin1");
+    expect(raw).toMatch(/\/BaseFont \/[A-Z]{6}\+Marianne-Regular/);
+    expect(raw).toMatch(/\/BaseFont \/[A-Z]{6}\+Marianne-Bold/);
+    expect(raw).not.toContain("/Helvetica");
   });
 
   it("the small-group rule holds in the CSV, the JSON and the PDF", async () => {

@@ -4,8 +4,13 @@ import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 
 const standardFontDataUrl = `${path.join(path.dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json")), "standard_fonts")}/`;
 
-/** The text of every page of a PDF, pages separated by a line feed (for assertions on exports). */
+/** The text of every page of a PDF, pages joined, spaces collapsed (for assertions on exports). */
 export async function pdfText(bytes: Uint8Array): Promise<string> {
+  return (await pdfPages(bytes)).join(" ");
+}
+
+/** The text of each page of a PDF, spaces collapsed (every kind of space reads as one). */
+export async function pdfPages(bytes: Uint8Array): Promise<string[]> {
   const pdf = await getDocument({
     data: new Uint8Array(bytes),
     useSystemFonts: false,
@@ -19,5 +24,5 @@ export async function pdfText(bytes: Uint8Array): Promise<string> {
   }
   await pdf.destroy();
   // Lines wrap anywhere in a table cell: compare with single spaces.
-  return pages.join("\n").replace(/\s+/g, " ");
+  return pages.map((p) => p.replace(/\s+/g, " "));
 }
