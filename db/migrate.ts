@@ -12,7 +12,14 @@ function migrator(db: Kysely<any>, schema: string | undefined) {
 }
 
 export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<MigrationResultSet> {
-  const result = await migrator(db, schema).migrateToLatest();
+  let result = await migrator(db, schema).migrateToLatest();
+  // Kysely's PostgreSQL introspection reads every schema's catalog before any migration runs: a
+  // schema dropped meanwhile by someone else (another app or test run in the same database) fails
+  // it with "schema … does not exist", though nothing of ours was touched. Nothing ran: try again.
+  for (let attempt = 0; attempt < 5 && result.error && isOtherSchemaGone(result, schema); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    result = await migrator(db, schema).migrateToLatest();
+  }
   if (result.error) {
     const failed = result.results?.find((r) => r.status === "Error")?.migrationName;
     throw new Error(
@@ -20,6 +27,11 @@ export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise
     );
   }
   return result;
+}
+
+function isOtherSchemaGone(result: MigrationResultSet, schema: string | undefined): boolean {
+  const gone = /schema "([^"]+)" does not exist/.exec(String(result.error))?.[1];
+  return !!gone && gone !== schema && !result.results?.some((r) => r.status === "Error");
 }
 
 /** True when every known migration has run (for readiness checks). */

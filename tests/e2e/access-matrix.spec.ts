@@ -236,6 +236,18 @@ const ROUTES: Record<string, Row> = {
   // The e2e server runs in production with EMAIL_OUTBOX (no SMTP): administrators only, a 404
   // for everyone else (finding 1 of issue 14).
   "admin.signaux.tsx": { path: "/admin/signaux", get: only(["admin"], 200) },
+  // Postal letters (proof of residence): administrators export them; an export is a POST.
+  "admin.courriers.tsx": { path: "/admin/courriers", get: only(["admin"], 200) },
+  "admin.courriers.export.tsx": { path: "/admin/courriers/export", get: 405, post: only(["admin"], 200) },
+  // The counter: authorised agents only (no persona holds the role: everyone else is refused).
+  "guichet.tsx": { path: "/guichet", get: only([], 200), post: only([], 200) },
+  // FranceConnect (the local provider is configured in e2e): the button's POST goes on to the
+  // provider with a fresh state each time (its address is not a fixed outcome: see
+  // franceconnect.spec.ts); a GET is sent to the sign-in page; the return and the confirmation
+  // without their browser key are refused.
+  "franceconnect.connexion.tsx": { path: "/franceconnect/connexion", get: "login" },
+  "franceconnect.retour.tsx": { path: "/franceconnect/retour", get: 400 },
+  "franceconnect.rattachement.tsx": { path: "/franceconnect/rattachement", get: 400, post: 400 },
   "dev.outbox.tsx": { path: "/dev/outbox", get: { anonymous: 404, admin: 200, others: 404 } },
   "pieces-jointes.$id.tsx": { path: `/pieces-jointes/${randomUUID()}`, get: 404 },
 };
