@@ -47,10 +47,18 @@ export function LevelsSection({ report }: { report: Pick<CtsReport, "levels" | "
               </li>
             ))}
           </ul>
-          {table("niveaux-dix", "Rang (classement brut) des dix premières priorités, par niveau", rows.slice(0, 10))}
+          {table(
+            "niveaux-dix",
+            "Les dix premières priorités, rang de chacune selon le niveau de garantie (sans pondération)",
+            rows.slice(0, 10),
+          )}
           <details>
             <summary>Toutes les propositions, par niveau</summary>
-            {table("niveaux-tout", "Rang (classement brut) de chaque proposition, par niveau", rows)}
+            {table(
+              "niveaux-tout",
+              "Toutes les propositions, rang de chacune selon le niveau de garantie (sans pondération)",
+              rows,
+            )}
           </details>
         </>
       )}
