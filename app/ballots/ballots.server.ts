@@ -48,7 +48,8 @@ export function readMethodParams(method: Method, json: string): ConsultationRule
   return { method, k, quorum };
 }
 
-type ConsultationRow = Pick<
+/** What the vote rules read of a consultation. */
+export type ConsultationRow = Pick<
   Selectable<Database["consultations"]>,
   | "id"
   | "slug"

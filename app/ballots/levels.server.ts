@@ -111,10 +111,13 @@ async function compute(
   const rank = (subset: Ballot[], weighting: Weighting) =>
     tally({ ...rules, weighting, populations: weights.populations, ballots: subset } as Parameters<typeof tally>[0]);
 
+  // One pass over the ballots, into their parts (levels in order, then paper).
   const parts: { group: Exclude<BallotGroup, "all">; ballots: typeof inUnits }[] = [
-    ...ASSURANCE_LEVELS.map((level) => ({ group: level, ballots: inUnits.filter((b) => b.level === level) })),
-    { group: "paper" as const, ballots: inUnits.filter((b) => b.level === null) },
+    ...ASSURANCE_LEVELS.map((level) => ({ group: level, ballots: [] })),
+    { group: "paper" as const, ballots: [] },
   ];
+  const partOf = new Map(parts.map((p) => [p.group, p.ballots]));
+  for (const b of inUnits) partOf.get(b.level ?? "paper")!.push(b);
   const plan = planGroups(
     parts.map((p) => ({ key: p.group, ballots: p.ballots.length })),
     counts.plan.threshold,

@@ -1,8 +1,15 @@
-import type { Kysely, Selectable } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database, Theme } from "../../db/schema";
 import type { SessionUser } from "../identity/session.server";
 import { meetsLevel } from "../identity/assurance";
-import { getMyBallot, readMethodParams, neverVotes, refusal, type Voter } from "../ballots/ballots.server";
+import {
+  getMyBallot,
+  readMethodParams,
+  neverVotes,
+  refusal,
+  type ConsultationRow,
+  type Voter,
+} from "../ballots/ballots.server";
 import { VersionedCache } from "../platform/versioned-cache.server";
 import { locateCommuneAt, type Place } from "../territories/territories.server";
 import type { Grade, Method } from "../tally/types";
@@ -10,20 +17,6 @@ import type { VotedProposal } from "./vote-intents.server";
 
 // What the pages need to show the vote: who may vote and why not, and the resident's own ballot
 // with proposal slugs and titles instead of ids.
-
-type ConsultationForVote = Pick<
-  Selectable<Database["consultations"]>,
-  | "id"
-  | "slug"
-  | "region_code"
-  | "cts_code"
-  | "method"
-  | "method_params"
-  | "status"
-  | "opens_at"
-  | "closes_at"
-  | "min_assurance_level"
->;
 
 export function toVoter(user: SessionUser): Voter {
   return {
@@ -86,12 +79,7 @@ export function placeOf(db: Kysely<Database>, version: string, user: SessionUser
 }
 
 /** Why this user, living at `place`, cannot vote in this consultation now (null: they can). */
-export function voteRefusal(
-  consultation: ConsultationForVote,
-  user: SessionUser,
-  place: Place | null,
-  now = new Date(),
-) {
+export function voteRefusal(consultation: ConsultationRow, user: SessionUser, place: Place | null, now = new Date()) {
   return refusal(
     consultation,
     toVoter(user),
@@ -234,7 +222,7 @@ export async function readMyBallot(
  * then with no write to the database), or null when no such date is ahead.
  */
 export function phaseChangeAfter(
-  consultation: Pick<ConsultationForVote, "opens_at" | "closes_at">,
+  consultation: Pick<ConsultationRow, "opens_at" | "closes_at">,
   now: Date,
 ): Date | null {
   const iso = now.toISOString();
@@ -277,7 +265,7 @@ export type VotingState =
 export async function readVoting(
   db: Kysely<Database>,
   version: string,
-  consultation: ConsultationForVote,
+  consultation: ConsultationRow,
   user: SessionUser | null,
   returnTo: string,
 ): Promise<VotingState> {
