@@ -79,7 +79,11 @@ const editor = (cts: string, slug: string) => `/cts/${cts}/reponses/${SLUG}/${sl
 async function writeAnswer(page: Page, status: RegExp, justification: string) {
   await page.locator("label", { hasText: status }).click();
   await page.getByLabel("Justification publique").fill(justification);
-  await page.getByRole("button", { name: "Enregistrer le brouillon" }).click();
+  // The answer to the POST is awaited: a page left at once could cancel the submission.
+  await Promise.all([
+    page.waitForResponse((response) => response.request().method() === "POST"),
+    page.getByRole("button", { name: "Enregistrer le brouillon" }).click(),
+  ]);
 }
 
 async function publish(page: Page) {
