@@ -30,11 +30,10 @@ export async function advanceConsultation(
   now = new Date(),
 ): Promise<{ from: ConsultationStatus; to: ConsultationStatus; anonymised: number }> {
   return db.transaction().execute(async (trx) => {
-    const consultation = await trx
-      .selectFrom("consultations")
-      .select(["id", "status", "closes_at"])
-      .where("slug", "=", slug)
-      .executeTakeFirst();
+    // Exclusive: every cast holds this row shared while it writes (changeBallot), so a cast is
+    // counted before the close or sees the consultation closed. SQLite's one writer does the same.
+    const query = trx.selectFrom("consultations").select(["id", "status", "closes_at"]).where("slug", "=", slug);
+    const consultation = await (isPostgres(trx) ? query.forUpdate() : query).executeTakeFirst();
     if (!consultation) throw new LifecycleError("Consultation inconnue.");
     if (NEXT[consultation.status] !== to) {
       throw new LifecycleError(`Une consultation « ${consultation.status} » ne peut pas passer à « ${to} ».`);
