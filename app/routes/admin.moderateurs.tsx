@@ -82,7 +82,7 @@ export default function AdminModerators() {
       <h2>Donner le rôle</h2>
       <p>La personne doit avoir un compte (elle s’inscrit d’abord si besoin).</p>
       <Form method="post" {...getFormProps(form)} className="fr-mb-6w">
-        {form.errors?.length ? <Notice kind="error">{form.errors.join(" ")}</Notice> : null}
+        {fields.intent.errors?.length ? <Notice kind="error">{fields.intent.errors.join(" ")}</Notice> : null}
         <InputField
           meta={fields.email}
           label="Adresse électronique du compte de la personne"

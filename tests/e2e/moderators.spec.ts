@@ -91,6 +91,10 @@ test("an administrator gives the moderator role for a region and takes it back; 
   expect(again.status()).toBe(409);
   expect(await again.text()).toContain(`${person} n’est pas modérateur·rice pour la région Normandie.`);
 
+  const empty = await postForm(page, PAGE, {});
+  expect(empty.status()).toBe(400);
+  expect(await empty.text()).toContain("Demande incomplète : choisissez une action.");
+
   // Both changes are in the security journal, with the administrator as author.
   expect(
     countRows(
