@@ -502,7 +502,10 @@ async function changeBallotAtOnce(
       select ${c}, x.arrondissement, x.cts, 'online', x.delta, 1
       from unnest(${totals.map((x) => x.arrondissement)}::text[], ${totals.map((x) => x.cts)}::text[],
         ${totals.map((x) => x.delta)}::int[]) with ordinality as x(arrondissement, cts, delta, n)
-      where exists (select 1 from ballot)
+      -- After every count: PostgreSQL runs the parts of a statement that nothing reads in an order of
+      -- its own (totals first, measured), and the locked way takes counts before totals. Reading
+      -- them all here keeps the one lock order, without which two ways deadlock.
+      where exists (select 1 from ballot) and (select count(*) from counts) >= 0
       order by x.n
       on conflict (consultation_id, arrondissement_code, cts_code, channel)
         do update set ballots = ballot_totals.ballots + excluded.ballots, revision = ballot_totals.revision + 1
