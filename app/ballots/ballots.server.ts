@@ -10,7 +10,7 @@ import { DEFAULT_K, DEFAULT_QUORUM, type Method } from "../tally/types";
 import {
   BallotContentError,
   contentCells,
-  isEmptyContent,
+  countedContent,
   validateContent,
   type BallotContent,
   type BallotRules,
@@ -108,6 +108,17 @@ export async function lockVoter(trx: Kysely<Database>, userId: string) {
   return (isPostgres(trx) ? query.forUpdate() : query).executeTakeFirst();
 }
 
+/**
+ * A consultation's row read under the phase lock (docs/decisions/010-ballot-lock-order.md): every
+ * ballot write (a cast, a paper import) takes it shared, a change of phase (advanceConsultation)
+ * takes it exclusive, so a close waits for the writes in flight and a write after it reads the
+ * closed phase — a ballot is counted before the close or refused after it, never half. On SQLite
+ * the write transaction already holds the whole database, which serialises them the same way.
+ */
+export function underPhaseLock<Q extends { forShare(): Q }>(db: Kysely<Database>, query: Q): Q {
+  return isPostgres(db) ? query.forShare() : query;
+}
+
 export type BallotOutcome = "cast" | "changed" | "withdrawn" | "unchanged";
 
 export interface BallotChange {
@@ -162,23 +173,26 @@ export async function changeBallot(
       holder && holder.commune_code !== (placeBefore?.commune.code ?? input.voter.communeCode)
         ? await locateCommune(trx, holder.commune_code)
         : placeBefore;
-    const consultation = await trx
-      .selectFrom("consultations")
-      .select([
-        "id",
-        "slug",
-        "region_code",
-        "cts_code",
-        "method",
-        "method_params",
-        "status",
-        "opens_at",
-        "closes_at",
-        "min_assurance_level",
-      ])
-      .where("slug", "=", input.consultationSlug)
-      .where("status", "!=", "draft")
-      .executeTakeFirst();
+    // The phase under the lock a close takes too: this vote is counted before a close or refused after it.
+    const consultation = await underPhaseLock(
+      trx,
+      trx
+        .selectFrom("consultations")
+        .select([
+          "id",
+          "slug",
+          "region_code",
+          "cts_code",
+          "method",
+          "method_params",
+          "status",
+          "opens_at",
+          "closes_at",
+          "min_assurance_level",
+        ])
+        .where("slug", "=", input.consultationSlug)
+        .where("status", "!=", "draft"),
+    ).executeTakeFirst();
     if (!consultation) throw new BallotError("not-found", "Cette consultation n’existe pas.");
     const reason = refusal(
       consultation,
@@ -200,12 +214,11 @@ export async function changeBallot(
     let next: BallotContent | null;
     try {
       const wanted = mutate(current, rules);
-      next = wanted === null ? null : validateContent(ballotRules, wanted);
+      next = wanted === null ? null : countedContent(validateContent(ballotRules, wanted));
     } catch (error) {
       if (error instanceof BallotContentError) throw new BallotError("invalid", error.message);
       throw error;
     }
-    if (next && isEmptyContent(next)) next = null;
 
     const where = { arrondissement: place.arrondissement.code, cts: place.cts?.code ?? place.departement.code };
     const nowIso = (input.now ?? new Date()).toISOString();
