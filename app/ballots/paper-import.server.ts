@@ -10,8 +10,7 @@ import { applyChanges, logEvents, readMethodParams, underPhaseLock, type CellCha
 export type ImportLineError = CsvLineError;
 
 export type PaperImportResult =
-  | { ok: true; imported: number; blank: number }
-  | { ok: false; errors: ImportLineError[] };
+  { ok: true; imported: number; blank: number } | { ok: false; errors: ImportLineError[] };
 
 const COLUMN = { approval: "selections", majority_judgment: "grades", ranked: "order" } as const;
 
@@ -20,6 +19,9 @@ const gradeByName = new Map<string, Grade>([
   ...GRADES.map((g) => [g, g] as const),
   ...GRADES.map((g) => [GRADE_LABELS[g].toLowerCase(), g] as const),
 ]);
+
+/** The largest file the administrators' page takes (the README says it). */
+export const PAPER_IMPORT_MAX_BYTES = 5 * 1024 * 1024;
 
 /** Ballot rows written per statement (10 columns: under both databases' parameter limits). */
 const BATCH = 1000;

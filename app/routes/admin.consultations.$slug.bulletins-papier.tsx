@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { importPaperBallots } from "~/ballots/paper-import.server";
+import { importPaperBallots, PAPER_IMPORT_MAX_BYTES } from "~/ballots/paper-import.server";
 import { requireRole } from "~/web/guards.server";
 import { findConsultationForAdmin } from "~/catalogue/catalogue.server";
 import { orNotFound } from "~/web/access.server";
@@ -17,7 +17,6 @@ import { GRADE_LABELS, GRADES } from "~/tally/types";
 
 export const meta: MetaFunction = () => [{ title: "Bulletins papier — Administration — Priorités Santé" }];
 
-const MAX_BYTES = 5 * 1024 * 1024;
 const COLUMN = {
   approval: "selections (slug|slug|…)",
   majority_judgment: "grades (slug=mention|slug=mention|…)",
@@ -30,7 +29,7 @@ const uploadSchema = z.object({
   file: z
     .instanceof(File, { error: "Choisissez un fichier CSV." })
     .refine((f) => f.size > 0, "Le fichier est vide.")
-    .refine((f) => f.size <= MAX_BYTES, "Le fichier dépasse 5 Mo."),
+    .refine((f) => f.size <= PAPER_IMPORT_MAX_BYTES, "Le fichier dépasse 5 Mo."),
 });
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
@@ -43,7 +42,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   requireRole(context, request, "admin");
   const consultation = orNotFound(await findConsultationForAdmin(db(), params.slug ?? ""), "Consultation inconnue.");
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_BYTES + 10_000) {
+  if (Number(request.headers.get("content-length") ?? 0) > PAPER_IMPORT_MAX_BYTES + 10_000) {
     return data(refusal(undefined, ["Le fichier dépasse 5 Mo."]), { status: 400 });
   }
   const submission = parseWithZod(await readFormData(request), { schema: uploadSchema });
@@ -90,8 +89,8 @@ export default function PaperBallots() {
         Consultation : <Link to={`/consultations/${consultation.slug}`}>{consultation.title}</Link>
       </p>
       <p>
-        Importez les bulletins recueillis sur papier ou avec l’aide d’un médiateur, sous forme de fichier CSV (UTF-8,
-        5 Mo au plus), une ligne par bulletin, avec les colonnes <code>arrondissement</code> (code, ex. 143) et{" "}
+        Importez les bulletins recueillis sur papier ou avec l’aide d’un médiateur, sous forme de fichier CSV (UTF-8, 5
+        Mo au plus), une ligne par bulletin, avec les colonnes <code>arrondissement</code> (code, ex. 143) et{" "}
         <code>{COLUMN[consultation.method]}</code>. Le séparateur est celui de la ligne d’en-tête (virgule ou
         point-virgule) ; une valeur qui le contient s’écrit entre guillemets.
         {consultation.method === "majority_judgment" ? (
