@@ -20,9 +20,6 @@ const gradeByName = new Map<string, Grade>([
   ...GRADES.map((g) => [GRADE_LABELS[g].toLowerCase(), g] as const),
 ]);
 
-/** The largest file the administrators' page takes (the README says it). */
-export const PAPER_IMPORT_MAX_BYTES = 5 * 1024 * 1024;
-
 /** Ballot rows written per statement (10 columns: under both databases' parameter limits). */
 const BATCH = 1000;
 

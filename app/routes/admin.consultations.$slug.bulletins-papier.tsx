@@ -4,7 +4,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { importPaperBallots, PAPER_IMPORT_MAX_BYTES } from "~/ballots/paper-import.server";
+import { importPaperBallots } from "~/ballots/paper-import.server";
+import { PAPER_IMPORT_MAX_BYTES } from "~/ballots/paper-import-limits";
 import { requireRole } from "~/web/guards.server";
 import { findConsultationForAdmin } from "~/catalogue/catalogue.server";
 import { orNotFound } from "~/web/access.server";
