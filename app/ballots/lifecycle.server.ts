@@ -28,11 +28,11 @@ export async function advanceConsultation(
   now = new Date(),
 ): Promise<{ from: ConsultationStatus; to: ConsultationStatus; anonymised: number }> {
   return db.transaction().execute(async (trx) => {
-    const consultation = await trx
-      .selectFrom("consultations")
-      .select(["id", "status", "closes_at"])
-      .where("slug", "=", slug)
-      .executeTakeFirst();
+    // The phase lock, exclusive (decision 010): every ballot write in flight (they hold it shared,
+    // `underPhaseLock`) is committed before a close reads and anonymises the ballots, and every
+    // later one reads the new phase. On SQLite this transaction already holds the whole database.
+    const query = trx.selectFrom("consultations").select(["id", "status", "closes_at"]).where("slug", "=", slug);
+    const consultation = await (isPostgres(trx) ? query.forUpdate() : query).executeTakeFirst();
     if (!consultation) throw new LifecycleError("Consultation inconnue.");
     if (NEXT[consultation.status] !== to) {
       throw new LifecycleError(`Une consultation « ${consultation.status} » ne peut pas passer à « ${to} ».`);
