@@ -5,7 +5,8 @@ import type { Database } from "../../db/schema";
 import { resolveCts } from "../territories/territories.server";
 import { GRADE_LABELS, GRADES, type Grade, type Method } from "../tally/types";
 import { BallotContentError, countedContent, validateContent } from "./ballot-content";
-import { applyChanges, logEvents, readMethodParams, underPhaseLock, type CellChange } from "./ballots.server";
+import { isPostgres } from "../../db/dialect";
+import { applyChanges, logEvents, readMethodParams, type CellChange } from "./ballots.server";
 
 export type ImportLineError = CsvLineError;
 
@@ -33,10 +34,10 @@ const NOT_OPEN = "La consultation n’est pas ouverte : les bulletins ne peuvent
  * blank ballot (nothing chosen) is no ballot (`countedContent`, as online): reported, not counted.
  * Imported ballots count like online ones, marked "paper".
  *
- * Written in one transaction under the phase lock a cast takes (a close waits for the import, an
+ * Written in one transaction under the consultation lock a cast takes (a close waits for the import, an
  * import after a close is refused): ballot rows and events in batches first, then the kept counts
  * as one set of net changes in the cast's row order, last, so the count rows voters also write are
- * locked for the shortest time and in the same order (docs/decisions/010-ballot-lock-order.md).
+ * locked for the shortest time and in the same order (docs/decisions/011-paper-import-under-load.md).
  */
 export async function importPaperBallots(
   db: Kysely<Database>,
@@ -107,10 +108,10 @@ export async function importPaperBallots(
 
   const now = new Date().toISOString();
   const written = await db.transaction().execute(async (trx) => {
-    const phase = await underPhaseLock(
-      trx,
-      trx.selectFrom("consultations").select("status").where("id", "=", consultation.id),
-    ).executeTakeFirst();
+    // Shared like a cast's, exclusive for a close (ADR 010): the import is whole before a close or
+    // refused after it. SQLite's one writer serialises them the same way.
+    const query = trx.selectFrom("consultations").select("status").where("id", "=", consultation.id);
+    const phase = await (isPostgres(trx) ? query.forKeyShare() : query).executeTakeFirst();
     if (phase?.status !== "open") return false;
     for (let i = 0; i < ballots.length; i += BATCH) {
       const batch = ballots.slice(i, i + BATCH);

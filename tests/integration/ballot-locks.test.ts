@@ -8,7 +8,7 @@ import { createResident, markEmailVerified } from "../../app/identity/users.serv
 import { mulberry32 } from "../../app/tally";
 import { testDatabases } from "../support/databases";
 
-// Ballot writes under load (docs/decisions/010-ballot-lock-order.md): a paper import in parallel
+// Ballot writes under load (docs/decisions/011-paper-import-under-load.md): a paper import in parallel
 // with votes never deadlocks, and votes racing a close are counted before it or refused after
 // it, never half. On PostgreSQL the transactions really overlap (a pool of 4 connections); on
 // SQLite they are serialised by its one writer, and the same outcomes must hold.
