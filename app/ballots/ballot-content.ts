@@ -58,10 +58,19 @@ export function validateContent(rules: BallotRules, content: unknown): BallotCon
   return { order: [...order] };
 }
 
-export function isEmptyContent(content: BallotContent): boolean {
-  if ("selections" in content) return content.selections.length === 0;
-  if ("grades" in content) return Object.keys(content.grades).length === 0;
-  return content.order.length === 0;
+/**
+ * What a ballot counts as. An empty one (nothing selected, graded or ranked) is no ballot: online
+ * it withdraws the resident's ballot, on paper it is a blank ballot left out of the counts, where
+ * it would only lower every proposal's share. One rule for both channels (docs/domain.md).
+ */
+export function countedContent(content: BallotContent): BallotContent | null {
+  const empty =
+    "selections" in content
+      ? content.selections.length === 0
+      : "grades" in content
+        ? Object.keys(content.grades).length === 0
+        : content.order.length === 0;
+  return empty ? null : content;
 }
 
 /** The kept-count cells a ballot adds to: [proposal, cell] pairs (see ballot_counts.cell). */

@@ -10,7 +10,7 @@ import { DEFAULT_K, DEFAULT_QUORUM, type Method } from "../tally/types";
 import {
   BallotContentError,
   contentCells,
-  isEmptyContent,
+  countedContent,
   validateContent,
   type BallotContent,
   type BallotRules,
@@ -271,12 +271,11 @@ async function planBallot(
   let next: BallotContent | null;
   try {
     const wanted = mutate(current, rules);
-    next = wanted === null ? null : validateContent(ballotRules, wanted);
+    next = wanted === null ? null : countedContent(validateContent(ballotRules, wanted));
   } catch (error) {
     if (error instanceof BallotContentError) throw new BallotError("invalid", error.message);
     throw error;
   }
-  if (next && isEmptyContent(next)) next = null;
 
   const where = { arrondissement: place.arrondissement.code, cts: place.cts?.code ?? place.departement.code };
   if (!existing && !next) return { kind: "unchanged", content: null };

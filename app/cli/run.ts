@@ -23,7 +23,15 @@ export async function runCli(task: (handle: DatabaseHandle, args: string[]) => P
   } finally {
     await closeDatabase();
   }
+  // Into a pipe, output past the pipe's buffer is still queued in this process: exiting at once
+  // would cut it (an import's list of errors stopped short when piped to a file or `less`).
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   process.exit(code);
+}
+
+/** Resolves once everything written to `stream` so far has been handed to the system. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write("", () => resolve()));
 }
 
 export class CliError extends Error {}

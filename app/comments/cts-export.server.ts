@@ -281,7 +281,7 @@ const CSV_COLUMNS = [
   "piece_jointe",
 ] as const;
 
-/** The export as CSV: UTF-8 with BOM, ";" separated (what French spreadsheets open), every cell quoted. */
+/** The export as CSV: UTF-8 with BOM, ";" separated (what French spreadsheets open), every cell quoted, empty ones too. */
 export function ctsExportCsv(data: CtsExport): string {
   type Cell = string | number;
   const rows: Cell[][] = [
@@ -322,7 +322,15 @@ export function ctsExportCsv(data: CtsExport): string {
   ];
   return stringify(
     rows.map((row) => row.map((cell) => (typeof cell === "string" ? neutraliseFormula(cell) : cell))),
-    { header: true, columns: [...CSV_COLUMNS], bom: true, delimiter: ";", quoted: true, record_delimiter: "\r\n" },
+    {
+      header: true,
+      columns: [...CSV_COLUMNS],
+      bom: true,
+      delimiter: ";",
+      quoted: true,
+      quoted_empty: true,
+      record_delimiter: "\r\n",
+    },
   );
 }
 

@@ -5,6 +5,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { importPaperBallots } from "~/ballots/paper-import.server";
+import { PAPER_IMPORT_MAX_BYTES } from "~/ballots/paper-import-limits";
 import { requireRole } from "~/web/guards.server";
 import { findConsultationForAdmin } from "~/catalogue/catalogue.server";
 import { orNotFound } from "~/web/access.server";
@@ -13,21 +14,23 @@ import { Breadcrumb } from "~/ui/breadcrumb";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { FieldErrors, Notice, withoutKey } from "~/ui/fields";
 import { readFormData } from "~/web/form.server";
+import { GRADE_LABELS, GRADES } from "~/tally/types";
 
 export const meta: MetaFunction = () => [{ title: "Bulletins papier — Administration — Priorités Santé" }];
 
-const MAX_BYTES = 5 * 1024 * 1024;
 const COLUMN = {
   approval: "selections (slug|slug|…)",
-  majority_judgment: "grades (slug=mention;…)",
-  ranked: "order (slug|slug|…)",
+  majority_judgment: "grades (slug=mention|slug=mention|…)",
+  ranked: "order (slug|slug|…, la première d’abord)",
 } as const;
+/** Errors listed on the page; the command-line import lists them all. */
+const SHOWN_ERRORS = 200;
 
 const uploadSchema = z.object({
   file: z
     .instanceof(File, { error: "Choisissez un fichier CSV." })
     .refine((f) => f.size > 0, "Le fichier est vide.")
-    .refine((f) => f.size <= MAX_BYTES, "Le fichier dépasse 5 Mo."),
+    .refine((f) => f.size <= PAPER_IMPORT_MAX_BYTES, "Le fichier dépasse 5 Mo."),
 });
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
@@ -40,7 +43,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   requireRole(context, request, "admin");
   const consultation = orNotFound(await findConsultationForAdmin(db(), params.slug ?? ""), "Consultation inconnue.");
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_BYTES + 10_000) {
+  if (Number(request.headers.get("content-length") ?? 0) > PAPER_IMPORT_MAX_BYTES + 10_000) {
     return data(refusal(undefined, ["Le fichier dépasse 5 Mo."]), { status: 400 });
   }
   const submission = parseWithZod(await readFormData(request), { schema: uploadSchema });
@@ -50,12 +53,17 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     const errors = imported.errors.map((e) => (e.line ? `Ligne ${e.line} : ${e.message}` : e.message));
     return data(refusal(submission.reply(), errors), { status: 400 });
   }
-  return { result: submission.reply({ resetForm: true }), errors: [] as string[], imported: imported.imported };
+  return {
+    result: submission.reply({ resetForm: true }),
+    errors: [] as string[],
+    imported: imported.imported,
+    blank: imported.blank,
+  };
 }
 
 /** A refused import: the form's own errors (for its fields) and the file's, line by line. */
 function refusal(result: SubmissionResult<string[]> | undefined, errors: string[]) {
-  return { result, errors, imported: 0 };
+  return { result, errors, imported: 0, blank: 0 };
 }
 
 export default function PaperBallots() {
@@ -82,16 +90,31 @@ export default function PaperBallots() {
         Consultation : <Link to={`/consultations/${consultation.slug}`}>{consultation.title}</Link>
       </p>
       <p>
-        Importez les bulletins recueillis sur papier ou avec l’aide d’un médiateur, sous forme de fichier CSV
-        (séparateur virgule ou point-virgule, UTF-8), une ligne par bulletin, avec les colonnes{" "}
-        <code>arrondissement</code> (code, ex. 143) et <code>{COLUMN[consultation.method]}</code>. Tout le fichier est
-        vérifié avant l’enregistrement : s’il contient une erreur, aucun bulletin n’est importé et chaque ligne fautive
-        est indiquée.
+        Importez les bulletins recueillis sur papier ou avec l’aide d’un médiateur, sous forme de fichier CSV (UTF-8, 5
+        Mo au plus), une ligne par bulletin, avec les colonnes <code>arrondissement</code> (code, ex. 143) et{" "}
+        <code>{COLUMN[consultation.method]}</code>. Le séparateur est celui de la ligne d’en-tête (virgule ou
+        point-virgule) ; une valeur qui le contient s’écrit entre guillemets.
+        {consultation.method === "majority_judgment" ? (
+          <>
+            {" "}
+            Mentions : le code (<code>{GRADES.join(", ")}</code>) ou le libellé (
+            {GRADES.map((g) => `« ${GRADE_LABELS[g]} »`).join(", ")}).
+          </>
+        ) : null}{" "}
+        Un bulletin blanc (aucune proposition) n’est pas compté, comme en ligne. Tout le fichier est vérifié avant
+        l’enregistrement : s’il contient une erreur, aucun bulletin n’est importé et chaque ligne fautive est indiquée.
       </p>
-      {result?.imported ? (
+      {result && result.imported + result.blank > 0 ? (
         <Notice kind="success" title="Import réussi">
           {result.imported} bulletin{result.imported > 1 ? "s" : ""} papier importé{result.imported > 1 ? "s" : ""} :
           ils comptent comme les votes en ligne et sont signalés comme papier dans les résultats.
+          {result.blank ? (
+            <>
+              {" "}
+              {result.blank} bulletin{result.blank > 1 ? "s" : ""} blanc{result.blank > 1 ? "s" : ""} non compté
+              {result.blank > 1 ? "s" : ""} : un bulletin sans proposition n’est pas un vote.
+            </>
+          ) : null}
         </Notice>
       ) : null}
       {result?.errors.length ? (
@@ -99,8 +122,14 @@ export default function PaperBallots() {
           <h2 className="fr-alert__title">
             Aucun bulletin importé : {result.errors.length} erreur{result.errors.length > 1 ? "s" : ""}
           </h2>
+          {result.errors.length > SHOWN_ERRORS ? (
+            <p>
+              Les {SHOWN_ERRORS} premières sont listées ; la commande <code>npm run ballots:import</code> les liste
+              toutes.
+            </p>
+          ) : null}
           <ul>
-            {result.errors.slice(0, 200).map((e, i) => (
+            {result.errors.slice(0, SHOWN_ERRORS).map((e, i) => (
               <li key={i}>{e}</li>
             ))}
           </ul>

@@ -36,7 +36,6 @@ const UNKNOWN: Record<CtsRuleLevel, string> = {
 export async function importCtsRules(db: Kysely<Database>, csv: string): Promise<ImportResult> {
   const csvRead = readCsv(csv, ["niveau", "code", "cts"]);
   if (!csvRead.ok) return { ok: false, errors: csvRead.errors };
-  const records = csvRead.records;
 
   const regionOf = {
     departement: await mapOf(db.selectFrom("departements").select(["code", "region_code"]).execute()),
@@ -45,14 +44,13 @@ export async function importCtsRules(db: Kysely<Database>, csv: string): Promise
   } satisfies Record<CtsRuleLevel, Map<string, string>>;
   const existing = await mapOf(db.selectFrom("cts_territories").select(["code", "region_code"]).execute());
 
-  const errors: ImportError[] = [];
+  const errors: ImportError[] = [...csvRead.errors];
   const rules: Database["cts_rules"][] = [];
   const created = new Map<string, { name: string; region: string }>();
   const seen = new Map<string, number>();
   const now = new Date().toISOString();
-  records.forEach((record, index) => {
-    const line = index + 2; // header is line 1
-    const parsed = rowSchema.safeParse(record);
+  csvRead.records.forEach(({ line, cells }) => {
+    const parsed = rowSchema.safeParse(cells);
     if (!parsed.success) {
       errors.push({ line, message: parsed.error.issues.map((i) => i.message).join(" ; ") });
       return;
@@ -83,7 +81,7 @@ export async function importCtsRules(db: Kysely<Database>, csv: string): Promise
     }
     rules.push({ level: row.niveau, code: row.code, cts_code: row.cts, source: "import", updated_at: now });
   });
-  if (errors.length) return { ok: false, errors };
+  if (errors.length) return { ok: false, errors: errors.sort((a, b) => a.line - b.line) };
 
   await db.transaction().execute(async (trx) => {
     await bumpContentVersion(trx);

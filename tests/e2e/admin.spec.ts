@@ -58,6 +58,52 @@ test("an administrator imports paper ballots: a bad file is refused whole, a goo
   expect(paperBallots()).toBe(before + 2);
 });
 
+test("the paper-ballot page lists every error of a file, unreadable lines included, and leaves blank ballots out", async ({
+  page,
+}) => {
+  const email = uniqueEmail("admin");
+  await signUp(page, { email });
+  grantAdmin(email);
+  await page.goto(PAGE);
+  // What the file may hold is on the page: the size limit, the separator, blank ballots.
+  await expect(page.getByText(/5 Mo au plus/)).toBeVisible();
+  await expect(page.getByText(/Un bulletin blanc \(aucune proposition\) n’est pas compté/)).toBeVisible();
+  const before = paperBallots();
+  const upload = async (name: string, content: string) => {
+    await page
+      .getByLabel(/Fichier CSV des bulletins/)
+      .setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(content) });
+    await page.getByRole("button", { name: "Importer les bulletins" }).click();
+  };
+  const good = "ameliorer-l-information-sur-les-dispositifs-d-installation-existants";
+  await upload(
+    "illisible.csv",
+    `arrondissement,selections\n143\n143,"${good}\n999,${good}\n143,${good},${good}\n143,inconnue\n`,
+  );
+  const alert = page.getByRole("alert");
+  await expect(alert).toContainText("Aucun bulletin importé : 5 erreurs");
+  await expect(alert.getByRole("listitem")).toHaveText([
+    /^Ligne 2 : 1 colonne au lieu de 2/,
+    /^Ligne 3 : guillemet ouvert jamais fermé/,
+    /^Ligne 4 : Arrondissement inconnu/,
+    /^Ligne 5 : 3 colonnes au lieu de 2/,
+    /^Ligne 6 : Proposition inconnue/,
+  ]);
+  expect(paperBallots()).toBe(before);
+
+  await upload("blancs.csv", `arrondissement,selections\n143,${good}\n141,\n`);
+  await expect(page.getByText("1 bulletin papier importé")).toBeVisible();
+  await expect(
+    page.getByText("1 bulletin blanc non compté : un bulletin sans proposition n’est pas un vote."),
+  ).toBeVisible();
+  expect(paperBallots()).toBe(before + 1);
+
+  // Majority judgment: the grades' codes and French labels are listed.
+  await page.goto("/admin/consultations/nouvelle-aquitaine-cnr-sante-2022/bulletins-papier");
+  await expect(page.getByText(/« Très prioritaire »/)).toBeVisible();
+  await expect(page.getByText(/tres_prioritaire/)).toBeVisible();
+});
+
 test("the paper-ballot page is for administrators only", async ({ page, request }) => {
   const anonymous = await request.get(PAGE, { maxRedirects: 0 });
   expect(anonymous.status()).toBe(302);

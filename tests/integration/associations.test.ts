@@ -12,6 +12,7 @@ import {
   type ApplicationInput,
 } from "../../app/associations/associations.server";
 import { CommentError, postComment } from "../../app/comments/comments.server";
+import { parse } from "csv-parse/sync";
 import { buildCtsExport, ctsExportCsv } from "../../app/comments/cts-export.server";
 import { parseOrganisationId } from "../../app/comments/identifiers";
 import { moderate, flagContent } from "../../app/moderation/moderation.server";
@@ -407,6 +408,19 @@ describe.each(testDatabases)("associations and their contributions on $name", ({
     expect(csv).toContain(`"'-Texte de la contribution."`);
     expect(csv).toContain(`"'\nLigne qui commence par un saut"`);
     expect(csv).not.toMatch(/@exemple\.fr/);
+    // Every cell quoted, as the README says, the empty ones too: each record reads back as its
+    // cells each between quotes.
+    const records = parse(csv.slice(1), { delimiter: ";", raw: true }) as unknown as {
+      record: string[];
+      raw: string;
+    }[];
+    expect(records.length).toBeGreaterThan(2);
+    expect(records.some((r) => r.record.includes(""))).toBe(true);
+    for (const { record, raw } of records) {
+      expect(raw.replace(/\r?\n?$/, "").replace(/\r$/, "")).toBe(
+        record.map((c) => `"${c.replaceAll('"', '""')}"`).join(";"),
+      );
+    }
     // A CTS of another region, or an unknown one, has nothing to export here.
     expect(await buildCtsExport(h.db, { ctsCode: "75", consultationSlug: NORMANDIE })).toBeNull();
   });

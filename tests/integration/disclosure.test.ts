@@ -54,6 +54,7 @@ describe.each(testDatabases)("secondary suppression in the API and the exports o
     expect(await importPaperBallots(h.db, SLUG, `arrondissement,selections\n${lines.join("\n")}\n`)).toEqual({
       ok: true,
       imported: lines.length,
+      blank: 0,
     });
     // The vote is over: results are read from the kept counts (live figures move in steps).
     await h.db.updateTable("consultations").set({ status: "closed" }).where("slug", "=", SLUG).execute();

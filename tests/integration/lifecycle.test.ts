@@ -129,6 +129,7 @@ describe.each(testDatabases)("closing re-keys ballots in a random order on $name
       expect(await importPaperBallots(h.db, slug, `arrondissement,selections\n${line}\n`)).toEqual({
         ok: true,
         imported: 1,
+        blank: 0,
       });
     }
     const slugOf = new Map(proposals.map((p) => [p.id, p.slug]));

@@ -17,6 +17,8 @@ export function cli(
   args: string[],
   sqliteFile: string,
   env: Record<string, string | undefined> = {},
+  /** Stop reading stderr for this long at its first output, as a pager or a slow disk does. */
+  stallMs = 0,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(tsx, [path.join(root, `app/cli/${script}.ts`), ...args], {
@@ -36,7 +38,14 @@ export function cli(
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+    if (stallMs) {
+      child.stderr.once("data", () => {
+        child.stderr.pause();
+        setTimeout(() => child.stderr.resume(), stallMs);
+      });
+    }
+    // "close", not "exit": everything the command wrote has then been read.
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
 
@@ -163,4 +172,38 @@ describe("moderator:grant and agent:grant", () => {
     expect(agent.code).toBe(0);
     expect(agent.stdout).toContain("est agent de guichet pour le département Calvados (14).");
   }, 90_000);
+});
+
+describe("ballots:import", () => {
+  const SLUG = "normandie-cnr-sante-2022";
+
+  it("lists every error through a pipe, however long the list", async () => {
+    // ~1.5 MB of errors read by a reader that stalls: far more than a pipe holds, so the end of
+    // the list is still queued in the command when it is done; it used to exit there and cut it.
+    const n = 20_000;
+    const csvFile = path.join(dir, "erreurs.csv");
+    fs.writeFileSync(csvFile, `arrondissement,selections\n${"999,x\n".repeat(n)}`);
+    const run = await cli("ballots-import", [SLUG, csvFile], file, {}, 1500);
+    expect(run.code).toBe(1);
+    const lines = run.stderr.trimEnd().split("\n");
+    expect(lines[0]).toBe(`${n} ligne(s) en erreur, aucun bulletin n'a été importé :`);
+    expect(lines).toHaveLength(n + 1);
+    expect(lines.at(-1)).toBe(`  ligne ${n + 1} : Arrondissement inconnu dans cette région : « 999 ».`);
+    expect(query<{ n: number }>("select count(*) as n from ballots where channel = 'paper'")[0]!.n).toBe(0);
+  }, 60_000);
+
+  it("imports a good file and says how many blank ballots it left out", async () => {
+    const [proposal] = query<{ slug: string }>(
+      "select p.slug from proposals p join consultations c on c.id = p.consultation_id where c.slug = ? order by p.position limit 1",
+      SLUG,
+    );
+    const csvFile = path.join(dir, "bons.csv");
+    fs.writeFileSync(csvFile, `arrondissement,selections\n143,${proposal!.slug}\n141,\n`);
+    const run = await cli("ballots-import", [SLUG, csvFile], file);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`1 bulletin(s) papier importé(s) dans ${SLUG}.`);
+    expect(run.stdout).toContain("1 bulletin(s) blanc(s) non compté(s)");
+    expect(query<{ n: number }>("select count(*) as n from ballots where channel = 'paper'")[0]!.n).toBe(1);
+  }, 60_000);
 });

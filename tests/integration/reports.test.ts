@@ -133,6 +133,7 @@ describe.each(testDatabases)("CTS reports on $name", ({ openLoaded }) => {
     expect(await importPaperBallots(h.db, CENTRE, `arrondissement,selections\n${lines.join("\n")}\n`)).toEqual({
       ok: true,
       imported: 11,
+      blank: 0,
     });
     const { report: r } = await readAsClosed(h.db, CENTRE, () => report(CENTRE, "18"));
     expect(r.state).toBe("ranked");
@@ -156,7 +157,7 @@ describe.each(testDatabases)("CTS reports on $name", ({ openLoaded }) => {
     ).slug;
     const cast = async (n: number) =>
       expect(await importPaperBallots(h.db, CENTRE, `arrondissement,selections\n${`182,${slug}\n`.repeat(n)}`)).toEqual(
-        { ok: true, imported: n },
+        { ok: true, imported: n, blank: 0 },
       );
     const live = async () => (await report(CENTRE, "18")).report;
     // Vierzon (182) reaches 12 ballots: its first step. Bourges (6) and Saint-Amand (5) have none yet.

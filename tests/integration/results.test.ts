@@ -57,7 +57,7 @@ describe.each(testDatabases)("paper ballots and the results API on $name", ({ op
 
   it("imports paper ballots; the API's ranking equals one computed by hand", async () => {
     const [A, B, C, D] = slugs as [string, string, string, string];
-    // 12 ballots in Calvados (CTS 14): A chosen 8 times, B 8, C 5, D 2.
+    // 12 ballots in Calvados (CTS 14), one of them blank: 11 count, A chosen 8 times, B 8, C 5, D 2.
     const lines = [
       `143,${A}|${B}|${C}`,
       `143,${A}|${B}|${C}`,
@@ -77,7 +77,8 @@ describe.each(testDatabases)("paper ballots and the results API on $name", ({ op
       SLUG,
       `arrondissement;selections\n${lines.join("\n").replaceAll(",", ";")}\n`,
     );
-    expect(result).toEqual({ ok: true, imported: 12 });
+    // The blank one is no ballot, as online: counted, it would lower every share.
+    expect(result).toEqual({ ok: true, imported: 11, blank: 1 });
     const consultationId = (
       await h.db.selectFrom("consultations").select("id").where("slug", "=", SLUG).executeTakeFirstOrThrow()
     ).id;
@@ -96,18 +97,18 @@ describe.each(testDatabases)("paper ballots and the results API on $name", ({ op
       consultation: SLUG,
       method: "approval",
       territory: { kind: "cts", code: "14", name: "Calvados" },
-      ballots: 12,
+      ballots: 11,
       smallGroup: null,
     });
     const row = (slug: string) => {
       const r = doc.ranking.find((x) => x.proposal === slug) as { rank: number | null; score: number };
       return { rank: r.rank, score: r.score };
     };
-    // Exact ties share a rank: A and B both 8/12.
-    expect(row(A)).toEqual({ rank: 1, score: 8 / 12 });
-    expect(row(B)).toEqual({ rank: 1, score: 8 / 12 });
-    expect(row(C)).toEqual({ rank: 3, score: 5 / 12 });
-    expect(row(D)).toEqual({ rank: 4, score: 2 / 12 });
+    // Exact ties share a rank: A and B both 8/11.
+    expect(row(A)).toEqual({ rank: 1, score: 8 / 11 });
+    expect(row(B)).toEqual({ rank: 1, score: 8 / 11 });
+    expect(row(C)).toEqual({ rank: 3, score: 5 / 11 });
+    expect(row(D)).toEqual({ rank: 4, score: 2 / 11 });
     expect(new Set(doc.ranking.slice(0, 2).map((r) => r.proposal))).toEqual(new Set([A, B]));
     // Everything nobody chose shares rank 5.
     expect(new Set(doc.ranking.slice(4).map((r) => r.rank))).toEqual(new Set([5]));
@@ -156,8 +157,8 @@ describe.each(testDatabases)("paper ballots and the results API on $name", ({ op
 
     await h.db.updateTable("consultations").set({ status: "results_published" }).where("slug", "=", SLUG).execute();
     try {
-      expect((await ask("cts:14", null)).ballots).toBe(12);
-      expect((await ask("region:28", [{ role: "resident", scope: "" }])).ballots).toBe(12);
+      expect((await ask("cts:14", null)).ballots).toBe(11);
+      expect((await ask("region:28", [{ role: "resident", scope: "" }])).ballots).toBe(11);
     } finally {
       await h.db.updateTable("consultations").set({ status: "open" }).where("slug", "=", SLUG).execute();
     }
