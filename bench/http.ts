@@ -13,9 +13,16 @@ export interface LoadResult {
   errors: number;
 }
 
-/** Starts the production build on a port of its own and waits until it answers. */
-export async function startServer(root: string, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["build/index.js"], {
+/**
+ * Starts the production build on a port of its own and waits until it answers. `args` runs another
+ * entry (bench/cluster.ts); `ready` is a line the process prints once every part of it listens.
+ */
+export async function startServer(
+  root: string,
+  env: Record<string, string>,
+  options: { args?: string[]; ready?: RegExp } = {},
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, options.args ?? ["build/index.js"], {
     cwd: root,
     env: {
       ...process.env,
@@ -35,7 +42,7 @@ export async function startServer(root: string, env: Record<string, string>): Pr
     if (child.exitCode !== null) throw new Error(`Le serveur s'est arrêté :\n${output}`);
     try {
       const response = await fetch(url);
-      if (response.ok) return child;
+      if (response.ok && (!options.ready || options.ready.test(output))) return child;
     } catch {
       // not listening yet
     }
@@ -61,21 +68,27 @@ export async function load(options: {
   url: string;
   method?: "GET" | "POST";
   connections: number;
-  seconds: number;
+  /** For this long, or until `amount` requests have been answered. */
+  seconds?: number;
+  amount?: number;
+  /** Seconds before a request counts as a timeout (autocannon's default: 10). */
+  timeout?: number;
   headers?: Record<string, string>;
-  nextRequest?: () => { body?: string; headers?: Record<string, string> };
+  /** `connection` is an object of the connection's own, kept from one of its requests to the next. */
+  nextRequest?: (connection: Record<string, number>) => { body?: string; headers?: Record<string, string> };
 }): Promise<LoadResult> {
   const instance = autocannon({
     url: options.url,
     method: options.method ?? "GET",
     connections: options.connections,
-    duration: options.seconds,
+    ...(options.amount ? { amount: options.amount } : { duration: options.seconds }),
+    ...(options.timeout ? { timeout: options.timeout } : {}),
     headers: options.headers,
     requests: options.nextRequest
       ? [
           {
-            setupRequest: (request: Record<string, unknown>) => {
-              const next = options.nextRequest!();
+            setupRequest: (request: Record<string, unknown>, context: Record<string, number>) => {
+              const next = options.nextRequest!(context);
               return {
                 ...request,
                 ...(next.body !== undefined ? { body: next.body } : {}),

@@ -5,12 +5,15 @@
 //   BENCH_SECONDS=10                   duration of each HTTP load
 //   BENCH_CONNECTIONS=50               concurrent connections
 //   BENCH_DATABASE_URL=postgres://…    also run everything on PostgreSQL (a schema per dataset, dropped after)
+//   BENCH_SERVERS=1,2,4                app servers behind one port (bench/cluster.ts), PostgreSQL only
+//   BENCH_PORT=3190                    the app server's port; the next two: a bare Node server, the cluster
 import { execSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { sql } from "kysely";
 import { connect, type ConnectOptions, type DatabaseHandle } from "../db/connect";
 import { migrateToLatest } from "../db/migrate";
 import { loadTerritories } from "../db/territories/load";
@@ -27,11 +30,14 @@ const sizes = (process.env.BENCH_SIZES ?? "10000,100000,1000000").split(",").map
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const pgUrl = process.env.BENCH_DATABASE_URL;
+const serverCounts = (process.env.BENCH_SERVERS ?? "1,2,4").split(",").map(Number);
 const CONSULTATION = "normandie-cnr-sante-2022";
 const CTS = { kind: "cts" as const, code: "76-rouen-elbeuf" };
 const REGION = { kind: "region" as const, code: "28" };
-const PORT = 3190;
-const BARE_PORT = 3191;
+const PORT = Number(process.env.BENCH_PORT ?? 3190);
+const BARE_PORT = PORT + 1;
+const CLUSTER_PORT = PORT + 2;
+const REPORT_CONNECTIONS = Math.min(10, connections);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "ps-bench-"));
 const started = Date.now();
 const log = (line: string) =>
@@ -88,6 +94,30 @@ function median(values: number[]): number {
 }
 const p99Of = (sorted: number[]) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]!;
 
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} Mio`;
+const KEPT_TABLES = ["ballots", "ballot_events", "ballot_counts", "ballot_totals"] as const;
+
+/** Bytes on disk of the ballot tables, indexes included (PostgreSQL: pg_total_relation_size; SQLite: dbstat). */
+async function tableSizes(handle: DatabaseHandle): Promise<Record<string, number>> {
+  const sizes: Record<string, number> = {};
+  for (const table of KEPT_TABLES) {
+    const { rows } =
+      handle.dialect === "postgres"
+        ? await sql<{
+            bytes: string;
+          }>`select pg_total_relation_size(${`${handle.schema ?? "public"}.${table}`}::regclass) as bytes`.execute(
+            handle.db,
+          )
+        : // dbstat may be missing from an SQLite build: the size is then unknown, not an error.
+          await sql<{ bytes: number }>`select coalesce(sum(pgsize), 0) as bytes from dbstat
+              where name in (select name from sqlite_master where tbl_name = ${table})`
+            .execute(handle.db)
+            .catch(() => ({ rows: [{ bytes: Number.NaN }] }));
+    sizes[table] = Number(rows[0]?.bytes ?? Number.NaN);
+  }
+  return sizes;
+}
+
 async function timeIt(fn: () => Promise<unknown>, runs: number): Promise<{ median: number; p99: number }> {
   await fn(); // warm-up
   const times: number[] = [];
@@ -123,16 +153,28 @@ async function tallyAndReport(dialect: Dialect) {
     rssAtRestMiB: number;
     rssAfterReportMiB: number;
     pdf: { firstMs: number; p50Ms: number; bytes: number };
+    generateSeconds: number;
+    tables: Record<string, number>;
   }[] = [];
   let bootstrap: { ballots: number; proposals: number; resamples: number; readMs: number; ms: number } | null = null;
   let have = 0;
   for (const size of sizes) {
     const t = Date.now();
     await generateDemoBallots(handle.db, { consultationSlug: CONSULTATION, count: size - have, seed: size }, (done) => {
-      if (done % 100_000 === 0) log(`  … ${fr(have + done)} bulletins`);
+      if (done % 100_000 === 0) {
+        const perSecond = done / ((Date.now() - t) / 1000);
+        const left = (size - have - done) / perSecond;
+        log(`  … ${fr(have + done)} bulletins (${fr(Math.round(perSecond))}/s, reste ~${Math.ceil(left / 60)} min)`);
+      }
     });
+    const generateSeconds = (Date.now() - t) / 1000;
     have = size;
-    log(`  ${fr(size)} bulletins générés en ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    const tables = await tableSizes(handle);
+    log(
+      `  ${fr(size)} bulletins générés en ${generateSeconds.toFixed(1)} s ; tables : ${Object.entries(tables)
+        .map(([name, bytes]) => `${name} ${mib(bytes)}`)
+        .join(", ")}`,
+    );
     const raw = await timeIt(() => territoryTally(handle.db, consultation, CTS, "raw"), 30);
     const weighted = await timeIt(() => territoryTally(handle.db, consultation, CTS, "population"), 30);
     const { result } = await territoryTally(handle.db, consultation, CTS, "raw");
@@ -216,6 +258,8 @@ async function tallyAndReport(dialect: Dialect) {
         rssAtRestMiB,
         rssAfterReportMiB,
         pdf,
+        generateSeconds,
+        tables,
       });
     } finally {
       await stopServer(child);
@@ -237,6 +281,59 @@ async function tallyAndReport(dialect: Dialect) {
   };
 }
 
+/** The slugs of the consultation's first five proposals, the ones the vote loads select. */
+async function firstProposals(db: DatabaseHandle["db"]): Promise<string[]> {
+  const rows = await db
+    .selectFrom("proposals")
+    .innerJoin("consultations", "consultations.id", "proposals.consultation_id")
+    .select("proposals.slug")
+    .where("consultations.slug", "=", CONSULTATION)
+    .orderBy("proposals.position")
+    .limit(5)
+    .execute();
+  return rows.map((r) => r.slug);
+}
+
+/**
+ * A vote load as a browser without JavaScript sends it: each resident in turn selects their 1st,
+ * then 2nd … 5th priority; later rounds repeat a selection (the idempotent path, still fully
+ * checked). The answer is a redirect to the consultation page.
+ */
+function voteRequests(sessions: string[], slugs: string[]) {
+  let counter = 0;
+  return () => {
+    const n = counter++;
+    const session = sessions[n % sessions.length]!;
+    const slug = slugs[Math.floor(n / sessions.length) % slugs.length]!;
+    return { body: `intent=approve&proposal=${slug}`, headers: { Cookie: `ps_session=${session}` } };
+  };
+}
+
+// Residents who have voted whose pages the signed-in load asks for: all fit in one server's render
+// cache (1,000 entries).
+const SIGNED_IN = 1000;
+
+/**
+ * The signed-in load's requests: each connection cycles through residents of its own (connection
+ * k: k, k + connections, …), as a browser keeps its connection. With several servers behind a
+ * balancer of connections, a resident's pages are then kept by the server their connection reached.
+ */
+function signedInRequests(sessions: string[]) {
+  let seen = 0;
+  return (connection: Record<string, number>) => {
+    connection.slot ??= seen++;
+    const n = connection.n ?? 0;
+    connection.n = n + 1;
+    const index = (connection.slot + connections * n) % SIGNED_IN;
+    return { headers: { Cookie: `ps_session=${sessions[index]}` } };
+  };
+}
+
+/** Warm-up of the signed-in page: by count, not time, so that every resident's page is rendered once. */
+async function warmSignedIn(url: string, sessions: string[]) {
+  await load({ url, connections, amount: SIGNED_IN * 2, timeout: 60, nextRequest: signedInRequests(sessions) });
+}
+
 /**
  * Casting a ballot over HTTP as a browser without JavaScript does, against the cheapest action
  * that writes a row; then the consultation page, anonymous (render cache) against a bare Node
@@ -247,16 +344,7 @@ async function castingAndPages(dialect: Dialect) {
   log(`${dialect} — vote et page de consultation, ${connections} connexions, ${seconds} s par mesure`);
   const handle = await freshDatabase(dialect, "casting");
   const sessions = await createVoters(handle.db, "28", 5000);
-  const slugs = (
-    await handle.db
-      .selectFrom("proposals")
-      .innerJoin("consultations", "consultations.id", "proposals.consultation_id")
-      .select("proposals.slug")
-      .where("consultations.slug", "=", CONSULTATION)
-      .orderBy("proposals.position")
-      .limit(5)
-      .execute()
-  ).map((r) => r.slug);
+  const slugs = await firstProposals(handle.db);
   const consultationId = (
     await handle.db.selectFrom("consultations").select("id").where("slug", "=", CONSULTATION).executeTakeFirstOrThrow()
   ).id;
@@ -266,11 +354,6 @@ async function castingAndPages(dialect: Dialect) {
   let baseline: LoadResult, vote: LoadResult, anonymous: LoadResult, bare: LoadResult, signedIn: LoadResult;
   let signedInUncached: LoadResult, anonymousUncached: LoadResult;
   let pageBytes: number, bareRssMiB: number, rssAfterLoadMiB: number;
-  // Voters who have voted (the first ones, in turn), so that their pages show their selections.
-  const signedCookie = () => {
-    let i = 0;
-    return () => ({ headers: { Cookie: `ps_session=${sessions[i++ % 1000]}` } });
-  };
 
   {
     const { child, base } = await server(dialect, "casting");
@@ -294,22 +377,13 @@ async function castingAndPages(dialect: Dialect) {
         nextRequest: () => ({ body: "x=1" }),
       });
       log(`  action minimale : ${Math.round(baseline.throughput)} req/s, p99 ${baseline.p99} ms`);
-      let counter = 0;
       vote = await load({
         url: `${base}${page}/vote`,
         method: "POST",
         connections,
         seconds,
         headers: common,
-        nextRequest: () => {
-          // Each resident in turn selects their 1st, then 2nd … 5th priority; later rounds repeat
-          // a selection (the idempotent path, still fully checked). No JavaScript: the answer is
-          // a redirect to the consultation page.
-          const n = counter++;
-          const session = sessions[n % sessions.length]!;
-          const slug = slugs[Math.floor(n / sessions.length) % slugs.length]!;
-          return { body: `intent=approve&proposal=${slug}`, headers: { Cookie: `ps_session=${session}` } };
-        },
+        nextRequest: voteRequests(sessions, slugs),
       });
       log(
         `  vote : ${Math.round(vote.throughput)} req/s, p99 ${vote.p99} ms, ${vote.refused} refus, ${vote.errors} erreurs`,
@@ -331,14 +405,8 @@ async function castingAndPages(dialect: Dialect) {
         await stopServer(bareServer);
       }
       log(`  Node http nu, mêmes ${fr(pageBytes)} octets : ${Math.round(bare.throughput)} req/s`);
-      // Warm-up (as for every load): each of the 1,000 residents' pages is rendered once.
-      await load({
-        url: `${base}${page}`,
-        connections,
-        seconds: Math.max(2, seconds / 2),
-        nextRequest: signedCookie(),
-      });
-      signedIn = await load({ url: `${base}${page}`, connections, seconds, nextRequest: signedCookie() });
+      await warmSignedIn(`${base}${page}`, sessions);
+      signedIn = await load({ url: `${base}${page}`, connections, seconds, nextRequest: signedInRequests(sessions) });
       log(`  page connectée : ${Math.round(signedIn.throughput)} req/s, p99 ${signedIn.p99} ms`);
       rssAfterLoadMiB = rssMiB(child.pid!);
     } finally {
@@ -352,9 +420,14 @@ async function castingAndPages(dialect: Dialect) {
         url: `${base}${page}`,
         connections,
         seconds: Math.max(2, seconds / 2),
-        nextRequest: signedCookie(),
+        nextRequest: signedInRequests(sessions),
       });
-      signedInUncached = await load({ url: `${base}${page}`, connections, seconds, nextRequest: signedCookie() });
+      signedInUncached = await load({
+        url: `${base}${page}`,
+        connections,
+        seconds,
+        nextRequest: signedInRequests(sessions),
+      });
       log(
         `  page connectée sans cache : ${Math.round(signedInUncached.throughput)} req/s, p99 ${signedInUncached.p99} ms`,
       );
@@ -398,6 +471,88 @@ async function castingAndPages(dialect: Dialect) {
       signedInRatio: signedIn.throughput / signedInUncached.throughput,
     },
     memory: { rssAfterPageLoadMiB: rssAfterLoadMiB, bareNodeRssMiB: bareRssMiB },
+  };
+}
+
+interface ServersRow {
+  servers: number;
+  vote: LoadResult;
+  signedIn: LoadResult;
+  report: LoadResult;
+}
+
+/**
+ * 1, 2, 4 … app servers (bench/cluster.ts: Node's cluster module, round robin) on one PostgreSQL:
+ * the vote, the signed-in consultation page and the CTS report, each warmed up then loaded as in
+ * the sections above. Each server count gets residents of its own, so that every count casts the
+ * same first selections; the report runs on a dataset of the first BENCH_SIZES size.
+ */
+async function severalServers() {
+  log(`postgres — ${serverCounts.join(", ")} serveurs derrière un port (module cluster de Node)`);
+  const handle = await freshDatabase("postgres", "servers");
+  await generateDemoBallots(handle.db, { consultationSlug: CONSULTATION, count: sizes[0]!, seed: 1 });
+  const member = await createMember(handle.db, "cts_member", CTS.code, "76540");
+  const slugs = await firstProposals(handle.db);
+  const base = `http://localhost:${CLUSTER_PORT}`;
+  const page = `${base}/consultations/${CONSULTATION}`;
+  const rows: ServersRow[] = [];
+  for (const count of serverCounts) {
+    const sessions = await createVoters(handle.db, "28", 5000);
+    const child = await startServer(
+      root,
+      {
+        PORT: String(CLUSTER_PORT),
+        PUBLIC_URL: base,
+        SKIP_TERRITORY_LOAD: "true",
+        ...target("postgres", "servers").env,
+      },
+      { args: ["--import", "tsx", "bench/cluster.ts", String(count)], ready: /serveur\(s\) à l'écoute/ },
+    );
+    try {
+      const votes = voteRequests(sessions, slugs);
+      const form = { "Content-Type": "application/x-www-form-urlencoded", Origin: base };
+      const voteLoad = { url: `${page}/vote`, method: "POST" as const, connections, headers: form, nextRequest: votes };
+      await load({ ...voteLoad, seconds: Math.max(2, seconds / 2) });
+      const vote = await load({ ...voteLoad, seconds });
+      await warmSignedIn(page, sessions);
+      const signedIn = await load({ url: page, connections, seconds, nextRequest: signedInRequests(sessions) });
+      // A handful of CTS members at once, not a crowd: 50 connections on a page of ~25 ms would
+      // only queue (and time out on a busy machine).
+      const reportLoad = {
+        url: `${base}${CTS_REPORT_PATH}`,
+        connections: REPORT_CONNECTIONS,
+        headers: { Cookie: `ps_session=${member}` },
+      };
+      // Every server computes (or reads) the intervals of the votes just cast before the measure:
+      // the first request on each connection may wait for them.
+      await load({ ...reportLoad, amount: REPORT_CONNECTIONS * 5, timeout: 120 });
+      const report = await load({ ...reportLoad, seconds });
+      log(
+        `  ${count} serveur(s) : vote ${Math.round(vote.throughput)} req/s (p99 ${vote.p99} ms), page connectée ${Math.round(signedIn.throughput)} req/s (p99 ${signedIn.p99} ms), rapport CTS ${Math.round(report.throughput)} req/s (p99 ${report.p99} ms)`,
+      );
+      rows.push({ servers: count, vote, signedIn, report });
+    } finally {
+      await stopServer(child);
+    }
+  }
+  const differences = await verifyCounts(
+    handle.db,
+    (
+      await handle.db
+        .selectFrom("consultations")
+        .select("id")
+        .where("slug", "=", CONSULTATION)
+        .executeTakeFirstOrThrow()
+    ).id,
+  );
+  await handle.close();
+  const one = rows.find((r) => r.servers === 1);
+  const two = rows.find((r) => r.servers === 2);
+  return {
+    rows,
+    reportBallots: sizes[0]!,
+    recountDifferences: differences.length,
+    twoToOne: one && two ? two.vote.throughput / one.vote.throughput : null,
   };
 }
 
@@ -510,6 +665,49 @@ function sideMarkdown(s: Side): string[] {
     "",
     `Bulletins après la charge : ${fr(c.ballots)}, écarts au recomptage : ${c.recountDifferences}.`,
     "",
+    "### Taille des tables de bulletins (index compris)",
+    "",
+    `| bulletins | génération | ${KEPT_TABLES.join(" | ")} | total |`,
+    `|---:|---:|${KEPT_TABLES.map(() => "---:|").join("")}---:|`,
+    ...t.rows.map(
+      (r) =>
+        `| ${fr(r.ballots)} | ${r.generateSeconds.toFixed(1)} s | ${KEPT_TABLES.map((name) => mib(r.tables[name]!)).join(" | ")} | ${mib(Object.values(r.tables).reduce((a, b) => a + b, 0))} |`,
+    ),
+    "",
+  ];
+}
+
+type Servers = Awaited<ReturnType<typeof severalServers>>;
+
+function serversTarget(s: Servers) {
+  const one = s.rows.find((r) => r.servers === 1)!;
+  const two = s.rows.find((r) => r.servers === 2)!;
+  return {
+    figure: "Vote, 2 serveurs (module cluster) sur une base",
+    value: `${fr(Math.round(two.vote.throughput))} req/s, p99 ${two.vote.p99} ms`,
+    baseline: `1 serveur : ${fr(Math.round(one.vote.throughput))} req/s, p99 ${one.vote.p99} ms`,
+    ratio: `${s.twoToOne!.toFixed(2)}×`,
+    target: `≥ 1,6× (machine de ${os.cpus().length} cœurs partagés par les serveurs, PostgreSQL et le client)`,
+    met: s.twoToOne! >= 1.6,
+  };
+}
+
+function serversMarkdown(s: Servers): string[] {
+  const one = s.rows.find((r) => r.servers === 1);
+  const cell = (r: LoadResult, of: LoadResult | undefined) =>
+    `${fr(Math.round(r.throughput))} | ${r.p99} ms | ${of ? `${(r.throughput / of.throughput).toFixed(2)}×` : "—"}`;
+  return [
+    "## Plusieurs serveurs sur une base PostgreSQL",
+    "",
+    `Serveurs \`build/index.js\` lancés par \`bench/cluster.ts\` (module \`cluster\` de Node : le processus primaire accepte chaque connexion et la passe au serveur suivant, à tour de rôle), ${connections} connexions (${REPORT_CONNECTIONS} pour le rapport), ${seconds} s par mesure après une chauffe (vote : ${Math.max(2, seconds / 2)} s ; page connectée : ${fr(SIGNED_IN * 2)} requêtes, chaque connexion gardant ses habitants ; rapport : ${REPORT_CONNECTIONS * 5} requêtes, le temps que chaque serveur ait ses intervalles). Vote : 5 000 habitants neufs par nombre de serveurs ; page connectée : 1 000 d'entre eux ; rapport CTS sur ${fr(s.reportBallots)} bulletins plus ces votes. Écarts au recomptage après les trois passages : ${s.recountDifferences}.`,
+    "",
+    "| serveurs | vote req/s | p99 | / 1 serveur | page connectée req/s | p99 | / 1 serveur | rapport CTS req/s | p99 | / 1 serveur | refus / erreurs |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...s.rows.map(
+      (r) =>
+        `| ${r.servers} | ${cell(r.vote, one?.vote)} | ${cell(r.signedIn, one?.signedIn)} | ${cell(r.report, one?.report)} | ${r.vote.refused + r.signedIn.refused + r.report.refused} / ${r.vote.errors + r.signedIn.errors + r.report.errors} |`,
+    ),
+    "",
   ];
 }
 
@@ -536,6 +734,10 @@ async function main() {
   };
   const sides: Side[] = [await runSide("sqlite")];
   if (pgUrl) sides.push(await runSide("postgres"));
+  let servers: Servers | null = null;
+  if (!pgUrl) log("plusieurs serveurs : sans objet sans BENCH_DATABASE_URL (SQLite n'est servi que par un processus)");
+  else if (serverCounts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error("BENCH_SERVERS : ex. 1,2,4");
+  else servers = await severalServers();
   const results = {
     generatedAt: new Date().toISOString(),
     machine,
@@ -544,6 +746,7 @@ async function main() {
     sizes,
     ctsReportPath: CTS_REPORT_PATH,
     sides,
+    servers,
     seconds_total: (Date.now() - started) / 1000,
   };
   fs.writeFileSync(path.join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
@@ -556,6 +759,11 @@ async function main() {
         (x) => `| ${s.dialect} | ${x.figure} | ${x.value} | ${x.baseline} | ${x.ratio} | ${x.target} | ${ok(x.met)} |`,
       ),
     ),
+    ...(servers?.twoToOne != null
+      ? [serversTarget(servers)].map(
+          (x) => `| postgres | ${x.figure} | ${x.value} | ${x.baseline} | ${x.ratio} | ${x.target} | ${ok(x.met)} |`,
+        )
+      : []),
   ];
   const md = [
     `# Benchmarks — ${results.generatedAt.slice(0, 16).replace("T", " ")} UTC`,
@@ -567,6 +775,7 @@ async function main() {
     ...summary,
     "",
     ...sides.flatMap(sideMarkdown),
+    ...(servers ? serversMarkdown(servers) : []),
   ].join("\n");
   fs.writeFileSync(path.join(root, "bench/results.md"), md);
   console.log(`\n${["Résumé", "", ...summary].join("\n")}\n`);

@@ -93,8 +93,13 @@ export async function refreshLiveSnapshot(
       return places.length;
     });
   } catch (error) {
-    // A concurrent renewal (serialisation failure): the figures stay at the last step meanwhile.
-    if (isPostgres(db) && (error as { code?: string }).code === "40001") return 0;
+    // A concurrent renewal: the figures stay at the last step meanwhile (the other one moves them).
+    // The snapshot is taken by the lock's statement, before it waits: after the other renewal
+    // commits, this one still sees the old copy, so it fails on the rows it replaced (40001) or,
+    // for a place copied for the first time, on the rows it inserted (23505, two servers asking
+    // for a report at once).
+    const code = (error as { code?: string }).code;
+    if (isPostgres(db) && (code === "40001" || code === "23505")) return 0;
     throw error;
   }
 }

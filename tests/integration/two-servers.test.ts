@@ -3,15 +3,17 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type DatabaseHandle } from "../../db/connect";
-import { createResident, markEmailVerified } from "../../app/identity/users.server";
+import { createResident, grantRole, markEmailVerified } from "../../app/identity/users.server";
+import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
 import { verifyCounts } from "../../app/ballots/results.server";
 import { RULES } from "../../app/platform/rate-limit.server";
 import { postForm, sessionCookie, startServer, type RunningServer } from "../support/server";
 
 // Two app processes (`node build/index.js`) on one PostgreSQL schema, sharing nothing in memory:
 // one ballot per resident whichever server takes the votes (even both at once), kept counts equal
-// to a recount, a session made on one valid on the other, and rate limits counted once for both
-// through the shared store. Runs when TEST_DATABASE_URL is set (like tests/support/databases.ts),
+// to a recount, a session made on one valid on the other, rate limits counted once for both
+// through the shared store, pages kept in one server's render cache renewed by an administrator's
+// change made on the other, and the same rank intervals (same tally version) served by both. Runs when TEST_DATABASE_URL is set (like tests/support/databases.ts),
 // with the PostgreSQL store, and with Redis too when TEST_REDIS_URL is set.
 
 const url = process.env.TEST_DATABASE_URL;
@@ -25,6 +27,8 @@ const legs: { store: "postgres" | "redis" }[] = [
 const NORMANDIE = "normandie-cnr-sante-2022";
 const PASSWORD = "tilleul lanterne boussole marée";
 const RESIDENTS = 16;
+const CTS = "76-rouen-elbeuf";
+const REPORT = `/cts/${CTS}/rapports/${NORMANDIE}`;
 
 describe.skipIf(!url).each(legs)("two servers on one PostgreSQL, rate limits in $store", ({ store }) => {
   const tag = randomBytes(4).toString("hex");
@@ -80,6 +84,22 @@ describe.skipIf(!url).each(legs)("two servers on one PostgreSQL, rate limits in 
           .join("\n"),
       )
       .join("\n");
+
+  /** A verified resident of `commune` holding `role`, logged in on `server`: their session cookie. */
+  async function member(
+    server: RunningServer,
+    name: string,
+    role: "admin" | "cts_member",
+    scope: string,
+    commune: string,
+  ): Promise<string> {
+    const email = `${name}-${tag}@exemple.fr`;
+    const created = await createResident(h.db, { email, password: PASSWORD, communeCode: commune });
+    if (!created.ok) throw new Error("setup");
+    await markEmailVerified(h.db, created.userId);
+    await grantRole(h.db, created.userId, role, scope);
+    return logIn(server, email);
+  }
 
   async function logIn(server: RunningServer, email: string): Promise<string> {
     const response = await postForm(server, "/connexion", { email, password: PASSWORD });
@@ -212,4 +232,80 @@ describe.skipIf(!url).each(legs)("two servers on one PostgreSQL, rate limits in 
       expect(await refused.text()).toContain("Trop de tentatives de connexion pour ce compte depuis votre connexion.");
     }
   });
+
+  it("an administrator's change on one server shows on the other's next page, kept pages included", async () => {
+    const admin = await member(a, "admin", "admin", "", "14118");
+    const page = `/consultations/${NORMANDIE}`;
+    const livePage = async (server: RunningServer) => {
+      const response = await fetch(server.url + page);
+      expect(response.status).toBe(200);
+      return (await response.text()).includes("Résultats en direct");
+    };
+    const setLive = async (server: RunningServer, on: boolean) => {
+      const response = await postForm(
+        server,
+        `/admin/consultations/${NORMANDIE}`,
+        { intent: "live", live: on ? "1" : "0" },
+        { Cookie: admin },
+      );
+      expect(
+        response.status,
+        await response
+          .clone()
+          .text()
+          .then((t) => t.slice(0, 200)),
+      ).toBe(200);
+    };
+    // Twice each, so that both servers hold the page in their render cache before the change.
+    for (const server of [a, b, a, b]) expect(await livePage(server)).toBe(false);
+    await setLive(a, true);
+    expect(await livePage(b)).toBe(true);
+    expect(await livePage(a)).toBe(true);
+    // And back, from the other side.
+    await setLive(b, false);
+    expect(await livePage(a)).toBe(false);
+    expect(await livePage(b)).toBe(false);
+  });
+
+  it("both servers serve the rank intervals of the same tally version, before and after new ballots", async () => {
+    const cookie = await member(b, "cts", "cts_member", CTS, "76540");
+    await generateDemoBallots(h.db, { consultationSlug: NORMANDIE, count: 2000, seed: 19 });
+
+    /**
+     * The report on one server once its intervals are those of its tally version: its version and
+     * both ranking tables. Polls: the first computation may still be under way ("en cours de calcul",
+     * or intervals of an older version, "datent de la version").
+     */
+    const settled = async (server: RunningServer, after: number) => {
+      const deadline = Date.now() + 90_000;
+      for (;;) {
+        const response = await fetch(server.url + REPORT, { headers: { Cookie: cookie } });
+        expect(response.status, server.output().slice(-2000)).toBe(200);
+        const html = (await response.text()).replaceAll("<!-- -->", "");
+        const version = Number(/version du décompte n°\s*(\d+)/.exec(html)?.[1]);
+        const table = (id: string) => {
+          const start = html.indexOf(`id="${id}"`);
+          return start < 0 ? "" : html.slice(start, html.indexOf("</table>", start));
+        };
+        const tables = [table("classement-brut"), table("classement-pondere")];
+        const ready =
+          version > after &&
+          !/en cours de calcul|datent de la version/.test(html) &&
+          tables.every((t) => t.includes(">Intervalle<") && /<td>\d+–\d+<\/td>/.test(t));
+        if (ready) return { version, tables };
+        if (Date.now() > deadline) throw new Error(`${server.url}: intervals not settled (version ${version})`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    };
+    const first = await Promise.all([settled(a, 0), settled(b, 0)]);
+    expect(first[1].version).toBe(first[0].version);
+    expect(first[1].tables).toEqual(first[0].tables);
+
+    // New ballots (through the kept-count write path, as paper ballots or votes would be): both
+    // servers move to the new version and serve the same new intervals.
+    await generateDemoBallots(h.db, { consultationSlug: NORMANDIE, count: 500, seed: 20 });
+    const next = await Promise.all([settled(a, first[0].version), settled(b, first[0].version)]);
+    expect(next[1].version).toBe(next[0].version);
+    expect(next[1].tables).toEqual(next[0].tables);
+  }, 240_000);
 });
