@@ -9,7 +9,6 @@ import {
   type Voter,
 } from "../../app/ballots/ballots.server";
 import { changeCommune } from "../../app/ballots/commune-change.server";
-import { advanceConsultation } from "../../app/ballots/lifecycle.server";
 import { verifyCounts } from "../../app/ballots/results.server";
 import { createResident, markEmailVerified } from "../../app/identity/users.server";
 import { locateCommune } from "../../app/territories/territories.server";
@@ -222,37 +221,5 @@ describe.skipIf(!postgres)("the vote's write path on PostgreSQL", () => {
       .executeTakeFirstOrThrow();
     expect(ballot.cts_code).toBe("76-rouen-elbeuf");
     expect(await verifyCounts(h.db, await consultationId(h.db))).toEqual([]);
-  });
-
-  it("votes racing a close are counted before it or refused after it, never half", async () => {
-    const twin = await postgres!.openLoaded();
-    try {
-      const voters = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => resident(twin.db, i % 2 ? "14366" : "76540")),
-      );
-      const casts = voters.map((voter, i) =>
-        changeBallot(twin.db, { consultationSlug: NORMANDIE, voter }, () => ({ selections: [proposals[i % 9]!] })).then(
-          (c) => c.outcome,
-          (error: unknown) => (error instanceof BallotError ? error.message : Promise.reject(error)),
-        ),
-      );
-      const closing = new Promise((resolve) => setTimeout(resolve, 5)).then(() =>
-        advanceConsultation(twin.db, NORMANDIE, "closed"),
-      );
-      const [outcomes] = await Promise.all([Promise.all(casts), closing]);
-      for (const o of outcomes) expect(["cast", "Le vote est clos pour cette consultation."]).toContain(o);
-      const id = await consultationId(twin.db);
-      const stored = await twin.db
-        .selectFrom("ballots")
-        .select(["user_id"])
-        .where("consultation_id", "=", id)
-        .execute();
-      // Every counted ballot went through the close: none keeps its voter.
-      expect(stored.length).toBe(outcomes.filter((o) => o === "cast").length);
-      expect(stored.every((b) => b.user_id === null)).toBe(true);
-      expect(await verifyCounts(twin.db, id)).toEqual([]);
-    } finally {
-      await twin.close();
-    }
   });
 });
