@@ -98,6 +98,20 @@ export const ctsInvitationSchema = z.object({
     .max(40),
 });
 
+/**
+ * The administrators' page of moderators: give the role for a region (the form), or take it back
+ * (one button per moderator and region, its fields hidden).
+ */
+export const moderatorRoleSchema = z.object({
+  intent: z.enum(["grant", "remove"], { error: "Demande incomplète : choisissez une action." }),
+  email: emailField("Indiquez l’adresse électronique de la personne."),
+  region: z
+    .string({ error: "Choisissez la région." })
+    .trim()
+    .min(1, "Choisissez la région.")
+    .max(10, "Région inconnue."),
+});
+
 /** The invitation link's page: accept as the signed-in person, or make the account it invites. */
 export const acceptInvitationSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("accept"), token: z.string().min(1).max(200) }),

@@ -104,8 +104,9 @@ export async function setPassword(db: Kysely<Database>, userId: string, password
 }
 
 /**
- * Gives a role (idempotent). A role actually added is a security event, recorded in the journal
- * with who granted it (`by`; defaults to the signed-in user of the request, none from the CLI).
+ * Gives a role (idempotent); true when it was actually added. A role added is a security event,
+ * recorded in the journal with who granted it (`by`; defaults to the signed-in user of the
+ * request, none from the CLI).
  */
 export async function grantRole(
   db: Kysely<Database>,
@@ -113,20 +114,45 @@ export async function grantRole(
   role: Role,
   scope = "",
   by?: { id: string | null; label: string },
-): Promise<void> {
+): Promise<boolean> {
   const inserted = await db
     .insertInto("user_roles")
     .values({ user_id: userId, role, scope, created_at: new Date().toISOString() })
     .onConflict((oc) => oc.columns(["user_id", "role", "scope"]).doNothing())
     .returning("user_id")
     .execute();
-  if (inserted.length > 0) {
-    await recordAudit(db, {
-      kind: "role_change",
-      ...(by ? { userId: by.id } : {}),
-      detail: `rôle ${role}${scope ? ` (${scope})` : ""} donné au compte ${userId}${by ? ` par ${by.label}` : ""}`,
-    });
-  }
+  if (inserted.length > 0) await journalRoleChange(db, { userId, role, scope, by, change: "donné au" });
+  return inserted.length > 0;
+}
+
+/** Takes a role back; true when the account held it. Journaled like `grantRole`. */
+export async function revokeRole(
+  db: Kysely<Database>,
+  userId: string,
+  role: Role,
+  scope = "",
+  by?: { id: string | null; label: string },
+): Promise<boolean> {
+  const deleted = await db
+    .deleteFrom("user_roles")
+    .where("user_id", "=", userId)
+    .where("role", "=", role)
+    .where("scope", "=", scope)
+    .returning("user_id")
+    .execute();
+  if (deleted.length > 0) await journalRoleChange(db, { userId, role, scope, by, change: "retiré au" });
+  return deleted.length > 0;
+}
+
+function journalRoleChange(
+  db: Kysely<Database>,
+  e: { userId: string; role: Role; scope: string; by?: { id: string | null; label: string }; change: string },
+) {
+  return recordAudit(db, {
+    kind: "role_change",
+    ...(e.by ? { userId: e.by.id } : {}),
+    detail: `rôle ${e.role}${e.scope ? ` (${e.scope})` : ""} ${e.change} compte ${e.userId}${e.by ? ` par ${e.by.label}` : ""}`,
+  });
 }
 
 export function isUniqueViolation(error: unknown): boolean {

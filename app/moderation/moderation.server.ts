@@ -326,9 +326,22 @@ export interface Moderator {
   roles: readonly { role: string; scope: string }[];
 }
 
-/** The regions a person moderates (role "moderator", scope = region code). */
-export function moderatedRegions(user: Pick<Moderator, "roles">): string[] {
-  return user.roles.filter((r) => r.role === "moderator" && r.scope).map((r) => r.scope);
+/**
+ * The regions a person moderates: an administrator every region (`everyRegion`), a moderator the
+ * regions of their roles (role "moderator", scope = region code).
+ */
+export async function moderatedRegions(
+  db: Kysely<Database>,
+  user: Pick<Moderator, "roles">,
+): Promise<{ everyRegion: boolean; regions: string[] }> {
+  if (user.roles.some((r) => r.role === "admin")) {
+    const all = await db.selectFrom("regions").select("code").orderBy("code").execute();
+    return { everyRegion: true, regions: all.map((r) => r.code) };
+  }
+  return {
+    everyRegion: false,
+    regions: user.roles.filter((r) => r.role === "moderator" && r.scope).map((r) => r.scope),
+  };
 }
 
 /**
@@ -354,7 +367,7 @@ export async function moderate(
   const now = (input.now ?? new Date()).toISOString();
   const target = await loadTarget(db, input.kind, input.id);
   if (!target || !target.published) throw new CommentError("not-found", "Élément introuvable.");
-  if (!moderatedRegions(input.moderator).includes(target.regionCode)) {
+  if (!(await moderatedRegions(db, input.moderator)).regions.includes(target.regionCode)) {
     throw new CommentError("forbidden", "Cet élément relève d’une région que vous ne modérez pas.");
   }
   if (target.deleted)

@@ -27,6 +27,12 @@ export default function AdminHome() {
           <Link to="/admin/moderation">Journal de modération</Link>
         </li>
         <li>
+          <Link to="/admin/moderateurs">Modérateurs (donner ou retirer le rôle, par région)</Link>
+        </li>
+        <li>
+          <Link to="/moderation">File de modération (toutes les régions)</Link>
+        </li>
+        <li>
           <Link to="/admin/cts">Membres des conseils territoriaux de santé (invitations)</Link>
         </li>
         <li>

@@ -26,15 +26,21 @@ const DONE: Record<string, string> = {
   uphold: "Masquage maintenu ; l’auteur a été prévenu par e-mail.",
 };
 
+// Administrators may moderate too, in every region.
+const MODERATORS = ["moderator", "admin"] as const;
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "moderator");
-  const regions = moderatedRegions(user);
-  const [names, queue] = await Promise.all([regionNames(db(), regions), moderationQueue(db(), regions)]);
-  return { regions: names, queue };
+  const user = requireRole(context, request, MODERATORS);
+  const { everyRegion, regions } = await moderatedRegions(db(), user);
+  const [names, queue] = await Promise.all([
+    everyRegion ? [] : regionNames(db(), regions),
+    moderationQueue(db(), regions),
+  ]);
+  return { regions: names, everyRegion, queue };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = requireRole(context, request, "moderator");
+  const user = requireRole(context, request, MODERATORS);
   const formData = await readFormData(request);
   const submission = parseWithZod(formData, { schema: moderationSchema });
   if (submission.status !== "success") {
@@ -66,7 +72,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ModerationQueue() {
-  const { regions, queue } = useLoaderData<typeof loader>();
+  const { regions, everyRegion, queue } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const done = params.get("fait");
@@ -74,9 +80,11 @@ export default function ModerationQueue() {
     <>
       <h1>Modération</h1>
       <p>
-        Région{regions.length > 1 ? "s" : ""} : {regions.join(", ") || "aucune"}. Les éléments signalés, masqués
-        automatiquement après trois signalements, ou dont l’auteur demande un réexamen, du plus ancien au plus récent.
-        Chaque décision est journalisée et l’auteur en est informé par e-mail.
+        {everyRegion
+          ? "Toutes les régions (administrateur)"
+          : `Région${regions.length > 1 ? "s" : ""} : ${regions.join(", ") || "aucune"}`}
+        . Les éléments signalés, masqués automatiquement après trois signalements, ou dont l’auteur demande un réexamen,
+        du plus ancien au plus récent. Chaque décision est journalisée et l’auteur en est informé par e-mail.
       </p>
       {done && DONE[done] ? <Notice kind="success">{DONE[done]}</Notice> : null}
       {actionData?.message ? <Notice kind="error">{actionData.message}</Notice> : null}

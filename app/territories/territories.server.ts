@@ -266,6 +266,11 @@ export async function listCtsTerritoriesWithMembers(db: Kysely<Database>) {
   return rows.map((t) => ({ ...t, members: Number(t.members ?? 0) }));
 }
 
+/** Every region, by name (the forms that pick one). */
+export function listRegions(db: Kysely<Database>): Promise<{ code: string; name: string }[]> {
+  return db.selectFrom("regions").select(["code", "name"]).orderBy("name").execute();
+}
+
 /** The names of these regions, in alphabetical order (unknown codes are left out). */
 export async function regionNames(db: Kysely<Database>, codes: readonly string[]): Promise<string[]> {
   if (!codes.length) return [];

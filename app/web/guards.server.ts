@@ -26,9 +26,18 @@ const ROLE_NAMES: Record<Role, string> = {
   counter_agent: "aux agents de guichet habilités",
 };
 
-/** The signed-in user if they hold `role`; a redirect to log in, or a 403 page, otherwise. */
-export function requireRole(context: { auth: AuthContext }, request: Request, role: Role): SessionUser {
+/**
+ * The signed-in user if they hold `role` (or one of the roles listed: the page is named after the
+ * first); a redirect to log in, or a 403 page, otherwise.
+ */
+export function requireRole(
+  context: { auth: AuthContext },
+  request: Request,
+  role: Role | readonly [Role, ...Role[]],
+): SessionUser {
   const user = requireUser(context, request);
-  if (!hasRole(user, role)) throw new Response(`Cette page est réservée ${ROLE_NAMES[role]}.`, { status: 403 });
+  const roles = typeof role === "string" ? [role] : role;
+  if (!roles.some((r) => hasRole(user, r)))
+    throw new Response(`Cette page est réservée ${ROLE_NAMES[roles[0]!]}.`, { status: 403 });
   return user;
 }

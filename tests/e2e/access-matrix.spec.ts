@@ -101,6 +101,7 @@ const ROUTES: Record<string, Row> = {
     post: only(["admin"], 400),
   },
   "admin.moderation.tsx": { path: "/admin/moderation", get: only(["admin"], 200) },
+  "admin.moderateurs.tsx": { path: "/admin/moderateurs", get: only(["admin"], 200), post: only(["admin"], 400) },
   "admin.journal.tsx": { path: "/admin/journal", get: only(["admin"], 200) },
   "admin.cts.tsx": { path: "/admin/cts", get: only(["admin"], 200), post: only(["admin"], 400) },
   "admin.reponses-cts.tsx": { path: "/admin/reponses-cts", get: only(["admin"], 200) },
@@ -235,7 +236,12 @@ const ROUTES: Record<string, Row> = {
   // Without a token: the page says the link is not valid, whoever asks.
   "invitation-cts.tsx": { path: "/invitation-cts", get: 400, post: 400 },
 
-  "moderation._index.tsx": { path: "/moderation", get: only(["moderator"], 200), post: only(["moderator"], 400) },
+  // Administrators moderate every region.
+  "moderation._index.tsx": {
+    path: "/moderation",
+    get: only(["moderator", "admin"], 200),
+    post: only(["moderator", "admin"], 400),
+  },
   // The e2e server runs in production with EMAIL_OUTBOX (no SMTP): administrators only, a 404
   // for everyone else (finding 1 of issue 14).
   "admin.signaux.tsx": { path: "/admin/signaux", get: only(["admin"], 200) },

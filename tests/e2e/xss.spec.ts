@@ -403,6 +403,7 @@ test("50+ XSS payloads stay inert in every view that shows them", async ({ page,
   expect(await otherPage.getByTestId("export-row").count()).toBeGreaterThanOrEqual(50);
   await visit(otherPage, "/admin/associations", PAYLOADS[10]);
   await visit(otherPage, "/admin/moderation", PAYLOADS[2]);
+  await visit(otherPage, "/admin/moderateurs", "Normandie");
   await visit(otherPage, "/dev/outbox", "onerror=alert(1)");
   // Anyone else is not shown the outbox at all (issue 14, finding 1).
   expect((await page.goto("/dev/outbox"))?.status()).toBe(404);

@@ -114,3 +114,53 @@ describe("admin:create", () => {
     expect(resetLink("trois@exemple.fr")).toBe("https://autre.exemple.fr");
   }, 60_000);
 });
+
+describe("moderator:grant and agent:grant", () => {
+  it("gives and takes back a region's moderator role, printing each step; refusals exit 1 in French", async () => {
+    const db = new SQLite(file, { fileMustExist: true });
+    const now = new Date().toISOString();
+    db.prepare(
+      "insert into users (id, email, email_canonical, password_hash, email_verified_at, commune_code, created_at, updated_at) values ('cli-mod', 'moderatrice@exemple.fr', 'moderatrice@exemple.fr', 'x', ?, '14118', ?, ?)",
+    ).run(now, now, now);
+    db.close();
+    const moderatorRoles = () =>
+      query<{ scope: string }>("select scope from user_roles where user_id = 'cli-mod' and role = 'moderator'");
+
+    const granted = await cli("moderator-grant", ["Moderatrice@exemple.fr", "--region", "28"], file);
+    expect(granted.stderr).toBe("");
+    expect(granted.code).toBe(0);
+    expect(granted.stdout).toContain("Attribution du rôle modérateur·rice (28) pour Moderatrice@exemple.fr…");
+    expect(granted.stdout).toContain("moderatrice@exemple.fr est modérateur·rice pour la région Normandie.");
+    expect(moderatorRoles()).toEqual([{ scope: "28" }]);
+    const [event] = query<{ user_id: string | null; detail: string }>(
+      "select user_id, detail from audit_events where kind = 'role_change' and detail like '%cli-mod%'",
+    );
+    expect(event).toEqual({
+      user_id: null,
+      detail: "rôle moderator (28) donné au compte cli-mod par la ligne de commande (moderator:grant)",
+    });
+    const [mail] = query<{ subject: string }>(
+      "select subject from outbox where to_address = 'moderatrice@exemple.fr' order by created_at",
+    );
+    expect(mail!.subject).toBe("Vous êtes modérateur·rice pour la région Normandie — Priorités Santé");
+
+    const again = await cli("moderator-grant", ["moderatrice@exemple.fr", "--region", "28"], file);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("moderatrice@exemple.fr est déjà modérateur·rice pour la région Normandie.");
+    const unknown = await cli("moderator-grant", ["inconnue@exemple.fr", "--region", "99"], file);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("Région inconnue : « 99 »");
+    const usage = await cli("moderator-grant", ["moderatrice@exemple.fr"], file);
+    expect(usage.code).toBe(1);
+    expect(usage.stderr).toContain("Usage : npm run moderator:grant -- adresse@exemple.fr --region CODE_REGION");
+
+    const removed = await cli("moderator-grant", ["moderatrice@exemple.fr", "--region", "28", "--remove"], file);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toContain("moderatrice@exemple.fr n’est plus modérateur·rice pour la région Normandie.");
+    expect(moderatorRoles()).toEqual([]);
+
+    const agent = await cli("agent-grant", ["moderatrice@exemple.fr", "14"], file);
+    expect(agent.code).toBe(0);
+    expect(agent.stdout).toContain("est agent de guichet pour le département Calvados (14).");
+  }, 90_000);
+});
