@@ -1,15 +1,15 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema";
+import type { ConsultationStatus, Database } from "../../db/schema";
+import { Refusal } from "../platform/refusal";
 import { publishedAnswers } from "./answers.server";
 import { ANSWER_STATUS_LABELS } from "./labels";
 
-export class OpenDataError extends Error {
-  constructor(
-    readonly status: 400 | 404,
-    message: string,
-  ) {
-    super(message);
-  }
+/** A refusal to give answers: unknown consultation, answers not public yet, bad parameter. */
+export class OpenDataError extends Refusal {}
+
+/** Answers are public once the consultation's results are: never before, drafts never. */
+export function answersArePublic(consultation: { status: ConsultationStatus }): boolean {
+  return consultation.status === "results_published";
 }
 
 /**
@@ -24,11 +24,14 @@ export async function answersDocument(db: Kysely<Database>, input: { slug: strin
     .where("slug", "=", input.slug)
     .where("status", "!=", "draft")
     .executeTakeFirst();
-  if (!consultation) throw new OpenDataError(404, "Cette consultation n’existe pas.");
-  if (consultation.status !== "results_published")
-    throw new OpenDataError(404, "Les résultats de cette consultation ne sont pas encore publiés : pas de réponses.");
+  if (!consultation) throw new OpenDataError("not-found", "Cette consultation n’existe pas.");
+  if (!answersArePublic(consultation))
+    throw new OpenDataError(
+      "not-found",
+      "Les résultats de cette consultation ne sont pas encore publiés : pas de réponses.",
+    );
   if (input.cts !== null && !/^[0-9A-Za-z-]{1,40}$/.test(input.cts))
-    throw new OpenDataError(400, "Paramètre cts invalide : un code de CTS, par exemple cts=14.");
+    throw new OpenDataError("invalid", "Paramètre cts invalide : un code de CTS, par exemple cts=14.");
   const [answers, proposals] = await Promise.all([
     publishedAnswers(db, { consultationId: consultation.id, ...(input.cts ? { ctsCode: input.cts } : {}) }),
     db

@@ -35,6 +35,13 @@ export const METHOD_LABELS = {
   ranked: "Classement : rangez vos priorités de la plus importante à la moins importante",
 } as const;
 
+/** The method's name alone, for lists and the open-data index. */
+export const METHOD_NAMES: Readonly<Record<keyof typeof METHOD_LABELS, string>> = {
+  approval: "Vote par approbation",
+  majority_judgment: "Jugement majoritaire",
+  ranked: "Classement",
+};
+
 export const STATUS_LABELS = {
   draft: "En préparation",
   open: "Ouverte",

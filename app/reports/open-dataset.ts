@@ -14,6 +14,9 @@ export interface DatasetColumn {
   values?: Readonly<Record<string, string>>;
 }
 
+/** The licence of every open figure (the dataset, the API). */
+export const LICENCE = "etalab-2.0 (Licence Ouverte / Open Licence 2.0)";
+
 export const LEVEL_LABELS = { région: "la région", CTS: "un territoire de CTS", arrondissement: "un arrondissement" };
 
 /** Status codes of a line: a ranking row's status, or why a territory shows no figure. */
@@ -134,7 +137,7 @@ export function datasetDescription(input: {
     "dc:title": `Résultats de la consultation « ${input.consultation.title} »`,
     "dc:description":
       "Classement de chaque territoire (région, territoires de CTS, arrondissements), brut et pondéré, une ligne par proposition ; un territoire masqué par le secret statistique a une seule ligne qui dit pourquoi, sans chiffre. Séparateur « ; », virgule décimale, UTF-8 avec BOM, première ligne = en-tête.",
-    "dc:license": "etalab-2.0 (Licence Ouverte / Open Licence 2.0)",
+    "dc:license": LICENCE,
     consultation: input.consultation,
     generatedAt: input.generatedAt,
     tallyVersion: input.tallyVersion,

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema";
+import type { ConsultationStatus, Database } from "../../db/schema";
 import type { SessionUser } from "../identity/session.server";
 import { canReadResults } from "../ballots/results-api.server";
 import { findReportConsultation, findReportTerritory, type ReportConsultation } from "./cts-report.server";
@@ -35,6 +35,13 @@ export async function ctsReportAccess(
   return { ok: true, consultation, territory };
 }
 
+/** Whether everyone may read the region view (the results page, the open dataset) in this phase. */
+export function regionResultsArePublic(consultation: { status: ConsultationStatus; live_results: 0 | 1 }): boolean {
+  return (
+    consultation.status === "results_published" || (consultation.status === "open" && consultation.live_results === 1)
+  );
+}
+
 /**
  * Who may read the region view: everyone once results are published, or while the vote is open
  * where the administrators turned live results on; administrators at any time.
@@ -46,9 +53,7 @@ export async function regionResultsAccess(
 ): Promise<ReportAccess<{ consultation: ReportConsultation }>> {
   const consultation = await findReportConsultation(db, slug);
   if (!consultation) return { ok: false, reason: "unknown-consultation" };
-  const open =
-    consultation.status === "results_published" || (consultation.status === "open" && consultation.live_results === 1);
-  if (open) return { ok: true, consultation };
+  if (regionResultsArePublic(consultation)) return { ok: true, consultation };
   if (!user) return { ok: false, reason: "sign-in" };
   const ref = { kind: "region" as const, code: consultation.region_code, regionCode: consultation.region_code };
   if (!(await canReadResults(db, user, consultation, ref))) return { ok: false, reason: "region-results-unpublished" };

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/web/guards.server";
 import { listConsultationsForAdmin } from "~/catalogue/catalogue.server";
-import { METHOD_LABELS, STATUS_LABELS } from "~/catalogue/themes";
+import { METHOD_NAMES, STATUS_LABELS } from "~/catalogue/themes";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 import { DataTable } from "~/ui/table";
@@ -66,7 +66,7 @@ export default function AdminHome() {
                 <Link to={`/admin/consultations/${c.slug}`}>{c.title}</Link>
               </td>
               <td>{c.region_name}</td>
-              <td>{METHOD_LABELS[c.method].split(" :")[0]}</td>
+              <td>{METHOD_NAMES[c.method]}</td>
               <td>{STATUS_LABELS[c.status]}</td>
               <td>{c.ballots.toLocaleString("fr-FR")}</td>
               <td>

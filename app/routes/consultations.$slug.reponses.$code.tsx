@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ctsRanking, publishedAnswers } from "~/answers/answers.server";
+import { answersArePublic } from "~/answers/open-data.server";
 import { AnswerBody, AnswerHistory } from "~/answers/answer-views";
 import { ANSWER_STATUS_LABELS, ANSWER_STATUSES, TOP_N } from "~/answers/labels";
 import { findReportConsultation, findReportTerritory } from "~/reports/cts-report.server";
@@ -25,7 +26,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
     throw new Response("Ce territoire de CTS n’existe pas ou n’est pas concerné par cette consultation.", {
       status: 404,
     });
-  if (consultation.status !== "results_published") {
+  if (!answersArePublic(consultation)) {
     throw new Response(
       "Les résultats de cette consultation ne sont pas encore publiés : le CTS n’a pas encore répondu.",
       {

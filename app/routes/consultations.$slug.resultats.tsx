@@ -310,10 +310,19 @@ export default function RegionResults() {
               bytes={datasetBytes}
             />
           </li>
+          {/* While the vote is open the API answers only the CTS's members and administrators. */}
+          {published ? (
+            <li>
+              <a className="fr-link" href={`/api/v1/consultations/${slug}/results?territory=region:${regionCode}`}>
+                API : classement de la région (JSON)
+              </a>
+            </li>
+          ) : null}
           <li>
-            <a className="fr-link" href={`/api/v1/consultations/${slug}/results?territory=region:${regionCode}`}>
-              API : classement de la région (JSON)
-            </a>
+            <a className="fr-link" href="/api/v1/consultations">
+              API : index des consultations et des liens vers leurs résultats (JSON)
+            </a>{" "}
+            — <a href="/api/v1/openapi.json">description OpenAPI</a>
           </li>
         </ul>
         {datasets.length ? (

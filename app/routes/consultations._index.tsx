@@ -1,7 +1,7 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { listConsultations } from "~/catalogue/catalogue.server";
-import { METHOD_LABELS, STATUS_LABELS } from "~/catalogue/themes";
+import { METHOD_NAMES, STATUS_LABELS } from "~/catalogue/themes";
 import { db } from "~/platform/db.server";
 import { GeneralErrorBoundary } from "~/ui/error-boundary";
 
@@ -30,7 +30,7 @@ export default function Consultations() {
                       <Link to={`/consultations/${c.slug}`}>{c.title}</Link>
                     </h2>
                     <p className="fr-card__desc">
-                      {c.proposal_count} propositions — {METHOD_LABELS[c.method].split(" :")[0]}
+                      {c.proposal_count} propositions — {METHOD_NAMES[c.method]}
                     </p>
                     <div className="fr-card__start">
                       <ul className="fr-badges-group">

@@ -109,6 +109,9 @@ const ROUTES: Record<string, Row> = {
   "api.communes.tsx": { path: "/api/communes?q=Lisieux", get: 200 },
   // The sign-up form's password meter: anyone, a POST (the password is never in an address).
   "api.force-mot-de-passe.tsx": { path: "/api/force-mot-de-passe", get: 405, post: 200 },
+  // The open-data index and its description: the same for everyone (links open to the public only).
+  "api.v1.consultations._index.tsx": { path: "/api/v1/consultations", get: 200 },
+  "api.v1.openapi[.]json.tsx": { path: "/api/v1/openapi.json", get: 200 },
   // While the consultation is open: the CTS's members and administrators only (an API: no redirect).
   "api.v1.consultations.$slug.results.tsx": {
     path: `/api/v1/consultations/${N}/results?territory=cts:${CTS_HERE}`,

@@ -324,7 +324,7 @@ describe.each(testDatabases)("CTS answers on $name", ({ open }) => {
     await expect(
       answersDocument(h.db, { slug: "centre-val-de-loire-cnr-sante-2022", cts: null }),
     ).rejects.toMatchObject({
-      status: 404,
+      code: "not-found",
     });
   });
 
