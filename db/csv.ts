@@ -81,7 +81,7 @@ function readLine(text: string, delimiter: "," | ";"): string[] | string {
         return "guillemet ouvert jamais fermé (une valeur entre guillemets doit finir sur la même ligne).";
       case "CSV_INVALID_CLOSING_QUOTE":
       case "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE":
-        return "texte après un guillemet fermant (un guillemet dans une valeur s’écrit deux fois : \"\").";
+        return 'texte après un guillemet fermant (un guillemet dans une valeur s’écrit deux fois : "").';
       case "INVALID_OPENING_QUOTE":
         return "guillemet au milieu d’une valeur (entourez toute la valeur de guillemets).";
       default:

@@ -13,5 +13,6 @@ await runCli(async (handle, [slug, file]) => {
     return 1;
   }
   console.log(`${result.imported} bulletin(s) papier importé(s) dans ${slug}.`);
-  if (result.blank) console.log(`${result.blank} bulletin(s) blanc(s) non compté(s) : un bulletin vide n'est pas un vote.`);
+  if (result.blank)
+    console.log(`${result.blank} bulletin(s) blanc(s) non compté(s) : un bulletin vide n'est pas un vote.`);
 });
