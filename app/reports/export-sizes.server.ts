@@ -54,7 +54,9 @@ export async function reportExportSizes(
     .limit(20)
     .execute();
   const answers = report.answers ? JSON.stringify(report.answers) : "";
-  const base = [report.consultation.slug, report.territory.code, report.tallyVersion, answers].join("|");
+  // The intervals' version too: an export before the first ones has no interval column.
+  const intervals = report.intervals?.version ?? "en-cours";
+  const base = [report.consultation.slug, report.territory.code, report.tallyVersion, intervals, answers].join("|");
   const out = {} as Record<ExportFormat, ExportSize>;
   for (const format of formats) {
     const key = `${base}|${format}`;

@@ -18,13 +18,8 @@ import {
   type TerritoryNode,
   type Weighting,
 } from "../tally";
-import {
-  rankingsWithIntervals,
-  type IntervalStamp,
-  type RankingRow,
-  type ReportConsultation,
-  type Weights,
-} from "./cts-report.server";
+import type { IntervalStamp } from "./interval-stamp";
+import { rankingsWithIntervals, type RankingRow, type ReportConsultation, type Weights } from "./cts-report.server";
 import { departementShapes } from "./departement-map.server";
 import { figureColumns, figureValues, firstPriorities } from "./figures";
 import { nodeOf } from "../ballots/results.server";
