@@ -227,11 +227,15 @@ export class IntervalCoordinator {
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
     })();
-    const tracked = running.finally(() => {
-      if (entry.running === tracked) entry.running = null;
-    });
+    // Its failure is reported by the caller of `running`; the tracked copy only says when it ends.
+    const tracked = running
+      .catch(() => undefined)
+      .finally(() => {
+        if (entry.running === tracked) entry.running = null;
+      });
     entry.running = tracked;
-    return running;
+    // Settles once `entry.running` is cleared, with the outcome of the work.
+    return tracked.then(() => running);
   }
 
   /**
