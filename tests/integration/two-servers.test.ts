@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type DatabaseHandle } from "../../db/connect";
 import { createResident, markEmailVerified } from "../../app/identity/users.server";
 import { verifyCounts } from "../../app/ballots/results.server";
+import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
 import { RULES } from "../../app/platform/rate-limit.server";
 import { postForm, sessionCookie, startServer, type RunningServer } from "../support/server";
 
@@ -212,4 +213,37 @@ describe.skipIf(!url).each(legs)("two servers on one PostgreSQL, rate limits in 
       expect(await refused.text()).toContain("Trop de tentatives de connexion pour ce compte depuis votre connexion.");
     }
   });
+
+  it("rank intervals: both servers answer at once, one computes, both show the same result", async () => {
+    await generateDemoBallots(h.db, { consultationSlug: NORMANDIE, count: 200, seed: 11 });
+    await h.db
+      .updateTable("consultations")
+      .set({ status: "results_published" })
+      .where("slug", "=", NORMANDIE)
+      .execute();
+    type Doc = { rankIntervals: { version: number | null; computedAt: string | null; computing: boolean } | null };
+    const read = async (server: RunningServer) => {
+      const response = await fetch(`${server.url}/api/v1/consultations/${NORMANDIE}/results?territory=region:28`);
+      expect(response.status).toBe(200);
+      return ((await response.json()) as Doc).rankIntervals!;
+    };
+    // Asked of both at once before any exist: neither waits, both say they are being computed.
+    const first = await Promise.all([read(a), read(b)]);
+    expect(first.map((r) => r.version)).toEqual([null, null]);
+    let stamps = first;
+    for (let i = 0; i < 300 && stamps.some((s) => s.version === null); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      stamps = await Promise.all([read(a), read(b)]);
+    }
+    // One computation (its time, written by the server that made it), read by the other.
+    expect(stamps[0]!.version).not.toBeNull();
+    expect(stamps[1]).toEqual(stamps[0]);
+    const rows = await h.db
+      .selectFrom("rank_intervals")
+      .select(["version", "computed_at", "claimed_by"])
+      .where("territory", "=", "region:28")
+      .where("weighting", "=", "raw")
+      .execute();
+    expect(rows).toEqual([{ version: stamps[0]!.version, computed_at: stamps[0]!.computedAt, claimed_by: null }]);
+  }, 120_000);
 });
