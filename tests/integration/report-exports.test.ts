@@ -18,6 +18,7 @@ import {
   reportXlsx,
 } from "../../app/reports/exports.server";
 import { regionDataset } from "../../app/reports/region.server";
+import { reportExportSizes } from "../../app/reports/export-sizes.server";
 import { datasetDescription } from "../../app/reports/open-dataset";
 import { testDatabases } from "../support/databases";
 import { CENTRE_PROPOSALS } from "../support/catalogue";
@@ -101,10 +102,18 @@ describe.each(testDatabases)("report exports on $name", ({ openLoaded }) => {
     const text = await pdfText(pdf);
     expect(text).not.toContain("Intervalle Proposition");
     expect(text).toContain("Rang Proposition Résultat");
+    const consultationId = (await findReportConsultation(h.db, NORMANDIE))!.id;
+    const before = await reportExportSizes(h.db, consultationId, r, ["pdf"]);
+    expect(before.pdf.approximate).toBe(false);
     await settleIntervals();
     const after = await build(NORMANDIE, "76-rouen-elbeuf");
     expect(after.intervals?.version).toBe(after.tallyVersion);
     expect(await pdfText(await reportPdf(after))).toContain("Rang Intervalle Proposition Résultat");
+    // The size measured without the interval column is not re-measured: it is announced "environ".
+    expect((await reportExportSizes(h.db, consultationId, after, ["pdf"])).pdf).toEqual({
+      bytes: before.pdf.bytes,
+      approximate: true,
+    });
   });
 
   it("CSV: BOM, header with time and tally version, rankings equal to the report's, formula-like titles neutralised", async () => {
