@@ -265,7 +265,7 @@ export function RankingsSection({
           ) : null}
           {charts ? (
             <>
-              <p className="fr-text--sm">{HOW_TO_READ}</p>
+              {pending ? null : <p className="fr-text--sm">{HOW_TO_READ}</p>}
               <div className="fr-grid-row fr-grid-row--gutters">
                 <div className="fr-col-12 fr-col-lg-6">
                   <FirstTen
