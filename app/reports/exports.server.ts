@@ -227,6 +227,8 @@ export function reportJson(report: CtsReport) {
     territory: { kind: "cts", code: report.territory.code, name: report.territory.name },
     generatedAt: report.generatedAt,
     tallyVersion: report.tallyVersion,
+    // As the open-data API writes it: the version the intervals belong to (null: being computed).
+    rankIntervals: report.intervals,
     ballots: report.ballots,
     smallGroup: report.state === "small" ? report.smallGroupLabel : null,
     smallGroupThreshold: report.threshold,

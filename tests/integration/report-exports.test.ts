@@ -92,6 +92,7 @@ describe.each(testDatabases)("report exports on $name", ({ openLoaded }) => {
     expect(r.intervals?.version).toBeNull();
     const csv = [...reportCsv(r)].join("");
     expect(csv).toContain(`"Intervalles de rang";"Intervalles de rang en cours de calcul au moment de cet export`);
+    expect(reportJson(r).rankIntervals).toEqual({ version: null, computedAt: null, computing: true });
     const book = new ExcelJS.Workbook();
     await book.xlsx.load((await reportXlsx(r)) as unknown as ArrayBuffer);
     const cells = book.getWorksheet("Rapport")!.getColumn(2).values.map(String);
