@@ -584,7 +584,8 @@ export type AuditKind =
   | "password_reset"
   | "login"
   | "commune_change"
-  | "verification";
+  | "verification"
+  | "consultation_setting";
 
 export interface AuditEventTable {
   id: string;

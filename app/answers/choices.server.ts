@@ -74,6 +74,9 @@ export async function keepNoticeChoices(
 export async function setNoticeWish(db: Kysely<Database>, userId: string, on: boolean, now = new Date()) {
   const iso = now.toISOString();
   await db.transaction().execute(async (trx) => {
+    // A new version of the person's row: a vote written at once (changeBallot) that read the wish
+    // before this change is decided again, and one that locked the row first is seen below.
+    await trx.updateTable("users").set({ updated_at: iso }).where("id", "=", userId).execute();
     if (!on) {
       await trx.deleteFrom("answer_notice_optins").where("user_id", "=", userId).execute();
       await trx.deleteFrom("answer_notice_choices").where("user_id", "=", userId).execute();

@@ -15,6 +15,7 @@ export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
   login: "Connexion réussie",
   commune_change: "Changement de commune",
   verification: "Niveau de garantie",
+  consultation_setting: "Réglage d’une consultation",
 };
 
 export const AUDIT_KINDS = Object.keys(AUDIT_KIND_LABELS) as AuditKind[];

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { Kysely, Selectable } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import { isPostgres, writeTransaction } from "../../db/dialect";
 import type { AssuranceLevel, BallotChannel, Database } from "../../db/schema";
 import { belowMinimumMessage } from "../identity/assurance";
 import { consultationIsOpen } from "../catalogue/consultation-window";
-import { keepNoticeChoices } from "../answers/choices.server";
+import { chosenProposals, keepNoticeChoices } from "../answers/choices.server";
 import { locateCommune, type Place } from "../territories/territories.server";
 import { DEFAULT_K, DEFAULT_QUORUM, type Method } from "../tally/types";
 import {
@@ -115,29 +115,77 @@ export interface BallotChange {
   content: BallotContent | null;
 }
 
+/** What a ballot change reads: the voter, the consultation and the voter's ballot in it. */
+interface BallotState {
+  holder: { commune_code: string | null; assurance_level: AssuranceLevel } | undefined;
+  consultation: ConsultationRow | undefined;
+  existing:
+    | {
+        id: string;
+        content: string;
+        arrondissement_code: string;
+        cts_code: string;
+        assurance_level: AssuranceLevel | null;
+      }
+    | undefined;
+}
+
+/** What a ballot change does, decided from a `BallotState` by the rules; nothing written yet. */
+type BallotPlan =
+  | { kind: "unchanged"; content: BallotContent | null }
+  | {
+      kind: "write";
+      outcome: Exclude<BallotOutcome, "unchanged">;
+      consultationId: string;
+      existing: BallotState["existing"];
+      current: BallotContent | null;
+      next: BallotContent | null;
+      where: { arrondissement: string; cts: string };
+      level: AssuranceLevel;
+    };
+
+type ChangeInput = {
+  consultationSlug: string;
+  voter: Voter;
+  now?: Date;
+  place?: Place | null;
+  proposalIds?: ReadonlySet<string>;
+};
+type Mutate = (current: BallotContent | null, rules: ConsultationRules) => unknown;
+
+const CONSULTATION_COLUMNS = [
+  "id",
+  "slug",
+  "region_code",
+  "cts_code",
+  "method",
+  "method_params",
+  "status",
+  "opens_at",
+  "closes_at",
+  "min_assurance_level",
+] as const;
+
 /**
  * Reads a resident's ballot, lets `mutate` say what it becomes (null or empty: withdrawn), checks
- * it and writes it with the kept counts and the event log — all in one transaction, under a lock
- * on the resident, with the consultation's phase read inside it: a vote in the closing second is
- * fully in or fully out, and the cap K holds against parallel requests. On SQLite the transaction
- * may be shared with other votes of the same moment (`writeTransaction`: group commit), each vote
- * in a savepoint of its own.
+ * it and writes it with the kept counts and the event log — all or nothing, with the voter, the
+ * consultation's phase and the ballot as they are at the write: a vote in the closing second is
+ * fully in or fully out, and the cap K holds against parallel requests.
+ *
+ * The rules (`planBallot`) run once on what was read; two ways then write it
+ * (docs/decisions/010-vote-write-path.md):
+ * - on PostgreSQL, at once: one read, then one statement that writes only if what was read still
+ *   holds (voter, consultation, ballot), in two round trips; if it no longer holds, or the rules
+ *   refused, the locked way decides;
+ * - the locked way: one transaction that locks the voter, then the consultation (shared), reads
+ *   and writes. On SQLite the transaction may be shared with other votes of the same moment
+ *   (`writeTransaction`: group commit), each vote in a savepoint of its own.
  *
  * `place` (the voter's commune's place) and `proposalIds` (the consultation's proposal ids) may
  * be given by a caller that already has them for the current content version; they change only
  * with it (territory or catalogue load), never during a vote.
  */
-export async function changeBallot(
-  db: Kysely<Database>,
-  input: {
-    consultationSlug: string;
-    voter: Voter;
-    now?: Date;
-    place?: Place | null;
-    proposalIds?: ReadonlySet<string>;
-  },
-  mutate: (current: BallotContent | null, rules: ConsultationRules) => unknown,
-): Promise<BallotChange> {
+export async function changeBallot(db: Kysely<Database>, input: ChangeInput, mutate: Mutate): Promise<BallotChange> {
   // Read before the transaction, which holds SQLite's one connection, so it stays short.
   const [placeBefore, proposals] = await Promise.all([
     input.place !== undefined ? input.place : locateCommune(db, input.voter.communeCode),
@@ -150,139 +198,337 @@ export async function changeBallot(
         .execute()
         .then((rows) => new Set(rows.map((r) => r.id))),
   ]);
+  if (isPostgres(db) && !db.isTransaction) {
+    const done = await changeBallotAtOnce(db, input, placeBefore, proposals, mutate);
+    if (done) return done;
+  }
+  return changeBallotLocked(db, input, placeBefore, proposals, mutate);
+}
+
+/** The locked way (see changeBallot): every database, and PostgreSQL's fallback. */
+export function changeBallotLocked(
+  db: Kysely<Database>,
+  input: ChangeInput,
+  placeBefore: Place | null,
+  proposals: ReadonlySet<string>,
+  mutate: Mutate,
+): Promise<BallotChange> {
   return writeTransaction(db, async (trx) => {
-    // The voter's level as of now, under their lock: a verification or commune change that
-    // committed before this vote is what the ballot records.
+    // The voter's level and commune as of now, under their lock: a verification or commune change
+    // that committed before this vote is what the ballot records (docs/domain.md#one-voice).
     const holder = await lockVoter(trx, input.voter.id);
-    const voter: Voter = { ...input.voter, assuranceLevel: holder?.assurance_level ?? "email" };
-    // The commune as it is now, under the lock a change of commune takes too: a change that
-    // committed while this request was on its way is seen whole (docs/domain.md#one-voice), never
-    // the session's older commune with the new counts.
-    const place =
-      holder && holder.commune_code !== (placeBefore?.commune.code ?? input.voter.communeCode)
-        ? await locateCommune(trx, holder.commune_code)
-        : placeBefore;
-    const consultation = await trx
+    // Shared with other casts, exclusive for a close (advanceConsultation): a cast is counted
+    // before the close or refused after it.
+    const consultationQuery = trx
       .selectFrom("consultations")
-      .select([
-        "id",
-        "slug",
-        "region_code",
-        "cts_code",
-        "method",
-        "method_params",
-        "status",
-        "opens_at",
-        "closes_at",
-        "min_assurance_level",
-      ])
+      .select(CONSULTATION_COLUMNS)
       .where("slug", "=", input.consultationSlug)
-      .where("status", "!=", "draft")
-      .executeTakeFirst();
-    if (!consultation) throw new BallotError("not-found", "Cette consultation n’existe pas.");
-    const reason = refusal(
-      consultation,
-      voter,
-      place && { regionCode: place.region.code, ctsCode: place.cts?.code ?? null },
-      input.now ?? new Date(),
-    );
-    if (reason || !place) throw new BallotError("forbidden", reason ?? "Vote impossible.");
-    const rules = readMethodParams(consultation.method, consultation.method_params);
-
-    const existing = await trx
-      .selectFrom("ballots")
-      .select(["id", "content", "arrondissement_code", "cts_code", "assurance_level"])
-      .where("consultation_id", "=", consultation.id)
-      .where("user_id", "=", input.voter.id)
-      .executeTakeFirst();
-    const current = existing ? (JSON.parse(existing.content) as BallotContent) : null;
-    const ballotRules: BallotRules = { method: rules.method, k: rules.k, proposals };
-    let next: BallotContent | null;
-    try {
-      const wanted = mutate(current, rules);
-      next = wanted === null ? null : validateContent(ballotRules, wanted);
-    } catch (error) {
-      if (error instanceof BallotContentError) throw new BallotError("invalid", error.message);
-      throw error;
-    }
-    if (next && isEmptyContent(next)) next = null;
-
-    const where = { arrondissement: place.arrondissement.code, cts: place.cts?.code ?? place.departement.code };
-    const nowIso = (input.now ?? new Date()).toISOString();
-    if (!existing && !next) return { outcome: "unchanged", content: null };
-    if (
-      existing &&
-      next &&
-      existing.content === JSON.stringify(next) &&
-      existing.assurance_level === voter.assuranceLevel &&
-      existing.arrondissement_code === where.arrondissement &&
-      existing.cts_code === where.cts
-    ) {
-      return { outcome: "unchanged", content: next };
-    }
-    // The old cells out and the new ones in, as one set of net changes taken in a fixed order.
-    await applyChanges(trx, consultation.id, "online", [
-      ...(existing
-        ? [
-            {
-              where: { arrondissement: existing.arrondissement_code, cts: existing.cts_code },
-              content: current!,
-              sign: -1 as const,
-            },
-          ]
-        : []),
-      ...(next ? [{ where, content: next, sign: 1 as const }] : []),
-    ]);
-    let outcome: BallotOutcome;
-    if (next) {
-      if (existing) {
-        await trx
-          .updateTable("ballots")
-          .set({
-            content: JSON.stringify(next),
-            arrondissement_code: where.arrondissement,
-            cts_code: where.cts,
-            assurance_level: voter.assuranceLevel,
-            updated_at: nowIso,
-          })
-          .where("id", "=", existing.id)
-          .execute();
-        outcome = "changed";
-      } else {
-        await trx
-          .insertInto("ballots")
-          .values({
-            id: randomUUID(),
-            consultation_id: consultation.id,
-            user_id: input.voter.id,
-            arrondissement_code: where.arrondissement,
-            cts_code: where.cts,
-            channel: "online",
-            content: JSON.stringify(next),
-            assurance_level: voter.assuranceLevel,
-            created_at: nowIso,
-            updated_at: nowIso,
-          })
-          .execute();
-        outcome = "cast";
-      }
-    } else {
-      await trx.deleteFrom("ballots").where("id", "=", existing!.id).execute();
-      outcome = "withdrawn";
-    }
-    const eventPlace = next ? where : { arrondissement: existing!.arrondissement_code, cts: existing!.cts_code };
-    await logEvent(trx, consultation.id, outcome, eventPlace, "online", nowIso);
-    // For a person who asked to be told of the CTS's answers: what their notice will need.
-    await keepNoticeChoices(trx, {
-      consultationId: consultation.id,
-      userId: input.voter.id,
-      ctsCode: eventPlace.cts,
-      content: next,
-      now: nowIso,
-    });
-    return { outcome, content: next };
+      .where("status", "!=", "draft");
+    const consultation = await (
+      isPostgres(trx) ? consultationQuery.forKeyShare() : consultationQuery
+    ).executeTakeFirst();
+    const existing = consultation
+      ? await trx
+          .selectFrom("ballots")
+          .select(["id", "content", "arrondissement_code", "cts_code", "assurance_level"])
+          .where("consultation_id", "=", consultation.id)
+          .where("user_id", "=", input.voter.id)
+          .executeTakeFirst()
+      : undefined;
+    const plan = await planBallot(trx, input, { holder, consultation, existing }, placeBefore, proposals, mutate);
+    if (plan.kind === "unchanged") return { outcome: "unchanged", content: plan.content };
+    await writeBallot(trx, input, plan);
+    return { outcome: plan.outcome, content: plan.next };
   });
 }
+
+/** The rules of a ballot change, on what was read: a plan, or a BallotError (nothing written). */
+async function planBallot(
+  db: Kysely<Database>,
+  input: ChangeInput,
+  state: BallotState,
+  placeBefore: Place | null,
+  proposals: ReadonlySet<string>,
+  mutate: Mutate,
+): Promise<BallotPlan> {
+  const { holder, consultation, existing } = state;
+  const voter: Voter = { ...input.voter, assuranceLevel: holder?.assurance_level ?? "email" };
+  const place =
+    holder && holder.commune_code !== (placeBefore?.commune.code ?? input.voter.communeCode)
+      ? await locateCommune(db, holder.commune_code)
+      : placeBefore;
+  if (!consultation) throw new BallotError("not-found", "Cette consultation n’existe pas.");
+  const reason = refusal(
+    consultation,
+    voter,
+    place && { regionCode: place.region.code, ctsCode: place.cts?.code ?? null },
+    input.now ?? new Date(),
+  );
+  if (reason || !place) throw new BallotError("forbidden", reason ?? "Vote impossible.");
+  const rules = readMethodParams(consultation.method, consultation.method_params);
+  const current = existing ? (JSON.parse(existing.content) as BallotContent) : null;
+  const ballotRules: BallotRules = { method: rules.method, k: rules.k, proposals };
+  let next: BallotContent | null;
+  try {
+    const wanted = mutate(current, rules);
+    next = wanted === null ? null : validateContent(ballotRules, wanted);
+  } catch (error) {
+    if (error instanceof BallotContentError) throw new BallotError("invalid", error.message);
+    throw error;
+  }
+  if (next && isEmptyContent(next)) next = null;
+
+  const where = { arrondissement: place.arrondissement.code, cts: place.cts?.code ?? place.departement.code };
+  if (!existing && !next) return { kind: "unchanged", content: null };
+  if (
+    existing &&
+    next &&
+    existing.content === JSON.stringify(next) &&
+    existing.assurance_level === voter.assuranceLevel &&
+    existing.arrondissement_code === where.arrondissement &&
+    existing.cts_code === where.cts
+  ) {
+    return { kind: "unchanged", content: next };
+  }
+  return {
+    kind: "write",
+    outcome: !next ? "withdrawn" : existing ? "changed" : "cast",
+    consultationId: consultation.id,
+    existing,
+    current,
+    next,
+    where,
+    level: voter.assuranceLevel!,
+  };
+}
+
+/** The old cells out and the new ones in: one set of net changes, taken in a fixed order. */
+function cellChangesOf(plan: Extract<BallotPlan, { kind: "write" }>): CellChange[] {
+  const { existing, current, next, where } = plan;
+  return [
+    ...(existing
+      ? [
+          {
+            where: { arrondissement: existing.arrondissement_code, cts: existing.cts_code },
+            content: current!,
+            sign: -1 as const,
+          },
+        ]
+      : []),
+    ...(next ? [{ where, content: next, sign: 1 as const }] : []),
+  ];
+}
+
+/** Where the event of a change is logged: the new place, or the withdrawn ballot's. */
+function eventPlaceOf(plan: Extract<BallotPlan, { kind: "write" }>) {
+  return plan.next ? plan.where : { arrondissement: plan.existing!.arrondissement_code, cts: plan.existing!.cts_code };
+}
+
+async function writeBallot(trx: Kysely<Database>, input: ChangeInput, plan: Extract<BallotPlan, { kind: "write" }>) {
+  const nowIso = (input.now ?? new Date()).toISOString();
+  const { existing, next, where } = plan;
+  await applyChanges(trx, plan.consultationId, "online", cellChangesOf(plan));
+  if (plan.outcome === "changed") {
+    await trx
+      .updateTable("ballots")
+      .set({
+        content: JSON.stringify(next),
+        arrondissement_code: where.arrondissement,
+        cts_code: where.cts,
+        assurance_level: plan.level,
+        updated_at: nowIso,
+      })
+      .where("id", "=", existing!.id)
+      .execute();
+  } else if (plan.outcome === "cast") {
+    await trx
+      .insertInto("ballots")
+      .values({
+        id: randomUUID(),
+        consultation_id: plan.consultationId,
+        user_id: input.voter.id,
+        arrondissement_code: where.arrondissement,
+        cts_code: where.cts,
+        channel: "online",
+        content: JSON.stringify(next),
+        assurance_level: plan.level,
+        created_at: nowIso,
+        updated_at: nowIso,
+      })
+      .execute();
+  } else {
+    await trx.deleteFrom("ballots").where("id", "=", existing!.id).execute();
+  }
+  const eventPlace = eventPlaceOf(plan);
+  await logEvent(trx, plan.consultationId, plan.outcome, eventPlace, "online", nowIso);
+  // For a person who asked to be told of the CTS's answers: what their notice will need.
+  await keepNoticeChoices(trx, {
+    consultationId: plan.consultationId,
+    userId: input.voter.id,
+    ctsCode: eventPlace.cts,
+    content: next,
+    now: nowIso,
+  });
+}
+
+/**
+ * The at-once way on PostgreSQL (see changeBallot and ADR 010): one read of the voter, the
+ * consultation and the ballot; the rules; then one statement whose parts all write only if the
+ * voter row (its version), the consultation (phase, dates, rules) and the ballot
+ * (content, place, level) are still what was read — checked on the rows' latest versions under
+ * the same locks as the locked way, in the same order. Null when it wrote nothing: the rules
+ * refused (the locked way gives the final answer) or something moved in between (it decides again).
+ */
+async function changeBallotAtOnce(
+  db: Kysely<Database>,
+  input: ChangeInput,
+  placeBefore: Place | null,
+  proposals: ReadonlySet<string>,
+  mutate: Mutate,
+): Promise<BallotChange | null> {
+  const userId = input.voter.id;
+  const { rows } = await sql<ReadRow>`
+    select u.commune_code, u.assurance_level, u.xmin::text as user_version,
+      ${sql.join(CONSULTATION_COLUMNS.map((c) => sql`c.${sql.ref(c)}`))},
+      b.id as ballot_id, b.content as ballot_content, b.arrondissement_code as ballot_arrondissement,
+      b.cts_code as ballot_cts, b.assurance_level as ballot_level
+    from consultations c
+    left join users u on u.id = ${userId}
+    left join ballots b on b.consultation_id = c.id and b.user_id = ${userId}
+    where c.slug = ${input.consultationSlug} and c.status <> 'draft'`.execute(db);
+  const row = rows[0];
+  const state: BallotState = {
+    holder:
+      row && row.user_version !== null
+        ? { commune_code: row.commune_code, assurance_level: row.assurance_level ?? "email" }
+        : undefined,
+    consultation: row && {
+      id: row.id,
+      slug: row.slug,
+      region_code: row.region_code,
+      cts_code: row.cts_code,
+      method: row.method,
+      method_params: row.method_params,
+      status: row.status,
+      opens_at: row.opens_at,
+      closes_at: row.closes_at,
+      min_assurance_level: row.min_assurance_level,
+    },
+    existing:
+      row && row.ballot_id !== null
+        ? {
+            id: row.ballot_id,
+            content: row.ballot_content!,
+            arrondissement_code: row.ballot_arrondissement!,
+            cts_code: row.ballot_cts!,
+            assurance_level: row.ballot_level,
+          }
+        : undefined,
+  };
+  if (!row || !state.holder) return null;
+  let plan: BallotPlan;
+  try {
+    plan = await planBallot(db, input, state, placeBefore, proposals, mutate);
+  } catch (error) {
+    if (error instanceof BallotError) return null;
+    throw error;
+  }
+  if (plan.kind === "unchanged") return { outcome: "unchanged", content: plan.content };
+
+  const nowIso = (input.now ?? new Date()).toISOString();
+  const { cells, totals } = netChanges(cellChangesOf(plan));
+  const eventPlace = eventPlaceOf(plan);
+  const c = plan.consultationId;
+  const old = plan.existing;
+  const guards = sql`exists (select 1 from guard_voter) and exists (select 1 from guard_consultation)`;
+  const sameBallot = old
+    ? sql`id = ${old.id} and content = ${old.content} and arrondissement_code = ${old.arrondissement_code}
+        and cts_code = ${old.cts_code} and assurance_level is not distinct from ${old.assurance_level}`
+    : sql`false`;
+  const ballot =
+    plan.outcome === "cast"
+      ? sql`insert into ballots (id, consultation_id, user_id, arrondissement_code, cts_code, channel, content,
+            assurance_level, created_at, updated_at)
+          select ${randomUUID()}, ${c}, ${userId}, ${plan.where.arrondissement}, ${plan.where.cts}, 'online',
+            ${JSON.stringify(plan.next)}, ${plan.level}, ${nowIso}, ${nowIso}
+          where ${guards}
+          on conflict (consultation_id, user_id) do nothing
+          returning id`
+      : plan.outcome === "changed"
+        ? sql`update ballots set content = ${JSON.stringify(plan.next)}, arrondissement_code = ${plan.where.arrondissement},
+            cts_code = ${plan.where.cts}, assurance_level = ${plan.level}, updated_at = ${nowIso}
+          where ${sameBallot} and ${guards}
+          returning id`
+        : sql`delete from ballots where ${sameBallot} and ${guards} returning id`;
+  const notice = plan.next
+    ? sql`insert into answer_notice_choices (consultation_id, user_id, cts_code, proposal_ids, updated_at)
+        select ${c}, ${userId}, ${eventPlace.cts}, ${JSON.stringify(chosenProposals(plan.next))}, ${nowIso}
+        where exists (select 1 from ballot)
+          and exists (select 1 from answer_notice_optins where user_id = ${userId})
+        on conflict (consultation_id, user_id) do update set cts_code = excluded.cts_code,
+          proposal_ids = excluded.proposal_ids, updated_at = excluded.updated_at
+        returning 1`
+    : sql`delete from answer_notice_choices
+        where consultation_id = ${c} and user_id = ${userId} and exists (select 1 from ballot)
+        returning 1`;
+  const consultation = state.consultation!;
+  const { rows: written } = await sql<{ written: string | number }>`
+    with guard_voter as (
+      select id from users
+      -- The row version: any change to the voter since the read (commune, level, notice wish) moves it.
+      where id = ${userId} and xmin::text = ${row.user_version}
+      for update
+    ), guard_consultation as (
+      select id from consultations
+      where id = ${c} and status = ${consultation.status} and method_params = ${consultation.method_params}
+        and opens_at is not distinct from ${consultation.opens_at}
+        and closes_at is not distinct from ${consultation.closes_at}
+        and min_assurance_level = ${consultation.min_assurance_level}
+      for key share
+    ), ballot as (${ballot}
+    ), counts as (
+      insert into ballot_counts (consultation_id, proposal_id, arrondissement_code, cts_code, cell, count)
+      select ${c}, x.proposal, x.arrondissement, x.cts, x.cell, x.delta
+      from unnest(${cells.map((x) => x.arrondissement)}::text[], ${cells.map((x) => x.cts)}::text[],
+        ${cells.map((x) => x.proposal)}::text[], ${cells.map((x) => x.cell)}::int[],
+        ${cells.map((x) => x.delta)}::int[]) with ordinality as x(arrondissement, cts, proposal, cell, delta, n)
+      where exists (select 1 from ballot)
+      order by x.n
+      on conflict (consultation_id, proposal_id, arrondissement_code, cts_code, cell)
+        do update set count = ballot_counts.count + excluded.count
+      returning 1
+    ), totals as (
+      insert into ballot_totals (consultation_id, arrondissement_code, cts_code, channel, ballots, revision)
+      select ${c}, x.arrondissement, x.cts, 'online', x.delta, 1
+      from unnest(${totals.map((x) => x.arrondissement)}::text[], ${totals.map((x) => x.cts)}::text[],
+        ${totals.map((x) => x.delta)}::int[]) with ordinality as x(arrondissement, cts, delta, n)
+      where exists (select 1 from ballot)
+      order by x.n
+      on conflict (consultation_id, arrondissement_code, cts_code, channel)
+        do update set ballots = ballot_totals.ballots + excluded.ballots, revision = ballot_totals.revision + 1
+      returning 1
+    ), event as (
+      insert into ballot_events (id, consultation_id, kind, arrondissement_code, cts_code, channel, created_at)
+      select ${randomUUID()}, ${c}, ${plan.outcome}, ${eventPlace.arrondissement}, ${eventPlace.cts}, 'online', ${nowIso}
+      where exists (select 1 from ballot)
+      returning 1
+    ), notice as (${notice})
+    select count(*) as written from ballot`.execute(db);
+  return Number(written[0]?.written ?? 0) === 1 ? { outcome: plan.outcome, content: plan.next } : null;
+}
+
+/** The row the at-once way reads (see changeBallotAtOnce). */
+type ReadRow = ConsultationRow & {
+  commune_code: string | null;
+  assurance_level: AssuranceLevel | null;
+  /** The voter row's version (PostgreSQL's xmin), null when the account is gone. */
+  user_version: string | null;
+  ballot_id: string | null;
+  ballot_content: string | null;
+  ballot_arrondissement: string | null;
+  ballot_cts: string | null;
+  ballot_level: AssuranceLevel | null;
+};
 
 /**
  * Withdraws every ballot a person still has (consultations still open: ballots lose their user
@@ -361,6 +607,59 @@ export async function applyChanges(
   channel: BallotChannel,
   changes: readonly CellChange[],
 ): Promise<void> {
+  const { cells: cellRows, totals: totalRows } = netChanges(changes);
+  // In chunks (a batch of demo ballots or a paper import touches thousands of cells: SQLite takes
+  // 32,766 parameters a statement), still in the one order.
+  for (let i = 0; i < cellRows.length; i += UPSERT_CHUNK) {
+    await db
+      .insertInto("ballot_counts")
+      .values(
+        cellRows.slice(i, i + UPSERT_CHUNK).map((c) => ({
+          consultation_id: consultationId,
+          proposal_id: c.proposal,
+          arrondissement_code: c.arrondissement,
+          cts_code: c.cts,
+          cell: c.cell,
+          count: c.delta,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(["consultation_id", "proposal_id", "arrondissement_code", "cts_code", "cell"])
+          .doUpdateSet((eb) => ({ count: eb("ballot_counts.count", "+", eb.ref("excluded.count")) })),
+      )
+      .execute();
+  }
+  for (let i = 0; i < totalRows.length; i += UPSERT_CHUNK) {
+    await db
+      .insertInto("ballot_totals")
+      .values(
+        totalRows.slice(i, i + UPSERT_CHUNK).map((t) => ({
+          consultation_id: consultationId,
+          arrondissement_code: t.arrondissement,
+          cts_code: t.cts,
+          channel,
+          ballots: t.delta,
+          revision: 1,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(["consultation_id", "arrondissement_code", "cts_code", "channel"]).doUpdateSet((eb) => ({
+          ballots: eb("ballot_totals.ballots", "+", eb.ref("excluded.ballots")),
+          // Every write bumps the row: Σ revision is the consultation's tally version.
+          revision: eb("ballot_totals.revision", "+", 1),
+        })),
+      )
+      .execute();
+  }
+}
+
+/**
+ * The net changes of a set of ballot changes, in the one order every writer takes: cells by
+ * territory, proposal, cell (a cell whose net change is 0 is left alone); totals by territory, kept
+ * even at a net change of 0 (a ballot changed where it was), since their revision must still move.
+ */
+export function netChanges(changes: readonly CellChange[]) {
   const cells = new Map<
     string,
     { arrondissement: string; cts: string; proposal: string; cell: number; delta: number }
@@ -386,53 +685,7 @@ export async function applyChanges(
   }
   const sorted = <T>(map: Map<string, T>) =>
     [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-  const cellRows = sorted(cells).filter((c) => c.delta !== 0);
-  // In chunks (a batch of demo ballots or a paper import touches thousands of cells: SQLite takes
-  // 32,766 parameters a statement), still in the one order.
-  for (let i = 0; i < cellRows.length; i += UPSERT_CHUNK) {
-    await db
-      .insertInto("ballot_counts")
-      .values(
-        cellRows.slice(i, i + UPSERT_CHUNK).map((c) => ({
-          consultation_id: consultationId,
-          proposal_id: c.proposal,
-          arrondissement_code: c.arrondissement,
-          cts_code: c.cts,
-          cell: c.cell,
-          count: c.delta,
-        })),
-      )
-      .onConflict((oc) =>
-        oc
-          .columns(["consultation_id", "proposal_id", "arrondissement_code", "cts_code", "cell"])
-          .doUpdateSet((eb) => ({ count: eb("ballot_counts.count", "+", eb.ref("excluded.count")) })),
-      )
-      .execute();
-  }
-  // Kept even at a net change of 0 (a ballot changed where it was): its revision must still move.
-  const totalRows = sorted(totals);
-  for (let i = 0; i < totalRows.length; i += UPSERT_CHUNK) {
-    await db
-      .insertInto("ballot_totals")
-      .values(
-        totalRows.slice(i, i + UPSERT_CHUNK).map((t) => ({
-          consultation_id: consultationId,
-          arrondissement_code: t.arrondissement,
-          cts_code: t.cts,
-          channel,
-          ballots: t.delta,
-          revision: 1,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(["consultation_id", "arrondissement_code", "cts_code", "channel"]).doUpdateSet((eb) => ({
-          ballots: eb("ballot_totals.ballots", "+", eb.ref("excluded.ballots")),
-          // Every write bumps the row: Σ revision is the consultation's tally version.
-          revision: eb("ballot_totals.revision", "+", 1),
-        })),
-      )
-      .execute();
-  }
+  return { cells: sorted(cells).filter((c) => c.delta !== 0), totals: sorted(totals) };
 }
 
 /** Rows a statement writes at most: 7 columns × 1,000 stays under both databases' parameter limits. */

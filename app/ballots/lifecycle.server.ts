@@ -4,6 +4,8 @@ import { isPostgres } from "../../db/dialect";
 import { dropLiveSnapshot } from "./live-snapshot.server";
 import type { AssuranceLevel, ConsultationStatus, Database } from "../../db/schema";
 import { log } from "../platform/log.server";
+import { recordAudit } from "../audit/audit.server";
+import { ASSURANCE_LABELS } from "../identity/assurance";
 
 /** The phases in order; a consultation only moves forward. */
 const NEXT: Partial<Record<ConsultationStatus, ConsultationStatus>> = {
@@ -28,11 +30,10 @@ export async function advanceConsultation(
   now = new Date(),
 ): Promise<{ from: ConsultationStatus; to: ConsultationStatus; anonymised: number }> {
   return db.transaction().execute(async (trx) => {
-    const consultation = await trx
-      .selectFrom("consultations")
-      .select(["id", "status", "closes_at"])
-      .where("slug", "=", slug)
-      .executeTakeFirst();
+    // Exclusive: every cast holds this row shared while it writes (changeBallot), so a cast is
+    // counted before the close or sees the consultation closed. SQLite's one writer does the same.
+    const query = trx.selectFrom("consultations").select(["id", "status", "closes_at"]).where("slug", "=", slug);
+    const consultation = await (isPostgres(trx) ? query.forUpdate() : query).executeTakeFirst();
     if (!consultation) throw new LifecycleError("Consultation inconnue.");
     if (NEXT[consultation.status] !== to) {
       throw new LifecycleError(`Une consultation « ${consultation.status} » ne peut pas passer à « ${to} ».`);
@@ -114,7 +115,8 @@ async function rekeyShuffled(trx: Transaction<Database>, table: "ballots" | "bal
 
 /**
  * Whether residents see the live ranking while the vote is open (off by default). The consultation
- * page shows a link to it: pages kept in memory are renewed through the content version.
+ * page shows a link to it: pages kept in memory are renewed through the content version. Showing
+ * figures before the close is a disclosure decision, so it goes to the security journal.
  */
 export async function setLiveResults(
   db: Kysely<Database>,
@@ -122,19 +124,27 @@ export async function setLiveResults(
   on: boolean,
   now = new Date(),
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx
+  const slug = await db.transaction().execute(async (trx) => {
+    const row = await trx
       .updateTable("consultations")
       .set({ live_results: on ? 1 : 0, updated_at: now.toISOString() })
       .where("id", "=", consultationId)
-      .execute();
+      .returning("slug")
+      .executeTakeFirstOrThrow();
     await bumpContentVersion(trx);
+    return row.slug;
+  });
+  await recordAudit(db, {
+    kind: "consultation_setting",
+    detail: `${slug} : résultats en direct ${on ? "montrés" : "cachés"} aux habitants`,
+    now,
   });
 }
 
 /**
  * The lowest level of assurance a resident needs to vote in this consultation (docs/domain.md
  * « Niveaux de garantie »). The vote reads consultations per content version, so it is bumped.
+ * Lowering it widens the electorate behind a ranking, so every change goes to the security journal.
  */
 export async function setMinAssuranceLevel(
   db: Kysely<Database>,
@@ -142,13 +152,26 @@ export async function setMinAssuranceLevel(
   level: AssuranceLevel,
   now = new Date(),
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  const before = await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom("consultations")
+      .select(["slug", "min_assurance_level"])
+      .where("id", "=", consultationId)
+      .executeTakeFirstOrThrow();
+    if (row.min_assurance_level === level) return null;
     await trx
       .updateTable("consultations")
       .set({ min_assurance_level: level, updated_at: now.toISOString() })
       .where("id", "=", consultationId)
       .execute();
     await bumpContentVersion(trx);
+    return row;
+  });
+  if (!before) return;
+  await recordAudit(db, {
+    kind: "consultation_setting",
+    detail: `${before.slug} : niveau minimal pour voter « ${ASSURANCE_LABELS[before.min_assurance_level]} » → « ${ASSURANCE_LABELS[level]} »`,
+    now,
   });
   log().info({ consultationId, level }, "consultation : niveau de garantie minimal changé");
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
 import { readContentVersion } from "../../db/content-version";
 import { setMinAssuranceLevel } from "../../app/ballots/lifecycle.server";
+import { ASSURANCE_LABELS } from "../../app/identity/assurance";
 import type { SessionUser } from "../../app/identity/session.server";
 import { findConsultationForVoteAt, readVoting } from "../../app/voting/voting.server";
 import { testDatabases } from "../support/databases";
@@ -46,5 +47,29 @@ describe.each(testDatabases)("minimum level to vote on $name", ({ openLoaded }) 
     expect(below.reason).toContain("FranceConnect");
     const enough = await readVoting(h.db, after, now, resident("identity"), `/consultations/${SLUG}`);
     expect(enough.kind).toBe("open");
+  });
+
+  it("writes each change to the security journal, from and to, and nothing when the level stays", async () => {
+    const journal = () =>
+      h.db
+        .selectFrom("audit_events")
+        .select("detail")
+        .where("kind", "=", "consultation_setting")
+        .orderBy("created_at")
+        .execute();
+    const consultation = await h.db
+      .selectFrom("consultations")
+      .select(["id", "min_assurance_level"])
+      .where("slug", "=", SLUG)
+      .executeTakeFirstOrThrow();
+    const before = (await journal()).length;
+    await setMinAssuranceLevel(h.db, consultation.id, "residence");
+    await setMinAssuranceLevel(h.db, consultation.id, "residence");
+    await setMinAssuranceLevel(h.db, consultation.id, "email");
+    const rows = (await journal()).slice(before);
+    expect(rows.map((r) => r.detail)).toEqual([
+      `${SLUG} : niveau minimal pour voter « ${ASSURANCE_LABELS[consultation.min_assurance_level]} » → « ${ASSURANCE_LABELS.residence} »`,
+      `${SLUG} : niveau minimal pour voter « ${ASSURANCE_LABELS.residence} » → « ${ASSURANCE_LABELS.email} »`,
+    ]);
   });
 });
