@@ -91,8 +91,11 @@ interface Entry {
   snapshot: Snapshot;
   /** The shared row has been read once (a new process shows what another one computed). */
   loaded: boolean;
+  /** A check of the version (and the computation it may start), under way in this process. */
   running: Promise<void> | null;
   checkedAt: number;
+  /** This process holds the claim and computes newer intervals. */
+  computing: boolean;
   /** Another server held the claim at the last check: it is computing newer intervals. */
   elsewhere: boolean;
 }
@@ -167,6 +170,7 @@ export class IntervalCoordinator {
         loaded: false,
         running: null,
         checkedAt: 0,
+        computing: false,
         elsewhere: false,
       };
       this.entries.set(key, entry);
@@ -193,7 +197,9 @@ export class IntervalCoordinator {
         console.error("Calcul des intervalles de rang :", error),
       );
     }
-    return { ...entry.snapshot, computing: entry.running !== null || entry.elsewhere };
+    // Before the first intervals, some server is about to compute them (this check starts it).
+    const computing = entry.snapshot.intervals === null || entry.computing || entry.elsewhere;
+    return { ...entry.snapshot, computing };
   }
 
   private adopt(entry: Entry, stored: Stored | undefined): void {
@@ -280,6 +286,7 @@ export class IntervalCoordinator {
       Math.max(1, Math.floor(this.leaseMs / 3)),
     );
     renew.unref();
+    entry.computing = true;
     try {
       const intervals = await this.runner(db, job);
       const computedAt = new Date().toISOString();
@@ -299,6 +306,7 @@ export class IntervalCoordinator {
       if (Number(written.numUpdatedRows) === 1) entry.snapshot = { intervals, version, computedAt };
     } finally {
       clearInterval(renew);
+      entry.computing = false;
       await db
         .updateTable("rank_intervals")
         .where((eb) => eb.and({ ...row }))
