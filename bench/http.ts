@@ -143,6 +143,17 @@ export async function sequential(
   return { first, times: times.sort((a, b) => a - b), status, bytes };
 }
 
+/** Ms until the page at `url` shows rank intervals of its own tally version (polled). */
+export async function untilIntervals(url: string, headers: Record<string, string> = {}): Promise<number> {
+  const started = process.hrtime.bigint();
+  for (;;) {
+    const text = await (await fetch(url, { headers })).text();
+    if (text.includes("Intervalles de rang calculés sur cette version du décompte")) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
 /**
  * A bare Node http server in a process of its own (like the app's), answering every request with
  * the bytes of `file`: the ceiling for a page of those bytes on this machine.

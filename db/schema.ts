@@ -51,6 +51,7 @@ export interface Database {
   answer_notice_optins: AnswerNoticeOptinTable;
   answer_notice_choices: AnswerNoticeChoiceTable;
   answer_notices_sent: AnswerNoticeSentTable;
+  rank_intervals: RankIntervalTable;
 }
 
 export interface RegionTable {
@@ -666,4 +667,25 @@ export interface AnswerNoticeSentTable {
   publication_id: string;
   user_id: string;
   sent_at: string;
+}
+
+/**
+ * The last rank intervals computed for a territory, shared by every app server, and the claim of
+ * the one computing newer ones (migration 2026_12_05_0400_rank_intervals).
+ */
+export interface RankIntervalTable {
+  consultation_id: string;
+  /** "region:28", "cts:76-rouen-elbeuf", "arrondissement:143". */
+  territory: string;
+  weighting: "raw" | "population";
+  resamples: number;
+  /** The tally version the intervals belong to; null until the first ones are computed. */
+  version: number | null;
+  /** JSON: proposal id → { lo, hi, rankedIn }. */
+  intervals: string | null;
+  computed_at: string | null;
+  /** The server computing newer intervals (a random id per process), while it does. */
+  claimed_by: string | null;
+  /** Renewed while it computes: a claim older than the lease is a dead server's, and is taken over. */
+  claimed_at: string | null;
 }

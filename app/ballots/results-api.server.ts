@@ -98,15 +98,12 @@ export async function resultsDocument(
     .execute();
   const byId = new Map(proposals.map((p) => [p.id, p]));
   const weights = weightingUnits(counts, node);
-  // The last intervals computed (a newer computation starts in the background when votes came
-  // since); only a territory never computed before waits for its first ones.
+  // The last intervals computed, without waiting (a newer computation starts in the background
+  // when votes came since); before the first ones, `rankIntervals.version` is null.
   const snapshot =
     !result || result.ballots === 0
       ? null
-      : await rankIntervalsSnapshot(db, consultation, ref, weighting, weights.populations, {
-          wait: "first",
-          units: weights.units,
-        });
+      : await rankIntervalsSnapshot(db, consultation, ref, weighting, weights.populations, { units: weights.units });
   const intervals = snapshot?.intervals ?? {};
   // By level for a region or a CTS territory; an arrondissement is too small a part to split.
   const levels = ref.kind === "arrondissement" ? null : await rankingsByLevel(db, consultation, ref, counts);

@@ -27,6 +27,7 @@ import {
 } from "../tally";
 import { ctsArrondissements } from "../territories/territories.server";
 import { distribution, rowFigure, type AnyRow, type Segment } from "./figures";
+import type { IntervalStamp } from "./interval-stamp";
 
 export interface ReportConsultation {
   id: string;
@@ -192,21 +193,18 @@ export interface CtsReport {
   proposals: ProposalDetail[];
 }
 
-export interface IntervalStamp {
-  version: number;
-  computedAt: string;
-  /** A computation for a newer tally version is under way. */
-  computing: boolean;
-}
-
-/** The older of the two weightings' interval stamps (the one a reader should be told about). */
-function intervalStamp(...snapshots: IntervalSnapshot[]): IntervalStamp | null {
+/**
+ * The older of the two weightings' interval stamps (the one a reader should be told about), or
+ * "en cours de calcul" (version null) until both have intervals.
+ */
+function intervalStamp(...snapshots: IntervalSnapshot[]): IntervalStamp {
+  const computing = snapshots.some((s) => s.computing);
   const done = snapshots.filter(
     (s): s is IntervalSnapshot & { version: number; computedAt: string } => s.version !== null && s.computedAt !== null,
   );
-  if (!done.length) return null;
+  if (done.length < snapshots.length) return { version: null, computedAt: null, computing };
   const oldest = done.reduce((a, b) => (b.version < a.version ? b : a));
-  return { version: oldest.version, computedAt: oldest.computedAt, computing: done.some((s) => s.computing) };
+  return { version: oldest.version, computedAt: oldest.computedAt, computing };
 }
 
 /** The CTS territory, when the consultation covers it (a CTS consultation covers its own only). */
@@ -281,8 +279,9 @@ export async function buildCtsReport(
 }
 
 /**
- * Both rankings with the last rank intervals computed for them (waiting only for a territory's
- * first ones), and which tally version those intervals belong to.
+ * Both rankings with the last rank intervals computed for them, without waiting, and which tally
+ * version those intervals belong to. Until both weightings have intervals neither shows any, so
+ * the two tables always have the same columns.
  */
 export async function rankingsWithIntervals(
   db: Kysely<Database>,
@@ -294,15 +293,16 @@ export async function rankingsWithIntervals(
   weights: Weights,
 ): Promise<{ rankings: Record<Weighting, RankingRow[]>; intervals: IntervalStamp | null }> {
   if (!ranked) return { rankings: { raw: [], population: [] }, intervals: null };
-  const options = { wait: "first" as const, units: weights.units };
+  const options = { units: weights.units };
   const [raw, population] = await Promise.all([
     rankIntervalsSnapshot(db, consultation, ref, "raw", weights.populations, options),
     rankIntervalsSnapshot(db, consultation, ref, "population", weights.populations, options),
   ]);
+  const both = raw.intervals !== null && population.intervals !== null;
   return {
     rankings: {
-      raw: rankingRows(results.raw, byId, raw.intervals ?? {}),
-      population: rankingRows(results.population, byId, population.intervals ?? {}),
+      raw: rankingRows(results.raw, byId, both ? raw.intervals! : {}),
+      population: rankingRows(results.population, byId, both ? population.intervals! : {}),
     },
     intervals: intervalStamp(raw, population),
   };

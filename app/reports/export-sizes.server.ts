@@ -12,12 +12,14 @@ import { regionDataset } from "./region.server";
 // length); failing that, the last one of an older version gives it "environ" (the report has the
 // same rows, figures of other widths); a report never exported is rendered once in memory and
 // its size kept for its tally version.
-const sizes = new Map<string, number>();
+// A size measured before the report's rank intervals were computed (no interval column) is kept
+// for its tally version all the same, and announced "environ" once the intervals are there.
+const sizes = new Map<string, { bytes: number; intervals: number | null }>();
 const SIZE_CACHE = 256;
 
-function remember(key: string, bytes: number) {
+function remember(key: string, bytes: number, intervals: number | null = null) {
   if (sizes.size >= SIZE_CACHE) sizes.delete(sizes.keys().next().value!);
-  sizes.set(key, bytes);
+  sizes.set(key, { bytes, intervals });
   return bytes;
 }
 
@@ -65,14 +67,15 @@ export async function reportExportSizes(
     const same = served.find((e) => e.format === format && e.tally_version === report.tallyVersion);
     const older = served.find((e) => e.format === format);
     const known = sizes.get(key);
+    const intervals = report.intervals?.version ?? null;
     out[format] =
       known !== undefined
-        ? { bytes: known, approximate: false }
+        ? { bytes: known.bytes, approximate: known.intervals !== intervals }
         : same
           ? { bytes: Number(same.bytes), approximate: false }
           : older
             ? { bytes: Number(older.bytes), approximate: true }
-            : { bytes: remember(key, await render(report, format)), approximate: false };
+            : { bytes: remember(key, await render(report, format), intervals), approximate: false };
   }
   return out;
 }
@@ -85,7 +88,7 @@ export async function datasetSize(
 ): Promise<number> {
   const key = `dataset|${consultation.id}|${consultation.status}|${version}|${await readContentVersion(db)}`;
   const known = sizes.get(key);
-  if (known !== undefined) return known;
+  if (known !== undefined) return known.bytes;
   // A dataset of this version already served: its size (generation times have one length).
   const served = await db
     .selectFrom("report_exports")

@@ -16,6 +16,7 @@ import type { Weighting } from "../tally";
 import type { CtsReport, RankingRow } from "./cts-report.server";
 import { firstRanks, intervalGeometry, rankShifts, rankTicks, rankX } from "./chart-geometry";
 import { figureColumns, figureValues, formatRate } from "./figures";
+import { intervalsSentence } from "./interval-stamp";
 import { woffToSfnt } from "./woff.server";
 
 export const EXPORT_TYPES: Record<ExportFormat, string> = {
@@ -59,12 +60,7 @@ function header(report: CtsReport): [string, string][] {
     ["Méthode", METHOD_LABELS[report.consultation.method]],
     ["Généré le", formatDateTime(report.generatedAt)],
     ["Version du décompte", String(report.tallyVersion)],
-    [
-      "Intervalles de rang",
-      report.intervals
-        ? `version ${report.intervals.version} du décompte, calculés le ${formatDateTime(report.intervals.computedAt)}`
-        : "—",
-    ],
+    ["Intervalles de rang", intervalsSentence(report.intervals, report.tallyVersion, "export") ?? "—"],
   ];
 }
 
@@ -231,6 +227,8 @@ export function reportJson(report: CtsReport) {
     territory: { kind: "cts", code: report.territory.code, name: report.territory.name },
     generatedAt: report.generatedAt,
     tallyVersion: report.tallyVersion,
+    // As the open-data API writes it: the version the intervals belong to (null: being computed).
+    rankIntervals: report.intervals,
     ballots: report.ballots,
     smallGroup: report.state === "small" ? report.smallGroupLabel : null,
     smallGroupThreshold: report.threshold,
@@ -425,6 +423,8 @@ export function reportPdf(report: CtsReport): Promise<Buffer> {
       : `Participation : ${number(total.ballots)} bulletins (${number(total.online ?? 0)} en ligne, ${number(total.paper ?? 0)} sur papier) pour ${number(total.population)} habitants, soit ${total.rate === null ? "—" : formatRate(total.rate)}. Chiffres du ${formatDateTime(report.generatedAt)}, version du décompte ${report.tallyVersion}.`,
     9.5,
   );
+  const pending = report.intervals?.version === null;
+  if (pending) p(intervalsSentence(report.intervals, report.tallyVersion, "export")!, 9.5);
   if (report.state !== "ranked") {
     h2("Classement");
     p(
@@ -450,7 +450,7 @@ export function reportPdf(report: CtsReport): Promise<Buffer> {
     if (!worth.length) p("Les deux classements placent les dix premières propositions aux mêmes rangs.", 9);
     for (const r of worth)
       p(
-        `• ${r.title} : ${r.raw === null ? "non classée" : `${r.raw}e`} en brut, ${r.weighted === null ? "non classée" : `${r.weighted}e`} en pondéré${r.clear ? " (écart net : intervalles disjoints)" : " (intervalles qui se chevauchent)"}.`,
+        `• ${r.title} : ${r.raw === null ? "non classée" : `${r.raw}e`} en brut, ${r.weighted === null ? "non classée" : `${r.weighted}e`} en pondéré${pending ? "" : r.clear ? " (écart net : intervalles disjoints)" : " (intervalles qui se chevauchent)"}.`,
         9,
       );
     if (shifts.length > worth.length)
@@ -508,18 +508,20 @@ export function reportPdf(report: CtsReport): Promise<Buffer> {
       doc.addPage();
       h1(WEIGHTING_TITLES[w]);
       p(report.explanations[w], 9);
+      // No interval column while the first intervals are computed (the summary page says so).
       table(
         doc,
-        ["Rang", "Intervalle", "Proposition", "Résultat"],
+        ["Rang", ...(pending ? [] : ["Intervalle"]), "Proposition", "Résultat"],
         report.rankings[w].map((r) => [
           r.rank === null ? r.statusLabel : `${r.rank}${r.indistinct ? " ≈" : ""}`,
-          r.interval ? `${r.interval[0]}–${r.interval[1]}` : "",
+          ...(pending ? [] : [r.interval ? `${r.interval[0]}–${r.interval[1]}` : ""]),
           r.title,
           r.figure,
         ]),
-        [45, 60, 285, 115],
+        pending ? [45, 345, 115] : [45, 60, 285, 115],
       );
-      p("≈ : rang non distinguable de celui de la ligne précédente (leurs intervalles se chevauchent).", 9);
+      if (!pending)
+        p("≈ : rang non distinguable de celui de la ligne précédente (leurs intervalles se chevauchent).", 9);
     }
     doc.addPage();
     h1("Ventilation par arrondissement");

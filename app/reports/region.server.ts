@@ -18,13 +18,8 @@ import {
   type TerritoryNode,
   type Weighting,
 } from "../tally";
-import {
-  rankingsWithIntervals,
-  type IntervalStamp,
-  type RankingRow,
-  type ReportConsultation,
-  type Weights,
-} from "./cts-report.server";
+import type { IntervalStamp } from "./interval-stamp";
+import { rankingsWithIntervals, type RankingRow, type ReportConsultation, type Weights } from "./cts-report.server";
 import { departementShapes } from "./departement-map.server";
 import { figureColumns, figureValues, firstPriorities } from "./figures";
 import { nodeOf } from "../ballots/results.server";
@@ -261,6 +256,8 @@ export interface TerritoryFocus {
   withheld: string | null;
   ballots: number | null;
   rankings: Record<Weighting, RankingRow[]>;
+  /** null when there is no ranking; version null while the first intervals are computed. */
+  intervals: IntervalStamp | null;
 }
 
 /**
@@ -310,7 +307,7 @@ export async function territoryFocus(
   const raw = publishedCounts(counts, node, "raw");
   const weighted = publishedCounts(counts, node, "population");
   const ranked = !why && total > 0 && !!raw && !!weighted;
-  const { rankings } = ranked
+  const { rankings, intervals } = ranked
     ? await rankingsWithIntervals(
         db,
         consultation,
@@ -320,7 +317,7 @@ export async function territoryFocus(
         new Map(proposals.map((p) => [p.id, p])),
         weightingUnits(counts, node),
       )
-    : { rankings: { raw: [], population: [] } };
+    : { rankings: { raw: [], population: [] }, intervals: null };
   return {
     kind: ref.kind as TerritoryFocus["kind"],
     code: ref.code,
@@ -328,6 +325,7 @@ export async function territoryFocus(
     withheld: why ? withheldLabel(why, counts.plan.threshold) : total === 0 ? "aucun bulletin" : null,
     ballots: ranked ? total : null,
     rankings,
+    intervals,
   };
 }
 

@@ -9,6 +9,7 @@ import { firstRanks, rankShifts } from "./chart-geometry";
 import { Legend, RankIntervalChart, RankShiftChart, StackedBar, TimelineChart } from "./charts";
 import type { CtsReport, RankingRow } from "./cts-report.server";
 import { formatPercent } from "./figures";
+import { INTERVALS_PENDING, intervalsSentence, type IntervalStamp } from "./interval-stamp";
 
 /** How many priorities a summary shows first. */
 export const FIRST = 10;
@@ -47,10 +48,13 @@ export function RankShifts({
   id,
   rankings,
   proposalHref,
+  pending = false,
 }: {
   id: string;
   rankings: Record<"raw" | "population", RankingRow[]>;
   proposalHref: (slug: string) => string;
+  /** No interval yet: whether a shift is clear cannot be said. */
+  pending?: boolean;
 }) {
   const slugs = new Map(rankings.raw.map((r) => [r.id, r.slug]));
   const rows = rankShifts(rankings.raw, rankings.population, FIRST).map((r) => ({ ...r, slug: slugs.get(r.id)! }));
@@ -63,9 +67,11 @@ export function RankShifts({
         {moved.length === 0
           ? `Les deux classements placent les ${FIRST} premières propositions aux mêmes rangs.`
           : `${moved.length} des propositions en tête de l’un ou l’autre classement n’ont pas le même rang dans les deux${
-              clear.length
-                ? ` ; l’écart est net (intervalles disjoints) pour ${clear.length === 1 ? "une d’elles" : `${clear.length} d’entre elles`}`
-                : " ; aucun écart n’est net : leurs intervalles se chevauchent"
+              pending
+                ? " ; les intervalles de rang, en cours de calcul, diront quels écarts sont nets"
+                : clear.length
+                  ? ` ; l’écart est net (intervalles disjoints) pour ${clear.length === 1 ? "une d’elles" : `${clear.length} d’entre elles`}`
+                  : " ; aucun écart n’est net : leurs intervalles se chevauchent"
             }.`}
       </p>
       {moved.length ? (
@@ -164,18 +170,21 @@ export function RankingTable({
   caption,
   rows,
   proposalHref,
+  intervals = true,
 }: {
   id: string;
   caption: string;
   rows: RankingRow[];
   proposalHref: (slug: string) => string;
+  /** false while the first intervals are computed: no interval column. */
+  intervals?: boolean;
 }) {
   return (
     <DataTable id={id} caption={caption}>
       <thead>
         <tr>
           <th scope="col">Rang</th>
-          <th scope="col">Intervalle</th>
+          {intervals ? <th scope="col">Intervalle</th> : null}
           <th scope="col">Proposition</th>
           <th scope="col">Résultat</th>
         </tr>
@@ -197,7 +206,7 @@ export function RankingTable({
                 </>
               )}
             </td>
-            <td>{r.interval ? `${r.interval[0]}–${r.interval[1]}` : "—"}</td>
+            {intervals ? <td>{r.interval ? `${r.interval[0]}–${r.interval[1]}` : "—"}</td> : null}
             <td>
               <Link to={proposalHref(r.slug)}>{r.title}</Link>
             </td>
@@ -219,12 +228,16 @@ export function RankingsSection({
   title = "Classements",
   charts = false,
 }: {
-  report: Pick<CtsReport, "state" | "ballots" | "threshold" | "smallGroupLabel" | "explanations" | "rankings">;
+  report: Pick<
+    CtsReport,
+    "state" | "ballots" | "threshold" | "smallGroupLabel" | "explanations" | "rankings" | "intervals" | "tallyVersion"
+  >;
   proposalHref: (slug: string) => string;
   title?: string;
   charts?: boolean;
 }) {
   const count = report.rankings.raw.length;
+  const pending = report.intervals?.version === null;
   return (
     <section aria-labelledby="classements" className="ps-rankings">
       <h2 id="classements">{title}</h2>
@@ -245,9 +258,14 @@ export function RankingsSection({
             <strong>pondéré</strong>, où chaque arrondissement pèse le poids de sa population. L’intervalle de rang
             (5e–95e centile sur 200 tirages) dit jusqu’où le rang pourrait varier.
           </p>
+          {pending ? (
+            <Notice kind="info" title={INTERVALS_PENDING}>
+              {intervalsSentence(report.intervals, report.tallyVersion, "page")}
+            </Notice>
+          ) : null}
           {charts ? (
             <>
-              <p className="fr-text--sm">{HOW_TO_READ}</p>
+              {pending ? null : <p className="fr-text--sm">{HOW_TO_READ}</p>}
               <div className="fr-grid-row fr-grid-row--gutters">
                 <div className="fr-col-12 fr-col-lg-6">
                   <FirstTen
@@ -269,7 +287,12 @@ export function RankingsSection({
             </>
           ) : null}
           <h3 className="fr-h5">Brut ou pondéré : ce qui change</h3>
-          <RankShifts id="ecarts-brut-pondere" rankings={report.rankings} proposalHref={proposalHref} />
+          <RankShifts
+            id="ecarts-brut-pondere"
+            rankings={report.rankings}
+            proposalHref={proposalHref}
+            pending={pending}
+          />
           {report.rankings.raw.some((r) => r.indistinct) || report.rankings.population.some((r) => r.indistinct) ? (
             <Notice kind="warning" title="Des rangs ne se distinguent pas">
               Les lignes marquées ≈ ont un intervalle de rang qui chevauche celui de la ligne précédente : l’ordre entre
@@ -285,6 +308,7 @@ export function RankingsSection({
                   caption="Classement brut"
                   rows={report.rankings.raw}
                   proposalHref={proposalHref}
+                  intervals={!pending}
                 />
               </div>
               <div className="fr-col-12 fr-col-lg-6">
@@ -294,6 +318,7 @@ export function RankingsSection({
                   caption="Classement pondéré par la population"
                   rows={report.rankings.population}
                   proposalHref={proposalHref}
+                  intervals={!pending}
                 />
               </div>
             </div>
@@ -428,19 +453,19 @@ export function GeneratedStamp({
     generatedAt: string;
     tallyVersion: number;
     consultation: { status: string };
-    intervals: { version: number; computedAt: string; computing: boolean } | null;
+    intervals: IntervalStamp | null;
   };
 }) {
   const i = report.intervals;
+  // Before the first intervals the rankings section says so (RankingsSection).
+  const sentence = i?.version === null ? null : intervalsSentence(i, report.tallyVersion, "page");
   return (
     <p className="fr-text--sm">
       Chiffres du {formatDateTime(report.generatedAt)}, version du décompte n° {report.tallyVersion}.
       {report.consultation.status === "open"
         ? " Le vote est ouvert : ces chiffres avancent par paliers (un arrondissement n’est mis à jour qu’après au moins 10 nouveaux bulletins)."
         : null}
-      {i && i.version !== report.tallyVersion
-        ? ` Les intervalles de rang datent de la version n° ${i.version} (${formatDateTime(i.computedAt)})${i.computing ? " ; leur mise à jour est en cours" : ""}.`
-        : null}
+      {sentence ? ` ${sentence}` : null}
     </p>
   );
 }

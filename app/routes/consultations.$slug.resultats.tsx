@@ -11,6 +11,7 @@ import { recentExports } from "~/reports/exports.server";
 import { formatRate } from "~/reports/figures";
 import { buildRegionView, residentTerritories, territoryFocus, type TerritoryFocus } from "~/reports/region.server";
 import { FirstTen, GeneratedStamp, HOW_TO_READ, More, RankingsSection } from "~/reports/report-view";
+import { INTERVALS_PENDING } from "~/reports/interval-stamp";
 import { db } from "~/platform/db.server";
 import { Breadcrumb } from "~/ui/breadcrumb";
 import { DownloadLink } from "~/ui/download-link";
@@ -123,7 +124,11 @@ export default function RegionResults() {
                 rows={f.rankings.raw}
                 proposalHref={proposalHref}
               />
-              <p className="fr-text--sm fr-mb-1w">{HOW_TO_READ}</p>
+              <p className="fr-text--sm fr-mb-1w">
+                {f.intervals?.version === null
+                  ? `${INTERVALS_PENDING} : les rangs sont montrés seuls pour l’instant.`
+                  : HOW_TO_READ}
+              </p>
               {f.kind === "region" ? (
                 <p className="fr-text--sm">
                   <a href="#classements">Classements complets de la région, brut et pondéré</a>

@@ -8,6 +8,7 @@ import { buildCtsReport, findReportConsultation, findReportTerritory } from "../
 import { reportCsv, reportJson } from "../../app/reports/exports.server";
 import { makePerson } from "../support/people";
 import { readAsClosed } from "../support/phases";
+import { settleIntervals } from "../../app/ballots/intervals.server";
 import { testDatabases } from "../support/databases";
 
 const SLUG = "normandie-cnr-sante-2022";
@@ -58,7 +59,11 @@ describe.each(testDatabases)("rankings by assurance level on $name", ({ openLoad
       }
     }
   }, 120_000);
-  afterAll(async () => h?.close());
+  // Rank intervals computed behind the last requests end before the database closes.
+  afterAll(async () => {
+    await settleIntervals();
+    await h?.close();
+  });
 
   const api = () => resultsDocument(h.db, { slug: SLUG, territory: `cts:${CTS}`, weighting: "raw", user: admin });
 

@@ -6,6 +6,7 @@ import { bumpContentVersion } from "../../db/content-version";
 import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
 import { importPaperBallots } from "../../app/ballots/paper-import.server";
 import { resultsDocument } from "../../app/ballots/results-api.server";
+import { clearIntervals, settleIntervals } from "../../app/ballots/intervals.server";
 import { buildCtsReport, findReportConsultation, findReportTerritory } from "../../app/reports/cts-report.server";
 import {
   csvLines,
@@ -17,6 +18,7 @@ import {
   reportXlsx,
 } from "../../app/reports/exports.server";
 import { regionDataset } from "../../app/reports/region.server";
+import { reportExportSizes } from "../../app/reports/export-sizes.server";
 import { datasetDescription } from "../../app/reports/open-dataset";
 import { testDatabases } from "../support/databases";
 import { CENTRE_PROPOSALS } from "../support/catalogue";
@@ -64,13 +66,56 @@ describe.each(testDatabases)("report exports on $name", ({ openLoaded }) => {
   beforeAll(async () => {
     h = await openLoaded();
     await generateDemoBallots(h.db, { consultationSlug: NORMANDIE, count: 800, seed: 3 });
+    // What the other database's run kept in this process is not this database's.
+    clearIntervals();
   }, 120_000);
-  afterAll(async () => h?.close());
+  // Rank intervals computed behind the last requests end before the database closes.
+  afterAll(async () => {
+    await settleIntervals();
+    await h?.close();
+  });
 
-  const report = async (slug: string, cts: string) => {
+  const build = async (slug: string, cts: string) => {
     const consultation = (await findReportConsultation(h.db, slug))!;
     return buildCtsReport(h.db, consultation, (await findReportTerritory(h.db, consultation, cts))!);
   };
+  // The report once its rank intervals are computed (the first request starts the computation).
+  const report = async (slug: string, cts: string) => {
+    await build(slug, cts);
+    await settleIntervals();
+    return build(slug, cts);
+  };
+
+  it("before the first rank intervals, every export says they are being computed and the PDF has no interval column", async () => {
+    const r = await build(NORMANDIE, "76-rouen-elbeuf");
+    expect(r.state).toBe("ranked");
+    expect(r.intervals?.version).toBeNull();
+    const csv = [...reportCsv(r)].join("");
+    expect(csv).toContain(`"Intervalles de rang";"Intervalles de rang en cours de calcul au moment de cet export`);
+    expect(reportJson(r).rankIntervals).toEqual({ version: null, computedAt: null, computing: true });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await reportXlsx(r)) as unknown as ArrayBuffer);
+    const cells = book.getWorksheet("Rapport")!.getColumn(2).values.map(String);
+    expect(cells.some((c) => c.startsWith("Intervalles de rang en cours de calcul"))).toBe(true);
+    const pdf = await reportPdf(r);
+    const [first] = await pdfPages(pdf);
+    expect(first).toContain("Intervalles de rang en cours de calcul au moment de cet export");
+    const text = await pdfText(pdf);
+    expect(text).not.toContain("Intervalle Proposition");
+    expect(text).toContain("Rang Proposition Résultat");
+    const consultationId = (await findReportConsultation(h.db, NORMANDIE))!.id;
+    const before = await reportExportSizes(h.db, consultationId, r, ["pdf"]);
+    expect(before.pdf.approximate).toBe(false);
+    await settleIntervals();
+    const after = await build(NORMANDIE, "76-rouen-elbeuf");
+    expect(after.intervals?.version).toBe(after.tallyVersion);
+    expect(await pdfText(await reportPdf(after))).toContain("Rang Intervalle Proposition Résultat");
+    // The size measured without the interval column is not re-measured: it is announced "environ".
+    expect((await reportExportSizes(h.db, consultationId, after, ["pdf"])).pdf).toEqual({
+      bytes: before.pdf.bytes,
+      approximate: true,
+    });
+  });
 
   it("CSV: BOM, header with time and tally version, rankings equal to the report's, formula-like titles neutralised", async () => {
     const consultationId = (

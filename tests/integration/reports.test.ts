@@ -4,6 +4,7 @@ import { changeBallot } from "../../app/ballots/ballots.server";
 import { generateDemoBallots } from "../../app/ballots/demo-ballots.server";
 import { importPaperBallots } from "../../app/ballots/paper-import.server";
 import { tallyVersion, territoryBallots, verifyCounts } from "../../app/ballots/results.server";
+import { clearIntervals, settleIntervals } from "../../app/ballots/intervals.server";
 import { buildCtsReport, findReportConsultation, findReportTerritory } from "../../app/reports/cts-report.server";
 import { tally, type Ballot } from "../../app/tally";
 import { reportJson } from "../../app/reports/exports.server";
@@ -21,8 +22,14 @@ describe.each(testDatabases)("CTS reports on $name", ({ openLoaded }) => {
     h = await openLoaded();
     await generateDemoBallots(h.db, { consultationSlug: NORMANDIE, count: 1500, seed: 7 });
     await generateDemoBallots(h.db, { consultationSlug: NOUVELLE_AQUITAINE, count: 1200, seed: 8 });
+    // What the other database's run kept in this process is not this database's.
+    clearIntervals();
   }, 120_000);
-  afterAll(async () => h?.close());
+  // Rank intervals computed behind the last requests end before the database closes.
+  afterAll(async () => {
+    await settleIntervals();
+    await h?.close();
+  });
 
   const report = async (slug: string, cts: string) => {
     const consultation = (await findReportConsultation(h.db, slug))!;
@@ -30,10 +37,26 @@ describe.each(testDatabases)("CTS reports on $name", ({ openLoaded }) => {
     return { consultation, report: await buildCtsReport(h.db, consultation, territory) };
   };
 
+  it("a report is built at once without rank intervals ('en cours de calcul'), then has them once computed", async () => {
+    const { report: before } = await report(NORMANDIE, "14");
+    expect(before.state).toBe("ranked");
+    expect(before.intervals).toEqual({ version: null, computedAt: null, computing: true });
+    for (const w of ["raw", "population"] as const)
+      expect(before.rankings[w].every((r) => r.interval === null)).toBe(true);
+    await settleIntervals();
+    const { report: after } = await report(NORMANDIE, "14");
+    expect(after.intervals?.version).toBe(after.tallyVersion);
+    for (const w of ["raw", "population"] as const)
+      expect(after.rankings[w].filter((r) => r.rank !== null).every((r) => r.interval !== null)).toBe(true);
+  });
+
   it.each([
     [NORMANDIE, "14"],
     [NOUVELLE_AQUITAINE, "33"],
   ])("%s, CTS %s: rankings, raw and weighted, equal the tally engine's over the same ballots", async (slug, cts) => {
+    // The first request starts the rank intervals' computation; the report after it has them.
+    await report(slug, cts);
+    await settleIntervals();
     const { consultation, report: r } = await report(slug, cts);
     const ballots = await territoryBallots(h.db, consultation.id, { kind: "cts", code: cts });
     expect(r.ballots).toBe(ballots.length);

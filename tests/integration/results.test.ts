@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
 import { importPaperBallots } from "../../app/ballots/paper-import.server";
 import { verifyCounts } from "../../app/ballots/results.server";
+import { clearIntervals, settleIntervals } from "../../app/ballots/intervals.server";
 import { ResultsError, resultsDocument } from "../../app/ballots/results-api.server";
 import { testDatabases } from "../support/databases";
 import { readAsClosed } from "../support/phases";
@@ -23,6 +24,8 @@ describe.each(testDatabases)("paper ballots and the results API on $name", ({ op
   let slugs: string[];
   beforeAll(async () => {
     h = await openLoaded();
+    // What the other database's run kept in this process is not this database's.
+    clearIntervals();
     const rows = await h.db
       .selectFrom("proposals")
       .innerJoin("consultations", "consultations.id", "proposals.consultation_id")
@@ -32,7 +35,11 @@ describe.each(testDatabases)("paper ballots and the results API on $name", ({ op
       .execute();
     slugs = rows.map((r) => r.slug);
   });
-  afterAll(async () => h?.close());
+  // Rank intervals computed behind the last requests end before the database closes.
+  afterAll(async () => {
+    await settleIntervals();
+    await h?.close();
+  });
 
   it("refuses a CSV with bad lines, listing every one, and imports nothing", async () => {
     const [a, b] = slugs;
@@ -113,7 +120,20 @@ describe.each(testDatabases)("paper ballots and the results API on $name", ({ op
     // Everything nobody chose shares rank 5.
     expect(new Set(doc.ranking.slice(4).map((r) => r.rank))).toEqual(new Set([5]));
     expect(doc.ranking).toHaveLength(slugs.length);
-    expect(doc.ranking[0]!.rankInterval).toEqual([expect.any(Number), expect.any(Number)]);
+    // No request waits for rank intervals: the first answer says they are being computed.
+    expect(doc.rankIntervals).toEqual({ version: null, computedAt: null, computing: true });
+    expect(doc.ranking.every((r) => r.rankInterval === null)).toBe(true);
+    await settleIntervals();
+    const later = await readAsClosed(h.db, SLUG, () =>
+      resultsDocument(h.db, {
+        slug: SLUG,
+        territory: "cts:14",
+        weighting: "raw",
+        user: user([{ role: "admin", scope: "" }]),
+      }),
+    );
+    expect(later.rankIntervals).toMatchObject({ version: expect.any(Number), computedAt: expect.any(String) });
+    expect(later.ranking[0]!.rankInterval).toEqual([expect.any(Number), expect.any(Number)]);
     expect(doc.explanation).toMatch(/ex æquo/);
   });
 

@@ -308,4 +308,38 @@ describe.skipIf(!url).each(legs)("two servers on one PostgreSQL, rate limits in 
     expect(next[1].version).toBe(next[0].version);
     expect(next[1].tables).toEqual(next[0].tables);
   }, 240_000);
+
+  it("rank intervals: both servers answer at once, one computes, both show the same result", async () => {
+    await generateDemoBallots(h.db, { consultationSlug: NORMANDIE, count: 200, seed: 11 });
+    await h.db
+      .updateTable("consultations")
+      .set({ status: "results_published" })
+      .where("slug", "=", NORMANDIE)
+      .execute();
+    type Doc = { rankIntervals: { version: number | null; computedAt: string | null; computing: boolean } | null };
+    const read = async (server: RunningServer) => {
+      const response = await fetch(`${server.url}/api/v1/consultations/${NORMANDIE}/results?territory=region:28`);
+      expect(response.status).toBe(200);
+      return ((await response.json()) as Doc).rankIntervals!;
+    };
+    // Asked of both at once before any exist: neither waits, both say they are being computed.
+    const first = await Promise.all([read(a), read(b)]);
+    expect(first.map((r) => r.version)).toEqual([null, null]);
+    let stamps = first;
+    for (let i = 0; i < 300 && stamps.some((s) => s.version === null); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      stamps = await Promise.all([read(a), read(b)]);
+    }
+    // One computation (its time, written by the server that made it), read by the other.
+    expect(stamps[0]!.version).not.toBeNull();
+    expect(stamps[1]!.computedAt).toBe(stamps[0]!.computedAt);
+    expect(stamps[1]!.version).toBe(stamps[0]!.version);
+    const rows = await h.db
+      .selectFrom("rank_intervals")
+      .select(["version", "computed_at", "claimed_by"])
+      .where("territory", "=", "region:28")
+      .where("weighting", "=", "raw")
+      .execute();
+    expect(rows).toEqual([{ version: stamps[0]!.version, computed_at: stamps[0]!.computedAt, claimed_by: null }]);
+  }, 120_000);
 });
