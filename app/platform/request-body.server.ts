@@ -64,9 +64,13 @@ export function bodyLimit(limits: BodyLimits) {
 /** The French 413, sent without reading the rest of the body; the connection is closed after it. */
 export function refuseTooLarge(req: ExpressRequest, res: ExpressResponse, cap: number): void {
   res.set("Connection", "close");
-  // Node drops what the client keeps sending; cutting the socket at once could lose the answer
-  // (a reset discards it on the client's side), so the rest is dropped for a moment, then cut.
-  res.on("finish", () => setTimeout(() => req.socket.destroy(), LINGER_MS).unref());
+  // Cutting the socket at once could lose the answer: what the client is still sending makes the
+  // close a reset, which discards the answer on its side before it is read. Node would cut it as
+  // soon as the answer is flushed (destroySoon), so here it only closes its sending side; the rest
+  // of the body is read and dropped for a moment (Node dumps an unread request), then cut.
+  const socket = req.socket;
+  socket.destroySoon = () => void socket.end();
+  res.on("finish", () => setTimeout(() => socket.destroy(), LINGER_MS).unref());
   sendErrorPage(res, 413, "Envoi trop volumineux", [
     `Ce formulaire ne peut pas dépasser ${sizeLabel(cap)} : rien n’a été enregistré.`,
     "Raccourcissez votre texte ou votre pièce jointe, puis réessayez.",
