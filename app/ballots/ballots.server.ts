@@ -153,7 +153,8 @@ type ChangeInput = {
 };
 type Mutate = (current: BallotContent | null, rules: ConsultationRules) => unknown;
 
-const CONSULTATION_COLUMNS = [
+/** The columns of `ConsultationRow`. */
+export const CONSULTATION_COLUMNS = [
   "id",
   "slug",
   "region_code",
@@ -401,18 +402,7 @@ async function changeBallotAtOnce(
       row && row.user_version !== null
         ? { commune_code: row.commune_code, assurance_level: row.assurance_level ?? "email" }
         : undefined,
-    consultation: row && {
-      id: row.id,
-      slug: row.slug,
-      region_code: row.region_code,
-      cts_code: row.cts_code,
-      method: row.method,
-      method_params: row.method_params,
-      status: row.status,
-      opens_at: row.opens_at,
-      closes_at: row.closes_at,
-      min_assurance_level: row.min_assurance_level,
-    },
+    consultation: row && (Object.fromEntries(CONSULTATION_COLUMNS.map((c) => [c, row[c]])) as ConsultationRow),
     existing:
       row && row.ballot_id !== null
         ? {

@@ -7,6 +7,7 @@ import {
   readMethodParams,
   neverVotes,
   refusal,
+  CONSULTATION_COLUMNS,
   type ConsultationRow,
   type Voter,
 } from "../ballots/ballots.server";
@@ -33,19 +34,7 @@ export async function findConsultationForVote(db: Kysely<Database>, slug: string
   return (
     (await db
       .selectFrom("consultations")
-      .select([
-        "id",
-        "slug",
-        "title",
-        "region_code",
-        "cts_code",
-        "method",
-        "method_params",
-        "status",
-        "opens_at",
-        "closes_at",
-        "min_assurance_level",
-      ])
+      .select([...CONSULTATION_COLUMNS, "title"])
       .where("slug", "=", slug)
       .where("status", "!=", "draft")
       .executeTakeFirst()) ?? null
