@@ -10,6 +10,9 @@ import type { Database } from "./schema";
 
 export const CONTENT_VERSION_KEY = "content_version";
 
+/** The version before any change was recorded. */
+export const FIRST_CONTENT_VERSION = "0";
+
 /** The tables whose rows are reference content: a write to any of them must bump the version. */
 export const REFERENCE_TABLES = [
   "regions",
@@ -36,12 +39,12 @@ export async function bumpContentVersion(db: Kysely<Database>): Promise<void> {
     .execute();
 }
 
-/** The current content version ("0" before any change was recorded). */
+/** The current content version. */
 export async function readContentVersion(db: Kysely<Database>): Promise<string> {
   const row = await db
     .selectFrom("app_state")
     .select("value")
     .where("key", "=", CONTENT_VERSION_KEY)
     .executeTakeFirst();
-  return row?.value ?? "0";
+  return row?.value ?? FIRST_CONTENT_VERSION;
 }

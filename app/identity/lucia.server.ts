@@ -19,6 +19,7 @@ export function createLucia(db: Kysely<Database>, options: AuthOptions) {
       name: options.secureCookie ? "__Host-ps_session" : "ps_session",
       attributes: { secure: options.secureCookie, sameSite: "lax" },
     },
+    getSessionAttributes: (a) => ({ contentVersion: a.content_version }),
     getUserAttributes: (a) => ({
       email: a.email,
       emailVerified: a.email_verified_at !== null,
@@ -35,6 +36,8 @@ export type AppLucia = ReturnType<typeof createLucia>;
 declare module "lucia" {
   interface Register {
     Lucia: AppLucia;
+    /** Read with the session, not stored with it (KyselyAdapter.getSessionAndUser). */
+    DatabaseSessionAttributes: { content_version?: string };
     DatabaseUserAttributes: {
       email: string;
       email_verified_at: string | null;

@@ -28,6 +28,11 @@ const envSchema = z
      * back); the client drops a connection whose answer is a second later than that (stalled network).
      */
     DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+    /**
+     * PostgreSQL: connections each server process keeps (its pool). The database's
+     * max_connections must cover every process's pool plus its rank-interval worker's (docs/capacity.md).
+     */
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
     /** PostgreSQL: how long a request waits for a connection before its 503. */
     DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
     /** smtp://user:pass@host:port; unset keeps e-mails in the outbox table. */
@@ -94,6 +99,10 @@ const envSchema = z
     BENCH_BASELINE: booleanFlag.default(false),
     /** Keep reference data and anonymous pages in memory (off: the benchmarks' uncached baseline). */
     CONTENT_CACHE: booleanFlag.default(true),
+    /** Rendered anonymous pages kept in memory (one per address with its query string). */
+    RENDER_CACHE_PAGES: z.coerce.number().int().min(0).max(1_000_000).default(500),
+    /** Rendered signed-in pages kept in memory (one per resident and address), about 60 KB each. */
+    RENDER_CACHE_SIGNED_IN: z.coerce.number().int().min(0).max(1_000_000).default(1000),
     /**
      * FranceConnect (OpenID Connect): the provider's issuer address (its discovery document is
      * read from it), and this site's client id and secret. All three or none: unset, no

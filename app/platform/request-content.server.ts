@@ -12,8 +12,11 @@ declare module "@remix-run/node" {
   }
 }
 
-/** A per-request reader of the content version: the first call queries, later ones reuse it. */
-export function contentVersionOnce(db: Kysely<Database>): () => Promise<string> {
-  let version: Promise<string> | undefined;
+/**
+ * A per-request reader of the content version: the first call queries, later ones reuse it.
+ * `known`: the version already read in this request (with the session), then no query at all.
+ */
+export function contentVersionOnce(db: Kysely<Database>, known?: string): () => Promise<string> {
+  let version: Promise<string> | undefined = known === undefined ? undefined : Promise.resolve(known);
   return () => (version ??= readContentVersion(db));
 }

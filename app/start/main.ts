@@ -88,8 +88,8 @@ async function main() {
   app.use(auditRequests(db));
   const renderCache = new RenderCache(
     () => readContentVersion(db()),
-    config.CONTENT_CACHE ? 500 : 0,
-    config.CONTENT_CACHE ? 1000 : 0,
+    config.CONTENT_CACHE ? config.RENDER_CACHE_PAGES : 0,
+    config.CONTENT_CACHE ? config.RENDER_CACHE_SIGNED_IN : 0,
   );
   // Anonymous pages already rendered are answered here: after the log and the security headers
   // (a fresh CSP nonce is written into the kept bytes), before the session and Remix.
@@ -103,10 +103,12 @@ async function main() {
   app.use(formContentOnly());
   app.use(sessionMiddleware);
   app.use((req, res, next) => {
-    // One read of the content version per request, shared by the render cache and the loaders.
-    const version = contentVersionOnce(db());
+    // One read of the content version per request, shared by the render cache and the loaders;
+    // none when the session's query brought it.
+    const auth = res.locals.auth as AuthContext;
+    const version = contentVersionOnce(db(), auth.session?.contentVersion);
     res.locals.contentVersion = version;
-    const account = (res.locals.auth as AuthContext).user as Account | null;
+    const account = auth.user as Account | null;
     renderCache
       .serveSignedIn(req, res, account, version)
       .then(async (served) => {

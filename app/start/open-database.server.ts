@@ -37,7 +37,11 @@ export async function openDatabase(log: (line: string) => void = console.log): P
     return setup;
   }
   await setup.close();
-  const handle = await connect({ ...options, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS });
+  const handle = await connect({
+    ...options,
+    statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    pgPoolSize: e.DATABASE_POOL_SIZE,
+  });
   setDatabase(handle);
   return handle;
 }

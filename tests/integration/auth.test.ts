@@ -1,5 +1,7 @@
 import { changeCommune } from "../../app/ballots/commune-change.server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { bumpContentVersion, readContentVersion } from "../../db/content-version";
+import { contentVersionOnce } from "../../app/platform/request-content.server";
 import type { DatabaseHandle } from "../../db/connect";
 import { KyselyAdapter, sessionKey } from "../../app/identity/kysely-adapter.server";
 import { consumeEmailToken, createEmailToken, checkEmailToken } from "../../app/identity/email-tokens.server";
@@ -131,6 +133,38 @@ describe.each(testDatabases)("accounts and sessions on $name", ({ open }) => {
     await adapter.setSession({ id: "s4", userId: created.userId, expiresAt, attributes: {} });
     await adapter.deleteUserSessions(created.userId);
     expect(await adapter.getUserSessions(created.userId)).toEqual([]);
+  });
+
+  // Issue 19: a signed-in request reads the content version with its session, not in a second query.
+  it("reads the content version with the session, as it stands at that moment", async () => {
+    const created = await createResident(h.db, {
+      email: "cv@example.fr",
+      password: "une phrase de passe",
+      communeCode: "14366",
+    });
+    if (!created.ok) throw new Error("setup");
+    const lucia = createLucia(h.db, { secureCookie: false, idleDays: 30, absoluteDays: 30 });
+    const session = await lucia.createSession(created.userId, {});
+    const before = (await lucia.validateSession(session.id)).session?.contentVersion;
+    expect(before).toBe(await readContentVersion(h.db));
+    await bumpContentVersion(h.db);
+    const after = (await lucia.validateSession(session.id)).session?.contentVersion;
+    expect(after).toBe(await readContentVersion(h.db));
+    expect(after).not.toBe(before);
+  });
+
+  it("a request whose session brought the content version does not query it again", async () => {
+    const select = vi.spyOn(h.db, "selectFrom");
+    try {
+      const read = contentVersionOnce(h.db, "v-from-session");
+      expect(await read()).toBe("v-from-session");
+      expect(await read()).toBe("v-from-session");
+      expect(select).not.toHaveBeenCalled();
+      expect(await contentVersionOnce(h.db)()).toBe(await readContentVersion(h.db));
+      expect(select).toHaveBeenCalled();
+    } finally {
+      select.mockRestore();
+    }
   });
 
   // Finding 8 of the security probe: session ids were stored as they are in the cookie.

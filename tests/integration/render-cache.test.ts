@@ -203,6 +203,55 @@ describe("render cache of the anonymous consultation page", () => {
   });
 });
 
+describe("render cache sizes (RENDER_CACHE_SIGNED_IN)", () => {
+  const port = "3197";
+  let dir: string;
+  let h: DatabaseHandle;
+  let server: ChildProcess;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "ps-render-size-"));
+    const file = path.join(dir, "app.sqlite");
+    copyLoadedSqlite(file);
+    h = await connect({ sqliteFile: file });
+    server = await startServer(root, {
+      PORT: port,
+      PUBLIC_URL: `http://localhost:${port}`,
+      SQLITE_FILE: file,
+      SKIP_TERRITORY_LOAD: "true",
+      SHUTDOWN_READY_DELAY_MS: "0",
+      RENDER_CACHE_SIGNED_IN: "2",
+    });
+  });
+  afterAll(async () => {
+    if (server) await stopServer(server);
+    await h?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("keeps the pages of as many residents as it is told, and drops the oldest beyond", async () => {
+    const sessions = await createVoters(h.db, "28", 3);
+    const visit = async (session: string) => {
+      const response = await fetch(`http://localhost:${port}${page}`, { headers: { Cookie: `ps_session=${session}` } });
+      await response.arrayBuffer();
+      return response.headers.get("x-render-cache") === "hit";
+    };
+    const [a, b, c] = sessions as [string, string, string];
+    // The first visit renders (and may extend the session, which is not kept); the second is kept.
+    for (const s of [a, b]) {
+      await visit(s);
+      await visit(s);
+    }
+    expect(await visit(a)).toBe(true);
+    expect(await visit(b)).toBe(true);
+    // A third resident's page pushes the oldest (a's) out.
+    await visit(c);
+    await visit(c);
+    expect(await visit(c)).toBe(true);
+    expect(await visit(a)).toBe(false);
+  });
+});
+
 describe("phaseChangeAfter: where the page changes by the clock", () => {
   const now = new Date("2026-11-23T12:00:00.000Z");
   it("is the next opening or closing date ahead, or null", () => {

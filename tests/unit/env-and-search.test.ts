@@ -42,6 +42,20 @@ describe("environment", () => {
     expect(parseEnv({ RATE_LIMIT_STORE: "redis", REDIS_URL: "redis://127.0.0.1:6379" }).RATE_LIMIT_STORE).toBe("redis");
   });
 
+  it("sizes the PostgreSQL pool and the render caches as told, within bounds", () => {
+    expect(parseEnv({})).toMatchObject({
+      DATABASE_POOL_SIZE: 10,
+      RENDER_CACHE_PAGES: 500,
+      RENDER_CACHE_SIGNED_IN: 1000,
+    });
+    expect(parseEnv({ DATABASE_POOL_SIZE: "4", RENDER_CACHE_SIGNED_IN: "4000" })).toMatchObject({
+      DATABASE_POOL_SIZE: 4,
+      RENDER_CACHE_SIGNED_IN: 4000,
+    });
+    expect(() => parseEnv({ DATABASE_POOL_SIZE: "0" })).toThrow(/DATABASE_POOL_SIZE/);
+    expect(() => parseEnv({ RENDER_CACHE_SIGNED_IN: "-1" })).toThrow(/RENDER_CACHE_SIGNED_IN/);
+  });
+
   it("refuses a shared rate-limit store without its connection", () => {
     expect(() => parseEnv({ RATE_LIMIT_STORE: "redis" })).toThrow(/REDIS_URL/);
     expect(() => parseEnv({ RATE_LIMIT_STORE: "postgres" })).toThrow(/DATABASE_URL/);
