@@ -527,14 +527,15 @@ type ReadRow = ConsultationRow & {
  * link when a consultation closes), as `changeBallot` withdraws one: the kept counts lose its
  * cells and a "withdrawn" event is logged, so the counts still equal a recount. A ballot of a
  * consultation whose vote has ended but that is not closed yet stays counted, detached from the
- * person. Run inside the caller's transaction, with the person's row locked.
+ * person. Run inside the caller's transaction, with the person's row locked (then the
+ * consultations, in the order of ADR 010).
  */
 export async function withdrawAllBallots(
   trx: Kysely<Database>,
   userId: string,
   now: Date,
 ): Promise<{ withdrawn: number; detached: number }> {
-  const rows = await trx
+  const query = trx
     .selectFrom("ballots as b")
     .innerJoin("consultations as c", "c.id", "b.consultation_id")
     .select([
@@ -548,8 +549,9 @@ export async function withdrawAllBallots(
       "c.opens_at",
       "c.closes_at",
     ])
-    .where("b.user_id", "=", userId)
-    .execute();
+    .where("b.user_id", "=", userId);
+  // The phase read under the lock a cast takes: a close waits, or is already done and this sees it.
+  const rows = await (isPostgres(trx) ? query.forKeyShare("c") : query).execute();
   const iso = now.toISOString();
   let withdrawn = 0;
   let detached = 0;

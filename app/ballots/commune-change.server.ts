@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { lockRow, writeTransaction } from "../../db/dialect";
+import { isPostgres, lockRow, writeTransaction } from "../../db/dialect";
 import type { Database } from "../../db/schema";
 import { recordAudit } from "../audit/audit.server";
 import { consultationIsOpen } from "../catalogue/consultation-window";
@@ -65,7 +65,7 @@ function votesFrom(place: Place, consultation: { region_code: string; consultati
   return !consultation.consultation_cts || place.cts?.code === consultation.consultation_cts;
 }
 
-async function readState(db: Kysely<Database>, userId: string, communeCode: string, now: Date) {
+async function readState(db: Kysely<Database>, userId: string, communeCode: string, now: Date, lock = false) {
   const user = await db
     .selectFrom("users")
     .select(["commune_code", "region_changed_at"])
@@ -74,7 +74,7 @@ async function readState(db: Kysely<Database>, userId: string, communeCode: stri
   if (!user) throw new CommuneChangeError("not-found", "Compte introuvable.");
   const [from, to] = await Promise.all([locateCommune(db, user.commune_code), locateCommune(db, communeCode)]);
   if (!to) throw new CommuneChangeError("invalid", "Commune inconnue : choisissez-la dans la liste.");
-  const rows: BallotRow[] = await db
+  const ballots = db
     .selectFrom("ballots as b")
     .innerJoin("consultations as c", "c.id", "b.consultation_id")
     .select([
@@ -93,8 +93,10 @@ async function readState(db: Kysely<Database>, userId: string, communeCode: stri
     ])
     .where("b.user_id", "=", userId)
     .orderBy("c.position")
-    .orderBy("c.slug")
-    .execute();
+    .orderBy("c.slug");
+  // Before a write, each consultation's phase is read under the lock a cast takes (ADR 010): a
+  // close waits for the change, or the change sees the consultation closed and leaves its ballot.
+  const rows: BallotRow[] = await (lock && isPostgres(db) ? ballots.forKeyShare("c") : ballots).execute();
   // Closed or ended consultations are never rewritten: only ballots that can still change count here.
   const open = rows.filter((r) => consultationIsOpen(r, now));
   const regionChange = !from || from.region.code !== to.region.code;
@@ -167,7 +169,7 @@ export async function changeCommune(
   const iso = now.toISOString();
   return writeTransaction(db, async (trx) => {
     await lockRow(trx, "users", userId);
-    const state = await readState(trx, userId, communeCode, now);
+    const state = await readState(trx, userId, communeCode, now, true);
     const plan = toPlan(state);
     if (plan.refusal) throw new CommuneChangeError("conflict", plan.refusal);
     const target = ballotPlace(state.to);
