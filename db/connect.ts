@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from "kysely";
 import pg from "pg";
+import { PREPARED_MARK } from "./dialect";
 import type { Database } from "./schema";
 
 export type Dialect = "sqlite" | "postgres";
@@ -232,6 +234,10 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<Da
  */
 class TimedClient extends pg.Client {
   override query(...args: unknown[]): never {
+    const [text, values] = args;
+    // A statement marked PREPARED is parsed and planned once per connection, as a named statement.
+    if (typeof text === "string" && text.includes(PREPARED_MARK) && args.length <= 2)
+      args = [{ name: `ps_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`, text, values }];
     const result = (super.query as (...a: unknown[]) => unknown)(...args);
     if (result instanceof Promise) {
       return result.catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { PostgresAdapter, type Kysely, type Transaction } from "kysely";
+import { PostgresAdapter, sql, type Kysely, type Transaction } from "kysely";
 
 // With db/connect.ts, the only query code that knows which database is behind Kysely.
 
@@ -88,3 +88,16 @@ async function runGroup(db: Kysely<any>, queue: Pending[]): Promise<void> {
   }
   for (const settle of outcomes) settle();
 }
+
+export const PREPARED_MARK = "/* prepared */";
+
+/**
+ * Marks a statement of the hot paths (the session, the vote's read and write) to be prepared once
+ * per PostgreSQL connection: its parsing and planning cost more than its execution (measured on
+ * the vote's write: 0.58–0.69 ms a statement unnamed, 0.13–0.16 ms prepared). Only for statements
+ * whose text does not vary with the data (no `in (…)` lists of varying length): each distinct
+ * text stays prepared in every connection for the connection's life. SQLite ignores the comment
+ * (its statements are all kept prepared, `withStatementCache` in connect.ts). Not for PgBouncer in transaction
+ * mode, which does not carry named statements between server connections.
+ */
+export const PREPARED = sql.raw(PREPARED_MARK);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely, type Selectable } from "kysely";
-import { isPostgres, writeTransaction } from "../../db/dialect";
+import { isPostgres, PREPARED, writeTransaction } from "../../db/dialect";
 import type { AssuranceLevel, BallotChannel, Database } from "../../db/schema";
 import { belowMinimumMessage } from "../identity/assurance";
 import { consultationIsOpen } from "../catalogue/consultation-window";
@@ -387,7 +387,7 @@ async function changeBallotAtOnce(
   mutate: Mutate,
 ): Promise<BallotChange | null> {
   const userId = input.voter.id;
-  const { rows } = await sql<ReadRow>`
+  const { rows } = await sql<ReadRow>`${PREPARED}
     select u.commune_code, u.assurance_level, u.xmin::text as user_version,
       ${sql.join(CONSULTATION_COLUMNS.map((c) => sql`c.${sql.ref(c)}`))},
       b.id as ballot_id, b.content as ballot_content, b.arrondissement_code as ballot_arrondissement,
@@ -461,7 +461,7 @@ async function changeBallotAtOnce(
         where consultation_id = ${c} and user_id = ${userId} and exists (select 1 from ballot)
         returning 1`;
   const consultation = state.consultation!;
-  const { rows: written } = await sql<{ written: string | number }>`
+  const { rows: written } = await sql<{ written: string | number }>`${PREPARED}
     with guard_voter as (
       select id from users
       -- The row version: any change to the voter since the read (commune, level, notice wish) moves it.

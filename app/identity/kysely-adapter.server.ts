@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Adapter, DatabaseSession, DatabaseUser } from "lucia";
 import type { Kysely } from "kysely";
 import { CONTENT_VERSION_KEY, FIRST_CONTENT_VERSION } from "../../db/content-version";
+import { PREPARED } from "../../db/dialect";
 import type { Database, Role } from "../../db/schema";
 
 /**
@@ -57,6 +58,7 @@ export class KyselyAdapter implements Adapter {
             .as("content_version"),
       ])
       .where("s.id", "=", sessionKey(sessionId))
+      .modifyEnd(PREPARED)
       .execute();
     const row = rows[0];
     if (!row) return [null, null];

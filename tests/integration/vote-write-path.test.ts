@@ -1,4 +1,6 @@
+import { sql } from "kysely";
 import pg from "pg";
+import { PREPARED_MARK } from "../../db/dialect";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DatabaseHandle } from "../../db/connect";
 import {
@@ -100,6 +102,31 @@ describe.skipIf(!postgres)("the vote's write path on PostgreSQL", () => {
       query.mockRestore();
     }
     expect(await verifyCounts(h.db, await consultationId(h.db))).toEqual([]);
+  });
+
+  it("prepares the vote's read and write once per connection, not at every vote", async () => {
+    const place = await locateCommune(h.db, "14366");
+    const ids = new Set(proposals);
+    const prepared = async (db: DatabaseHandle["db"]) =>
+      (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(db)).rows
+        .map((r) => r.statement)
+        .filter((s) => s.includes(PREPARED_MARK));
+    await h.db.connection().execute(async (db) => {
+      const vote = async (selections: string[]) =>
+        changeBallot(
+          db,
+          { consultationSlug: NORMANDIE, voter: await resident(db, "14366"), place, proposalIds: ids },
+          () => ({ selections }),
+        );
+      await vote([proposals[0]!]);
+      // The read and the cast's write are prepared on this connection…
+      const once = await prepared(db);
+      expect(once.some((s) => s.includes("select u.commune_code"))).toBe(true);
+      expect(once.some((s) => s.includes("with guard_voter"))).toBe(true);
+      // …and used again by the next casts, not prepared anew.
+      for (let i = 1; i < 6; i++) await vote([proposals[i]!]);
+      expect((await prepared(db)).length).toBe(once.length);
+    });
   });
 
   it("gives the same outcomes, refusals and kept counts as the locked way, on random sequences", async () => {
