@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { PREPARED } from "../../db/dialect";
 import type { Database, Theme } from "../../db/schema";
 import type { SessionUser } from "../identity/session.server";
 import { meetsLevel } from "../identity/assurance";
@@ -122,6 +123,8 @@ export async function ballotStamp(db: Kysely<Database>, consultationId: string, 
     .select(["content", "arrondissement_code", "cts_code", "created_at", "updated_at"])
     .where("consultation_id", "=", consultationId)
     .where("user_id", "=", userId)
+    // Read at every signed-in visit of a kept page.
+    .modifyEnd(PREPARED)
     .executeTakeFirst();
   return row
     ? JSON.stringify([row.content, row.arrondissement_code, row.cts_code, row.created_at, row.updated_at])
