@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import { PREPARED } from "./dialect";
 import type { Database } from "./schema";
 
 // One token for "the reference data pages show": consultations (phase, dates, texts), proposals,
@@ -45,6 +46,8 @@ export async function readContentVersion(db: Kysely<Database>): Promise<string> 
     .selectFrom("app_state")
     .select("value")
     .where("key", "=", CONTENT_VERSION_KEY)
+    // Read at every anonymous request the render cache answers.
+    .modifyEnd(PREPARED)
     .executeTakeFirst();
   return row?.value ?? FIRST_CONTENT_VERSION;
 }
