@@ -118,9 +118,9 @@ export class CsvLineReader {
  * A file's lines, read as a stream in chunks of lines (cut as `splitLines` cuts a string, so the
  * numbering is the same): a file of any size in little memory.
  */
-export async function* fileLines(file: string): AsyncGenerator<string[]> {
+export async function* fileLines(file: string, chunkBytes = 1 << 20): AsyncGenerator<string[]> {
   let rest: Buffer | null = null;
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: chunkBytes })) {
     const bytes: Buffer = rest ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
     // Cut after the last line break: never inside a UTF-8 character, nor between a `\r\n`'s halves
     // (a `\r` that ends the chunk waits for the next one).
