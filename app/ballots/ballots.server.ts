@@ -672,12 +672,12 @@ export class NetChanges {
 
   add({ where, content, sign }: CellChange): void {
     for (const [proposal, cell] of contentCells(content)) {
-      const key = [where.arrondissement, where.cts, proposal, String(cell).padStart(6, "0")].join("\u0000");
+      const key = `${where.arrondissement}\u0000${where.cts}\u0000${proposal}\u0000${String(cell).padStart(6, "0")}`;
       const entry = this.cells.get(key);
       if (entry) entry.delta += sign;
       else this.cells.set(key, { arrondissement: where.arrondissement, cts: where.cts, proposal, cell, delta: sign });
     }
-    const key = [where.arrondissement, where.cts].join("\u0000");
+    const key = `${where.arrondissement}\u0000${where.cts}`;
     const total = this.totals.get(key);
     if (total) total.delta += sign;
     else this.totals.set(key, { arrondissement: where.arrondissement, cts: where.cts, delta: sign });

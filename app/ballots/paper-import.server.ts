@@ -112,18 +112,18 @@ export async function importPaperBallots(
   }
   const ballotRules = { method: rules.method, k: rules.k, proposals: new Set(idBySlug.values()) };
 
-  /** One reading of the file: each line as a ballot, a blank ballot, an error, or nothing. */
+  /**
+   * One reading of the file: each line as a ballot, a blank ballot, an error, or nothing, a chunk
+   * of lines at a time (one step of the loop per line was a tenth of a reading's time).
+   */
   async function* readBallots() {
     const reader = new CsvLineReader(["arrondissement", column]);
     let line = 0;
     for await (const chunk of typeof csv === "string" ? [splitLines(csv)] : csv()) {
-      for (const text of chunk) {
-        line++;
-        yield read(reader.read(text, line));
-      }
+      yield chunk.map((text) => read(reader.read(text, ++line)));
     }
     const end = reader.end();
-    if (end) yield { kind: "file" as const, error: end };
+    if (end) yield [{ kind: "file" as const, error: end }];
   }
   function read(csvLine: CsvLine) {
     if (csvLine.kind !== "record") return csvLine;
@@ -157,13 +157,15 @@ export async function importPaperBallots(
   let lines = 0;
   let began = performance.now();
   const seconds = () => (performance.now() - began) / 1000;
-  for await (const item of readBallots()) {
-    if (item.kind === "file") return { ok: false, errors: [item.error] };
-    if (item.kind === "error") {
-      if (errors.length < KEPT_ERRORS) errors.push(item.error);
-      else more++;
+  for await (const items of readBallots()) {
+    for (const item of items) {
+      if (item.kind === "file") return { ok: false, errors: [item.error] };
+      if (item.kind === "error") {
+        if (errors.length < KEPT_ERRORS) errors.push(item.error);
+        else more++;
+      }
+      if (++lines % PROGRESS_EVERY === 0) progress?.({ phase: "checked", lines, seconds: seconds() });
     }
-    if (++lines % PROGRESS_EVERY === 0) progress?.({ phase: "checked", lines, seconds: seconds() });
   }
   if (errors.length) return { ok: false, errors, ...(more ? { more } : {}) };
 
@@ -192,17 +194,19 @@ export async function importPaperBallots(
         batch = [];
       };
       try {
-        for await (const item of readBallots()) {
-          if (item.kind === "error" || item.kind === "file") throw new FileChanged(item.error);
-          if (item.kind === "empty") blank++;
-          if (item.kind === "ballot") {
-            const { where, content } = item.ballot;
-            batch.push([nextId(), nextId(), where.arrondissement, where.cts, JSON.stringify(content)]);
-            net.add(item.ballot);
-            imported++;
-            if (batch.length === BATCH) await flush();
+        for await (const items of readBallots()) {
+          for (const item of items) {
+            if (item.kind === "error" || item.kind === "file") throw new FileChanged(item.error);
+            if (item.kind === "empty") blank++;
+            if (item.kind === "ballot") {
+              const { where, content } = item.ballot;
+              batch.push([nextId(), nextId(), where.arrondissement, where.cts, JSON.stringify(content)]);
+              net.add(item.ballot);
+              imported++;
+              if (batch.length === BATCH) await flush();
+            }
+            if (++read % PROGRESS_EVERY === 0) progress?.({ phase: "written", lines: read, seconds: seconds() });
           }
-          if (++read % PROGRESS_EVERY === 0) progress?.({ phase: "written", lines: read, seconds: seconds() });
         }
         if (batch.length) await flush();
       } finally {
