@@ -210,9 +210,10 @@ export async function importPaperBallots(
         }
         if (batch.length) await flush();
       } finally {
+        // Never end the transaction (rollback included) with a batch still in flight.
         await writing.catch(() => undefined);
       }
-      await writing;
+      await writing; // its failure, if any, fails the import
       await applyChanges(trx, consultation.id, "paper", net);
       return { imported, blank };
     });
