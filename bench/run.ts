@@ -7,6 +7,7 @@
 //   BENCH_DATABASE_URL=postgres://…    also run everything on PostgreSQL (a schema per dataset, dropped after)
 //   BENCH_SERVERS=1,2,4                app servers behind one port (bench/cluster.ts), PostgreSQL only
 //   BENCH_PORT=3190                    the app server's port; the next two: a bare Node server, the cluster
+//   BENCH_IMPORT_BALLOTS=1000000       lines of the paper-import file (bench/paper-import.ts)
 import { execSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -23,6 +24,7 @@ import { readMethodParams } from "../app/ballots/ballots.server";
 import { territoryBallots, territoryParticipation, territoryTally, verifyCounts } from "../app/ballots/results.server";
 import { bootstrapIntervals, seedFromString } from "../app/tally";
 import { createMember, createVoters } from "./fixtures";
+import { paperImportBench, paperImportTargets } from "./paper-import";
 import {
   load,
   rssMiB,
@@ -571,10 +573,29 @@ async function severalServers() {
   };
 }
 
+/** `npm run ballots:import` of BENCH_IMPORT_BALLOTS lines on a fresh database (bench/paper-import.ts). */
+async function paperImport(dialect: Dialect) {
+  log(`${dialect} — import de bulletins papier`);
+  const handle = await freshDatabase(dialect, "import");
+  try {
+    return await paperImportBench({
+      root,
+      work,
+      handle,
+      env: target(dialect, "import").env,
+      consultation: CONSULTATION,
+      log,
+    });
+  } finally {
+    await handle.close();
+  }
+}
+
 async function runSide(dialect: Dialect) {
   const tally = await tallyAndReport(dialect);
   const http = await castingAndPages(dialect);
-  return { dialect, tally, ...http };
+  const paper = await paperImport(dialect);
+  return { dialect, tally, ...http, paper };
 }
 type Side = Awaited<ReturnType<typeof runSide>>;
 
@@ -639,6 +660,7 @@ function targets(s: Side) {
       target: "< 300 Mio",
       met: last.rssAtRestMiB < 300 && last.rssAfterReportMiB < 300,
     },
+    ...paperImportTargets(s.paper),
   ];
 }
 

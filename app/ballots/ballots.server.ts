@@ -593,15 +593,17 @@ export interface CellChange {
  * not touched), the rows always taken in one order — territory, proposal, cell — then the totals
  * in territory order. On PostgreSQL each upserted row stays locked until commit: two residents
  * changing overlapping cells at once would otherwise lock them in opposite orders and deadlock
- * (measured: 500s with two servers voting at once).
+ * (measured: 500s with two servers voting at once). `changes` may also be net changes already
+ * summed (a paper import sums a million ballots as it reads them, without keeping them).
  */
 export async function applyChanges(
   db: Kysely<Database>,
   consultationId: string,
   channel: BallotChannel,
-  changes: readonly CellChange[],
+  changes: readonly CellChange[] | NetChanges,
 ): Promise<void> {
-  const { cells: cellRows, totals: totalRows } = netChanges(changes);
+  const { cells: cellRows, totals: totalRows } =
+    changes instanceof NetChanges ? changes.inLockOrder() : netChanges(changes);
   // In chunks (a batch of demo ballots or a paper import touches thousands of cells: SQLite takes
   // 32,766 parameters a statement), still in the one order.
   for (let i = 0; i < cellRows.length; i += UPSERT_CHUNK) {
@@ -654,32 +656,41 @@ export async function applyChanges(
  * even at a net change of 0 (a ballot changed where it was), since their revision must still move.
  */
 export function netChanges(changes: readonly CellChange[]) {
-  const cells = new Map<
+  const net = new NetChanges();
+  for (const change of changes) net.add(change);
+  return net.inLockOrder();
+}
+
+/**
+ * Ballot changes summed as they come, one entry per kept-count row they touch (territories ×
+ * proposals × cells, whatever the number of ballots): what `applyChanges` writes.
+ */
+export class NetChanges {
+  private readonly cells = new Map<
     string,
     { arrondissement: string; cts: string; proposal: string; cell: number; delta: number }
   >();
-  const totals = new Map<string, { arrondissement: string; cts: string; delta: number }>();
-  for (const { where, content, sign } of changes) {
+  private readonly totals = new Map<string, { arrondissement: string; cts: string; delta: number }>();
+
+  add({ where, content, sign }: CellChange): void {
     for (const [proposal, cell] of contentCells(content)) {
-      const key = [where.arrondissement, where.cts, proposal, String(cell).padStart(6, "0")].join("\u0000");
-      const entry = cells.get(key) ?? {
-        arrondissement: where.arrondissement,
-        cts: where.cts,
-        proposal,
-        cell,
-        delta: 0,
-      };
-      entry.delta += sign;
-      cells.set(key, entry);
+      const key = `${where.arrondissement}\u0000${where.cts}\u0000${proposal}\u0000${String(cell).padStart(6, "0")}`;
+      const entry = this.cells.get(key);
+      if (entry) entry.delta += sign;
+      else this.cells.set(key, { arrondissement: where.arrondissement, cts: where.cts, proposal, cell, delta: sign });
     }
-    const key = [where.arrondissement, where.cts].join("\u0000");
-    const total = totals.get(key) ?? { arrondissement: where.arrondissement, cts: where.cts, delta: 0 };
-    total.delta += sign;
-    totals.set(key, total);
+    const key = `${where.arrondissement}\u0000${where.cts}`;
+    const total = this.totals.get(key);
+    if (total) total.delta += sign;
+    else this.totals.set(key, { arrondissement: where.arrondissement, cts: where.cts, delta: sign });
   }
-  const sorted = <T>(map: Map<string, T>) =>
-    [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-  return { cells: sorted(cells).filter((c) => c.delta !== 0), totals: sorted(totals) };
+
+  /** See netChanges. */
+  inLockOrder() {
+    const sorted = <T>(map: Map<string, T>) =>
+      [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+    return { cells: sorted(this.cells).filter((c) => c.delta !== 0), totals: sorted(this.totals) };
+  }
 }
 
 /** Rows a statement writes at most: 7 columns × 1,000 stays under both databases' parameter limits. */

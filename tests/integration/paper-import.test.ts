@@ -8,6 +8,7 @@ import { importPaperBallots } from "../../app/ballots/paper-import.server";
 import { PAPER_IMPORT_MAX_BYTES } from "../../app/ballots/paper-import-limits";
 import { verifyCounts } from "../../app/ballots/results.server";
 import { createResident, markEmailVerified } from "../../app/identity/users.server";
+import { mulberry32 } from "../../app/tally";
 import { testDatabases } from "../support/databases";
 import { root } from "../support/server";
 
@@ -158,6 +159,120 @@ describe.each(testDatabases)("paper-ballot import on $name", ({ openLoaded }) =>
     const unknown = await importPaperBallots(h.db, NA, `arrondissement,grades\n333,${a}=urgent\n`);
     expect(unknown.ok).toBe(false);
     if (!unknown.ok) expect(unknown.errors[0]!.message).toContain("tres_prioritaire ou « Très prioritaire »");
+  });
+
+  describe("a file read as a stream, twice (checked, then written)", () => {
+    /** Good lines over every arrondissement of Normandie, 1 to 5 proposals each: several batches. */
+    const goodLines = (n: number) => {
+      const arrondissements = ["141", "142", "143", "144", "271", "272", "273", "501", "611", "761", "762"];
+      const all = slugs[NORMANDIE]!;
+      const random = mulberry32(n);
+      return Array.from({ length: n }, () => {
+        const chosen = new Set<string>();
+        const wanted = 1 + Math.floor(random() * 5);
+        while (chosen.size < wanted) chosen.add(all[Math.floor(random() * all.length)]!);
+        return `${arrondissements[Math.floor(random() * arrondissements.length)]},${[...chosen].join("|")}`;
+      });
+    };
+    /** The lines as chunks of 1,000, opened anew at each reading, as `fileLines` gives a file. */
+    const stream = (lines: string[]) =>
+      async function* () {
+        const all = ["arrondissement,selections", ...lines];
+        for (let i = 0; i < all.length; i += 1000) yield all.slice(i, i + 1000);
+      };
+    const paperCounts = async () => {
+      const rows = await h.db
+        .selectFrom("ballot_counts")
+        .select(["proposal_id", "arrondissement_code", "cts_code", "cell", "count"])
+        .where("consultation_id", "=", await consultationId(NORMANDIE))
+        .execute();
+      return new Map(
+        rows.map((r) => [`${r.proposal_id} ${r.arrondissement_code} ${r.cts_code} ${r.cell}`, Number(r.count)]),
+      );
+    };
+    const delta = (before: Map<string, number>, after: Map<string, number>) =>
+      Object.fromEntries([...after].map(([key, n]) => [key, n - (before.get(key) ?? 0)]).filter(([, d]) => d !== 0));
+
+    it("an error on the last line of 12,001 writes nothing; the same lines good are written as from a string", async () => {
+      const lines = goodLines(12_000);
+      const before = {
+        ballots: await count("ballots"),
+        events: await count("ballot_events"),
+        counts: await paperCounts(),
+      };
+      expect(await importPaperBallots(h.db, NORMANDIE, stream([...lines, "143,n-existe-pas"]))).toEqual({
+        ok: false,
+        errors: [{ line: 12_002, message: expect.stringMatching(/Proposition inconnue.*n-existe-pas/) }],
+      });
+      expect(await count("ballots")).toBe(before.ballots);
+      expect(await count("ballot_events")).toBe(before.events);
+
+      expect(await importPaperBallots(h.db, NORMANDIE, stream(lines))).toEqual({
+        ok: true,
+        imported: 12_000,
+        blank: 0,
+      });
+      const afterStream = await paperCounts();
+      expect(await count("ballots")).toBe(before.ballots + 12_000);
+      expect(await count("ballot_events")).toBe(before.events + 12_000);
+      expect(await importPaperBallots(h.db, NORMANDIE, `arrondissement,selections\n${lines.join("\n")}\n`)).toEqual({
+        ok: true,
+        imported: 12_000,
+        blank: 0,
+      });
+      const afterString = await paperCounts();
+      // The same kept-count changes both ways, and they equal a recount of the ballots.
+      expect(delta(afterStream, afterString)).toEqual(delta(before.counts, afterStream));
+      expect(Object.keys(delta(before.counts, afterStream)).length).toBeGreaterThan(100);
+      expect(await verifyCounts(h.db, await consultationId(NORMANDIE))).toEqual([]);
+    });
+
+    it("a file changed between its two readings is rolled back whole, batches already written included", async () => {
+      const lines = goodLines(11_000);
+      let readings = 0;
+      const changing = () => {
+        readings++;
+        // Good when checked; its last line broken when read again to be written.
+        return stream(readings === 1 ? lines : [...lines.slice(0, -1), "999,x"])();
+      };
+      const before = {
+        ballots: await count("ballots"),
+        events: await count("ballot_events"),
+        counts: await paperCounts(),
+      };
+      expect(await importPaperBallots(h.db, NORMANDIE, changing)).toEqual({
+        ok: false,
+        errors: [
+          {
+            line: 11_001,
+            message: expect.stringMatching(
+              /^Le fichier a changé pendant l’import, rien n’a été importé : Arrondissement inconnu/,
+            ),
+          },
+        ],
+      });
+      expect(readings).toBe(2);
+      expect(await count("ballots")).toBe(before.ballots);
+      expect(await count("ballot_events")).toBe(before.events);
+      expect(await paperCounts()).toEqual(before.counts);
+    });
+
+    it("tells its progress every 100,000 lines of each reading", async () => {
+      const steps: { phase: string; lines: number }[] = [];
+      const lines = goodLines(200_000);
+      const result = await importPaperBallots(h.db, NORMANDIE, stream(lines), ({ phase, lines }) =>
+        steps.push({ phase, lines }),
+      );
+      expect(result).toEqual({ ok: true, imported: 200_000, blank: 0 });
+      // The header is a line too: 200,001 lines a reading.
+      expect(steps).toEqual([
+        { phase: "checked", lines: 100_000 },
+        { phase: "checked", lines: 200_000 },
+        { phase: "written", lines: 100_000 },
+        { phase: "written", lines: 200_000 },
+      ]);
+      expect(await verifyCounts(h.db, await consultationId(NORMANDIE))).toEqual([]);
+    }, 120_000);
   });
 
   it("imports the README's examples as written", async () => {
