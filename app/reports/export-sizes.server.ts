@@ -95,7 +95,19 @@ export async function reportExportSizes(
   const out = {} as Record<ExportFormat, ExportSize>;
   for (const format of formats) {
     if (format === "csv" || format === "json") {
-      out[format] = { bytes: await render(report, format), approximate: false };
+      // The same report (its figures are computed once per tally version, at generatedAt), the
+      // same intervals and answers: the same bytes. Measuring them again took tens of milliseconds
+      // of every request.
+      const key = [
+        consultationId,
+        report.territory.code,
+        report.generatedAt,
+        JSON.stringify(report.intervals),
+        answers,
+        format,
+      ].join("|");
+      const known = sizes.get(key);
+      out[format] = { bytes: known ? known.bytes : remember(key, await render(report, format)), approximate: false };
       continue;
     }
     const key = `${base}|${format}`;
