@@ -8,6 +8,9 @@
 //   BENCH_SERVERS=1,2,4                app servers behind one port (bench/cluster.ts), PostgreSQL only
 //   BENCH_PORT=3190                    the app server's port; the next two: a bare Node server, the cluster
 //   BENCH_IMPORT_BALLOTS=1000000       lines of the paper-import file (bench/paper-import.ts)
+//   BENCH_ONLY=rapport                 only the tally and CTS report by size (e.g. BENCH_SIZES=10000000):
+//                                      writes bench/results-rapport.{json,md}
+//   BENCH_DATABASES=postgres           with BENCH_ONLY=rapport: which databases (sqlite,postgres by default)
 import { execSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -77,7 +80,12 @@ function target(dialect: Dialect, name: string): { options: ConnectOptions; env:
   }
   const schema = `bench_${name}_${process.pid}`;
   if (!pgSchemas.includes(schema)) pgSchemas.push(schema);
-  return { options: { databaseUrl: pgUrl!, pgSchema: schema }, env: { DATABASE_URL: pgUrl!, DATABASE_SCHEMA: schema } };
+  // No statement timeout for the bench's own work (batches of 20,000 ballots on a busy machine,
+  // ANALYZE at 10 M); the server keeps its own.
+  return {
+    options: { databaseUrl: pgUrl!, pgSchema: schema, statementTimeoutMs: 0 },
+    env: { DATABASE_URL: pgUrl!, DATABASE_SCHEMA: schema },
+  };
 }
 
 async function freshDatabase(dialect: Dialect, name: string): Promise<DatabaseHandle> {
@@ -107,8 +115,10 @@ function median(values: number[]): number {
 }
 const p99Of = (sorted: number[]) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]!;
 
+/** "12.3 s"; "non attendus" for the intervals not waited for (beyond 2 M ballots). */
+const seconds1 = (ms: number) => (Number.isNaN(ms) ? "non attendus" : `${(ms / 1000).toFixed(1)} s`);
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} Mio`;
-const KEPT_TABLES = ["ballots", "ballot_events", "ballot_counts", "ballot_totals"] as const;
+const KEPT_TABLES = ["ballots", "ballot_events", "ballot_counts", "ballot_totals", "ballot_event_days"] as const;
 
 /** Bytes on disk of the ballot tables, indexes included (PostgreSQL: pg_total_relation_size; SQLite: dbstat). */
 async function tableSizes(handle: DatabaseHandle): Promise<Record<string, number>> {
@@ -168,12 +178,16 @@ async function tallyAndReport(dialect: Dialect) {
     pdf: { firstMs: number; p50Ms: number; bytes: number };
     generateSeconds: number;
     tables: Record<string, number>;
+    /** The machine's load average (1 min) when the report was first requested. */
+    loadAverage: number;
   }[] = [];
   let bootstrap: { ballots: number; proposals: number; resamples: number; readMs: number; ms: number } | null = null;
   let have = 0;
   for (const size of sizes) {
     const t = Date.now();
-    await generateDemoBallots(handle.db, { consultationSlug: CONSULTATION, count: size - have, seed: size }, (done) => {
+    // Batches of 20,000 (one transaction each, kept counts included), progress every 100,000.
+    const batch = { consultationSlug: CONSULTATION, count: size - have, seed: size, batchSize: 20_000 };
+    await generateDemoBallots(handle.db, batch, (done) => {
       if (done % 100_000 === 0) {
         const perSecond = done / ((Date.now() - t) / 1000);
         const left = (size - have - done) / perSecond;
@@ -182,6 +196,8 @@ async function tallyAndReport(dialect: Dialect) {
     });
     const generateSeconds = (Date.now() - t) / 1000;
     have = size;
+    // Freshly written tables: the planner's statistics, as autovacuum would have them later.
+    if (dialect === "postgres") await sql`analyze`.execute(handle.db);
     const tables = await tableSizes(handle);
     log(
       `  ${fr(size)} bulletins générés en ${generateSeconds.toFixed(1)} s ; tables : ${Object.entries(tables)
@@ -195,7 +211,9 @@ async function tallyAndReport(dialect: Dialect) {
       `  tally direct : ${raw.median.toFixed(2)} ms (pondéré ${weighted.median.toFixed(2)} ms), CTS ${fr(result.ballots)} bulletins`,
     );
 
-    if (!bootstrap && size >= 100_000) {
+    // Once, at the first size from 100,000 to 1,000,000 (beyond, the region's ballots in this
+    // process's memory would measure the bench, not the worker).
+    if (!bootstrap && size >= 100_000 && size <= 1_000_000) {
       // What the interval worker does for the whole region: read the ballots, then resample.
       const populations = Object.fromEntries(
         (await territoryParticipation(handle.db, consultation.id, REGION)).map((p) => [
@@ -242,9 +260,14 @@ async function tallyAndReport(dialect: Dialect) {
     try {
       await new Promise((r) => setTimeout(r, 1000));
       const rssAtRestMiB = rssMiB(child.pid!);
+      const loadAverage = os.loadavg()[0]!;
       const headers = { Cookie: `ps_session=${member}` };
       const first = await sequential(`${base}${CTS_REPORT_PATH}`, 0, headers);
-      const intervalsMs = first.first + (await untilIntervals(`${base}${CTS_REPORT_PATH}`, headers));
+      // Beyond 2 M ballots the first intervals take minutes (linear in the CTS's ballots): the timed
+      // requests then run while the worker computes them, served without intervals, as every
+      // request is until then.
+      const intervalsMs =
+        size > 2_000_000 ? Number.NaN : first.first + (await untilIntervals(`${base}${CTS_REPORT_PATH}`, headers));
       const report = await sequential(`${base}${CTS_REPORT_PATH}`, 30, headers);
       // Memory once the report has been served and the interval worker, idle, has exited (2 s).
       await new Promise((r) => setTimeout(r, 3000));
@@ -258,7 +281,7 @@ async function tallyAndReport(dialect: Dialect) {
         bytes: report.bytes,
       };
       log(
-        `  rapport CTS (HTTP) : 1re requête ${r.firstMs.toFixed(0)} ms (intervalles affichés après ${(r.intervalsMs / 1000).toFixed(1)} s), puis p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (statut ${r.status}) ; RSS ${rssAtRestMiB.toFixed(0)} → ${rssAfterReportMiB.toFixed(0)} Mio`,
+        `  rapport CTS (HTTP, charge ${loadAverage.toFixed(1)}) : 1re requête ${r.firstMs.toFixed(0)} ms (intervalles affichés après ${seconds1(r.intervalsMs)}), puis p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (statut ${r.status}) ; RSS ${rssAtRestMiB.toFixed(0)} → ${rssAfterReportMiB.toFixed(0)} Mio`,
       );
       const pdfRuns = await sequential(`${base}${CTS_REPORT_PATH}/export/pdf`, 5, { Cookie: `ps_session=${member}` });
       const pdf = { firstMs: pdfRuns.first, p50Ms: median(pdfRuns.times), bytes: pdfRuns.bytes };
@@ -277,15 +300,20 @@ async function tallyAndReport(dialect: Dialect) {
         pdf,
         generateSeconds,
         tables,
+        loadAverage,
       });
     } finally {
       await stopServer(child);
     }
   }
-  log("  recomptage complet depuis les bulletins");
-  const t = Date.now();
-  const differences = await verifyCounts(handle.db, consultation.id);
-  const recount = { ms: Date.now() - t, differences: differences.length };
+  // The recount reads every ballot into this process: up to 2 M (beyond, several Gio of memory).
+  let recount: { ms: number; differences: number } | null = null;
+  if (have <= 2_000_000) {
+    log("  recomptage complet depuis les bulletins");
+    const t = Date.now();
+    const differences = await verifyCounts(handle.db, consultation.id);
+    recount = { ms: Date.now() - t, differences: differences.length };
+  }
   await handle.close();
   const first = rows[0]!;
   const last = rows[rows.length - 1]!;
@@ -664,6 +692,38 @@ function targets(s: Side) {
   ];
 }
 
+type Tally = Awaited<ReturnType<typeof tallyAndReport>>;
+
+/** The tally and CTS report by size (charge: the load average over 1 min at the first request). */
+function tallyMarkdown(t: Tally): string[] {
+  return [
+    `### Tally d'un CTS (Rouen-Elbeuf) et rapport CTS par HTTP`,
+    "",
+    "| bulletins (région) | bulletins (CTS) | tally brut, médiane | pondéré, médiane | tally p99 | rapport HTTP : 1re requête | intervalles affichés après | p50 | p99 | export PDF, p50 | RSS repos → après | charge |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...t.rows.map(
+      (r) =>
+        `| ${fr(r.ballots)} | ${fr(r.ctsBallots)} | ${r.rawMs.toFixed(2)} ms | ${r.weightedMs.toFixed(2)} ms | ${r.p99Ms.toFixed(2)} ms | ${r.report.firstMs.toFixed(0)} ms | ${seconds1(r.report.intervalsMs)} | ${r.report.p50Ms.toFixed(1)} ms | ${r.report.p99Ms.toFixed(1)} ms | ${r.pdf.p50Ms.toFixed(0)} ms | ${r.rssAtRestMiB.toFixed(0)} → ${r.rssAfterReportMiB.toFixed(0)} Mio | ${r.loadAverage.toFixed(1)} |`,
+    ),
+    "",
+    `Tally ${fr(t.rows[t.rows.length - 1]!.ballots)} / ${fr(t.rows[0]!.ballots)} : **${t.ratioLastToFirst.toFixed(2)}** ; rapport HTTP (p50) : **${t.reportRatioLastToFirst.toFixed(2)}**. Aucune requête n’attend les intervalles de rang : la 1re de chaque taille répond sans eux (« en cours de calcul ») et lance leur calcul dans un thread de travail ; la page les montre après le délai indiqué, et les requêtes mesurées ensuite les servent. ${t.recount ? `Recomptage complet : ${(t.recount.ms / 1000).toFixed(1)} s, ${t.recount.differences} écart.` : "Recomptage complet : non fait au-delà de 2 M bulletins (il lit chaque bulletin en mémoire)."}`,
+  ];
+}
+
+function tableSizesMarkdown(t: Tally): string[] {
+  return [
+    "### Taille des tables de bulletins (index compris)",
+    "",
+    `| bulletins | génération | ${KEPT_TABLES.join(" | ")} | total |`,
+    `|---:|---:|${KEPT_TABLES.map(() => "---:|").join("")}---:|`,
+    ...t.rows.map(
+      (r) =>
+        `| ${fr(r.ballots)} | ${r.generateSeconds.toFixed(1)} s | ${KEPT_TABLES.map((name) => mib(r.tables[name]!)).join(" | ")} | ${mib(Object.values(r.tables).reduce((a, b) => a + b, 0))} |`,
+    ),
+    "",
+  ];
+}
+
 function sideMarkdown(s: Side): string[] {
   const t = s.tally;
   const c = s.casting;
@@ -677,16 +737,7 @@ function sideMarkdown(s: Side): string[] {
     "|---|---|---|---:|---|---|",
     ...targets(s).map((x) => `| ${x.figure} | ${x.value} | ${x.baseline} | ${x.ratio} | ${x.target} | ${ok(x.met)} |`),
     "",
-    `### Tally d'un CTS (Rouen-Elbeuf) et rapport CTS par HTTP`,
-    "",
-    "| bulletins (région) | bulletins (CTS) | tally brut, médiane | pondéré, médiane | tally p99 | rapport HTTP : 1re requête | intervalles affichés après | p50 | p99 | export PDF, p50 | RSS repos → après |",
-    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ...t.rows.map(
-      (r) =>
-        `| ${fr(r.ballots)} | ${fr(r.ctsBallots)} | ${r.rawMs.toFixed(2)} ms | ${r.weightedMs.toFixed(2)} ms | ${r.p99Ms.toFixed(2)} ms | ${r.report.firstMs.toFixed(0)} ms | ${(r.report.intervalsMs / 1000).toFixed(1)} s | ${r.report.p50Ms.toFixed(1)} ms | ${r.report.p99Ms.toFixed(1)} ms | ${r.pdf.p50Ms.toFixed(0)} ms | ${r.rssAtRestMiB.toFixed(0)} → ${r.rssAfterReportMiB.toFixed(0)} Mio |`,
-    ),
-    "",
-    `Tally ${fr(t.rows[t.rows.length - 1]!.ballots)} / ${fr(t.rows[0]!.ballots)} : **${t.ratioLastToFirst.toFixed(2)}** ; rapport HTTP (p50) : **${t.reportRatioLastToFirst.toFixed(2)}**. Aucune requête n’attend les intervalles de rang : la 1re de chaque taille répond sans eux (« en cours de calcul ») et lance leur calcul dans un thread de travail ; la page les montre après le délai indiqué, et les requêtes mesurées ensuite les servent. Recomptage complet : ${(t.recount.ms / 1000).toFixed(1)} s, ${t.recount.differences} écart.`,
+    ...tallyMarkdown(t),
     "",
     `### Requêtes HTTP (${connections} connexions, ${seconds} s chacune)`,
     "",
@@ -702,15 +753,7 @@ function sideMarkdown(s: Side): string[] {
     "",
     `Bulletins après la charge : ${fr(c.ballots)}, écarts au recomptage : ${c.recountDifferences}.`,
     "",
-    "### Taille des tables de bulletins (index compris)",
-    "",
-    `| bulletins | génération | ${KEPT_TABLES.join(" | ")} | total |`,
-    `|---:|---:|${KEPT_TABLES.map(() => "---:|").join("")}---:|`,
-    ...t.rows.map(
-      (r) =>
-        `| ${fr(r.ballots)} | ${r.generateSeconds.toFixed(1)} s | ${KEPT_TABLES.map((name) => mib(r.tables[name]!)).join(" | ")} | ${mib(Object.values(r.tables).reduce((a, b) => a + b, 0))} |`,
-    ),
-    "",
+    ...tableSizesMarkdown(t),
   ];
 }
 
@@ -759,6 +802,37 @@ async function dropPgSchemas() {
   }
 }
 
+/** BENCH_ONLY=rapport: the tally and CTS report at each size, on the databases asked for. */
+async function reportOnly(machine: {
+  cpus: number;
+  model: string;
+  memoryGiB: number;
+  node: string;
+  loadAverage: number[];
+}) {
+  const asked = (process.env.BENCH_DATABASES ?? (pgUrl ? "sqlite,postgres" : "sqlite")).split(",") as Dialect[];
+  if (asked.includes("postgres") && !pgUrl) throw new Error("BENCH_DATABASES=postgres demande BENCH_DATABASE_URL");
+  const sides: { dialect: Dialect; tally: Tally }[] = [];
+  for (const dialect of asked) sides.push({ dialect, tally: await tallyAndReport(dialect) });
+  const results = { generatedAt: new Date().toISOString(), machine, sizes, ctsReportPath: CTS_REPORT_PATH, sides };
+  fs.writeFileSync(path.join(root, "bench/results-rapport.json"), `${JSON.stringify(results, null, 2)}\n`);
+  const md = [
+    `# Tally et rapport CTS — ${results.generatedAt.slice(0, 16).replace("T", " ")} UTC`,
+    "",
+    `Machine : ${machine.cpus} cœurs (${machine.model}), ${machine.memoryGiB} Gio, Node ${machine.node}, charge moyenne au départ ${machine.loadAverage.map((l) => l.toFixed(1)).join(" / ")}. Durée : ${((Date.now() - started) / 60_000).toFixed(1)} min. Cibles : 1re requête < 1 s, p50 < 50 ms.`,
+    "",
+    ...sides.flatMap((s) => [
+      `## ${s.dialect === "sqlite" ? "SQLite" : "PostgreSQL"}`,
+      "",
+      ...tallyMarkdown(s.tally),
+      "",
+      ...tableSizesMarkdown(s.tally),
+    ]),
+  ].join("\n");
+  fs.writeFileSync(path.join(root, "bench/results-rapport.md"), md);
+  log("terminé ; résultats dans bench/results-rapport.json et bench/results-rapport.md");
+}
+
 async function main() {
   log("construction de l'application (npm run build)");
   execSync("npm run -s build", { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
@@ -769,6 +843,7 @@ async function main() {
     node: process.version,
     loadAverage: os.loadavg(),
   };
+  if (process.env.BENCH_ONLY === "rapport") return reportOnly(machine);
   const sides: Side[] = [await runSide("sqlite")];
   if (pgUrl) sides.push(await runSide("postgres"));
   let servers: Servers | null = null;

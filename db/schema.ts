@@ -32,6 +32,7 @@ export interface Database {
   ballot_counts: BallotCountTable;
   ballot_totals: BallotTotalTable;
   ballot_events: BallotEventTable;
+  ballot_event_days: BallotEventDayTable;
   associations: AssociationTable;
   association_territories: AssociationTerritoryTable;
   comments: CommentTable;
@@ -404,6 +405,17 @@ export interface BallotEventTable {
   cts_code: string;
   channel: BallotChannel;
   created_at: string;
+}
+
+/** Casts and withdrawals per day and arrondissement, kept with the events (migration 2026_12_05_0500). */
+export interface BallotEventDayTable {
+  consultation_id: string;
+  cts_code: string;
+  /** YYYY-MM-DD (UTC), the first ten characters of the events' created_at. */
+  day: string;
+  arrondissement_code: string;
+  kind: "cast" | "withdrawn";
+  count: number;
 }
 
 // Comments, association contributions and moderation (migration 2026_11_23_1200_comments).

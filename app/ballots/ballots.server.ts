@@ -504,7 +504,19 @@ async function changeBallotAtOnce(
       select ${randomUUID()}, ${c}, ${plan.outcome}, ${eventPlace.arrondissement}, ${eventPlace.cts}, 'online', ${nowIso}
       where exists (select 1 from ballot)
       returning 1
-    ), notice as (${notice})
+    )${
+      plan.outcome === "changed"
+        ? sql``
+        : sql`, event_day as (
+      insert into ballot_event_days (consultation_id, cts_code, day, arrondissement_code, kind, count)
+      select ${c}, ${eventPlace.cts}, ${nowIso.slice(0, 10)}, ${eventPlace.arrondissement}, ${plan.outcome}, 1
+      -- After the totals, as the locked way (logEvents) takes them.
+      where exists (select 1 from ballot) and (select count(*) from totals) >= 0
+      on conflict (consultation_id, cts_code, day, arrondissement_code, kind)
+        do update set count = ballot_event_days.count + 1
+      returning 1
+    )`
+    }, notice as (${notice})
     select count(*) as written from ballot`.execute(db);
   return Number(written[0]?.written ?? 0) === 1 ? { outcome: plan.outcome, content: plan.next } : null;
 }
@@ -718,22 +730,89 @@ export async function logEvents(
     at: string;
   }[],
 ): Promise<void> {
-  for (let i = 0; i < events.length; i += UPSERT_CHUNK) {
+  if (isPostgres(db) && events.length > 1) {
+    // A batch (demo ballots, paper import) in one statement of arrays: no per-row parameters.
+    await sql`insert into ballot_events (id, consultation_id, kind, arrondissement_code, cts_code, channel, created_at)
+      select x.id, ${consultationId}, x.kind, x.arrondissement, x.cts, ${channel}, x.at
+      from unnest(${events.map(() => randomUUID())}::text[], ${events.map((e) => e.outcome)}::text[],
+        ${events.map((e) => e.where.arrondissement)}::text[], ${events.map((e) => e.where.cts)}::text[],
+        ${events.map((e) => e.at)}::text[]) as x(id, kind, arrondissement, cts, at)`.execute(db);
+  } else
+    for (let i = 0; i < events.length; i += UPSERT_CHUNK) {
+      await db
+        .insertInto("ballot_events")
+        .values(
+          events.slice(i, i + UPSERT_CHUNK).map((e) => ({
+            id: randomUUID(),
+            consultation_id: consultationId,
+            kind: e.outcome,
+            arrondissement_code: e.where.arrondissement,
+            cts_code: e.where.cts,
+            channel,
+            created_at: e.at,
+          })),
+        )
+        .execute();
+    }
+  await keepEventDays(db, consultationId, events);
+}
+
+/** A ballot event, or `count` of them with the same outcome, place and day. */
+type DayEvent = {
+  outcome: Exclude<BallotOutcome, "unchanged">;
+  where: { arrondissement: string; cts: string };
+  at: string;
+  count?: number;
+};
+
+/**
+ * Adds events to the casts and withdrawals kept per day (`ballot_event_days`); for writers that
+ * log their events themselves (the paper import's batches), once with the sums, after the totals.
+ */
+export async function keepEventDays(
+  db: Kysely<Database>,
+  consultationId: string,
+  events: readonly DayEvent[],
+): Promise<void> {
+  const days = eventDays(events);
+  for (let i = 0; i < days.length; i += UPSERT_CHUNK) {
     await db
-      .insertInto("ballot_events")
-      .values(
-        events.slice(i, i + UPSERT_CHUNK).map((e) => ({
-          id: randomUUID(),
-          consultation_id: consultationId,
-          kind: e.outcome,
-          arrondissement_code: e.where.arrondissement,
-          cts_code: e.where.cts,
-          channel,
-          created_at: e.at,
-        })),
+      .insertInto("ballot_event_days")
+      .values(days.slice(i, i + UPSERT_CHUNK).map((d) => ({ consultation_id: consultationId, ...d })))
+      .onConflict((oc) =>
+        oc
+          .columns(["consultation_id", "cts_code", "day", "arrondissement_code", "kind"])
+          .doUpdateSet((eb) => ({ count: eb("ballot_event_days.count", "+", eb.ref("excluded.count")) })),
       )
       .execute();
   }
+}
+
+/**
+ * The casts and withdrawals of these events per day and place, in the one order every writer
+ * upserts them (after the totals: see ADR 010's lock order). Changes are not kept per day: no
+ * report reads them, and most votes are changes.
+ */
+function eventDays(events: readonly DayEvent[]) {
+  const days = new Map<
+    string,
+    { cts_code: string; day: string; arrondissement_code: string; kind: "cast" | "withdrawn"; count: number }
+  >();
+  for (const e of events) {
+    if (e.outcome === "changed") continue;
+    const day = e.at.slice(0, 10);
+    const key = [e.where.cts, day, e.where.arrondissement, e.outcome].join("\u0000");
+    const entry = days.get(key) ?? {
+      cts_code: e.where.cts,
+      day,
+      arrondissement_code: e.where.arrondissement,
+      kind: e.outcome,
+      count: 0,
+    };
+    entry.count += e.count ?? 1;
+    days.set(key, entry);
+  }
+  return [...days.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
 
 /** A resident's own ballot in a consultation ("Mon vote"), or null. */

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
+import { isPostgres } from "../../db/dialect";
 import type { Database } from "../../db/schema";
 import { resolveCts } from "../territories/territories.server";
 import { GRADES, mulberry32, type Grade } from "../tally";
@@ -123,12 +124,23 @@ export async function generateDemoBallots(
     // The same write path as a resident's vote (kept counts, totals and their revision, events),
     // a batch at a time.
     await db.transaction().execute(async (trx) => {
-      for (let i = 0; i < rows.length; i += 500) {
-        await trx
-          .insertInto("ballots")
-          .values(rows.slice(i, i + 500))
-          .execute();
-      }
+      if (isPostgres(trx)) {
+        // One statement of arrays per batch (no per-row parameters): 10 M ballots in minutes.
+        const column = <K extends keyof Database["ballots"]>(k: K) => rows.map((r) => r[k]);
+        await sql`insert into ballots (id, consultation_id, user_id, arrondissement_code, cts_code, channel, content,
+            assurance_level, created_at, updated_at)
+          select x.id, ${consultation.id}, null, x.arrondissement, x.cts, 'online', x.content, 'email', x.at, x.at
+          from unnest(${column("id")}::text[], ${column("arrondissement_code")}::text[], ${column("cts_code")}::text[],
+            ${column("content")}::text[], ${column("created_at")}::text[]) as x(id, arrondissement, cts, content, at)`.execute(
+          trx,
+        );
+      } else
+        for (let i = 0; i < rows.length; i += 500) {
+          await trx
+            .insertInto("ballots")
+            .values(rows.slice(i, i + 500))
+            .execute();
+        }
       await applyChanges(trx, consultation.id, "online", changes);
       await logEvents(
         trx,

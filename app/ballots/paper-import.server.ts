@@ -6,7 +6,7 @@ import { resolveCts } from "../territories/territories.server";
 import { GRADE_LABELS, GRADES, type Grade, type Method } from "../tally/types";
 import { BallotContentError, countedContent, validateContent } from "./ballot-content";
 import { isPostgres } from "../../db/dialect";
-import { applyChanges, NetChanges, readMethodParams } from "./ballots.server";
+import { applyChanges, keepEventDays, NetChanges, readMethodParams } from "./ballots.server";
 
 export type ImportLineError = CsvLineError;
 
@@ -181,6 +181,8 @@ export async function importPaperBallots(
       const phase = await (isPostgres(trx) ? query.forKeyShare() : query).executeTakeFirst();
       if (phase?.status !== "open") return null;
       const net = new NetChanges();
+      // Casts per place, for the counts kept per day (the events are written by writeBatch).
+      const casts = new Map<string, { where: { arrondissement: string; cts: string }; count: number }>();
       let batch: PaperRow[] = [];
       let blank = 0;
       let imported = 0;
@@ -202,6 +204,10 @@ export async function importPaperBallots(
               const { where, content } = item.ballot;
               batch.push([nextId(), nextId(), where.arrondissement, where.cts, JSON.stringify(content)]);
               net.add(item.ballot);
+              const place = `${where.arrondissement}|${where.cts}`;
+              const cast = casts.get(place) ?? { where, count: 0 };
+              cast.count++;
+              casts.set(place, cast);
               imported++;
               if (batch.length === BATCH) await flush();
             }
@@ -215,6 +221,11 @@ export async function importPaperBallots(
       }
       await writing; // its failure, if any, fails the import
       await applyChanges(trx, consultation.id, "paper", net);
+      await keepEventDays(
+        trx,
+        consultation.id,
+        [...casts.values()].map(({ where, count }) => ({ outcome: "cast" as const, where, at: now, count })),
+      );
       return { imported, blank };
     });
     if (!written) return { ok: false, errors: [{ line: 0, message: NOT_OPEN }] };

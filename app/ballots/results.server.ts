@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { AssuranceLevel, Database } from "../../db/schema";
 import {
   aggregatesFromRows,
@@ -441,6 +441,29 @@ export async function verifyCounts(db: Kysely<Database>, consultationId: string)
     "bulletins",
     new Map(keptTotals.map((r) => [`${r.arrondissement_code}|${r.cts_code}|${r.channel}`, Number(r.ballots)])),
     expectedTotals,
+  );
+  // The casts and withdrawals kept per day, against the event log they summarise.
+  const day = sql<string>`substr(created_at, 1, 10)`;
+  const [events, keptDays] = await Promise.all([
+    db
+      .selectFrom("ballot_events")
+      .select((eb) => ["cts_code", "arrondissement_code", "kind", day.as("day"), eb.fn.countAll<number>().as("n")])
+      .where("consultation_id", "=", consultationId)
+      .where("kind", "in", ["cast", "withdrawn"])
+      .groupBy(["cts_code", "arrondissement_code", "kind", day])
+      .execute(),
+    db
+      .selectFrom("ballot_event_days")
+      .select(["cts_code", "arrondissement_code", "kind", "day", "count"])
+      .where("consultation_id", "=", consultationId)
+      .execute(),
+  ]);
+  const dayKey = (r: { cts_code: string; arrondissement_code: string; kind: string; day: string }) =>
+    `${r.arrondissement_code}|${r.cts_code}|${r.day}|${r.kind}`;
+  compare(
+    "jour",
+    new Map(keptDays.map((r) => [dayKey(r), Number(r.count)])),
+    new Map(events.map((r) => [dayKey(r), Number(r.n)])),
   );
   return differences;
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import { readContentVersion } from "../../db/content-version";
 import type { BallotMethod, ConsultationStatus, Database, Stance, Theme } from "../../db/schema";
 import { ctsComments, ctsContributions } from "../comments/cts-export.server";
@@ -495,8 +495,6 @@ async function participationLines(
   counts: TerritoryCounts,
   arrondissements: Awaited<ReturnType<typeof ctsArrondissements>>,
 ) {
-  // Written out (not bound) so PostgreSQL sees the same expression in SELECT and GROUP BY.
-  const day = sql<string>`substr(created_at, 1, 10)`;
   const codes = [
     ...new Set([...arrondissements.map((a) => a.code), ...counts.participation.map((p) => p.arrondissement)]),
   ];
@@ -512,13 +510,13 @@ async function participationLines(
           .groupBy("c.arrondissement_code")
           .execute()
       : [],
+    // From the counts kept per day (a few rows per day), not the event log (one row per ballot).
     db
-      .selectFrom("ballot_events")
-      .select((eb) => [day.as("day"), "kind", eb.fn.countAll<number>().as("n")])
+      .selectFrom("ballot_event_days")
+      .select((eb) => ["day", "kind", eb.fn.sum<number>("count").as("n")])
       .where("consultation_id", "=", consultationId)
       .where("cts_code", "=", ctsCode)
-      .where("kind", "in", ["cast", "withdrawn"])
-      .groupBy([day, "kind"])
+      .groupBy(["day", "kind"])
       .execute(),
   ]);
   const residentsBy = new Map(residents.map((r) => [r.arrondissement_code, Number(r.n)]));
@@ -566,7 +564,7 @@ async function participationLines(
   const days = new Map<string, { cast: number; withdrawn: number }>();
   for (const e of events) {
     const d = days.get(e.day) ?? { cast: 0, withdrawn: 0 };
-    d[e.kind as "cast" | "withdrawn"] += Number(e.n);
+    d[e.kind] += Number(e.n);
     days.set(e.day, d);
   }
   let running = 0;

@@ -24,7 +24,6 @@ import { departementShapes } from "./departement-map.server";
 import { figureColumns, figureValues, firstPriorities } from "./figures";
 import { nodeOf } from "../ballots/results.server";
 import { locateCommune } from "../territories/territories.server";
-import { sql } from "kysely";
 import { DATASET_COLUMNS } from "./open-dataset";
 
 export interface RegionView {
@@ -233,14 +232,12 @@ async function compute(
 
 /** Ballots kept at the end of each day, over the whole consultation. */
 async function regionTimeline(db: Kysely<Database>, consultationId: string) {
-  // Written out (not bound) so PostgreSQL sees the same expression in SELECT and GROUP BY.
-  const day = sql<string>`substr(created_at, 1, 10)`;
+  // From the counts kept per day, not the event log (one row per ballot).
   const events = await db
-    .selectFrom("ballot_events")
-    .select((eb) => [day.as("day"), "kind", eb.fn.countAll<number>().as("n")])
+    .selectFrom("ballot_event_days")
+    .select((eb) => ["day", "kind", eb.fn.sum<number>("count").as("n")])
     .where("consultation_id", "=", consultationId)
-    .where("kind", "in", ["cast", "withdrawn"])
-    .groupBy([day, "kind"])
+    .groupBy(["day", "kind"])
     .execute();
   const days = new Map<string, number>();
   for (const e of events) days.set(e.day, (days.get(e.day) ?? 0) + (e.kind === "cast" ? 1 : -1) * Number(e.n));

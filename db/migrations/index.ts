@@ -18,6 +18,7 @@ import * as franceconnect from "./2026_12_04_2000_franceconnect";
 import * as residence from "./2026_12_04_2100_residence";
 import * as ops from "./2026_12_04_2400_ops";
 import * as rankIntervals from "./2026_12_05_0400_rank_intervals";
+import * as ballotEventDays from "./2026_12_05_0500_ballot_event_days";
 
 /**
  * Every migration, by its sortable name. Listed statically (not read from the folder at run time)
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_04_2100_residence": residence,
   "2026_12_04_2400_ops": ops,
   "2026_12_05_0400_rank_intervals": rankIntervals,
+  "2026_12_05_0500_ballot_event_days": ballotEventDays,
 };

@@ -211,7 +211,7 @@ test("results are public once published, with every CTS's report and the dataset
     expect(records[1]!.slice(8, 10)).toEqual(["classée", "ranked"]);
 
     await page.getByRole("link", { name: "CTS Cher" }).click();
-    // Never exported yet: the page renders its PDF and XLSX once to give their sizes.
+    // Never exported yet: the page renders no export (their sizes are measured behind it).
     await expect(page.getByRole("heading", { level: 1, name: "Rapport du CTS Cher" })).toBeVisible({ timeout: 30_000 });
     expect((await page.request.get(`/cts/18/rapports/${CENTRE}/export/pdf`)).status()).toBe(200);
     const api = await page.request.get(`/api/v1/consultations/${CENTRE}/results?territory=cts:18`);
