@@ -50,12 +50,7 @@ export class KyselyAdapter implements Adapter {
         "u.assurance_level",
         "r.role",
         "r.scope",
-        (eb) =>
-          eb
-            .selectFrom("app_state")
-            .select("value")
-            .where("key", "=", CONTENT_VERSION_KEY)
-            .as("content_version"),
+        (eb) => eb.selectFrom("app_state").select("value").where("key", "=", CONTENT_VERSION_KEY).as("content_version"),
       ])
       .where("s.id", "=", sessionKey(sessionId))
       .modifyEnd(PREPARED)
