@@ -97,7 +97,9 @@ async function main() {
     renderCache.serve(req, res).then((served) => (served ? undefined : next()), next);
   });
   app.use("/build", express.static(path.resolve("public/build"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(path.resolve("public"), { maxAge: "1h" }));
+  // Every file of public/ has an extension: a page's path is not looked up on disk (one stat a request).
+  const publicFiles = express.static(path.resolve("public"), { maxAge: "1h" });
+  app.use((req, res, next) => (/\.[^/]+$/.test(req.path) ? publicFiles(req, res, next) : next()));
   app.use(sameOriginOnly(config.PUBLIC_URL));
   app.use(bodyLimit(BODY_LIMITS));
   app.use(formContentOnly());

@@ -90,6 +90,19 @@ describe("render cache of the anonymous consultation page", () => {
     expect(a.cspNonce).not.toBe(b.cspNonce);
   });
 
+  it("serves the files of public/ and looks only paths with an extension up on disk", async () => {
+    const icon = await fetch(`${base}/favicon.ico`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("cache-control")).toBe("public, max-age=3600");
+    const script = await fetch(`${base}/dsfr/dsfr.module.min.js`);
+    expect(script.status).toBe(200);
+    await script.arrayBuffer();
+    // A folder of public/ is not a page: no redirect into it (express.static gave a 301 to /dsfr/).
+    const folder = await fetch(`${base}/dsfr`, { redirect: "manual" });
+    expect(folder.status).toBe(404);
+    expect(await folder.text()).toContain("Page non trouvée");
+  });
+
   it("a resident's own page is kept for them, and rendered anew when their ballot, account or session changes", async () => {
     const cookie = `ps_session=${session}`;
     const user = await h.db
